@@ -1,0 +1,45 @@
+# Supportdesk: `make run` installs and runs it; `make test` installs and runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= supportdesk.settings
+
+.PHONY: run test install install-test system-packages lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# A secret key is made once under var/ unless SECRET_KEY or SECRET_KEY_FILE is given.
+run: install
+	@mkdir -p var
+	@[ -n "$$SECRET_KEY$$SECRET_KEY_FILE" ] || [ -s var/secret.key ] || \
+		$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret.key
+	@export SECRET_KEY_FILE=$${SECRET_KEY_FILE:-$$( [ -z "$$SECRET_KEY" ] && echo var/secret.key )}; \
+	set -e; \
+	$(BIN)/supportdesk migrate --noinput --verbosity 0; \
+	$(BIN)/supportdesk createcachetable; \
+	$(BIN)/supportdesk collectstatic --noinput --verbosity 0; \
+	$(BIN)/supportdesk demo --if-empty; \
+	exec $(BIN)/supportdesk serve --port $(PORT)
+
+system-packages:
+	bash scripts/system-packages.sh
+
+test: install system-packages
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""Supportdesk: the support-ticket system of an Odoo implementation partner."""

@@ -1,0 +1,68 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from supportdesk.accounts.models import Agreement, Organisation, Skill, User
+
+
+class AgreementInline(admin.TabularInline):
+    model = Agreement
+    extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "business_consultant", "odoo_url", "members_see_all"]
+    search_fields = ["name", "mail_domains"]
+    inlines = [AgreementInline]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "valid_from", "valid_to", "reference"]
+    list_filter = ["valid_to"]
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ["name", "description"]
+    search_fields = ["name"]
+
+
+class UserCreationForm(forms.ModelForm):
+    password = forms.CharField(
+        widget=forms.PasswordInput,
+        required=False,
+        help_text="Leave empty to send an invitation instead.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["email", "name", "role", "organisation"]
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        password = self.cleaned_data.get("password")
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    add_form = UserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "name", "role", "organisation", "is_active"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["email", "name"]
+    filter_horizontal = ["skills"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Person", {"fields": ["name", "phone", "preferred_contact", "language"]}),
+        ("Role", {"fields": ["role", "organisation", "skills", "is_active"]}),
+    ]
+    add_fieldsets = [(None, {"fields": ["email", "name", "role", "organisation", "password"]})]

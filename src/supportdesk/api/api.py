@@ -1,0 +1,374 @@
+"""REST API under /api/v1 (django-ninja, OpenAPI 3 at /api/v1/openapi.json).
+
+The same access helpers and actions as the web pages: 404 for "not found or not
+yours", 422 with the field for invalid input, 409 with the reason for an illegal
+transition.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Query, Router, Schema
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from supportdesk.accounts.models import Organisation, User
+from supportdesk.api.auth import StaffSessionAuth, TokenAuth
+from supportdesk.api.schemas import (
+    AssignIn,
+    ErrorOut,
+    EventOut,
+    MessageOut,
+    ReasonIn,
+    ReplyIn,
+    TicketDetailOut,
+    TicketIn,
+    TicketOut,
+    TicketPage,
+    UserOut,
+    WaitIn,
+)
+from supportdesk.commitments.queue import after_cursor, in_queue_order, queue_cursor
+from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
+from supportdesk.tickets import actions
+from supportdesk.tickets.access import messages_for_user, ticket_for_user, tickets_for_user
+from supportdesk.tickets.models import OPEN_STATUSES, Channel, Ticket
+
+api = NinjaAPI(
+    title="Supportdesk API",
+    version="1",
+    urls_namespace="api",
+    docs_url="/docs",
+    auth=[TokenAuth(), StaffSessionAuth()],
+    description=(
+        "Tickets of the support desk. Authenticate with a personal token: "
+        "`Authorization: Bearer sd_…`."
+    ),
+)
+ERRORS: dict[int, Any] = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 403: ErrorOut}
+
+
+@api.exception_handler(InvalidInput)
+def _invalid(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=422)
+
+
+@api.exception_handler(IllegalTransition)
+def _illegal(request: HttpRequest, exc: IllegalTransition) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message}, status=409)
+
+
+@api.exception_handler(PermissionDenied)
+def _denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message}, status=403)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": "not found"}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": "authentication required: send Authorization: Bearer <token>"},
+        status=401,
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = exc.errors
+    first = errors[0] if errors else {}
+    field = ".".join(str(p) for p in first.get("loc", ())[1:]) or None
+    detail = f"{field}: {first.get('msg', 'invalid')}" if field else first.get("msg", "invalid")
+    return api.create_response(
+        request, {"detail": detail, "field": field, "errors": errors}, status=422
+    )
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _user_out(user: User | None) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "name": user.get_full_name(), "email": user.email}
+
+
+def _ticket_out(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "number": ticket.number,
+        "organisation": ticket.organisation.name,
+        "requester": _user_out(ticket.requester),
+        "assignee": _user_out(ticket.assignee),
+        "channel": ticket.channel,
+        "subject": ticket.subject,
+        "kind": ticket.kind,
+        "impact": ticket.impact,
+        "impact_review": ticket.impact_review,
+        "code_owner": ticket.code_owner,
+        "status": ticket.status,
+        "contact_method": ticket.contact_method,
+        "registered_at": ticket.registered_at,
+        "assigned_at": ticket.assigned_at,
+        "started_at": ticket.started_at,
+        "resolved_at": ticket.resolved_at,
+        "closed_at": ticket.closed_at,
+        "odoo_refs": [
+            {
+                "type": r.type,
+                "text": r.text,
+                "model": r.model,
+                "record_id": r.record_id,
+                "host": r.host,
+            }
+            for r in ticket.odoo_refs.all()
+        ],
+    }
+
+
+def _detail_out(ticket: Ticket, user: User) -> dict[str, Any]:
+    events = ticket.events.select_related("actor")
+    if not user.is_support_staff:
+        events = events.filter(public=True)
+    return {
+        **_ticket_out(ticket),
+        "description": ticket.description,
+        "contact_phone": ticket.contact_phone,
+        "assignment_due": ticket.assignment_due if user.is_support_staff else None,
+        "messages": [
+            {
+                "id": m.pk,
+                "author": str(m.author or m.author_email),
+                "internal": m.internal,
+                "channel": m.channel,
+                "body": m.body,
+                "created_at": m.created_at,
+            }
+            for m in messages_for_user(user, ticket)
+        ],
+        "events": [
+            {
+                "verb": e.verb,
+                "actor": str(e.actor) if e.actor else None,
+                "old": e.old,
+                "new": e.new,
+                "reason": e.reason,
+                "created_at": e.created_at,
+            }
+            for e in events
+        ],
+    }
+
+
+tickets = Router(tags=["tickets"])
+
+
+class TicketFilters(Schema):
+    status: list[str] | None = None
+    open: bool | None = None
+    organisation_id: int | None = None
+    assignee_id: int | None = None
+    kind: str | None = None
+    impact: str | None = None
+    order: str = "recent"
+    cursor: str | None = None
+    limit: int = 50
+
+
+@tickets.get("/tickets", response={200: TicketPage, 422: ErrorOut})
+def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[str, Any]:
+    """Tickets visible to you, newest first (`order=recent`) or in the queue order
+    (`order=queue`: open tickets, business-critical first, then first come first served)."""
+    user = _user(request)
+    if not 1 <= filters.limit <= 200:
+        raise InvalidInput("limit", "must be between 1 and 200")
+    qs = tickets_for_user(user).select_related("organisation", "requester", "assignee")
+    qs = qs.prefetch_related("odoo_refs")
+    if filters.status:
+        qs = qs.filter(status__in=filters.status)
+    if filters.open is not None:
+        qs = (
+            qs.filter(status__in=OPEN_STATUSES)
+            if filters.open
+            else qs.exclude(status__in=OPEN_STATUSES)
+        )
+    if filters.organisation_id is not None:
+        qs = qs.filter(organisation_id=filters.organisation_id)
+    if filters.assignee_id is not None:
+        qs = qs.filter(assignee_id=filters.assignee_id)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.impact:
+        qs = qs.filter(impact=filters.impact)
+    if filters.order == "queue":
+        qs = in_queue_order(qs)
+        if filters.cursor:
+            qs = after_cursor(qs, filters.cursor)
+    elif filters.order == "recent":
+        qs = qs.order_by("-pk")
+        if filters.cursor:
+            if not filters.cursor.isdigit():
+                raise InvalidInput("cursor", "is not a cursor this list returned")
+            qs = qs.filter(pk__lt=int(filters.cursor))
+    else:
+        raise InvalidInput("order", f"{filters.order!r} is not one of 'recent', 'queue'")
+    page = list(qs[: filters.limit + 1])
+    more = len(page) > filters.limit
+    page = page[: filters.limit]
+    next_cursor = None
+    if more and page:
+        last = page[-1]
+        next_cursor = queue_cursor(last) if filters.order == "queue" else str(last.pk)
+    return {"items": [_ticket_out(t) for t in page], "next_cursor": next_cursor}
+
+
+@tickets.get("/tickets/{number}", response={200: TicketDetailOut, **ERRORS})
+def get_ticket(request: HttpRequest, number: str) -> dict[str, Any]:
+    user = _user(request)
+    ticket = ticket_for_user(user, number)
+    return _detail_out(ticket, user)
+
+
+@tickets.post("/tickets", response={201: TicketDetailOut, **ERRORS})
+def create_ticket(request: HttpRequest, payload: TicketIn) -> tuple[int, dict[str, Any]]:
+    """Register a ticket (R1, channel `api`)."""
+    user = _user(request)
+    if user.is_customer:
+        organisation = user.organisation
+        requester: User | None = user
+    else:
+        if payload.organisation_id is None:
+            raise InvalidInput("organisation_id", "is required when staff register a ticket")
+        organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+        if organisation is None:
+            raise InvalidInput(
+                "organisation_id", f"no organisation has id {payload.organisation_id}"
+            )
+        requester = None
+        if payload.requester_email:
+            requester = User.objects.filter(
+                email__iexact=payload.requester_email, organisation=organisation
+            ).first()
+            if requester is None:
+                raise InvalidInput("requester_email", f"no user of {organisation} has that address")
+    assert organisation is not None
+    ticket = actions.ticket_create(
+        actor=user,
+        organisation=organisation,
+        requester=requester,
+        channel=Channel.API,
+        subject=payload.subject,
+        description=payload.description,
+        kind=payload.kind,
+        impact=payload.impact,
+        contact_method=payload.contact_method,
+        contact_phone=payload.contact_phone,
+        odoo_urls=payload.odoo_urls,
+        references=payload.references,
+    )
+    return 201, _detail_out(ticket_for_user(user, ticket.number), user)
+
+
+@tickets.post("/tickets/{number}/replies", response={201: MessageOut, **ERRORS})
+def reply(request: HttpRequest, number: str, payload: ReplyIn) -> tuple[int, dict[str, Any]]:
+    """A public reply, or with `internal: true` an internal note (staff only)."""
+    user = _user(request)
+    ticket = ticket_for_user(user, number)
+    if payload.internal:
+        message = actions.ticket_add_note(ticket=ticket, actor=user, body=payload.body)
+    else:
+        message = actions.ticket_reply(
+            ticket=ticket, actor=user, body=payload.body, channel=Channel.API
+        )
+    return 201, {
+        "id": message.pk,
+        "author": str(user),
+        "internal": message.internal,
+        "channel": message.channel,
+        "body": message.body,
+        "created_at": message.created_at,
+    }
+
+
+def _staff_member(user_id: int) -> User:
+    assignee = User.objects.filter(pk=user_id).first()
+    if assignee is None or not assignee.is_support_staff:
+        raise InvalidInput("assignee_id", f"no consultant has id {user_id}")
+    return assignee
+
+
+@tickets.post("/tickets/{number}/assign", response={200: TicketOut, **ERRORS})
+def assign(request: HttpRequest, number: str, payload: AssignIn) -> dict[str, Any]:
+    user = _user(request)
+    ticket = ticket_for_user(user, number)
+    actions.ticket_assign(
+        ticket=ticket,
+        actor=user,
+        assignee=_staff_member(payload.assignee_id),
+        override_reason=payload.override_reason,
+    )
+    return _ticket_out(ticket_for_user(user, number))
+
+
+@tickets.post("/tickets/{number}/start", response={200: TicketOut, **ERRORS})
+def start(request: HttpRequest, number: str) -> dict[str, Any]:
+    user = _user(request)
+    actions.ticket_start(ticket=ticket_for_user(user, number), actor=user)
+    return _ticket_out(ticket_for_user(user, number))
+
+
+@tickets.post("/tickets/{number}/wait", response={200: TicketOut, **ERRORS})
+def wait(request: HttpRequest, number: str, payload: WaitIn) -> dict[str, Any]:
+    user = _user(request)
+    actions.ticket_wait(
+        ticket=ticket_for_user(user, number), actor=user, on=payload.on, reason=payload.reason
+    )
+    return _ticket_out(ticket_for_user(user, number))
+
+
+@tickets.post("/tickets/{number}/resume", response={200: TicketOut, **ERRORS})
+def resume(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
+    user = _user(request)
+    actions.ticket_resume(ticket=ticket_for_user(user, number), actor=user, reason=payload.reason)
+    return _ticket_out(ticket_for_user(user, number))
+
+
+@tickets.post("/tickets/{number}/resolve", response={200: TicketOut, **ERRORS})
+def resolve(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
+    user = _user(request)
+    actions.ticket_resolve(
+        ticket=ticket_for_user(user, number), actor=user, resolution=payload.reason
+    )
+    return _ticket_out(ticket_for_user(user, number))
+
+
+@tickets.post("/tickets/{number}/close", response={200: TicketOut, **ERRORS})
+def close(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
+    user = _user(request)
+    actions.ticket_close(ticket=ticket_for_user(user, number), actor=user, reason=payload.reason)
+    return _ticket_out(ticket_for_user(user, number))
+
+
+@tickets.post("/tickets/{number}/reopen", response={200: TicketOut, **ERRORS})
+def reopen(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
+    user = _user(request)
+    actions.ticket_reopen(ticket=ticket_for_user(user, number), actor=user, reason=payload.reason)
+    return _ticket_out(ticket_for_user(user, number))
+
+
+@tickets.get("/me", response=UserOut, tags=["account"])
+def me(request: HttpRequest) -> dict[str, Any]:
+    user = _user(request)
+    return {"id": user.pk, "name": user.get_full_name(), "email": user.email}
+
+
+api.add_router("", tickets)
+_unused = (EventOut,)

@@ -1,0 +1,139 @@
+"""The clocks of a ticket, recomputed from its event history (R3, R5; DESIGN rule 4).
+
+- assignment due: registration + 2 working days of business time (R3);
+- same-day target: the close of the working day of registration (R3: "assigned and
+  started the same day");
+- resolution target: registration + 10 working days, not counting the working time
+  spent in a pausing state (waiting on the customer or on a third party, as configured,
+  and resolved-then-reopened time) (R5). It is a target for measuring attainment, never
+  promised to the customer.
+
+The computation reads only the ticket's registration time and its status events, so it
+is deterministic: replaying the same history gives the same columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time as _time
+from collections.abc import Iterable
+from threading import Lock
+
+from django.conf import settings
+
+from supportdesk.commitments.calendar import DEFAULT_TZ, WorkingCalendar
+
+_CACHE_SECONDS = 60
+_cache: tuple[float, WorkingCalendar] | None = None
+_cache_lock = Lock()
+
+
+def current_calendar() -> WorkingCalendar:
+    """The desk's calendar with the administrator's hours, closed and short days.
+
+    Cached per process for a minute: an edit in the admin clears this process's copy
+    at once and reaches the other processes within the minute.
+    """
+    global _cache
+    now = _time.monotonic()
+    cached = _cache
+    if cached is not None and now - cached[0] < _CACHE_SECONDS:
+        return cached[1]
+    with _cache_lock:
+        calendar = _load_calendar()
+        _cache = (now, calendar)
+        return calendar
+
+
+def clear_calendar_cache() -> None:
+    global _cache
+    _cache = None
+
+
+def _load_calendar() -> WorkingCalendar:
+    from supportdesk.commitments.models import BusinessHours, ClosedDay, ShortDay
+
+    rows = list(BusinessHours.objects.all())
+    hours: dict[int, tuple[dt.time, dt.time] | None]
+    if rows:
+        hours = {weekday: None for weekday in range(7)}
+        for row in rows:
+            hours[row.weekday] = (row.opens, row.closes)
+    else:
+        opens, closes = (
+            dt.time.fromisoformat(p.strip()) for p in settings.BUSINESS_HOURS.split("-")
+        )
+        hours = {weekday: (opens, closes) if weekday < 5 else None for weekday in range(7)}
+    from zoneinfo import ZoneInfo
+
+    return WorkingCalendar(
+        tz=ZoneInfo(settings.TIME_ZONE) if settings.TIME_ZONE else DEFAULT_TZ,
+        hours=hours,
+        closed_days=frozenset(ClosedDay.objects.values_list("date", flat=True)),
+        short_days={row.date: (row.opens, row.closes) for row in ShortDay.objects.all()},
+    )
+
+
+def pausing_statuses() -> frozenset[str]:
+    return frozenset([*settings.RESOLUTION_PAUSES, "resolved", "closed"])
+
+
+def paused_working_minutes(
+    calendar: WorkingCalendar,
+    transitions: Iterable[tuple[dt.datetime, str]],
+    *,
+    pausing: frozenset[str],
+) -> tuple[int, dt.datetime | None]:
+    """Working minutes spent in pausing states, and the start of a pause still running."""
+    total = 0
+    paused_since: dt.datetime | None = None
+    for at, status in transitions:
+        if status in pausing:
+            if paused_since is None:
+                paused_since = at
+        elif paused_since is not None:
+            total += calendar.working_minutes_between(paused_since, at)
+            paused_since = None
+    return total, paused_since
+
+
+def recompute_clocks(
+    ticket: object,
+    *,
+    now: dt.datetime | None = None,
+    events: Iterable[tuple[dt.datetime, str]] | None = None,
+) -> None:
+    """Set the stored deadline columns of ``ticket`` from its history (no save)."""
+    from supportdesk.tickets.models import Ticket
+
+    assert isinstance(ticket, Ticket)
+    calendar = current_calendar()
+    registered = ticket.registered_at
+    ticket.assignment_due = calendar.add_working_days(registered, settings.ASSIGNMENT_WORKING_DAYS)
+    ticket.same_day_due = calendar.close_of_working_day(registered)
+    if events is None:
+        events = (
+            [
+                (at, new["status"])
+                for at, new in ticket.events.filter(new__has_key="status")
+                .order_by("created_at", "id")
+                .values_list("created_at", "new")
+            ]
+            if ticket.pk
+            else []
+        )
+    paused, _running = paused_working_minutes(calendar, events, pausing=pausing_statuses())
+    ticket.paused_minutes = paused
+    ticket.resolution_due = calendar.add_working_minutes(
+        calendar.add_working_days(registered, settings.RESOLUTION_WORKING_DAYS), paused
+    )
+
+
+def working_minutes_left(deadline: dt.datetime | None, now: dt.datetime) -> int | None:
+    """Working minutes from ``now`` to ``deadline``; negative once it has passed."""
+    if deadline is None:
+        return None
+    calendar = current_calendar()
+    if deadline >= now:
+        return calendar.working_minutes_between(now, deadline)
+    return -calendar.working_minutes_between(deadline, now)

@@ -1,0 +1,71 @@
+"""The working calendar an administrator edits: business hours, closed and short days."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
+class BusinessHours(models.Model):
+    """Opening hours of one weekday; a weekday without a row is closed.
+
+    With no rows at all, the default is Monday–Friday from the ``BUSINESS_HOURS`` setting.
+    """
+
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS, unique=True)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        ordering = ["weekday"]
+        verbose_name_plural = _("business hours")
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self) -> None:
+        if self.closes <= self.opens:
+            raise ValidationError({"closes": _("must be later than the opening time")})
+
+
+class ClosedDay(models.Model):
+    """A day the desk is closed besides weekends and Swedish (de facto) holidays."""
+
+    date = models.DateField(_("date"), unique=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.reason}".strip()
+
+
+class ShortDay(models.Model):
+    """A day with shortened hours (for example the day before a holiday)."""
+
+    date = models.DateField(_("date"), unique=True)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self) -> None:
+        if self.closes <= self.opens:
+            raise ValidationError({"closes": _("must be later than the opening time")})

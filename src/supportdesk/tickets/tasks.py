@@ -1,0 +1,15 @@
+"""Ticket tasks: thin, they take ids and call actions (DESIGN rule 6)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from huey.contrib.djhuey import db_task
+
+
+@db_task(retries=3, retry_delay=10)
+def ticket_created(ticket_id: int) -> None:
+    """After a ticket is registered: offer it to auto-assignment when enabled (R3)."""
+    if settings.AUTO_ASSIGN:
+        from supportdesk.commitments.assignment import auto_assign
+
+        auto_assign(ticket_id=ticket_id)
