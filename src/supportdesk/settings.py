@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -184,9 +185,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- mail -----------------------------------------------------------------------------
 # Outbound mail (Django's MAILERS): SMTP by default; EMAIL_BACKEND may name another
 # backend (for example an anymail provider backend).
-MAILERS = {
+_mail_backend = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend") or ""
+MAILERS: dict[str, dict[str, Any]] = {
     "default": {
-        "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+        "BACKEND": _mail_backend,
         "OPTIONS": {
             "host": env_str("EMAIL_HOST", "127.0.0.1"),
             "port": env_int("EMAIL_PORT", 25, minimum=1),
@@ -197,7 +199,7 @@ MAILERS = {
         },
     }
 }
-if not MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
+if not _mail_backend.endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {}
 SUPPORT_EMAIL = env_str("SUPPORT_EMAIL", "support@example.com") or ""
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Support <{SUPPORT_EMAIL}>")

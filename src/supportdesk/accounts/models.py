@@ -160,7 +160,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
 
     class Meta:
         ordering = ["email"]
@@ -175,7 +175,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name or self.email
 
     @property
-    def is_staff(self) -> bool:  # type: ignore[override]
+    def is_staff(self) -> bool:
         """Only administrators use Django's admin (staff configuration)."""
         return self.role == Role.ADMIN and self.is_active
 
@@ -203,3 +203,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
+
+
+SYSTEM_EMAIL = "supportdesk@system.invalid"
+
+
+def system_user() -> User:
+    """The actor of automatic work (sweeps, auto-assignment): it cannot log in."""
+    user, created = User.objects.get_or_create(
+        email=SYSTEM_EMAIL,
+        defaults={"name": "Supportdesk", "role": Role.DISPATCHER},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user

@@ -7,12 +7,14 @@ transition.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import Field
 
 from supportdesk.accounts.models import Organisation, User
 from supportdesk.api.auth import StaffSessionAuth, TokenAuth
@@ -30,6 +32,7 @@ from supportdesk.api.schemas import (
     UserOut,
     WaitIn,
 )
+from supportdesk.commitments.kpi import attainment
 from supportdesk.commitments.queue import after_cursor, in_queue_order, queue_cursor
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from supportdesk.tickets import actions
@@ -368,6 +371,23 @@ def reopen(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, An
 def me(request: HttpRequest) -> dict[str, Any]:
     user = _user(request)
     return {"id": user.pk, "name": user.get_full_name(), "email": user.email}
+
+
+class KpiQuery(Schema):
+    start: dt.date = Field(alias="from", description="first day of the period (local date)")
+    end: dt.date = Field(alias="to", description="last day of the period, included")
+
+
+@tickets.get("/kpi", tags=["commitments"], response={200: dict[str, Any], **ERRORS})
+def kpi(request: HttpRequest, query: Query[KpiQuery]) -> dict[str, Any]:
+    """Attainment of the service commitments (R3, R5) for tickets registered in the period.
+
+    Staff see the whole desk; a customer user sees their own organisation's tickets."""
+    user = _user(request)
+    scope = Ticket.objects.all()
+    if not user.is_support_staff:
+        scope = scope.filter(organisation_id=user.organisation_id or 0)
+    return attainment(query.start, query.end, tickets=scope, with_missed=user.is_support_staff)
 
 
 api.add_router("", tickets)

@@ -54,6 +54,7 @@ DEFAULT_HOURS: Mapping[int, tuple[time, time] | None] = MappingProxyType(
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_US = timedelta(microseconds=1)
 _MINUTE_US = 60_000_000
+_DAY_US = 86_400_000_000
 _AVG_YEAR_US = 31_556_952_000_000  # 365.2425 days: only a first guess of an instant's year
 _MAX_EMPTY_YEARS = 10  # a calendar with no working day for this long is a configuration error
 
@@ -66,7 +67,7 @@ def _to_us(instant: datetime) -> int:
 
 
 def _from_us(us: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=us)
+    return _EPOCH + timedelta(0, 0, us)  # positional: a third faster than microseconds=us
 
 
 @cache
@@ -93,9 +94,11 @@ class _Year:
 
     ``cum[k]`` is the business time (µs) before working day ``k`` of the year, so the
     position of an instant inside day ``k`` is ``cum[k] + (instant - opens[k])``.
+    ``offsets[k]`` is the UTC offset (µs) throughout day ``k``'s hours, or None when a DST
+    change falls inside them.
     """
 
-    __slots__ = ("closes", "cum", "end", "opens", "ordinals", "start", "total", "year")
+    __slots__ = ("closes", "cum", "end", "offsets", "opens", "ordinals", "start", "total", "year")
 
     def __init__(
         self,
@@ -105,6 +108,7 @@ class _Year:
         ordinals: list[int],
         opens: list[int],
         closes: list[int],
+        offsets: list[int | None],
     ) -> None:
         self.year = year
         self.start = start  # local midnight of 1 January, µs
@@ -112,6 +116,7 @@ class _Year:
         self.ordinals = ordinals
         self.opens = opens
         self.closes = closes
+        self.offsets = offsets
         cum = [0]
         for o, c in zip(opens, closes, strict=True):
             cum.append(cum[-1] + c - o)
@@ -159,10 +164,29 @@ class WorkingCalendar:
             raise ValueError(f"hours: weekdays are 0 (Monday) to 6 (Sunday), got {unknown}")
         if all(span is None for span in hours.values()):
             raise ValueError("hours: at least one weekday must have working hours")
-        short = {day: _check_hours(f"short day {day}", span) for day, span in self.short_days.items()}
+        short = {
+            day: _check_hours(f"short day {day}", span) for day, span in self.short_days.items()
+        }
         object.__setattr__(self, "hours", MappingProxyType(hours))
         object.__setattr__(self, "short_days", MappingProxyType(short))
         object.__setattr__(self, "closed_days", frozenset(self.closed_days))
+
+    def __hash__(self) -> int:
+        # A value object: usable as a cache key although its mappings are not hashable.
+        return hash(
+            (
+                self.tz,
+                tuple(sorted(self.hours.items())),
+                self.closed_days,
+                tuple(sorted(self.short_days.items())),
+                self.holiday_country,
+            )
+        )
+
+    def __reduce__(self) -> tuple[type[WorkingCalendar], tuple[object, ...]]:
+        # Mapping proxies do not pickle; plain dicts do, and the caches are rebuilt on demand.
+        settings = (self.tz, dict(self.hours), self.closed_days, dict(self.short_days))
+        return WorkingCalendar, (*settings, self.holiday_country)
 
     # -- days ----------------------------------------------------------------------------
 
@@ -190,21 +214,28 @@ class WorkingCalendar:
         ordinals: list[int] = []
         opens: list[int] = []
         closes: list[int] = []
+        offsets: list[int | None] = []
         first = date(year, 1, 1).toordinal()
         for ordinal in range(first, date(year + 1, 1, 1).toordinal()):
             day = date.fromordinal(ordinal)
             span = self._local_hours(day, public_holidays)
             if span is None:
                 continue
-            opening = _to_us(datetime.combine(day, span[0], tzinfo=tz))
-            closing = _to_us(datetime.combine(day, span[1], tzinfo=tz))
-            if closing > opening:  # hours falling wholly into a DST gap leave nothing to work
+            opening_at = datetime.combine(day, span[0], tzinfo=tz)
+            closing_at = datetime.combine(day, span[1], tzinfo=tz)
+            opening, closing = _to_us(opening_at), _to_us(closing_at)
+            if closing > opening:  # hours lying in a spring DST gap can leave nothing to work
                 ordinals.append(ordinal)
                 opens.append(opening)
                 closes.append(closing)
+                offset = opening_at.utcoffset()
+                if offset is None or offset != closing_at.utcoffset():
+                    offsets.append(None)
+                else:
+                    offsets.append(offset // _ONE_US)
         start = _to_us(datetime.combine(date(year, 1, 1), time(0), tzinfo=tz))
         end = _to_us(datetime.combine(date(year + 1, 1, 1), time(0), tzinfo=tz))
-        return _Year(year, start, end, ordinals, opens, closes)
+        return _Year(year, start, end, ordinals, opens, closes, offsets)
 
     def _step(self, block: _Year, delta: int, empty: int) -> tuple[_Year, int]:
         """The neighbouring year, counting years without a working day to stop a runaway walk."""
@@ -322,6 +353,9 @@ class WorkingCalendar:
         time), so the result is the close of the working day ``days`` after that one: Wednesday
         10:00 + 2 is Friday 10:00; Saturday + 2 is Tuesday's close. Adding 0 days gives
         ``next_opening(instant)``.
+
+        Later registrations are never due earlier, except on a day whose working hours contain
+        the autumn DST change (never office hours): its repeated hour maps to one wall clock.
         """
         if days < 0:
             raise ValueError(f"days: must not be negative, got {days}")
@@ -330,10 +364,18 @@ class WorkingCalendar:
         if k >= 0 and block.opens[k] < us < block.closes[k]:
             if days == 0:
                 return _from_us(us)
+            from_ordinal, from_offset = block.ordinals[k], block.offsets[k]
             block, k = self._day_at(block, k + days)
-            day = date.fromordinal(block.ordinals[k])
-            wall = instant.astimezone(self.tz).time()
-            target = _to_us(datetime.combine(day, wall, tzinfo=self.tz))
+            to_offset = block.offsets[k]
+            if from_offset is not None and to_offset is not None:
+                # Fast path, no DST change inside either day's hours: a fixed offset maps the
+                # instant to its wall clock and back.
+                days_us = (block.ordinals[k] - from_ordinal) * _DAY_US
+                target = us + days_us + from_offset - to_offset
+            else:
+                day = date.fromordinal(block.ordinals[k])
+                wall = instant.astimezone(self.tz).time()
+                target = _to_us(datetime.combine(day, wall, tzinfo=self.tz))
             return _from_us(min(max(target, block.opens[k]), block.closes[k]))
         previous = k - 1 if k >= 0 and us == block.opens[k] else k
         if days == 0:

@@ -122,8 +122,34 @@ def recompute_clocks(
             if ticket.pk
             else []
         )
+    ticket.assignment_warn_at = calendar.add_working_minutes(
+        registered,
+        max(
+            0,
+            calendar.working_minutes_between(registered, ticket.assignment_due)
+            - settings.ASSIGNMENT_WARNING_MINUTES,
+        ),
+    )
+    ticket.assignment_minutes = (
+        calendar.working_minutes_between(registered, ticket.assigned_at)
+        if ticket.assigned_at
+        else None
+    )
+    events = list(events)
     paused, _running = paused_working_minutes(calendar, events, pausing=pausing_statuses())
     ticket.paused_minutes = paused
+    if ticket.resolved_at is not None:
+        # Pauses up to the resolution: the resolved state itself is the last "pause".
+        before, _ = paused_working_minutes(
+            calendar,
+            [*(e for e in events if e[0] < ticket.resolved_at), (ticket.resolved_at, "")],
+            pausing=pausing_statuses(),
+        )
+        ticket.resolution_minutes = max(
+            0, calendar.working_minutes_between(registered, ticket.resolved_at) - before
+        )
+    else:
+        ticket.resolution_minutes = None
     ticket.resolution_due = calendar.add_working_minutes(
         calendar.add_working_days(registered, settings.RESOLUTION_WORKING_DAYS), paused
     )
@@ -137,3 +163,45 @@ def working_minutes_left(deadline: dt.datetime | None, now: dt.datetime) -> int 
     if deadline >= now:
         return calendar.working_minutes_between(now, deadline)
     return -calendar.working_minutes_between(deadline, now)
+
+
+def _hours(minutes: int) -> str:
+    sign = "-" if minutes < 0 else ""
+    minutes = abs(minutes)
+    return f"{sign}{minutes // 60}:{minutes % 60:02d}"
+
+
+def ticket_clocks(
+    ticket: object, *, staff: bool, now: dt.datetime | None = None
+) -> dict[str, object]:
+    """What a person sees of a ticket's clocks.
+
+    Staff see working hours left to each deadline. Customers see whether the assignment
+    commitment was kept — never a promised resolution date (R5).
+    """
+    from supportdesk.core import clock
+    from supportdesk.tickets.models import OPEN_STATUSES, WAITING_STATUSES, Ticket
+
+    assert isinstance(ticket, Ticket)
+    now = now or clock.now()
+    if ticket.assigned_at is not None:
+        assignment = "kept" if ticket.assigned_at <= (ticket.assignment_due or now) else "missed"
+    elif ticket.assignment_due is not None and ticket.assignment_due < now:
+        assignment = "missed"
+    else:
+        assignment = "pending"
+    result: dict[str, object] = {"assignment": assignment}
+    if not staff:
+        return result
+    if ticket.assigned_at is None:
+        left = working_minutes_left(ticket.assignment_due, now)
+        result["assignment_left"] = _hours(left) if left is not None else None
+        result["assignment_overdue"] = left is not None and left < 0
+    if ticket.status in OPEN_STATUSES:
+        if ticket.status in WAITING_STATUSES and ticket.status in settings.RESOLUTION_PAUSES:
+            result["resolution_paused"] = True
+        else:
+            left = working_minutes_left(ticket.resolution_due, now)
+            result["resolution_left"] = _hours(left) if left is not None else None
+            result["resolution_overdue"] = left is not None and left < 0
+    return result

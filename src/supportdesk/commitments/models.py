@@ -69,3 +69,56 @@ class ShortDay(models.Model):
     def clean(self) -> None:
         if self.closes <= self.opens:
             raise ValidationError({"closes": _("must be later than the opening time")})
+
+
+class Absence(models.Model):
+    """A consultant away (holiday, course, illness): not suggested for assignment (R3)."""
+
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="absences",
+        limit_choices_to={"role__in": ["consultant", "business_consultant", "dispatcher"]},
+    )
+    starts = models.DateField(_("first day"))
+    ends = models.DateField(_("last day"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-starts"]
+        indexes = [models.Index(fields=["starts", "ends"], name="absence_span")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.starts.isoformat()} – {self.ends.isoformat()}"
+
+    def clean(self) -> None:
+        if self.ends < self.starts:
+            raise ValidationError({"ends": _("must not be before the first day")})
+
+
+class Notification(models.Model):
+    """A message to a member of staff: deadline warnings and breaches, assignments…"""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="notifications"
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    kind = models.CharField(max_length=48)
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox")
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from supportdesk.accounts.models import User
 from supportdesk.api.models import ApiToken
 
 
@@ -44,12 +45,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_http_methods(["GET", "POST"])
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """Personal API tokens: create (the key is shown once) and revoke."""
+    user = request.user
+    assert isinstance(user, User)
     new_key = None
     if request.method == "POST":
         if "revoke" in request.POST:
-            token = ApiToken.objects.filter(
-                user=request.user, pk=request.POST.get("revoke", "0")
-            ).first()
+            token = ApiToken.objects.filter(user=user, pk=request.POST.get("revoke", "0")).first()
             if token is not None:
                 token.revoke()
                 messages.success(request, f"Token “{token.name}” revoked.")
@@ -58,6 +59,6 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         if not name:
             messages.error(request, "name: give the token a name")
         else:
-            _, new_key = ApiToken.issue(user=request.user, name=name)
-    tokens = ApiToken.objects.filter(user=request.user)
+            _, new_key = ApiToken.issue(user=user, name=name)
+    tokens = ApiToken.objects.filter(user=user)
     return render(request, "core/api_tokens.html", {"tokens": tokens, "new_key": new_key})

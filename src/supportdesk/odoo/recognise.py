@@ -105,7 +105,6 @@ is kept, in order of appearance.
 """
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
@@ -116,6 +115,7 @@ __all__ = ["OdooUrl", "Reference", "find_references", "find_urls", "parse_odoo_u
 # ---------------------------------------------------------------------------
 
 _MAX_ID = 2**31 - 1  # Odoo ids are PostgreSQL integers
+_SPACE = re.compile(r"\s")
 _DIGITS = re.compile(r"[0-9]{1,10}")
 _MODEL = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*")
 _DOTTED_MODEL = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
@@ -151,11 +151,10 @@ _PORTAL = [
 ]
 
 # Text scanning: where a URL candidate starts, and what it cannot contain.
-_URL_CANDIDATE = re.compile(
-    r"\bhttps?://[^\s<>()\[\]{}\"'`]+"
-    r"|(?<![\w@.:/-])(?:[a-z0-9-]+\.)+odoo\.com(?::[0-9]{1,5})?/[^\s<>()\[\]{}\"'`]*",
-    re.IGNORECASE,
-)
+_HTTP_URL = re.compile(r"\bhttps?://[^\s<>()\[\]{}\"'`]+", re.IGNORECASE)
+_ODOO_COM_PATH = re.compile(r"\.odoo\.com(?::[0-9]{1,5})?/", re.IGNORECASE)
+_URL_REST = re.compile(r"[^\s<>()\[\]{}\"'`]*")
+_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
 _TRAILING = ".,;:!?"
 
 
@@ -191,7 +190,7 @@ def find_urls(text: str) -> list[OdooUrl]:
     """All Odoo URLs in free text, in order of appearance, deduplicated by ``normalised()``."""
     found: list[OdooUrl] = []
     seen: set[str] = set()
-    for candidate, _start, _end in _url_candidates(text):
+    for candidate, _start in _url_candidates(text):
         parsed = _parse(candidate)
         if parsed is not None and parsed[1] not in seen:
             seen.add(parsed[1])
@@ -199,18 +198,30 @@ def find_urls(text: str) -> list[OdooUrl]:
     return found
 
 
-def _url_candidates(text: str) -> list[tuple[str, int, int]]:
-    out = []
-    for match in _URL_CANDIDATE.finditer(text):
-        candidate = match.group().rstrip(_TRAILING)
-        out.append((candidate, match.start(), match.start() + len(candidate)))
-    return out
+def _url_candidates(text: str) -> list[tuple[str, int]]:
+    """(candidate, start) for http(s) URLs and scheme-less ``<name>.odoo.com/`` links."""
+    found = [(m.group().rstrip(_TRAILING), m.start()) for m in _HTTP_URL.finditer(text)]
+    if ".odoo.com" in text.lower():
+        for match in _ODOO_COM_PATH.finditer(text):
+            start = match.start()
+            while start > 0 and text[start - 1] in _HOST_CHARS:
+                start -= 1
+            before = text[start - 1] if start else " "
+            if start == match.start() or text[start] in ".-" or before.isalnum():
+                continue
+            if before in "@:/_":  # part of a URL with a scheme, or of an address
+                continue
+            rest = _URL_REST.match(text, match.end())
+            end = rest.end() if rest else match.end()
+            found.append((text[start:end].rstrip(_TRAILING), start))
+        found.sort(key=lambda item: item[1])
+    return found
 
 
 def _parse(url: str) -> tuple[OdooUrl, str] | None:
     """The OdooUrl and its canonical form, or None."""
     text = url.strip()
-    if not text or len(text) > 4096 or any(c.isspace() for c in text):
+    if not text or len(text) > 4096 or _SPACE.search(text):
         return None
     raw = text.replace("&amp;", "&")
     if "://" not in raw:
@@ -287,9 +298,7 @@ def _parse_legacy(
     view_type = _valid(state.get("view_type"), _VIEW_TYPE)
     companies = _companies(fragment.get("cids") or query.get("cids"))
     menu_id = _record_id(state.get("menu_id", ""))
-    result = OdooUrl(
-        text, host, database, model, record_id, action, companies, view_type, "legacy"
-    )
+    result = OdooUrl(text, host, database, model, record_id, action, companies, view_type, "legacy")
     pairs: list[tuple[str, str]] = []
     for key, value in (
         ("action", action),
@@ -445,6 +454,7 @@ _OPERATION_KINDS = {
     "INT": ("internal_transfer", "stock.picking"),
     "MO": ("manufacturing_order", "mrp.production"),
 }
+_TOKEN_REACH = 2048  # how far a link around a number is looked for; bounds the cost
 # Spans a number may not be reported from: links and e-mail addresses.
 _LINKISH = re.compile(
     r"\b[a-z][a-z0-9+.-]*://\S+"
@@ -470,19 +480,29 @@ class Reference:
 
 def find_references(text: str) -> list[Reference]:
     """Odoo document numbers in free text, in order of appearance, deduplicated."""
-    links: list[tuple[int, int]] = [m.span() for m in _LINKISH.finditer(text)]
-    starts = [start for start, _end in links]
     found: list[Reference] = []
     seen: set[str] = set()
     for match in _REFERENCE.finditer(text):
-        index = bisect_right(starts, match.start()) - 1
-        if index >= 0 and match.start() < links[index][1]:
-            continue  # part of a link or an address
+        if _in_link(text, match.start()):
+            continue
         reference = _classify(match)
         if reference is not None and reference.normalised() not in seen:
             seen.add(reference.normalised())
             found.append(reference)
     return found
+
+
+def _in_link(text: str, position: int) -> bool:
+    """Whether `position` lies in a URL or an e-mail address (all within one token)."""
+    floor, ceiling = max(0, position - _TOKEN_REACH), min(len(text), position + _TOKEN_REACH)
+    left = position
+    while left > floor and not text[left - 1].isspace():
+        left -= 1
+    right = position
+    while right < ceiling and not text[right].isspace():
+        right += 1
+    offset = position - left
+    return any(m.start() <= offset < m.end() for m in _LINKISH.finditer(text, left, right))
 
 
 def _classify(match: re.Match[str]) -> Reference | None:
@@ -502,7 +522,7 @@ def _classify(match: re.Match[str]) -> Reference | None:
     if match.group("pos"):
         number = text.rpartition("/")[2]
         if len(number) == 4 and 1900 <= int(number) <= 2199:
-            pass  # is a year more often than an order
+            return None  # "Shop/2024" is a year more often than an order
         return Reference(text, "pos_order", "pos.order")
     if match.group("receipt"):
         return Reference(text, "pos_order", "pos.order")

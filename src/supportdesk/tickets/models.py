@@ -150,6 +150,13 @@ class Ticket(models.Model):
     same_day_due = models.DateTimeField(null=True, blank=True)
     resolution_due = models.DateTimeField(null=True, blank=True)
     paused_minutes = models.PositiveIntegerField(default=0)
+    # When dispatchers are warned of an unassigned ticket (ASSIGNMENT_WARNING_MINUTES of
+    # working time before the deadline), so the sweep is one indexed query.
+    assignment_warn_at = models.DateTimeField(null=True, blank=True)
+    # Working minutes from registration to assignment, and to resolution less pauses:
+    # stored so that attainment medians are computed in the database.
+    assignment_minutes = models.PositiveIntegerField(null=True, blank=True)
+    resolution_minutes = models.PositiveIntegerField(null=True, blank=True)
     assignment_warned_at = models.DateTimeField(null=True, blank=True)
     assignment_breached_at = models.DateTimeField(null=True, blank=True)
 
@@ -177,6 +184,11 @@ class Ticket(models.Model):
             models.Index(
                 fields=["assignment_due"],
                 name="ticket_unassigned_due",
+                condition=Q(assigned_at__isnull=True),
+            ),
+            models.Index(
+                fields=["assignment_warn_at"],
+                name="ticket_unassigned_warn",
                 condition=Q(assigned_at__isnull=True),
             ),
         ]

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from supportdesk.accounts.models import User
+from supportdesk.commitments.clocks import ticket_clocks
 from supportdesk.core.errors import ActionError, InvalidInput
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import (
@@ -89,6 +90,7 @@ def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
         "tickets/detail.html",
         {
             "ticket": ticket,
+            "clocks": ticket_clocks(ticket, staff=user.is_support_staff),
             "ticket_messages": messages_for_user(user, ticket),
             "events": events,
             "odoo_refs": ticket.odoo_refs.all(),
@@ -126,7 +128,7 @@ def ticket_reply_view(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, "Your message was added.")
     else:
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
+            messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
     return redirect("ticket_detail", number=ticket.number)
 
 

@@ -161,10 +161,11 @@ class Command(BaseCommand):
             ref_text = ref.format(n=rng.randint(1, 400)) if ref else ""
             subject = template.format(ref=ref_text)
             channel = channels[i % len(channels)]
-            status = (
-                statuses[i % len(statuses)] if i < 50 else Status.NEW if i % 2 else Status.CLOSED
-            )
-            registered = now - dt.timedelta(days=30 * (60 - i) / 60, hours=rng.randint(0, 5))
+            # Older tickets have moved on; the newest few still wait for a consultant.
+            status = Status.NEW if i >= 56 else statuses[1 + i % (len(statuses) - 1)]
+            registered = self._working_instant(now - dt.timedelta(days=30 * (60 - i) / 60), rng)
+            if registered > now:
+                registered = now - dt.timedelta(minutes=60 - i)
             with clock.at(registered):
                 ticket = actions.ticket_create(
                     actor=requester if channel != Channel.PHONE else dispatcher,
@@ -185,6 +186,14 @@ class Command(BaseCommand):
                 )
             self._advance(ticket, status, consultants, dispatcher, requester, registered, rng)
 
+    @staticmethod
+    def _working_instant(day: dt.datetime, rng: random.Random) -> dt.datetime:
+        """A moment in business hours on or after ``day``, as customers mostly write then."""
+        calendar = current_calendar()
+        local = timezone.localtime(day).replace(hour=8, minute=0, second=0, microsecond=0)
+        opening = calendar.next_opening(local)
+        return calendar.add_working_minutes(opening, rng.randint(0, 8 * 60))
+
     def _advance(
         self,
         ticket: Ticket,
@@ -197,7 +206,7 @@ class Command(BaseCommand):
     ) -> None:
         if status == Status.NEW:
             return
-        at = registered + dt.timedelta(minutes=rng.randint(20, 300))
+        at = registered + dt.timedelta(minutes=rng.randint(15, 150 if ticket.pk % 10 else 900))
         consultant = consultants[ticket.pk % len(consultants)]
         with clock.at(at):
             actions.ticket_assign(
@@ -245,15 +254,17 @@ class Command(BaseCommand):
         orgs = list(Organisation.objects.all())
         if not orgs:
             raise CommandError("--tickets needs the demo organisations: run `supportdesk demo`")
-        requesters = {o.pk: list(o.members.all()) or [None] for o in orgs}
-        consultants = list(User.objects.filter(role=Role.CONSULTANT)) or [None]
+        requesters: dict[int, list[User | None]] = {
+            o.pk: [*o.members.all()] or [None] for o in orgs
+        }
+        consultants: list[User | None] = [*User.objects.filter(role=Role.CONSULTANT)] or [None]
         calendar = current_calendar()
         now = timezone.now()
         batch = 5000
         kinds = list(Kind.values)
         made = 0
         while made < count:
-            rows = []
+            rows: list[Ticket] = []
             for _ in range(min(batch, count - made)):
                 org = rng.choice(orgs)
                 registered = now - dt.timedelta(seconds=rng.randint(0, 365 * 24 * 3600))

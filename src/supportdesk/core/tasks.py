@@ -1,0 +1,31 @@
+"""Every periodic task of Supportdesk, registered in this one module.
+
+Tasks are thin: they call actions (DESIGN rule 6). Huey runs periodic tasks when the
+consumer starts and then every minute of its uptime.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("commitments-sweep")
+def commitments_sweep() -> tuple[int, int]:
+    """R3: warn dispatchers before assignment deadlines and record breaches."""
+    from supportdesk.commitments.actions import sweep
+
+    return sweep()
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("auto-assign")
+def auto_assign_queue() -> list[str]:
+    """R3/R4: assign the head of the queue to the best qualified consultant, if enabled."""
+    if not settings.AUTO_ASSIGN:
+        return []
+    from supportdesk.commitments.assignment import auto_assign
+
+    return auto_assign()
