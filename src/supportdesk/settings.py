@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "supportdesk.accounts",
     "supportdesk.tickets",
     "supportdesk.commitments",
+    "supportdesk.mail",
     "supportdesk.api",
 ]
 

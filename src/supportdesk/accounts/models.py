@@ -149,6 +149,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=ContactMethod.choices,
         default=ContactMethod.EMAIL,
     )
+    # Set when mail to this address bounced; cleared when mail from it arrives again.
+    email_failing_since = models.DateTimeField(null=True, blank=True)
     language = models.CharField(
         _("language"), max_length=8, choices=[("en", "English"), ("sv", "Svenska")], default="en"
     )

@@ -86,7 +86,11 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors = exc.errors
     first = errors[0] if errors else {}
-    field = ".".join(str(p) for p in first.get("loc", ())[1:]) or None
+    loc = list(first.get("loc", ()))
+    # ["body", "<parameter name>", "subject"] names the field "subject": the parameter
+    # name is ours, not the client's; query and path errors are ["query", "limit"].
+    parts = loc[2:] if loc[:1] == ["body"] else loc[1:]
+    field = ".".join(str(p) for p in parts) or None
     detail = f"{field}: {first.get('msg', 'invalid')}" if field else first.get("msg", "invalid")
     return api.create_response(
         request, {"detail": detail, "field": field, "errors": errors}, status=422
@@ -263,7 +267,20 @@ def create_ticket(request: HttpRequest, payload: TicketIn) -> tuple[int, dict[st
             if requester is None:
                 raise InvalidInput("requester_email", f"no user of {organisation} has that address")
     assert organisation is not None
-    ticket = actions.ticket_create(
+    try:
+        ticket = _create(user, organisation, requester, payload)
+    except InvalidInput as exc:
+        # The action names its argument; the API's field is the list ``odoo_urls``.
+        if exc.field == "odoo_url":
+            raise InvalidInput("odoo_urls", exc.reason) from exc
+        raise
+    return 201, _detail_out(ticket_for_user(user, ticket.number), user)
+
+
+def _create(
+    user: User, organisation: Organisation, requester: User | None, payload: TicketIn
+) -> Ticket:
+    return actions.ticket_create(
         actor=user,
         organisation=organisation,
         requester=requester,
@@ -277,7 +294,6 @@ def create_ticket(request: HttpRequest, payload: TicketIn) -> tuple[int, dict[st
         odoo_urls=payload.odoo_urls,
         references=payload.references,
     )
-    return 201, _detail_out(ticket_for_user(user, ticket.number), user)
 
 
 @tickets.post("/tickets/{number}/replies", response={201: MessageOut, **ERRORS})

@@ -29,3 +29,12 @@ def auto_assign_queue() -> list[str]:
     from supportdesk.commitments.assignment import auto_assign
 
     return auto_assign()
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("outbox")
+def outbox_retry() -> int:
+    """DESIGN rule 5: retry mail whose sending failed, with backoff."""
+    from supportdesk.mail.outbox import send_due
+
+    return send_due()

@@ -90,6 +90,12 @@ OPEN_STATUSES = (
 WAITING_STATUSES = (Status.WAITING_CUSTOMER, Status.WAITING_THIRD_PARTY)
 
 
+def new_reply_token() -> str:
+    import secrets
+
+    return secrets.token_hex(10)
+
+
 class Ticket(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="tickets")
     requester = models.ForeignKey(
@@ -133,6 +139,10 @@ class Ticket(models.Model):
         related_name="assigned_tickets",
     )
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW)
+    # Mail from an unknown sender of a known organisation's domain (mail channel).
+    sender_verified = models.BooleanField(default=True)
+    # The per-ticket reply address token: support+<token>@… threads replies (mail channel).
+    reply_token = models.CharField(max_length=32, unique=True, default=new_reply_token)
 
     # R4: 0 jumps the queue (a business-critical impact not removed by the desk), 1 is normal.
     queue_rank = models.PositiveSmallIntegerField(default=1)
@@ -337,3 +347,32 @@ class Event(models.Model):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise RuntimeError("events are append-only: an event is never edited")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class TicketLink(models.Model):
+    """A relation between two tickets: related, duplicate merged into, split from, follow-up."""
+
+    class Kind(models.TextChoices):
+        RELATED = "related", _("Related")
+        MERGED_INTO = "merged_into", _("Merged into")
+        SPLIT_FROM = "split_from", _("Split from")
+        FOLLOW_UP = "follow_up", _("Follow-up of")
+
+    source = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target", "kind"], name="ticket_link_once"),
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")), name="ticket_link_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.kind} {self.target_id}"

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
 
-from supportdesk.accounts.models import ContactMethod, Organisation, Role, Skill, User
+from supportdesk.accounts.models import ContactMethod, Organisation, Skill, User
 from supportdesk.commitments.clocks import recompute_clocks
 from supportdesk.core import clock
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
@@ -758,4 +758,3 @@ __all__ = [
     "ticket_update",
     "ticket_wait",
 ]
-_ = Role

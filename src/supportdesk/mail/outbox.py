@@ -1,0 +1,130 @@
+"""Queue and send mail through the outbox (DESIGN rule 5).
+
+``queue_mail`` writes the row inside the caller's transaction and enqueues the sending
+task on commit. ``send_one`` claims a row with a conditional update so that it is sent
+once even with several workers; failures are retried with exponential backoff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail.utils import DNS_NAME
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from supportdesk.mail.models import OutboundMail
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+
+
+def make_message_id() -> str:
+    import uuid
+
+    domain = settings.SUPPORT_EMAIL.rsplit("@", 1)[-1] or str(DNS_NAME)
+    return f"<{uuid.uuid4().hex}@{domain}>"
+
+
+def queue_mail(
+    *,
+    to: Sequence[str],
+    subject: str,
+    text: str,
+    purpose: str,
+    html: str = "",
+    cc: Sequence[str] = (),
+    ticket: object | None = None,
+    headers: dict[str, str] | None = None,
+    automatic: bool = True,
+    message_id: str | None = None,
+) -> OutboundMail:
+    """Put a mail in the outbox; it is sent by the worker after the transaction commits.
+
+    ``automatic`` mail carries ``Auto-Submitted: auto-generated`` and
+    ``X-Auto-Response-Suppress: All`` so that auto-responders do not answer it (RFC 3834).
+    """
+    recipients = [a for a in dict.fromkeys(a.strip() for a in to) if a]
+    if not recipients:
+        raise ValueError("to: at least one recipient is required")
+    all_headers = {**(AUTOMATIC_HEADERS if automatic else {}), **(headers or {})}
+    mail = OutboundMail.objects.create(
+        to=recipients,
+        cc=[a for a in cc if a and a not in recipients],
+        subject=subject.replace("\n", " ").replace("\r", " ")[:998],
+        text=text,
+        html=html,
+        headers=all_headers,
+        message_id=message_id or make_message_id(),
+        purpose=purpose,
+        ticket=ticket,  # type: ignore[misc]
+    )
+    mail_id = mail.pk
+    transaction.on_commit(lambda: _enqueue(mail_id))
+    return mail
+
+
+def _enqueue(mail_id: int) -> None:
+    from supportdesk.mail import tasks
+
+    tasks.send_outbound_mail(mail_id)
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+
+
+def send_one(mail_id: int, *, now: dt.datetime | None = None) -> bool:
+    """Send one queued mail if it is due; True when this call sent it."""
+    now = now or timezone.now()
+    claimed = OutboundMail.objects.filter(
+        pk=mail_id, state=OutboundMail.State.QUEUED, next_attempt_at__lte=now
+    ).update(state=OutboundMail.State.SENDING, attempts=F("attempts") + 1)
+    if not claimed:
+        return False
+    mail = OutboundMail.objects.get(pk=mail_id)
+    message = EmailMultiAlternatives(
+        subject=mail.subject,
+        body=mail.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=mail.to,
+        cc=mail.cc,
+        headers={**mail.headers, "Message-ID": mail.message_id},
+    )
+    if mail.html:
+        message.attach_alternative(mail.html, "text/html")
+    try:
+        mailers.default.send_messages([message])
+    except Exception as exc:  # any transport error: keep the mail and retry later
+        gave_up = mail.attempts >= MAX_ATTEMPTS
+        OutboundMail.objects.filter(pk=mail_id).update(
+            state=OutboundMail.State.FAILED if gave_up else OutboundMail.State.QUEUED,
+            next_attempt_at=now + _backoff(mail.attempts),
+            last_error=f"{exc.__class__.__name__}: {exc}"[:2000],
+        )
+        log.warning("mail %s not sent (attempt %s): %s", mail_id, mail.attempts, exc)
+        return False
+    OutboundMail.objects.filter(pk=mail_id).update(
+        state=OutboundMail.State.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def send_due(*, now: dt.datetime | None = None, limit: int = 200) -> int:
+    """Send every due mail (the periodic retry of failures and of anything missed)."""
+    now = now or timezone.now()
+    stale = now - dt.timedelta(minutes=10)
+    # A worker that died while sending leaves a row in SENDING: retry it after 10 minutes.
+    OutboundMail.objects.filter(
+        state=OutboundMail.State.SENDING, next_attempt_at__lte=stale
+    ).update(state=OutboundMail.State.QUEUED)
+    due = OutboundMail.objects.filter(
+        state=OutboundMail.State.QUEUED, next_attempt_at__lte=now
+    ).values_list("pk", flat=True)[:limit]
+    return sum(send_one(pk, now=now) for pk in list(due))
