@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "supportdesk.tickets",
     "supportdesk.commitments",
     "supportdesk.mail",
+    "supportdesk.leads",
+    "supportdesk.billing",
     "supportdesk.api",
 ]
 

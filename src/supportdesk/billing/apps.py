@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class BillingConfig(AppConfig):
+    name = "supportdesk.billing"
+    label = "billing"
+    verbose_name = "Time and billing"
