@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
+from whitenoise.compress import Compressor
 
 from supportdesk.env import ConfigError, env_bool, env_int, env_list, env_str
 
@@ -100,6 +102,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "huey.contrib.djhuey",
     "ninja",
+    "anymail",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "supportdesk.core",
     "supportdesk.accounts",
     "supportdesk.tickets",
@@ -108,6 +113,11 @@ INSTALLED_APPS = [
     "supportdesk.leads",
     "supportdesk.billing",
     "supportdesk.api",
+    "supportdesk.odoo",
+    "supportdesk.portal",
+    "supportdesk.console",
+    "supportdesk.phone",
+    "supportdesk.search",
 ]
 
 MIDDLEWARE = [
@@ -118,7 +128,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle timeout, two-factor verification of staff, the user's own language.
+    "supportdesk.portal.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -168,6 +181,11 @@ USE_TZ = True
 # --- static and uploaded files --------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# The project's own assets (site.css) live outside any app's static/ folder.
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# collectstatic (run by every `make run`) compresses each file with gzip and Brotli; source
+# maps are half the bytes and only browser developer tools fetch them.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "files")) or "")
 # Uploaded files are never served from a public URL: the access-checked view serves them.
 MEDIA_URL = "/files-are-not-public/"
@@ -211,6 +229,32 @@ SUPPORT_PHONE = env_str("SUPPORT_PHONE", "+46 8 749 0995") or ""
 SITE_NAME = env_str("SITE_NAME", "Supportdesk") or "Supportdesk"
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000") or ""
 
+# Mail channel (README: "Mail"). Messages larger than this keep only their header; the
+# sender is told politely.
+MAIL_MAX_BYTES = env_int("MAIL_MAX_MB", 25, minimum=1) * 1024 * 1024
+# A reply to a ticket closed at most this many days ago reopens it; later, it starts a
+# follow-up ticket linked to the old one.
+MAIL_REOPEN_DAYS = env_int("MAIL_REOPEN_DAYS", 14, minimum=0)
+# Acknowledgements of new tickets sent to one address per hour (stops mail loops).
+MAIL_ACKS_PER_HOUR = env_int("MAIL_ACKS_PER_HOUR", 3, minimum=1)
+# A ticket waiting on the customer is recalled to them after this many days, at most
+# MAIL_REMINDERS times per wait.
+MAIL_REMINDER_DAYS = env_int("MAIL_REMINDER_DAYS", 3, minimum=1)
+MAIL_REMINDERS = env_int("MAIL_REMINDERS", 2, minimum=0)
+# Send notifications (acknowledgements, replies, status changes) at all.
+MAIL_NOTIFICATIONS = env_bool("MAIL_NOTIFICATIONS", True)
+# Provider settings for django-anymail come from ANYMAIL_<NAME> variables, e.g.
+# ANYMAIL_WEBHOOK_SECRET=user:password, ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY=….
+ANYMAIL: dict[str, Any] = {
+    _name.removeprefix("ANYMAIL_"): env_str(_name)
+    for _name in sorted(os.environ)
+    if _name.startswith("ANYMAIL_") and not _name.endswith("_FILE")
+} | {
+    _name.removeprefix("ANYMAIL_").removesuffix("_FILE"): env_str(_name.removesuffix("_FILE"))
+    for _name in sorted(os.environ)
+    if _name.startswith("ANYMAIL_") and _name.endswith("_FILE")
+}
+
 # --- security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -219,6 +263,25 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# A session ends after this many minutes without a request (README: "Portal").
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60, minimum=1)
+SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12, minimum=1) * 3600
+# Failed log-ins per account and address before log-in is refused for a while.
+LOGIN_FAILURES_ALLOWED = env_int("LOGIN_FAILURES_ALLOWED", 5, minimum=1)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_HOURS", 24, minimum=1) * 3600
+# Roles that must log in with a second factor (TOTP); other staff may choose to.
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", ["admin"])
+for _role in OTP_REQUIRED_ROLES:
+    if _role not in {"consultant", "business_consultant", "dispatcher", "admin"}:
+        raise ConfigError(
+            f"OTP_REQUIRED_ROLES contains {_role!r}: use staff roles "
+            "(consultant, business_consultant, dispatcher, admin)"
+        )
+OTP_TOTP_ISSUER = SITE_NAME
+# Public inquiry form (R10): submissions allowed per address and hour.
+INQUIRIES_PER_HOUR = env_int("INQUIRIES_PER_HOUR", 5, minimum=1)
 
 LOGGING = {
     "version": 1,
@@ -254,3 +317,43 @@ RESOLUTION_WORKING_DAYS = env_int("RESOLUTION_WORKING_DAYS", 10, minimum=1)
 ASSIGNMENT_WARNING_MINUTES = env_int("ASSIGNMENT_WARNING_MINUTES", 120, minimum=0)
 # Assign the head of the queue to the best-qualified consultant automatically.
 AUTO_ASSIGN = env_bool("AUTO_ASSIGN", False)
+
+# --- secrets at rest and customers' Odoo instances (README: "Odoo") -------------------
+# Fernet key(s) for secrets stored in the database, comma-separated (first encrypts);
+# empty: derived from SECRET_KEY (supportdesk.core.crypto).
+FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "") or ""
+# Seconds an Odoo instance may take to answer one call.
+ODOO_TIMEOUT = env_int("ODOO_TIMEOUT", 15, minimum=1)
+# Allow instances on loopback, private or link-local addresses (a customer's on-premises
+# Odoo over a VPN); off, such addresses are refused so a URL cannot reach internal services.
+ODOO_ALLOW_PRIVATE_HOSTS = env_bool("ODOO_ALLOW_PRIVATE_HOSTS", False)
+# Module authors that make a module the partner's own localisation addons (R7).
+ODOO_PARTNER_AUTHORS = env_list("ODOO_PARTNER_AUTHORS", [])
+
+# --- billing (README: "Charging rules") -----------------------------------------------
+# Default hourly rate in SEK, for organisations without a rate of their own; VAT shown.
+_rate = env_str("BILLING_HOURLY_RATE", "1200.00") or "1200.00"
+_vat = env_str("BILLING_VAT_PERCENT", "25") or "25"
+try:
+    from decimal import Decimal as _Decimal
+
+    BILLING_HOURLY_RATE = _Decimal(_rate).quantize(_Decimal("0.01"))
+    BILLING_VAT_PERCENT = _Decimal(_vat).quantize(_Decimal("0.01"))
+    if BILLING_HOURLY_RATE < 0 or not 0 <= BILLING_VAT_PERCENT <= 100:
+        raise ValueError
+except (ArithmeticError, ValueError):
+    raise ConfigError(
+        f"BILLING_HOURLY_RATE={_rate!r} / BILLING_VAT_PERCENT={_vat!r}: use amounts like "
+        "1200.00 and 25"
+    ) from None
+# The partner's own Odoo, where issued statements are exported as draft invoices
+# (optional: empty URL turns the export off). The API key may come from a _FILE.
+BILLING_ODOO_URL = env_str("BILLING_ODOO_URL", "") or ""
+BILLING_ODOO_DB = env_str("BILLING_ODOO_DB", "") or ""
+BILLING_ODOO_USER = env_str("BILLING_ODOO_USER", "") or ""
+BILLING_ODOO_API_KEY = env_str("BILLING_ODOO_API_KEY", "") or ""
+if BILLING_ODOO_URL and not (BILLING_ODOO_DB and BILLING_ODOO_USER and BILLING_ODOO_API_KEY):
+    raise ConfigError(
+        "BILLING_ODOO_URL is set: BILLING_ODOO_DB, BILLING_ODOO_USER and BILLING_ODOO_API_KEY "
+        "are required too"
+    )

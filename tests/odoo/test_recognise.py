@@ -1,6 +1,7 @@
 """Recognising Odoo URLs and document numbers in what customers write."""
 
 import string
+import time
 
 import pytest
 from hypothesis import example, given
@@ -463,6 +464,30 @@ def test_find_references_deduplicates_case_insensitively_in_order_of_appearance(
     found = find_references("inv/2026/00001, S00042, INV/2026/00001 and S00042 again, P00023")
     assert [r.text for r in found] == ["inv/2026/00001", "S00042", "P00023"]
     assert [r.normalised() for r in found] == ["INV/2026/00001", "S00042", "P00023"]
+
+
+def test_references_between_non_breaking_spaces_and_tabs_are_found() -> None:
+    found = find_references("faktura\xa0INV/2026/00001\xa0och\tS00042\r\n")
+    assert [r.text for r in found] == ["INV/2026/00001", "S00042"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "S00042," * 30_000,
+        "a@b.se," + "S00042," * 30_000,
+        ("a." * 2_000 + "+S00042") * 50,
+        "a-." * 70_000 + "odoo.com/x",
+        "https://" * 25_000,
+        "a" * 100_000 + "@",
+    ],
+    ids=["one-token", "address-token", "dotted-runs", "host-run", "schemes", "at-run"],
+)
+def test_hostile_text_is_scanned_in_linear_time(text: str) -> None:
+    start = time.perf_counter()
+    find_references(text)
+    find_urls(text)
+    assert time.perf_counter() - start < 5  # quadratic scans took 30 s to minutes here
 
 
 def test_reference_in_a_link_counts_only_when_also_written_as_text() -> None:

@@ -126,7 +126,7 @@ def test_attachment_of_another_organisations_ticket_is_not_found(ticket_with_fil
 
 
 def test_attachment_is_only_found_under_its_own_ticket(ticket_with_files, bob):
-    ticket, public, _internal = ticket_with_files
+    _ticket, public, _internal = ticket_with_files
     bobs = make_ticket(bob)
     # Bob's own ticket number with Alice's attachment id must not serve Alice's file.
     with pytest.raises(Http404):

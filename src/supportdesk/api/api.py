@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query, Router, Schema
+from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
@@ -35,6 +35,7 @@ from supportdesk.api.schemas import (
 from supportdesk.commitments.kpi import attainment
 from supportdesk.commitments.queue import after_cursor, in_queue_order, queue_cursor
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
+from supportdesk.search.api import router as search_router
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import messages_for_user, ticket_for_user, tickets_for_user
 from supportdesk.tickets.models import OPEN_STATUSES, Channel, Ticket
@@ -245,7 +246,7 @@ def get_ticket(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 @tickets.post("/tickets", response={201: TicketDetailOut, **ERRORS})
-def create_ticket(request: HttpRequest, payload: TicketIn) -> tuple[int, dict[str, Any]]:
+def create_ticket(request: HttpRequest, payload: TicketIn) -> Status[dict[str, Any]]:
     """Register a ticket (R1, channel `api`)."""
     user = _user(request)
     if user.is_customer:
@@ -274,7 +275,7 @@ def create_ticket(request: HttpRequest, payload: TicketIn) -> tuple[int, dict[st
         if exc.field == "odoo_url":
             raise InvalidInput("odoo_urls", exc.reason) from exc
         raise
-    return 201, _detail_out(ticket_for_user(user, ticket.number), user)
+    return Status(201, _detail_out(ticket_for_user(user, ticket.number), user))
 
 
 def _create(
@@ -297,7 +298,7 @@ def _create(
 
 
 @tickets.post("/tickets/{number}/replies", response={201: MessageOut, **ERRORS})
-def reply(request: HttpRequest, number: str, payload: ReplyIn) -> tuple[int, dict[str, Any]]:
+def reply(request: HttpRequest, number: str, payload: ReplyIn) -> Status[dict[str, Any]]:
     """A public reply, or with `internal: true` an internal note (staff only)."""
     user = _user(request)
     ticket = ticket_for_user(user, number)
@@ -307,14 +308,17 @@ def reply(request: HttpRequest, number: str, payload: ReplyIn) -> tuple[int, dic
         message = actions.ticket_reply(
             ticket=ticket, actor=user, body=payload.body, channel=Channel.API
         )
-    return 201, {
-        "id": message.pk,
-        "author": str(user),
-        "internal": message.internal,
-        "channel": message.channel,
-        "body": message.body,
-        "created_at": message.created_at,
-    }
+    return Status(
+        201,
+        {
+            "id": message.pk,
+            "author": str(user),
+            "internal": message.internal,
+            "channel": message.channel,
+            "body": message.body,
+            "created_at": message.created_at,
+        },
+    )
 
 
 def _staff_member(user_id: int) -> User:
@@ -407,4 +411,6 @@ def kpi(request: HttpRequest, query: Query[KpiQuery]) -> dict[str, Any]:
 
 
 api.add_router("", tickets)
+api.add_router("", search_router)
+api.add_router("", "supportdesk.odoo.api.router")
 _unused = (EventOut,)

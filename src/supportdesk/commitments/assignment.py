@@ -15,6 +15,7 @@ from django.utils import timezone
 from supportdesk.accounts.models import Role, User, system_user
 from supportdesk.commitments.models import Absence
 from supportdesk.commitments.queue import in_queue_order
+from supportdesk.core import clock
 from supportdesk.core.errors import ActionError
 from supportdesk.tickets.models import OPEN_STATUSES, Status, Ticket
 
@@ -31,7 +32,8 @@ class Suggestion:
 
 def ranked_consultants(*, skill_id: int | None, today: dt.date | None = None) -> QuerySet[User]:
     """Present consultants annotated and ordered as suggestions (one query)."""
-    today = today or timezone.localdate()
+    # The desk's clock, not the wall clock: replays and demo data run under clock.at().
+    today = today or timezone.localdate(clock.now())
     away = Absence.objects.filter(user=OuterRef("pk"), starts__lte=today, ends__gte=today)
     consultants = (
         User.objects.filter(role__in=ASSIGNABLE_ROLES, is_active=True)

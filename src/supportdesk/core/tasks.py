@@ -38,3 +38,41 @@ def outbox_retry() -> int:
     from supportdesk.mail.outbox import send_due
 
     return send_due()
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("mail-poll")
+def mail_poll() -> int:
+    """Read the IMAP mailboxes that are not served by an IDLE listener."""
+    from supportdesk.mail.imap import poll_all
+
+    return len(poll_all())
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("mail-pending")
+def mail_process_pending() -> int:
+    """Process mail stored more than a minute ago and not processed (a missed task)."""
+    import datetime as dt
+
+    from supportdesk.mail.process import process_pending
+
+    return len(process_pending(older_than=dt.timedelta(minutes=1)).processed)
+
+
+@db_periodic_task(crontab(minute="7"))
+@lock_task("mail-reminders")
+def mail_reminders() -> list[str]:
+    """R5: recall tickets waiting on the customer to them."""
+    from supportdesk.mail.reminders import send_reminders
+
+    return send_reminders()
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("staff-notifications-mail")
+def staff_notifications_mail() -> int:
+    """Mail the staff notifications the sweep recorded, as each person prefers."""
+    from supportdesk.console.notify import deliver_pending
+
+    return deliver_pending()

@@ -14,6 +14,9 @@ from supportdesk.api.models import ApiToken
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    # Staff land on the console's dispatch board; customers on their tickets.
+    if getattr(request.user, "is_support_staff", False):
+        return redirect("console:board")
     return redirect("ticket_list")
 
 

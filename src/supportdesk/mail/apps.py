@@ -5,3 +5,10 @@ class MailConfig(AppConfig):
     name = "supportdesk.mail"
     label = "mail"
     verbose_name = "Mail"
+
+    def ready(self) -> None:
+        from anymail.signals import inbound
+
+        from supportdesk.mail.webhook import inbound_received
+
+        inbound.connect(inbound_received, dispatch_uid="supportdesk-mail-inbound")

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from supportdesk.core import clock
 from supportdesk.mail.models import OutboundMail
 
 log = logging.getLogger(__name__)
@@ -53,9 +54,16 @@ def queue_mail(
     recipients = [a for a in dict.fromkeys(a.strip() for a in to) if a]
     if not recipients:
         raise ValueError("to: at least one recipient is required")
-    all_headers = {**(AUTOMATIC_HEADERS if automatic else {}), **(headers or {})}
+    # X-Loop marks every mail as ours, so that it is dropped if it ever comes back in.
+    all_headers = {
+        "X-Loop": settings.SUPPORT_EMAIL,
+        **(AUTOMATIC_HEADERS if automatic else {}),
+        **(headers or {}),
+    }
     mail = OutboundMail.objects.create(
         to=recipients,
+        recipient=recipients[0].lower()[:254],
+        created_at=clock.now(),
         cc=[a for a in cc if a and a not in recipients],
         subject=subject.replace("\n", " ").replace("\r", " ")[:998],
         text=text,

@@ -95,13 +95,16 @@ multi-word POS name only the last word is part of the match (``Furniture Shop/00
 ``Shop/0001``, which still finds the order with an ``ilike`` search).
 
 All numbers need clean edges: not preceded by a letter, digit, ``_``, ``/``, ``-``, ``.``,
-``@`` or ``\\``, and not followed by one of those (``-`` followed by a letter or digit,
-``.``/``,``/``:`` followed by a digit), so dates (``2026/01/15``), amounts, phone numbers,
-versions and ``SD-24017`` ticket numbers never match. Numbers inside any URL (Odoo or not),
-``www.`` address, bare ``host.tld/path`` or e-mail address are not reported: they are part of
-a link, which :func:`find_urls` reports on its own; a number is reported when the customer
-also writes it as text. Results are deduplicated by ``normalised()``; the first occurrence
-is kept, in order of appearance.
+``@`` or ``\\``; not followed by a letter, digit, ``_``, ``/``, ``@`` or ``\\``, nor by
+``-`` + letter/digit or ``.``/``,``/``:`` + digit (``S00042.pdf`` and ``S00042.`` are fine).
+So dates (``2026/01/15``), amounts, phone numbers, versions and ``SD-24017`` ticket numbers
+never match. The receipt's word ``Order`` is matched in any case. Numbers inside any URL
+(Odoo or not), ``www.`` address, bare ``host.tld/path`` or e-mail address are not reported:
+they are part of a link, which :func:`find_urls` reports on its own; a number is reported
+when the customer also writes it as text. (The link is looked for in the whitespace-delimited
+token around the number, at most 2048 characters either way, which keeps hostile input
+linear.) Results are deduplicated by ``normalised()``; the first occurrence is kept, in
+order of appearance.
 """
 
 import re
@@ -454,12 +457,17 @@ _OPERATION_KINDS = {
     "INT": ("internal_transfer", "stock.picking"),
     "MO": ("manufacturing_order", "mrp.production"),
 }
-_TOKEN_REACH = 2048  # how far a link around a number is looked for; bounds the cost
-# Spans a number may not be reported from: links and e-mail addresses.
+# A number is looked up in the whitespace-delimited token around it, at most this far either
+# way: links longer than that are not seen, and the cost stays linear on hostile input.
+_TOKEN_REACH = 2048
+_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
+_NON_SPACE = re.compile(r"\S*")
+# Links and e-mail addresses, a number inside one is not reported. Every alternative starts
+# only where its run of characters starts (lookbehind), so the scan stays linear.
 _LINKISH = re.compile(
-    r"\b[a-z][a-z0-9+.-]*://\S+"
-    r"|\bwww\.\S+"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://\S+"
+    r"|(?<![\w.-])www\.\S+"
+    r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|(?<![\w@/.-])(?-i:(?:[a-z0-9-]+\.)+[a-z]{2,})(?::[0-9]{1,5})?/\S*",
     re.IGNORECASE,
 )
@@ -482,9 +490,15 @@ def find_references(text: str) -> list[Reference]:
     """Odoo document numbers in free text, in order of appearance, deduplicated."""
     found: list[Reference] = []
     seen: set[str] = set()
+    token = (0, 0)
+    links: list[tuple[int, int]] = []
     for match in _REFERENCE.finditer(text):
-        if _in_link(text, match.start()):
-            continue
+        position = match.start()
+        if not token[0] <= position < token[1]:  # numbers often share a token: look once
+            token = _token_around(text, position)
+            links = [m.span() for m in _LINKISH.finditer(text, *token)]
+        if any(start <= position < end for start, end in links):
+            continue  # part of a link or an address
         reference = _classify(match)
         if reference is not None and reference.normalised() not in seen:
             seen.add(reference.normalised())
@@ -492,17 +506,12 @@ def find_references(text: str) -> list[Reference]:
     return found
 
 
-def _in_link(text: str, position: int) -> bool:
-    """Whether `position` lies in a URL or an e-mail address (all within one token)."""
-    floor, ceiling = max(0, position - _TOKEN_REACH), min(len(text), position + _TOKEN_REACH)
-    left = position
-    while left > floor and not text[left - 1].isspace():
-        left -= 1
-    right = position
-    while right < ceiling and not text[right].isspace():
-        right += 1
-    offset = position - left
-    return any(m.start() <= offset < m.end() for m in _LINKISH.finditer(text, left, right))
+def _token_around(text: str, position: int) -> tuple[int, int]:
+    """The whitespace-delimited token around `position`, clipped to `_TOKEN_REACH`."""
+    floor = max(0, position - _TOKEN_REACH)
+    space = _LAST_SPACE.match(text, floor, position)
+    rest = _NON_SPACE.match(text, position, min(len(text), position + _TOKEN_REACH))
+    return (space.end() if space else floor, rest.end() if rest else position)
 
 
 def _classify(match: re.Match[str]) -> Reference | None:

@@ -19,9 +19,12 @@ from django.db import transaction
 
 from supportdesk.accounts.models import ContactMethod, Organisation, Skill, User
 from supportdesk.commitments.clocks import recompute_clocks
+from supportdesk.console import notify as staff_notify
 from supportdesk.core import clock
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
+from supportdesk.mail import notify as customer_notify
 from supportdesk.odoo.recognise import find_references, find_urls, parse_odoo_url
+from supportdesk.search.backends import index_ticket
 from supportdesk.tickets.models import (
     OPEN_STATUSES,
     WAITING_STATUSES,
@@ -116,6 +119,8 @@ def _finish(ticket: Ticket, *, now: dt.datetime) -> None:
     ticket.updated_at = now
     recompute_clocks(ticket, now=now)
     ticket.save()
+    # The SQLite full-text index is kept in step inside the same transaction.
+    index_ticket(ticket.pk)
 
 
 def _text(field: str, value: str | None, *, required: bool, limit: int) -> str:
@@ -276,11 +281,15 @@ def ticket_create(
     attachments: Sequence[Upload] = (),
     watchers: Sequence[User] = (),
     registered_at: dt.datetime | None = None,
+    sender_verified: bool = True,
+    message_id: str = "",
+    body_html: str = "",
 ) -> Ticket:
     """Register a ticket from any channel (R1), with its Odoo data (R2).
 
     The channel is recorded; Odoo URLs and transaction references are taken from the
-    explicit fields and recognised in the subject and description.
+    explicit fields and recognised in the subject and description. A mail's Message-ID
+    is kept on the first message so that replies thread.
     """
     subject = _text("subject", subject, required=True, limit=SUBJECT_MAX)
     description = _text("description", description, required=False, limit=BODY_MAX)
@@ -322,6 +331,7 @@ def ticket_create(
             required_skill=required_skill,
             registered_at=registered,
             updated_at=now,
+            sender_verified=sender_verified,
         )
         _apply_impact(ticket, impact, actor)
         recompute_clocks(ticket, now=now, events=[])
@@ -330,12 +340,14 @@ def ticket_create(
             ticket.watchers.set(watchers)
         added = _add_refs(ticket, refs)
         message = None
-        if attachments:
+        if attachments or message_id:
             message = Message.objects.create(
                 ticket=ticket,
                 author=requester or actor,
                 channel=channel,
                 body=description or subject,
+                body_html=body_html,
+                message_id=message_id[:998],
                 created_at=registered,
             )
             _store_uploads(ticket, message, attachments, actor)
@@ -353,6 +365,8 @@ def ticket_create(
             at=registered,
         )
         _finish(ticket, now=now)
+        staff_notify.ticket_registered(ticket, actor=actor)
+        customer_notify.ticket_created(ticket, actor=actor)
         transaction.on_commit(lambda: _after_create(ticket.pk))
     return ticket
 
@@ -406,12 +420,14 @@ def ticket_assign(
                 "assignee": str(assignee),
                 "assignee_id": assignee.pk,
                 "status": ticket.status,
-                "skill_override": bool(override_reason),
+                "skill_override": lacks_skill,
             },
             reason=override_reason,
             at=now,
         )
         _finish(ticket, now=now)
+        staff_notify.ticket_assigned(ticket, actor=actor, assignee=assignee)
+        customer_notify.status_changed(ticket, actor=actor, old=old["status"])
     return ticket
 
 
@@ -497,6 +513,8 @@ def ticket_reply(
         elif not actor.is_support_staff and old == Status.RESOLVED:
             _reopen(ticket, actor, reason="the customer replied", now=now)
         _finish(ticket, now=now)
+        staff_notify.customer_replied(ticket, message=message, actor=actor)
+        customer_notify.ticket_replied(ticket, message=message, actor=actor)
     return message
 
 
@@ -547,6 +565,7 @@ def ticket_wait(*, ticket: Ticket, actor: User, on: str, reason: str = "") -> Ti
             at=now,
         )
         _finish(ticket, now=now)
+        customer_notify.status_changed(ticket, actor=actor, old=old, reason=reason)
     return ticket
 
 
@@ -594,6 +613,7 @@ def ticket_resolve(*, ticket: Ticket, actor: User, resolution: str = "") -> Tick
             at=now,
         )
         _finish(ticket, now=now)
+        customer_notify.status_changed(ticket, actor=actor, old=old, reason=resolution)
     return ticket
 
 
@@ -615,6 +635,7 @@ def ticket_close(*, ticket: Ticket, actor: User, reason: str = "") -> Ticket:
             at=now,
         )
         _finish(ticket, now=now)
+        customer_notify.status_changed(ticket, actor=actor, old=old, reason=reason)
     return ticket
 
 
@@ -646,9 +667,46 @@ def ticket_reopen(*, ticket: Ticket, actor: User, reason: str = "") -> Ticket:
         now = clock.now()
         if ticket.status not in (Status.RESOLVED, Status.CLOSED):
             raise IllegalTransition(f"status '{ticket.status}' cannot be reopened: it is open")
+        old_status = ticket.status
         _reopen(ticket, actor, reason=reason.strip(), now=now)
         _finish(ticket, now=now)
+        customer_notify.status_changed(ticket, actor=actor, old=old_status, reason=reason)
     return ticket
+
+
+def ticket_add_watchers(
+    *, ticket: Ticket, actor: User, watchers: Sequence[User], reason: str = ""
+) -> list[User]:
+    """Copy contacts of the ticket's organisation on it, so they are kept informed (R9).
+
+    Used by the mail channel for contacts Cc'd on a customer's mail. Returns who was added.
+    """
+    _require_visible(ticket, actor)
+    with transaction.atomic():
+        ticket = _lock(ticket)
+        present = set(ticket.watchers.values_list("pk", flat=True)) | {ticket.requester_id}
+        added = [
+            user
+            for user in {u.pk: u for u in watchers}.values()
+            if user.pk not in present
+            and user.is_active
+            and user.is_customer
+            and user.organisation_id == ticket.organisation_id
+        ]
+        if not added:
+            return []
+        now = clock.now()
+        ticket.watchers.add(*added)
+        _record(
+            ticket,
+            actor,
+            "watchers_added",
+            new={"watchers": [u.email for u in added]},
+            reason=reason.strip(),
+            at=now,
+        )
+        _finish(ticket, now=now)
+    return added
 
 
 CUSTOMER_FIELDS = frozenset({"subject", "description", "contact_method", "contact_phone", "impact"})
@@ -747,6 +805,7 @@ def ticket_update(
 
 __all__ = [
     "ticket_add_note",
+    "ticket_add_watchers",
     "ticket_assign",
     "ticket_close",
     "ticket_create",

@@ -19,11 +19,14 @@ from django.core.management.base import BaseCommand, CommandError
 from supportdesk.commitments.clocks import current_calendar
 
 
-def parse_instant(text: str, tz: dt.tzinfo) -> dt.datetime:
+def parse_instant(name: str, text: str, tz: dt.tzinfo) -> dt.datetime:
+    """``text`` as an aware instant; a refusal names the argument ``name`` (rule 8)."""
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"{text!r} is not an ISO 8601 instant like 2027-06-23T10:00") from None
+        raise CommandError(
+            f"{name}: {text!r} is not an ISO 8601 instant like 2027-06-23T10:00"
+        ) from None
     return value.replace(tzinfo=tz) if value.tzinfo is None else value
 
 
@@ -47,7 +50,7 @@ class Command(BaseCommand):
         calendar = current_calendar()
         tz = calendar.tz
         if options["operation"] == "add":
-            start = parse_instant(options["instant"], tz)
+            start = parse_instant("instant", options["instant"], tz)
             if options["working_days"] is not None:
                 if options["working_days"] < 0:
                     raise CommandError("--working-days: must be zero or more")
@@ -58,10 +61,10 @@ class Command(BaseCommand):
                 result = calendar.add_working_minutes(start, options["working_minutes"])
             self.stdout.write(result.astimezone(tz).isoformat(timespec="minutes"))
         elif options["operation"] == "between":
-            start = parse_instant(options["start"], tz)
-            end = parse_instant(options["end"], tz)
+            start = parse_instant("start", options["start"], tz)
+            end = parse_instant("end", options["end"], tz)
             self.stdout.write(str(calendar.working_minutes_between(start, end)))
         else:
-            instant = parse_instant(options["instant"], tz)
+            instant = parse_instant("instant", options["instant"], tz)
             result = calendar.close_of_working_day(instant)
             self.stdout.write(result.astimezone(tz).isoformat(timespec="minutes"))

@@ -12,6 +12,7 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -107,9 +108,12 @@ class Command(BaseCommand):
             name: Skill.objects.get_or_create(name=name)[0]
             for name in {s for *_x, sk in STAFF for s in sk} | {"Inventory"}
         }
+        # One hash for the one public demo password: hashing it per user took most of the
+        # command's time (PBKDF2 is slow on purpose).
+        password = make_password(DEMO_PASSWORD)
         staff = {}
         for email, name, role, skill_names in STAFF:
-            user = User.objects.create_user(email, DEMO_PASSWORD, name=name, role=role)
+            user = User.objects.create(email=email, password=password, name=name, role=role)
             user.skills.set([skills[s] for s in skill_names])
             staff[email] = user
         customers: dict[str, list[User]] = {}
@@ -129,9 +133,9 @@ class Command(BaseCommand):
                     reference=f"MSA-{org.pk:03d}",
                 )
             customers[org_name] = [
-                User.objects.create_user(
-                    f"{u}@{domain}",
-                    DEMO_PASSWORD,
+                User.objects.create(
+                    email=f"{u}@{domain}",
+                    password=password,
                     name=u.capitalize() + " " + org_name.split()[0],
                     role=Role.CUSTOMER,
                     organisation=org,
@@ -143,7 +147,7 @@ class Command(BaseCommand):
         consultants = [staff[e] for e in ("anna@demo.test", "erik@demo.test", "maria@demo.test")]
         dispatcher = staff["dispatcher@demo.test"]
         now = timezone.now()
-        channels = [Channel.PORTAL, Channel.EMAIL, Channel.PHONE, Channel.API]
+        channels = [Channel.PORTAL, Channel.EMAIL, Channel.PHONE, Channel.API, Channel.CONSOLE]
         statuses = [
             Status.NEW,
             Status.ASSIGNED,
@@ -168,7 +172,8 @@ class Command(BaseCommand):
                 registered = now - dt.timedelta(minutes=60 - i)
             with clock.at(registered):
                 ticket = actions.ticket_create(
-                    actor=requester if channel != Channel.PHONE else dispatcher,
+                    # Staff register what comes by telephone or into the console.
+                    actor=dispatcher if channel in (Channel.PHONE, Channel.CONSOLE) else requester,
                     organisation=org,
                     requester=requester,
                     channel=channel,

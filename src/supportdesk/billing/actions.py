@@ -1,0 +1,414 @@
+"""Time and billing actions: log, override and correct time; draft, issue, credit statements.
+
+Same shape as every action (DESIGN rules 1 and 2): keyword-only arguments, an explicit
+``actor``, one transaction, the row locked, an ``Event`` on the ticket's timeline for
+ticket work. Refusals raise ``InvalidInput``, ``IllegalTransition`` or
+``PermissionDenied`` and change nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from supportdesk.accounts.models import SYSTEM_EMAIL, Organisation, Role, User
+from supportdesk.billing.compute import compute_statement, line_key
+from supportdesk.billing.models import (
+    Override,
+    Statement,
+    StatementLine,
+    StatementSequence,
+    TimeEntry,
+    month_start,
+)
+from supportdesk.core import clock
+from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
+from supportdesk.tickets.models import Event, Ticket
+
+# Longest single entry: a working day and then some; longer work is several entries.
+MAX_ENTRY_MINUTES = 16 * 60
+DESCRIPTION_MAX = 5000
+# R6: "a consultant or business consultant may override one entry".
+OVERRIDE_ROLES = frozenset({Role.CONSULTANT, Role.BUSINESS_CONSULTANT, Role.ADMIN})
+# Who drafts, issues, credits and exports statements.
+BILLING_ROLES = frozenset({Role.BUSINESS_CONSULTANT, Role.ADMIN})
+
+
+def _today() -> dt.date:
+    return timezone.localdate(clock.now())
+
+
+def _require_staff(actor: User, what: str) -> None:
+    if not actor.is_support_staff:
+        raise PermissionDenied(f"only support staff may {what}")
+
+
+def may_bill(actor: User) -> bool:
+    """Billing staff, and the system user that closes months on a schedule or command."""
+    return actor.role in BILLING_ROLES or actor.email == SYSTEM_EMAIL
+
+
+def _require_billing(actor: User, what: str) -> None:
+    if not may_bill(actor):
+        raise PermissionDenied(f"only business consultants and administrators may {what}")
+
+
+def _lock_ticket(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+
+
+def _lock_organisation(organisation_id: int) -> Organisation:
+    # Every change to an organisation's billing takes this lock: drafting, issuing,
+    # crediting and overriding are serialised per organisation.
+    return Organisation.objects.select_for_update().get(pk=organisation_id)
+
+
+def _event(ticket: Ticket, actor: User, verb: str, *, new: dict[str, object], reason: str) -> Event:
+    return Event.objects.create(
+        ticket=ticket,
+        actor=actor,
+        verb=verb,
+        new=new,
+        reason=reason,
+        public=True,  # R9: customers see the consultants' work on their tickets
+        created_at=clock.now(),
+    )
+
+
+def _minutes(field: str, value: object, *, most: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(field, f"{value!r} is not a whole number of minutes")
+    if value < 1:
+        raise InvalidInput(field, "must be at least 1 minute")
+    if value > most:
+        raise InvalidInput(field, f"is {value} minutes; at most {most} are allowed in one entry")
+    return value
+
+
+def _text(field: str, value: str | None, *, limit: int = DESCRIPTION_MAX) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(field, "is required")
+    if len(value) > limit:
+        raise InvalidInput(field, f"is {len(value)} characters; at most {limit} are allowed")
+    return value
+
+
+def issued_statement_of(entry: TimeEntry) -> Statement | None:
+    """The issued statement billing ``entry``, which locks it, if there is one."""
+    line = (
+        StatementLine.objects.filter(
+            entry=entry,
+            statement__type=Statement.Type.INVOICE,
+            statement__status=Statement.Status.ISSUED,
+        )
+        .select_related("statement")
+        .first()
+    )
+    return line.statement if line else None
+
+
+# --- time entries -------------------------------------------------------------------
+
+
+def time_log(
+    *,
+    ticket: Ticket,
+    actor: User,
+    minutes: int,
+    description: str,
+    date: dt.date | None = None,
+) -> TimeEntry:
+    """Log what a consultant did on a ticket, in raw minutes (R6; shown to the customer, R9).
+
+    Billed minutes are never typed: the charging rules compute them on the statement.
+    """
+    _require_staff(actor, "log time")
+    minutes = _minutes("minutes", minutes, most=MAX_ENTRY_MINUTES)
+    description = _text("description", description)
+    day = date or _today()
+    if day > _today():
+        raise InvalidInput("date", f"{day.isoformat()} is in the future: log time once it is done")
+    with transaction.atomic():
+        ticket = _lock_ticket(ticket)
+        entry = TimeEntry.objects.create(
+            ticket=ticket,
+            consultant=actor,
+            date=day,
+            minutes=minutes,
+            description=description,
+            created_at=clock.now(),
+        )
+        _event(
+            ticket,
+            actor,
+            "time_logged",
+            new={"entry": entry.pk, "minutes": minutes, "date": day.isoformat()},
+            reason=description,
+        )
+    return entry
+
+
+def time_override(*, entry: TimeEntry, actor: User, charge: str, reason: str = "") -> TimeEntry:
+    """Override the charging rules for one entry, free or charged, with a reason (R6).
+
+    ``charge=""`` returns the entry to the rules. An entry on an issued statement is
+    locked: correct it instead.
+    """
+    if actor.role not in OVERRIDE_ROLES:
+        raise PermissionDenied("only consultants and business consultants may override a charge")
+    if charge not in Override.values:
+        raise InvalidInput("charge", f"{charge!r} is not one of 'free', 'charged' or ''")
+    reason = _text("reason", reason) if charge else ""
+    with transaction.atomic():
+        _lock_organisation(entry.ticket.organisation_id)
+        entry = TimeEntry.objects.select_for_update().select_related("ticket").get(pk=entry.pk)
+        if entry.corrects_id:
+            raise IllegalTransition(
+                "a correction is charged as the entry it corrects: override that entry"
+            )
+        issued = issued_statement_of(entry)
+        if issued is not None:
+            raise IllegalTransition(
+                f"the {entry.date.isoformat()} entry is on issued statement {issued.number}: "
+                "it is locked; correct it instead"
+            )
+        if charge == entry.override and reason == entry.override_reason:
+            return entry
+        entry.override = charge
+        entry.override_reason = reason
+        entry.override_by = actor if charge else None
+        entry.override_at = clock.now() if charge else None
+        entry.save(update_fields=["override", "override_reason", "override_by", "override_at"])
+        _event(
+            entry.ticket,
+            actor,
+            "time_overridden",
+            new={"entry": entry.pk, "charge": charge or "rules"},
+            reason=reason or "charged by the rules again",
+        )
+    return entry
+
+
+def time_correct(*, entry: TimeEntry, actor: User, minutes: int, reason: str) -> TimeEntry:
+    """Take minutes back from an entry: a credit line on the next statement (R6).
+
+    Entries on issued statements are never edited; this is how they are corrected.
+    """
+    _require_staff(actor, "correct time")
+    reason = _text("reason", reason)
+    with transaction.atomic():
+        entry = TimeEntry.objects.select_for_update().select_related("ticket").get(pk=entry.pk)
+        if entry.corrects_id:
+            raise IllegalTransition("a correction cannot be corrected: correct the original entry")
+        taken = entry.corrections.aggregate(total=Sum("minutes"))["total"] or 0
+        left = entry.minutes - taken
+        if left <= 0:
+            raise IllegalTransition(
+                f"the {entry.date.isoformat()} entry has been corrected to 0 minutes already"
+            )
+        minutes = _minutes("minutes", minutes, most=left)
+        correction = TimeEntry.objects.create(
+            ticket=entry.ticket,
+            consultant=actor,
+            date=_today(),
+            minutes=minutes,
+            description=f"Correction: {reason}",
+            corrects=entry,
+            created_at=clock.now(),
+        )
+        _event(
+            entry.ticket,
+            actor,
+            "time_corrected",
+            new={"entry": correction.pk, "corrects": entry.pk, "minutes": -minutes},
+            reason=reason,
+        )
+    return correction
+
+
+# --- statements ---------------------------------------------------------------------
+
+
+def statement_draft(*, organisation: Organisation, month: dt.date, actor: User) -> Statement | None:
+    """Draft (or draft again) an organisation's statement for a month (R6).
+
+    Returns ``None`` and removes a stale draft when there is nothing to bill.
+    """
+    _require_billing(actor, "draft statements")
+    month = month_start(month)
+    with transaction.atomic():
+        organisation = _lock_organisation(organisation.pk)
+        live = Statement.objects.filter(
+            organisation=organisation,
+            month=month,
+            type=Statement.Type.INVOICE,
+            status__in=[Statement.Status.DRAFT, Statement.Status.ISSUED],
+        ).first()
+        if live is not None and not live.is_draft:
+            raise IllegalTransition(
+                f"{organisation} has issued statement {live.number} for {month:%Y-%m}: "
+                "credit it before drafting the month again"
+            )
+        computed = compute_statement(organisation, month, draft=live)
+        if not computed.lines:
+            if live is not None:
+                live.delete()
+            return None
+        statement = live or Statement(
+            organisation=organisation, month=month, type=Statement.Type.INVOICE
+        )
+        statement.hourly_rate = computed.rate
+        statement.vat_percent = computed.vat_percent
+        statement.billed_minutes = computed.billed_minutes
+        statement.net, statement.vat, statement.gross = computed.net, computed.vat, computed.gross
+        statement.drafted_at = clock.now()
+        statement.save()
+        statement.lines.all().delete()
+        for line in computed.lines:
+            line.statement = statement
+        StatementLine.objects.bulk_create(computed.lines)
+    return statement
+
+
+def close_month(*, month: dt.date, actor: User) -> list[Statement]:
+    """Draft the month's statements for every organisation with time to bill (R6)."""
+    _require_billing(actor, "close a month")
+    month = month_start(month)
+    # Organisations with unbilled time up to the month's end, or a draft to refresh.
+    on_live = StatementLine.objects.filter(
+        entry__isnull=False,
+        statement__type=Statement.Type.INVOICE,
+        statement__status__in=[Statement.Status.DRAFT, Statement.Status.ISSUED],
+    ).values("entry_id")
+    ids = set(
+        TimeEntry.objects.filter(date__lt=_next_month(month))
+        .exclude(pk__in=on_live)
+        .values_list("ticket__organisation_id", flat=True)
+        .distinct()
+    ) | set(
+        Statement.objects.filter(month=month, status=Statement.Status.DRAFT).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    drafted = []
+    for organisation in Organisation.objects.filter(pk__in=ids).order_by("name"):
+        if Statement.objects.filter(
+            organisation=organisation,
+            month=month,
+            type=Statement.Type.INVOICE,
+            status=Statement.Status.ISSUED,
+        ).exists():
+            continue
+        statement = statement_draft(organisation=organisation, month=month, actor=actor)
+        if statement is not None:
+            drafted.append(statement)
+    return drafted
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _take_number(year: int) -> str:
+    StatementSequence.objects.get_or_create(year=year)
+    sequence = StatementSequence.objects.select_for_update().get(year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{year}-{sequence.last:04d}"
+
+
+def statement_issue(*, statement: Statement, actor: User) -> Statement:
+    """Issue a draft: it gets the year's next number and is never changed again (R6).
+
+    Refused when the time behind it changed since it was drafted: the draft a person
+    reviewed is the statement that is issued.
+    """
+    _require_billing(actor, "issue statements")
+    with transaction.atomic():
+        _lock_organisation(statement.organisation_id)
+        statement = Statement.objects.select_for_update().get(pk=statement.pk)
+        if not statement.is_draft:
+            raise IllegalTransition(statement.refusal())
+        computed = compute_statement(statement.organisation, statement.month, draft=statement)
+        stored = [line_key(line) for line in statement.lines.order_by("position")]
+        if [line_key(line) for line in computed.lines] != stored or (
+            computed.rate != statement.hourly_rate
+        ):
+            raise IllegalTransition(
+                f"the draft for {statement.organisation} {statement.month:%Y-%m} is out of date: "
+                "time or rules changed since it was drafted; draft it again and review it"
+            )
+        now = clock.now()
+        statement.number = _take_number(timezone.localdate(now).year)
+        statement.status = Statement.Status.ISSUED
+        statement.issued_at = now
+        statement.issued_by = actor
+        statement.save()
+    return statement
+
+
+def statement_credit(*, statement: Statement, actor: User, reason: str) -> Statement:
+    """Cancel an issued statement with a credit statement that nets it to zero (R6).
+
+    Its time entries are released: the next draft of the month bills them again.
+    """
+    _require_billing(actor, "credit statements")
+    reason = _text("reason", reason, limit=1000)
+    with transaction.atomic():
+        _lock_organisation(statement.organisation_id)
+        statement = Statement.objects.select_for_update().get(pk=statement.pk)
+        if statement.type == Statement.Type.CREDIT:
+            raise IllegalTransition(f"{statement.number} is a credit statement: it is final")
+        if statement.status != Statement.Status.ISSUED:
+            raise IllegalTransition(
+                f"only an issued statement can be credited; this one is {statement.status}"
+            )
+        # Written as a draft, then issued in the same transaction: lines are only ever
+        # added to drafts.
+        credit = Statement.objects.create(
+            organisation=statement.organisation,
+            month=statement.month,
+            type=Statement.Type.CREDIT,
+            credits=statement,
+            currency=statement.currency,
+            hourly_rate=statement.hourly_rate,
+            vat_percent=statement.vat_percent,
+            billed_minutes=-statement.billed_minutes,
+            net=-statement.net,
+            vat=-statement.vat,
+            gross=-statement.gross,
+            note=reason,
+            drafted_at=clock.now(),
+        )
+        StatementLine.objects.bulk_create(
+            StatementLine(
+                statement=credit,
+                position=line.position,
+                type=StatementLine.Type.CREDIT,
+                ticket_id=line.ticket_id,
+                entry=None,
+                date=line.date,
+                consultant_name=line.consultant_name,
+                description=line.description,
+                raw_minutes=-line.raw_minutes,
+                billed_minutes=-line.billed_minutes,
+                charge=line.charge,
+                reason=f"credit of {statement.number}: {line.reason}",
+                amount=-line.amount,
+            )
+            for line in statement.lines.order_by("position")
+        )
+        now = clock.now()
+        credit.number = _take_number(timezone.localdate(now).year)
+        credit.status = Statement.Status.ISSUED
+        credit.issued_at = now
+        credit.issued_by = actor
+        credit.save()
+        statement.status = Statement.Status.CREDITED
+        statement.credited_at = now
+        statement.save(update_fields=["status", "credited_at"])
+    return credit

@@ -1,0 +1,276 @@
+"""Statement pages for customers and staff, and the staff page to log time on a ticket.
+
+Every object is reached through an access helper that takes the user; "not yours" is 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from supportdesk.accounts.models import User
+from supportdesk.billing import actions, odoo_export
+from supportdesk.billing.documents import statement_context, statement_csv, statement_pdf
+from supportdesk.billing.forms import (
+    CloseMonthForm,
+    CorrectionForm,
+    CreditForm,
+    OverrideForm,
+    TimeLogForm,
+)
+from supportdesk.billing.models import Statement, TimeEntry
+from supportdesk.billing.selectors import (
+    entries_for_ticket,
+    statement_for_user,
+    statements_for_user,
+)
+from supportdesk.core.errors import ActionError, InvalidInput
+from supportdesk.tickets.access import ticket_for_user
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _staff(request: HttpRequest) -> User:
+    """Staff pages look like missing pages to anyone else."""
+    user = _user(request)
+    if not user.is_support_staff:
+        raise Http404("no such page")
+    return user
+
+
+@login_required
+def statement_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    statements = statements_for_user(user).order_by("-month", "organisation__name", "-id")
+    if user.is_support_staff and request.GET.get("status") in Statement.Status.values:
+        statements = statements.filter(status=request.GET["status"])
+    page = Paginator(statements, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "billing/statement_list.html",
+        {
+            "page": page,
+            "close_form": CloseMonthForm() if user.role in actions.BILLING_ROLES else None,
+        },
+    )
+
+
+@login_required
+def statement_detail(request: HttpRequest, number: str) -> HttpResponse:
+    user = _user(request)
+    statement = statement_for_user(user, number)
+    context = statement_context(statement)
+    context["can_bill"] = user.role in actions.BILLING_ROLES
+    context["credit_form"] = CreditForm()
+    context["odoo_configured"] = odoo_export.is_configured()
+    return render(request, "billing/statement_detail.html", context)
+
+
+@login_required
+def statement_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
+    statement = statement_for_user(_user(request), number)
+    response = HttpResponse(statement_pdf(statement), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="statement-{statement.reference}.pdf"'
+    return response
+
+
+@login_required
+def statement_csv_view(request: HttpRequest, number: str) -> HttpResponse:
+    statement = statement_for_user(_user(request), number)
+    response = HttpResponse(statement_csv(statement), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="statement-{statement.reference}.csv"'
+    return response
+
+
+def _refused(request: HttpRequest, exc: ActionError) -> None:
+    messages.error(request, exc.message)
+
+
+@login_required
+@require_POST
+def statement_issue_view(request: HttpRequest, number: str) -> HttpResponse:
+    user = _staff(request)
+    statement = statement_for_user(user, number)
+    try:
+        statement = actions.statement_issue(statement=statement, actor=user)
+    except ActionError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, f"Statement {statement.number} issued.")
+    return redirect("billing:statement_detail", number=statement.reference)
+
+
+@login_required
+@require_POST
+def statement_redraft_view(request: HttpRequest, number: str) -> HttpResponse:
+    user = _staff(request)
+    statement = statement_for_user(user, number)
+    try:
+        drafted = actions.statement_draft(
+            organisation=statement.organisation, month=statement.month, actor=user
+        )
+    except ActionError as exc:
+        _refused(request, exc)
+        return redirect("billing:statement_detail", number=statement.reference)
+    if drafted is None:
+        messages.success(request, "Nothing left to bill for that month: the draft was removed.")
+        return redirect("billing:statement_list")
+    messages.success(request, "Draft computed again from the time logged.")
+    return redirect("billing:statement_detail", number=drafted.reference)
+
+
+@login_required
+@require_POST
+def statement_credit_view(request: HttpRequest, number: str) -> HttpResponse:
+    user = _staff(request)
+    statement = statement_for_user(user, number)
+    form = CreditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "reason: is required to credit a statement")
+        return redirect("billing:statement_detail", number=statement.reference)
+    try:
+        credit = actions.statement_credit(
+            statement=statement, actor=user, reason=form.cleaned_data["reason"]
+        )
+    except ActionError as exc:
+        _refused(request, exc)
+        return redirect("billing:statement_detail", number=statement.reference)
+    messages.success(request, f"Credit statement {credit.number} issued for {statement.number}.")
+    return redirect("billing:statement_detail", number=credit.reference)
+
+
+@login_required
+@require_POST
+def statement_export_view(request: HttpRequest, number: str) -> HttpResponse:
+    user = _staff(request)
+    statement = statement_for_user(user, number)
+    try:
+        move_id = odoo_export.statement_export(statement=statement, actor=user)
+    except (ActionError, odoo_export.ExportFailed) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Exported to Odoo as draft invoice {move_id}.")
+    return redirect("billing:statement_detail", number=statement.reference)
+
+
+@login_required
+@require_POST
+def close_month_view(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    form = CloseMonthForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
+        return redirect("billing:statement_list")
+    month, organisation = form.cleaned_data["month"], form.cleaned_data["organisation"]
+    try:
+        if organisation is None:
+            drafted = actions.close_month(month=month, actor=user)
+        else:
+            one = actions.statement_draft(organisation=organisation, month=month, actor=user)
+            drafted = [one] if one else []
+    except ActionError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, f"{len(drafted)} draft statement(s) for {month:%Y-%m}.")
+    return redirect("billing:statement_list")
+
+
+# --- time on a ticket (staff) ---------------------------------------------------------
+
+
+@login_required
+def ticket_time(request: HttpRequest, number: str) -> HttpResponse:
+    """Staff log time on a ticket and see how each entry is charged (R6)."""
+    user = _staff(request)
+    ticket = ticket_for_user(user, number)
+    form = TimeLogForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.time_log(
+                ticket=ticket,
+                actor=user,
+                minutes=form.cleaned_data["minutes"],
+                description=form.cleaned_data["description"],
+                date=form.cleaned_data["date"],
+            )
+        except InvalidInput as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Time logged on {ticket.number}.")
+            return redirect("billing:ticket_time", number=ticket.number)
+    return render(
+        request,
+        "billing/ticket_time.html",
+        {
+            "ticket": ticket,
+            "entries": entries_for_ticket(ticket),
+            "form": form,
+            "override_form": OverrideForm(),
+            "correction_form": CorrectionForm(),
+            "can_override": user.role in actions.OVERRIDE_ROLES,
+        },
+    )
+
+
+def _entry_for_staff(user: User, number: str, entry_id: int) -> TimeEntry:
+    ticket = ticket_for_user(user, number)
+    try:
+        return TimeEntry.objects.select_related("ticket").get(pk=entry_id, ticket=ticket)
+    except TimeEntry.DoesNotExist:
+        raise Http404("no such entry") from None
+
+
+@login_required
+@require_POST
+def entry_override_view(request: HttpRequest, number: str, entry_id: int) -> HttpResponse:
+    user = _staff(request)
+    entry = _entry_for_staff(user, number, entry_id)
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.time_override(
+                entry=entry,
+                actor=user,
+                charge=form.cleaned_data["charge"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ActionError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, "Charge of the entry recorded.")
+    else:
+        messages.error(request, "charge: choose free, charged or the rules")
+    return redirect("billing:ticket_time", number=entry.ticket.number)
+
+
+@login_required
+@require_POST
+def entry_correct_view(request: HttpRequest, number: str, entry_id: int) -> HttpResponse:
+    user = _staff(request)
+    entry = _entry_for_staff(user, number, entry_id)
+    form = CorrectionForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.time_correct(
+                entry=entry,
+                actor=user,
+                minutes=form.cleaned_data["minutes"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ActionError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, "Correction recorded: it is credited on the next statement.")
+    else:
+        messages.error(request, "minutes and reason: both are required for a correction")
+    return redirect("billing:ticket_time", number=entry.ticket.number)

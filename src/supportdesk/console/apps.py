@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ConsoleConfig(AppConfig):
+    name = "supportdesk.console"
+    label = "console"
+    verbose_name = "Consultant console"

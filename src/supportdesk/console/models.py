@@ -1,0 +1,88 @@
+"""What the console keeps of its own: preferences, saved replies, running timers."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Notification kinds, and the preference that says whether each also goes by mail.
+MAIL_PREFERENCE = {
+    "new_ticket": "mail_new_ticket",
+    "assigned": "mail_assigned",
+    "customer_replied": "mail_customer_replied",
+    "assignment_warning": "mail_deadlines",
+    "assignment_breached": "mail_deadlines",
+    "missed_call": "mail_missed_calls",
+}
+
+
+class StaffPreference(models.Model):
+    """How a member of staff wants to hear of things besides the console."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_preference"
+    )
+    mail_new_ticket = models.BooleanField(_("new tickets (dispatchers)"), default=True)
+    mail_assigned = models.BooleanField(_("a ticket is assigned to me"), default=True)
+    mail_customer_replied = models.BooleanField(
+        _("a customer replied on my ticket"), default=True
+    )
+    mail_deadlines = models.BooleanField(_("deadline warnings and breaches"), default=True)
+    mail_missed_calls = models.BooleanField(_("missed calls to call back"), default=True)
+
+    def __str__(self) -> str:
+        return f"preferences of {self.user}"
+
+    def wants_mail(self, kind: str) -> bool:
+        field = MAIL_PREFERENCE.get(kind)
+        return bool(field and getattr(self, field))
+
+
+class NotificationMail(models.Model):
+    """That a notification's mail was decided (sent or not wanted): each is mailed once."""
+
+    notification = models.OneToOneField(
+        "commitments.Notification", on_delete=models.CASCADE, related_name="mail"
+    )
+    mailed = models.BooleanField(default=False)
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"mail for notification {self.notification_id}: {self.mailed}"
+
+
+class SavedReply(models.Model):
+    """A reply text consultants reuse; shared with the whole desk."""
+
+    title = models.CharField(_("title"), max_length=120, unique=True)
+    body = models.TextField(_("text"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = _("saved replies")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TimerRun(models.Model):
+    """A running work timer on a ticket: kept in the database, so it survives reloads
+    and follows the consultant to another browser or web node."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE)
+    started_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "ticket"], name="one_timer_per_ticket")
+        ]
+
+    def __str__(self) -> str:
+        return f"timer of {self.user_id} on {self.ticket_id}"

@@ -1,0 +1,400 @@
+"""Reads of the console: the dispatch board, the workspace's side panel, my day.
+
+Every list is in the one queue order (R4). The board's first page costs a fixed number
+of queries whatever the number of tickets: one for the page, two for the suggestions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case, F, Q, QuerySet, Sum, When
+from django.utils import timezone
+
+from supportdesk.accounts.models import Agreement, Organisation, Skill, User
+from supportdesk.billing.models import TimeEntry
+from supportdesk.billing.selectors import entry_decision
+from supportdesk.commitments.assignment import ranked_consultants
+from supportdesk.commitments.clocks import current_calendar, working_minutes_left
+from supportdesk.commitments.queue import after_cursor, in_queue_order, queue_cursor
+from supportdesk.core import clock
+from supportdesk.tickets.models import (
+    OPEN_STATUSES,
+    WAITING_STATUSES,
+    Message,
+    Status,
+    Ticket,
+    TicketLink,
+)
+
+PAGE_SIZE = 50
+# "At risk": an assigned ticket whose resolution target is within this much working time.
+RESOLUTION_RISK_MINUTES = 8 * 60
+
+VIEWS = {
+    "all": "All open",
+    "unassigned": "Unassigned",
+    "mine": "Mine",
+    "waiting": "Waiting",
+    "at_risk": "At risk",
+    "breached": "Breached",
+}
+
+
+def hours(minutes: int) -> str:
+    """Working minutes as ``h:mm``, negative once a deadline has passed."""
+    sign = "−" if minutes < 0 else ""
+    minutes = abs(minutes)
+    return f"{sign}{minutes // 60}:{minutes % 60:02d}"
+
+
+@dataclasses.dataclass
+class Clock:
+    """One commitment of a ticket as the board shows it: text, and a colour state."""
+
+    text: str
+    state: str  # ok | warn | late | done | paused | none
+    title: str = ""
+
+
+def assignment_clock(ticket: Ticket, now: dt.datetime) -> Clock:
+    """R3: working hours left to assign, or whether it was assigned in time."""
+    if ticket.assigned_at is not None:
+        kept = ticket.assignment_due is None or ticket.assigned_at <= ticket.assignment_due
+        return Clock("assigned" if kept else "assigned late", "done" if kept else "late")
+    left = working_minutes_left(ticket.assignment_due, now)
+    if left is None:
+        return Clock("—", "none")
+    state = "late" if left < 0 else "warn" if left <= settings.ASSIGNMENT_WARNING_MINUTES else "ok"
+    return Clock(hours(left), state, "working hours left to assign")
+
+
+def same_day_clock(ticket: Ticket, now: dt.datetime) -> Clock:
+    """R3: assigned and started the day it was registered."""
+    due = ticket.same_day_due
+    if due is None:
+        return Clock("—", "none")
+    if ticket.assigned_at is not None and ticket.started_at is not None:
+        met = ticket.assigned_at <= due and ticket.started_at <= due
+        return Clock("started same day" if met else "not same day", "done" if met else "late")
+    if now > due:
+        return Clock("not same day", "late")
+    left = working_minutes_left(due, now) or 0
+    return Clock(f"{hours(left)} today", "warn" if left <= 60 else "ok", "to start it today")
+
+
+def resolution_clock(ticket: Ticket, now: dt.datetime) -> Clock:
+    """R5: working hours left to the resolution target (a target, never a promise)."""
+    if ticket.status in WAITING_STATUSES and ticket.status in settings.RESOLUTION_PAUSES:
+        return Clock("paused", "paused", "the resolution clock is paused while waiting")
+    if ticket.status not in OPEN_STATUSES:
+        return Clock("—", "none")
+    left = working_minutes_left(ticket.resolution_due, now)
+    if left is None:
+        return Clock("—", "none")
+    state = "late" if left < 0 else "warn" if left <= RESOLUTION_RISK_MINUTES else "ok"
+    return Clock(hours(left), state, "working hours left to the resolution target")
+
+
+@dataclasses.dataclass
+class BoardRow:
+    ticket: Ticket
+    assignment: Clock
+    same_day: Clock
+    resolution: Clock
+    suggestion: User | None
+    suggestion_qualified: bool
+
+    @property
+    def state(self) -> str:
+        """The row's colour: the worst of its clocks."""
+        states = {self.assignment.state, self.same_day.state, self.resolution.state}
+        for state in ("late", "warn"):
+            if state in states:
+                return state
+        return "ok"
+
+
+@dataclasses.dataclass
+class BoardPage:
+    rows: list[BoardRow]
+    next_cursor: str | None
+    consultants: list[User]
+
+
+def board_tickets(
+    user: User,
+    *,
+    view: str = "all",
+    skill_id: int | None = None,
+    organisation_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> QuerySet[Ticket]:
+    """The open tickets of a board view, in the queue order."""
+    now = now or clock.now()
+    tickets = Ticket.objects.all()
+    unassigned = Q(assigned_at__isnull=True)
+    running = ~Q(status__in=WAITING_STATUSES)
+    if view == "unassigned":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif view == "mine":
+        tickets = tickets.filter(assignee=user)
+    elif view == "waiting":
+        tickets = tickets.filter(status__in=WAITING_STATUSES)
+    elif view == "at_risk":
+        soon = current_calendar().add_working_minutes(now, RESOLUTION_RISK_MINUTES)
+        tickets = tickets.filter(
+            (unassigned & Q(assignment_warn_at__lte=now, assignment_due__gt=now))
+            | (~unassigned & running & Q(resolution_due__gt=now, resolution_due__lte=soon))
+        )
+    elif view == "breached":
+        tickets = tickets.filter(
+            (unassigned & Q(assignment_due__lte=now)) | (running & Q(resolution_due__lte=now))
+        )
+    if skill_id is not None:
+        tickets = tickets.filter(required_skill_id=skill_id)
+    if organisation_id is not None:
+        tickets = tickets.filter(organisation_id=organisation_id)
+    return in_queue_order(tickets)
+
+
+def consultants_for_suggestions() -> list[User]:
+    """Present consultants, fewest open tickets first, with their skills (two queries)."""
+    return list(ranked_consultants(skill_id=None).prefetch_related("skills"))
+
+
+def suggest(ticket: Ticket, consultants: Sequence[User]) -> tuple[User | None, bool]:
+    """The first consultant with the ticket's required skill in the ranked list, else the
+    first of the list: the same order as ``commitments.assignment.suggestions`` (R3)."""
+    if not consultants:
+        return None, False
+    if ticket.required_skill_id is None:
+        return consultants[0], True
+    for consultant in consultants:
+        if any(s.pk == ticket.required_skill_id for s in consultant.skills.all()):
+            return consultant, True
+    return consultants[0], False
+
+
+def board_page(
+    user: User,
+    *,
+    view: str = "all",
+    skill_id: int | None = None,
+    organisation_id: int | None = None,
+    cursor: str | None = None,
+    size: int = PAGE_SIZE,
+) -> BoardPage:
+    now = clock.now()
+    tickets = board_tickets(
+        user, view=view, skill_id=skill_id, organisation_id=organisation_id, now=now
+    ).select_related("organisation", "assignee", "required_skill", "requester")
+    if cursor:
+        tickets = after_cursor(tickets, cursor)
+    page = list(tickets[: size + 1])
+    more = len(page) > size
+    page = page[:size]
+    consultants = consultants_for_suggestions()
+    rows = []
+    for ticket in page:
+        suggestion, qualified = (
+            suggest(ticket, consultants) if ticket.assignee_id is None else (None, False)
+        )
+        rows.append(
+            BoardRow(
+                ticket=ticket,
+                assignment=assignment_clock(ticket, now),
+                same_day=same_day_clock(ticket, now),
+                resolution=resolution_clock(ticket, now),
+                suggestion=suggestion,
+                suggestion_qualified=qualified,
+            )
+        )
+    return BoardPage(
+        rows=rows,
+        next_cursor=queue_cursor(page[-1]) if more and page else None,
+        consultants=consultants,
+    )
+
+
+def filter_choices() -> dict[str, Any]:
+    return {
+        "skills": list(Skill.objects.values_list("pk", "name")),
+        "organisations": list(Organisation.objects.values_list("pk", "name")),
+    }
+
+
+# --- workspace ---------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class TimelineItem:
+    at: dt.datetime
+    message: Message | None = None
+    event: Any = None
+    from_ticket: str = ""  # a merged duplicate's number, for its messages
+
+
+def merged_into(ticket: Ticket) -> list[Ticket]:
+    """The duplicates merged into ``ticket``: their messages show with its own."""
+    ids = TicketLink.objects.filter(target=ticket, kind=TicketLink.Kind.MERGED_INTO).values(
+        "source_id"
+    )
+    return list(Ticket.objects.filter(pk__in=ids))
+
+
+def timeline(ticket: Ticket) -> list[TimelineItem]:
+    """Messages (the duplicates' included) and events, oldest first."""
+    duplicates = {t.pk: t.number for t in merged_into(ticket)}
+    messages = (
+        Message.objects.filter(ticket_id__in=[ticket.pk, *duplicates])
+        .select_related("author")
+        .prefetch_related("attachments")
+    )
+    items = [
+        TimelineItem(m.created_at, message=m, from_ticket=duplicates.get(m.ticket_id, ""))
+        for m in messages
+    ]
+    skip = {"replied", "noted"}  # the message itself is shown
+    items += [
+        TimelineItem(e.created_at, event=e)
+        for e in ticket.events.select_related("actor")
+        if e.verb not in skip
+    ]
+    items.sort(key=lambda item: (item.at, 0 if item.message else 1))
+    return items
+
+
+def ticket_links(ticket: Ticket) -> list[tuple[str, Ticket]]:
+    """The tickets linked to ``ticket``, each with the relation in words."""
+    words_out = {
+        TicketLink.Kind.RELATED: "related to",
+        TicketLink.Kind.MERGED_INTO: "merged into",
+        TicketLink.Kind.SPLIT_FROM: "split from",
+        TicketLink.Kind.FOLLOW_UP: "follow-up of",
+    }
+    words_in = {
+        TicketLink.Kind.RELATED: "related to",
+        TicketLink.Kind.MERGED_INTO: "duplicate merged here:",
+        TicketLink.Kind.SPLIT_FROM: "split into",
+        TicketLink.Kind.FOLLOW_UP: "followed up by",
+    }
+    links = [
+        (words_out[TicketLink.Kind(link.kind)], link.target)
+        for link in ticket.links_out.select_related("target")
+    ]
+    links += [
+        (words_in[TicketLink.Kind(link.kind)], link.source)
+        for link in ticket.links_in.select_related("source")
+    ]
+    return links
+
+
+@dataclasses.dataclass
+class SidePanel:
+    organisation: Organisation
+    agreement: Agreement | None
+    open_tickets: list[Ticket]
+    recent_time: list[tuple[TimeEntry, str, str]]  # entry, charge label, reason
+    recent_minutes: int
+    recent_charged_minutes: int
+
+
+RECENT_DAYS = 30
+
+
+def side_panel(ticket: Ticket) -> SidePanel:
+    """The organisation, its agreement today, its open tickets and its recent time."""
+    organisation = ticket.organisation
+    today = timezone.localdate(clock.now())
+    agreements = list(organisation.agreements.all())
+    valid = [a for a in agreements if a.is_valid_on(today)]
+    open_tickets = list(
+        in_queue_order(organisation.tickets.exclude(pk=ticket.pk)).select_related("assignee")[:10]
+    )
+    since = today - dt.timedelta(days=RECENT_DAYS)
+    entries = list(
+        TimeEntry.objects.filter(ticket__organisation=organisation, date__gte=since)
+        .select_related("ticket", "consultant", "override_by", "corrects__override_by")
+        .order_by("-date", "-id")
+    )
+    recent = []
+    total = charged = 0
+    for entry in entries:
+        decision = entry_decision(entry, entry.ticket, agreements)
+        total += entry.signed_minutes
+        charged += entry.signed_minutes if decision.billable else 0
+        recent.append((entry, decision.charge, decision.reason))
+    return SidePanel(
+        organisation=organisation,
+        agreement=max(valid, key=lambda a: a.valid_from) if valid else None,
+        open_tickets=open_tickets,
+        recent_time=recent[:8],
+        recent_minutes=total,
+        recent_charged_minutes=charged,
+    )
+
+
+# --- my day -------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class MyDay:
+    tickets: list[BoardRow]
+    callbacks: list[Any]
+    call_tasks: list[Any]
+    minutes_today: int
+    minutes_week: int
+
+
+def my_day(user: User) -> MyDay:
+    from supportdesk.phone.selectors import callbacks
+
+    now = clock.now()
+    mine = in_queue_order(Ticket.objects.filter(assignee=user)).select_related(
+        "organisation", "requester", "required_skill"
+    )
+    rows = [
+        BoardRow(
+            ticket=t,
+            assignment=assignment_clock(t, now),
+            same_day=same_day_clock(t, now),
+            resolution=resolution_clock(t, now),
+            suggestion=None,
+            suggestion_qualified=False,
+        )
+        for t in mine[:200]
+    ]
+    today = timezone.localdate(now)
+    week_start = today - dt.timedelta(days=today.weekday())
+    logged = TimeEntry.objects.filter(consultant=user, date__gte=week_start, date__lte=today)
+    # A correction takes its minutes back.
+    signed = Sum(Case(When(corrects__isnull=True, then=F("minutes")), default=-F("minutes")))
+    week = logged.aggregate(total=signed)["total"] or 0
+    day = logged.filter(date=today).aggregate(total=signed)["total"] or 0
+    return MyDay(
+        tickets=rows,
+        callbacks=list(callbacks(owner=user)[:50]),
+        call_tasks=call_tasks_for(user),
+        minutes_today=day,
+        minutes_week=week,
+    )
+
+
+def call_tasks_for(user: User) -> list[Any]:
+    """Calls the mail channel asks for (contacts who prefer the telephone) on my tickets."""
+    from supportdesk.mail.models import CallTask
+
+    return list(
+        CallTask.objects.filter(ticket__assignee=user, done_at__isnull=True)
+        .select_related("ticket", "contact")
+        .order_by("created_at", "id")[:50]
+    )
+
+
+def unassigned_count() -> int:
+    return Ticket.objects.filter(status=Status.NEW, assignee__isnull=True).count()

@@ -1,0 +1,113 @@
+"""The dispatch board: the queue (R4) with its clocks (R3, R5), filters and bulk assignment."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from supportdesk.accounts.models import User
+from supportdesk.console.selectors import VIEWS, board_page, filter_choices
+from supportdesk.console.views.common import int_or_none, staff_only, staff_user
+from supportdesk.core.errors import ActionError, InvalidInput
+from supportdesk.tickets import actions
+from supportdesk.tickets.models import Ticket
+
+FILTER_KEYS = ("view", "skill", "org")
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    source = request.GET if request.method == "GET" else request.POST
+    view = source.get("view", "all")
+    return {
+        "view": view if view in VIEWS else "all",
+        "skill": str(int_or_none(source.get("skill")) or ""),
+        "org": str(int_or_none(source.get("org")) or ""),
+    }
+
+
+def _page(request: HttpRequest, filters: dict[str, str]) -> dict[str, object]:
+    user = staff_user(request)
+    try:
+        page = board_page(
+            user,
+            view=filters["view"],
+            skill_id=int_or_none(filters["skill"]),
+            organisation_id=int_or_none(filters["org"]),
+            cursor=request.GET.get("after") or None,
+        )
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+        page = board_page(user, view=filters["view"])
+    query = urlencode({k: v for k, v in filters.items() if v and not (k == "view" and v == "all")})
+    return {"page": page, "filters": filters, "query": query, "views": VIEWS}
+
+
+@staff_only
+def board(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    context = _page(request, filters)
+    context.update(filter_choices())
+    return render(request, "console/board.html", context)
+
+
+@staff_only
+def board_rows(request: HttpRequest) -> HttpResponse:
+    """The rows alone, for the live refresh (htmx polling)."""
+    return render(request, "console/partials/board_rows.html", _page(request, _filters(request)))
+
+
+@staff_only
+@require_POST
+def board_assign(request: HttpRequest) -> HttpResponse:
+    """Assign one ticket (its row's suggestion) or the selected ones (R3).
+
+    ``one=<number>:<user id>`` assigns a single row; otherwise every ``ticket`` selected
+    goes to ``assignee``, or each to its own suggestion when ``assignee`` is ``suggested``.
+    """
+    user = staff_user(request)
+    filters = _filters(request)
+    reason = request.POST.get("override_reason", "")
+    pairs: list[tuple[str, str]] = []
+    if one := request.POST.get("one"):
+        number, _, assignee_id = one.partition(":")
+        pairs.append((number, assignee_id))
+    else:
+        choice = request.POST.get("assignee", "")
+        numbers = request.POST.getlist("ticket")
+        if not numbers:
+            messages.error(request, "ticket: select the tickets to assign")
+        elif not choice:
+            messages.error(request, "assignee: choose a consultant or “each to its suggestion”")
+        else:
+            suggested = dict(
+                pair.partition(":")[::2] for pair in request.POST.getlist("suggested") if pair
+            )
+            pairs = [(n, suggested.get(n, "") if choice == "suggested" else choice) for n in numbers]
+    done = []
+    for number, assignee_id in pairs:
+        pk = Ticket.pk_from_number(number)
+        ticket = Ticket.objects.filter(pk=pk).first() if pk else None
+        assignee = User.objects.filter(pk=int_or_none(assignee_id) or 0).first()
+        if ticket is None:
+            messages.error(request, f"{number}: no such ticket")
+            continue
+        if assignee is None:
+            messages.error(request, f"{number}: no consultant to assign it to")
+            continue
+        try:
+            actions.ticket_assign(
+                ticket=ticket, actor=user, assignee=assignee, override_reason=reason
+            )
+        except ActionError as exc:
+            messages.error(request, f"{number}: {exc.message}")
+        else:
+            done.append(f"{number} → {assignee}")
+    if done:
+        messages.success(request, "Assigned " + ", ".join(done) + ".")
+    query = urlencode({k: v for k, v in filters.items() if v and not (k == "view" and v == "all")})
+    return redirect(reverse("console:board") + (f"?{query}" if query else ""))

@@ -1,0 +1,105 @@
+"""My day, notifications, preferences and saved replies."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from supportdesk.commitments.models import Notification
+from supportdesk.console import actions as console_actions
+from supportdesk.console.forms import PreferenceForm, SavedReplyForm
+from supportdesk.console.models import StaffPreference
+from supportdesk.console.selectors import my_day
+from supportdesk.console.views.common import int_or_none, report, staff_only, staff_user
+from supportdesk.core.errors import ActionError
+from supportdesk.search.selectors import search
+
+
+@staff_only
+def my_day_view(request: HttpRequest) -> HttpResponse:
+    """My open tickets in the queue order, my call-backs, the time I logged."""
+    day = my_day(staff_user(request))
+    return render(request, "console/my_day.html", {"day": day})
+
+
+@staff_only
+def notifications(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    rows = Notification.objects.filter(user=user).select_related("ticket")[:100]
+    return render(request, "console/notifications.html", {"notifications": rows})
+
+
+@staff_only
+def notifications_badge(request: HttpRequest) -> HttpResponse:
+    """The unread count in the navigation, refreshed by htmx polling."""
+    return render(request, "console/partials/badge.html")
+
+
+@staff_only
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    one = int_or_none(request.POST.get("id"))
+    count = console_actions.notifications_read(actor=user, ids=[one] if one else None)
+    messages.success(request, f"{count} marked read.")
+    return redirect("console:notifications")
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    current = StaffPreference.objects.filter(user=user).first() or StaffPreference(user=user)
+    initial = {name: getattr(current, name) for name in PreferenceForm.base_fields}
+    form = PreferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            console_actions.preference_update(actor=user, **form.cleaned_data)
+        except ActionError as exc:
+            report(request, exc)
+        else:
+            messages.success(request, "Preferences saved.")
+            return redirect("console:preferences")
+    return render(request, "console/preferences.html", {"form": form})
+
+
+@staff_only
+@require_http_methods(["GET", "POST"])
+def saved_replies(request: HttpRequest) -> HttpResponse:
+    from supportdesk.console.models import SavedReply
+
+    user = staff_user(request)
+    form = SavedReplyForm(request.POST or None)
+    if request.method == "POST":
+        if delete := int_or_none(request.POST.get("delete")):
+            reply = SavedReply.objects.filter(pk=delete).first()
+            if reply is None:
+                raise Http404("no such saved reply")
+            console_actions.saved_reply_delete(actor=user, reply=reply)
+            messages.success(request, f"“{reply.title}” deleted.")
+            return redirect("console:saved_replies")
+        if form.is_valid():
+            try:
+                console_actions.saved_reply_save(
+                    actor=user, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
+                )
+            except ActionError as exc:
+                report(request, exc)
+            else:
+                messages.success(request, "Saved reply added.")
+                return redirect("console:saved_replies")
+    return render(
+        request,
+        "console/saved_replies.html",
+        {"form": form, "replies": SavedReply.objects.select_related("created_by")},
+    )
+
+
+@staff_only
+def search_view(request: HttpRequest) -> HttpResponse:
+    """Search by number, reference, Odoo URL, organisation, contact and text."""
+    query = request.GET.get("q", "").strip()
+    hits = search(staff_user(request), query) if query else []
+    return render(request, "console/search.html", {"q": query, "hits": hits})

@@ -1,0 +1,298 @@
+"""Mail to customers about their tickets: acknowledgements, replies, status changes.
+
+The ticket actions call these hooks inside their transaction, so the outbox row commits
+with the change it reports and is sent by the worker after the commit (DESIGN rule 5),
+never inside the request. Every mail is in the contact's language, carries the ticket
+token ``[SD-n]`` and the ticket's reply address, and chains In-Reply-To/References so
+that the customer's mail client threads it. A contact who prefers the telephone also
+gets a call task on the consultant's console (R2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext
+
+from supportdesk.accounts.models import SYSTEM_EMAIL, ContactMethod, User
+from supportdesk.core import clock
+from supportdesk.mail.models import CallTask, OutboundMail
+from supportdesk.mail.outbox import queue_mail
+from supportdesk.mail.threading import reply_address
+from supportdesk.tickets.models import Message, Status, Ticket
+
+ACK = "ack"
+REPLY = "reply"
+STATUS = "status"
+REMINDER = "reminder"
+REFUSED = "refused"
+
+
+def _contacts(ticket: Ticket, *, exclude: User | None = None) -> list[User]:
+    """The requester and the contacts copied on the ticket, once each."""
+    people: dict[int, User] = {}
+    if ticket.requester is not None:
+        people[ticket.requester.pk] = ticket.requester
+    for watcher in ticket.watchers.all():
+        people.setdefault(watcher.pk, watcher)
+    return [
+        user
+        for user in people.values()
+        if user.is_active
+        and user.email
+        and user.email != SYSTEM_EMAIL
+        and not user.is_support_staff
+        and (exclude is None or user.pk != exclude.pk)
+    ]
+
+
+def _thread_headers(ticket: Ticket, recipient: str) -> dict[str, str]:
+    """In-Reply-To the latest message of the thread this recipient has seen."""
+    received = Message.objects.filter(ticket=ticket, internal=False).exclude(message_id="")
+    sent = OutboundMail.objects.filter(ticket=ticket, recipient=recipient.lower())
+    ids = [
+        message_id
+        for _, message_id in sorted(
+            [
+                *received.values_list("created_at", "message_id"),
+                *sent.values_list("created_at", "message_id"),
+            ]
+        )
+    ]
+    if not ids:
+        return {}
+    references = list(dict.fromkeys([ids[0], *ids[-9:]]))
+    return {"In-Reply-To": ids[-1], "References": " ".join(references)}
+
+
+def prefers_phone(ticket: Ticket, contact: User) -> bool:
+    if contact.pk == ticket.requester_id and ticket.contact_method == ContactMethod.PHONE:
+        return True
+    return contact.preferred_contact == ContactMethod.PHONE
+
+
+def _call_task(ticket: Ticket, contact: User, reason: str) -> None:
+    """One open call task per ticket and contact; later news is added to its reason."""
+    task = CallTask.objects.filter(ticket=ticket, contact=contact, done_at__isnull=True).first()
+    if task is None:
+        CallTask.objects.create(
+            ticket=ticket, contact=contact, reason=reason, created_at=clock.now()
+        )
+    elif reason not in task.reason:
+        task.reason = f"{task.reason}\n{reason}"
+        task.save(update_fields=["reason"])
+
+
+def _send(
+    ticket: Ticket,
+    contact: User,
+    *,
+    template: str,
+    purpose: str,
+    subject: str,
+    context: dict[str, Any],
+    automatic: bool = True,
+) -> OutboundMail:
+    language = contact.language if contact.language in {"en", "sv"} else settings.LANGUAGE_CODE
+    with translation.override(language):
+        ctx = {
+            "ticket": ticket,
+            "contact": contact,
+            "reply_address": reply_address(ticket),
+            "ticket_url": f"{settings.SITE_URL.rstrip('/')}/tickets/{ticket.number}/",
+            "site_name": settings.SITE_NAME,
+            "support_phone": settings.SUPPORT_PHONE,
+            **context,
+        }
+        text = render_to_string(f"mail/{template}.txt", ctx).strip() + "\n"
+        html = render_to_string(f"mail/{template}.html", ctx)
+        subject = subject.format(number=ticket.number, subject=ticket.subject, **context)
+    headers = {
+        "Reply-To": reply_address(ticket),
+        "X-Supportdesk-Ticket": ticket.number,
+        **_thread_headers(ticket, contact.email),
+    }
+    return queue_mail(
+        to=[contact.email],
+        subject=subject,
+        text=text,
+        html=html,
+        purpose=purpose,
+        ticket=ticket,
+        headers=headers,
+        automatic=automatic,
+    )
+
+
+def acknowledgement_allowed(address: str, *, now: dt.datetime | None = None) -> bool:
+    """At most MAIL_ACKS_PER_HOUR automatic answers per address: a loop cannot run on."""
+    since = (now or clock.now()) - dt.timedelta(hours=1)
+    sent = OutboundMail.objects.filter(
+        recipient=address.lower(), purpose__in=[ACK, REFUSED], created_at__gte=since
+    ).count()
+    return sent < settings.MAIL_ACKS_PER_HOUR
+
+
+def ticket_created(ticket: Ticket, *, actor: User) -> OutboundMail | None:
+    """Acknowledge a new ticket to its requester (R1): number, commitment, reply address."""
+    if not settings.MAIL_NOTIFICATIONS:
+        return None
+    requester = ticket.requester
+    if requester is None or requester not in _contacts(ticket):
+        return None
+    if not acknowledgement_allowed(requester.email):
+        return None
+    with translation.override(requester.language or settings.LANGUAGE_CODE):
+        subject = "[{number}] " + gettext("Received: {subject}")
+    return _send(
+        ticket,
+        requester,
+        template="ack",
+        purpose=ACK,
+        subject=subject,
+        context={"working_days": settings.ASSIGNMENT_WORKING_DAYS},
+    )
+
+
+def ticket_replied(ticket: Ticket, *, message: Message, actor: User) -> list[OutboundMail]:
+    """A consultant's public reply goes to the requester and every contact copied (R9)."""
+    if not settings.MAIL_NOTIFICATIONS or message.internal or not actor.is_support_staff:
+        return []
+    sent = []
+    attachments = list(message.attachments.all())
+    for contact in _contacts(ticket, exclude=actor):
+        sent.append(
+            _send(
+                ticket,
+                contact,
+                template="reply",
+                purpose=REPLY,
+                subject="Re: [{number}] {subject}",
+                context={"message": message, "author": actor, "attachments": attachments},
+                automatic=False,
+            )
+        )
+        if prefers_phone(ticket, contact):
+            _call_task(ticket, contact, gettext("Consultant replied: %s") % message.body[:200])
+    return sent
+
+
+# The status changes a customer is told of, when staff make them.
+_TOLD = {
+    Status.ASSIGNED,
+    Status.WAITING_CUSTOMER,
+    Status.WAITING_THIRD_PARTY,
+    Status.RESOLVED,
+    Status.CLOSED,
+}
+
+
+def status_changed(
+    ticket: Ticket, *, actor: User, old: str | None, reason: str = ""
+) -> list[OutboundMail]:
+    """Tell the contacts of a change of status made by the desk (assigned, waiting on
+    them, resolved, closed, reopened); the customer's own changes are not echoed."""
+    if not settings.MAIL_NOTIFICATIONS or not actor.is_support_staff or old == ticket.status:
+        return []
+    status = ticket.status
+    reopened = old in (Status.RESOLVED, Status.CLOSED) and status in (
+        Status.NEW,
+        Status.IN_PROGRESS,
+    )
+    if status not in _TOLD and not reopened:
+        return []
+    if status == Status.ASSIGNED and old != Status.NEW:
+        return []
+    sent = []
+    for contact in _contacts(ticket, exclude=actor):
+        with translation.override(contact.language or settings.LANGUAGE_CODE):
+            label = gettext("Reopened") if reopened else str(Status(status).label)
+            subject = "[{number}] {subject} – " + label
+        sent.append(
+            _send(
+                ticket,
+                contact,
+                template="status",
+                purpose=STATUS,
+                subject=subject,
+                context={
+                    "status": "reopened" if reopened else status,
+                    "reason": reason.strip(),
+                    "assignee": ticket.assignee,
+                    "reopen_days": settings.MAIL_REOPEN_DAYS,
+                },
+            )
+        )
+        if prefers_phone(ticket, contact) and status != Status.CLOSED:
+            _call_task(ticket, contact, gettext("Status: %s") % label)
+    return sent
+
+
+def remind(ticket: Ticket, *, waiting_since: dt.datetime, reason: str) -> list[OutboundMail]:
+    """Recall a ticket waiting on the customer to them (R5: the clock is paused)."""
+    sent = []
+    for contact in _contacts(ticket):
+        sent.append(
+            _send(
+                ticket,
+                contact,
+                template="reminder",
+                purpose=REMINDER,
+                subject="[{number}] {subject}",
+                context={"waiting_since": waiting_since, "reason": reason},
+            )
+        )
+        if prefers_phone(ticket, contact):
+            _call_task(
+                ticket, contact, gettext("Waiting on the customer since %s") % waiting_since.date()
+            )
+    return sent
+
+
+def refused(
+    *,
+    to: str,
+    language: str,
+    subject: str,
+    in_reply_to: str,
+    too_large: int | None,
+    files: Iterable[tuple[str, int]] = (),
+    ticket: Ticket | None = None,
+) -> OutboundMail | None:
+    """The polite answer to a message, or attachments, over the size limits."""
+    if not acknowledgement_allowed(to):
+        return None
+    files = list(files)
+    with translation.override(language if language in {"en", "sv"} else settings.LANGUAGE_CODE):
+        context = {
+            "too_large": too_large,
+            "files": files,
+            "mail_limit": settings.MAIL_MAX_BYTES,
+            "file_limit": settings.ATTACHMENT_MAX_BYTES,
+            "subject": subject,
+            "ticket": ticket,
+            "reply_address": reply_address(ticket) if ticket else settings.SUPPORT_EMAIL,
+            "site_name": settings.SITE_NAME,
+            "support_phone": settings.SUPPORT_PHONE,
+        }
+        text = render_to_string("mail/refused.txt", context).strip() + "\n"
+        html = render_to_string("mail/refused.html", context)
+        prefix = f"[{ticket.number}] " if ticket else ""
+        mail_subject = prefix + gettext("Too large: %s") % (subject or gettext("your message"))
+    headers = {"In-Reply-To": in_reply_to, "References": in_reply_to} if in_reply_to else {}
+    if ticket is not None:
+        headers["Reply-To"] = reply_address(ticket)
+    return queue_mail(
+        to=[to],
+        subject=mail_subject,
+        text=text,
+        html=html,
+        purpose=REFUSED,
+        ticket=ticket,
+        headers=headers,
+    )

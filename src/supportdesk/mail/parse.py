@@ -1,0 +1,302 @@
+"""Read a raw message with the standard library's ``email`` package (policy.default).
+
+Nothing is hand-parsed: headers (RFC 2047), parameters and file names (RFC 2231), bodies
+and their transfer encodings are the ``email`` package's. What is added here is the
+tolerance real mail needs: 8-bit headers and bodies in an undeclared or wrongly declared
+charset, and header values so broken that the structured parser gives up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.utils
+import mimetypes
+import re
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage, Message
+from typing import Any
+
+from supportdesk.mail.html import html_to_text, sanitise
+
+_MSG_ID = re.compile(r"<[^<>\s]{1,990}>")
+
+
+class UnreadableMail(Exception):
+    """The bytes are not a mail message we can act on; kept for reprocessing."""
+
+
+@dataclass
+class Part:
+    """An attachment or inline image."""
+
+    filename: str
+    content_type: str
+    data: bytes
+    content_id: str = ""
+    inline: bool = False
+
+
+@dataclass
+class ParsedMail:
+    message: EmailMessage
+    message_id: str
+    in_reply_to: list[str]
+    references: list[str]
+    subject: str
+    from_name: str
+    from_address: str
+    to: list[str]
+    cc: list[str]
+    delivered_to: list[str]
+    sent_at: dt.datetime | None
+    text: str
+    html: str
+    language: str
+    attachments: list[Part] = field(default_factory=list)
+
+    def header(self, name: str) -> str:
+        """A header's text ('' when absent), read defensively."""
+        return header_text(self.message, name)
+
+    @property
+    def thread_ids(self) -> list[str]:
+        """In-Reply-To first, then References newest first: the order to match them in."""
+        seen: dict[str, None] = {}
+        for value in [*self.in_reply_to, *reversed(self.references)]:
+            seen.setdefault(value, None)
+        return list(seen)
+
+
+def decode_bytes(payload: bytes, declared: str | None) -> str:
+    """Bytes in a declared charset that may be wrong or unknown.
+
+    Valid UTF-8 wins over a declared ASCII or Latin charset (a common mislabel); a
+    declared charset that fails falls back to UTF-8, then Windows-1252, then Latin-1,
+    which decodes anything.
+    """
+    declared = (declared or "").strip().strip('"').lower()
+    # Mail labelled Latin-1 is written in Windows-1252 (as browsers assume too).
+    if declared in {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"}:
+        declared = "cp1252"
+    candidates = []
+    if declared in {"", "cp1252", "windows-1252"}:
+        candidates.append("utf-8")
+    candidates += [declared, "utf-8", "cp1252", "latin-1"]
+    for charset in candidates:
+        if not charset:
+            continue
+        try:
+            return payload.decode(charset)
+        except (LookupError, ValueError):  # unknown or malformed label, undecodable bytes
+            continue
+    return payload.decode("latin-1")
+
+
+def _unsurrogate(text: str) -> str:
+    # 8-bit bytes in headers arrive as surrogate escapes: read them as UTF-8 or Latin.
+    if not any("\udc80" <= char <= "\udcff" for char in text):
+        return text
+    return decode_bytes(text.encode("utf-8", "surrogateescape"), None)
+
+
+def header_text(message: Message, name: str) -> str:
+    try:
+        value = message.get(name)
+    except Exception:  # the structured parser can fail on broken input: use the raw text
+        value = None
+        for key, raw in message.raw_items():
+            if key.lower() == name.lower():
+                value = raw
+                break
+    if value is None:
+        return ""
+    text = str(value)
+    if "\ufffd" in text:
+        # 8-bit bytes in a header: the parser replaced them; read the raw bytes instead.
+        raw = _raw_header(message, name)
+        if "\ufffd" not in raw and "=?" not in raw:
+            text = raw
+    # Unfold and collapse ASCII white space; other spaces (no-break…) are content.
+    return re.sub(r"[ \t\r\n]+", " ", _unsurrogate(text)).strip(" \t")
+
+
+def _raw_header(message: Message, name: str) -> str:
+    values = [str(v) for k, v in message.raw_items() if k.lower() == name.lower()]
+    return _unsurrogate(" ".join(values))
+
+
+def _addresses(message: EmailMessage, name: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    try:
+        header = message.get(name)
+        if header is not None:
+            for address in getattr(header, "addresses", ()):
+                if address.username and address.domain:
+                    found.append(
+                        (_unsurrogate(address.display_name), _unsurrogate(address.addr_spec))
+                    )
+            if found or not str(header).strip():
+                return [(n, a.lower()) for n, a in found]
+    except Exception:  # noqa: S110 - fall back to the lenient reader below
+        pass
+    for display, address in email.utils.getaddresses([_raw_header(message, name)]):
+        if "@" in address:
+            found.append((display, address))
+    return [(n, a.strip().lower()) for n, a in found]
+
+
+def message_ids(value: str) -> list[str]:
+    """The ``<id>`` tokens of a Message-ID, In-Reply-To or References value."""
+    return _MSG_ID.findall(value)
+
+
+def normalise_message_id(value: str) -> str:
+    found = message_ids(value)
+    if found:
+        return found[0][:998]
+    value = value.strip()
+    return f"<{value.strip('<>')}>"[:998] if value and " " not in value else ""
+
+
+def _date(message: EmailMessage) -> dt.datetime | None:
+    try:
+        header = message.get("Date")
+        when = getattr(header, "datetime", None)
+    except Exception:
+        when = None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC)
+
+
+def _text_of(part: Message) -> str:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return str(part.get_payload())
+    return decode_bytes(payload, part.get_content_charset())
+
+
+def _leaves(message: Message) -> list[Message]:
+    """Leaf parts in order, without descending into attached messages."""
+    if message.get_content_maintype() == "message" or not message.is_multipart():
+        return [message]
+    found: list[Message] = []
+    payload = message.get_payload()
+    for sub in payload if isinstance(payload, list) else []:
+        if isinstance(sub, Message):
+            found.extend(_leaves(sub))
+    return found
+
+
+def _is_attachment(part: Message) -> bool:
+    disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+    return disposition == "attachment" or bool(part.get_filename())
+
+
+def _filename(part: Message, number: int) -> str:
+    try:
+        name = part.get_filename()
+    except Exception:
+        name = None
+    name = _unsurrogate(name or "").strip().replace("/", "_").replace("\\", "_")
+    if name:
+        return name[-255:]
+    content_type = part.get_content_type()
+    if content_type == "message/rfc822":
+        return f"message-{number}.eml"
+    extension = mimetypes.guess_extension(content_type) or ".bin"
+    return f"{'image' if content_type.startswith('image/') else 'attachment'}-{number}{extension}"
+
+
+def _part_bytes(part: Message) -> bytes:
+    if part.get_content_maintype() == "message":
+        payload: Any = part.get_payload()
+        inner = payload[0] if isinstance(payload, list) and payload else payload
+        return inner.as_bytes(policy=policy.SMTP) if isinstance(inner, Message) else b""
+    data = part.get_payload(decode=True)
+    return data if isinstance(data, bytes) else b""
+
+
+def parse(raw: bytes) -> ParsedMail:
+    """Everything processing needs from a raw message; ``UnreadableMail`` if it is not one."""
+    if not raw.strip():
+        raise UnreadableMail("the message is empty")
+    message = email.message_from_bytes(raw, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    if not any(True for _ in message.raw_items()):
+        raise UnreadableMail("no header: this is not a mail message")
+    senders = _addresses(message, "From") or _addresses(message, "Sender")
+    if not senders:
+        raise UnreadableMail("no sender address in From")
+    from_name, from_address = senders[0]
+
+    plain_parts: list[str] = []
+    html_parts: list[str] = []
+    attachments: list[Part] = []
+    for number, part in enumerate(_leaves(message), start=1):
+        content_type = part.get_content_type()
+        if content_type in {"text/plain", "text/html"} and not _is_attachment(part):
+            (plain_parts if content_type == "text/plain" else html_parts).append(_text_of(part))
+            continue
+        if content_type in {"message/delivery-status", "text/rfc822-headers"} or (
+            part.is_multipart() and content_type != "message/rfc822"
+        ):
+            continue
+        data = _part_bytes(part)
+        if not data:
+            continue
+        disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+        attachments.append(
+            Part(
+                filename=_filename(part, number),
+                content_type=content_type,
+                data=data,
+                content_id=header_text(part, "Content-ID").strip("<>"),
+                inline=disposition == "inline" or bool(part.get("Content-ID")),
+            )
+        )
+    html_source = "\n".join(html_parts)
+    text = "\n\n".join(p.strip("\n") for p in plain_parts).strip()
+    if not text and html_source:
+        text = html_to_text(html_source)
+    return ParsedMail(
+        message=message,
+        message_id=normalise_message_id(header_text(message, "Message-ID")),
+        in_reply_to=message_ids(_raw_header(message, "In-Reply-To")),
+        references=message_ids(_raw_header(message, "References")),
+        subject=header_text(message, "Subject"),
+        from_name=from_name,
+        from_address=from_address,
+        to=[a for _, a in _addresses(message, "To")],
+        cc=[a for _, a in _addresses(message, "Cc")],
+        delivered_to=[
+            a
+            for name in ("Delivered-To", "X-Original-To", "Envelope-To")
+            for _, a in _addresses(message, name)
+        ],
+        sent_at=_date(message),
+        text=text.replace("\r\n", "\n"),
+        html=sanitise(html_source) if html_source else "",
+        language=header_text(message, "Content-Language")[:2].lower(),
+        attachments=attachments,
+    )
+
+
+def peek(raw: bytes) -> dict[str, Any]:
+    """Message-ID, subject, sender and date from the header alone, for the raw record."""
+    header_end = raw.find(b"\r\n\r\n")
+    if header_end < 0:
+        header_end = raw.find(b"\n\n")
+    head = raw if header_end < 0 else raw[: header_end + 2]
+    message = email.message_from_bytes(head, policy=policy.default)
+    senders = _addresses(message, "From")
+    return {
+        "message_id": normalise_message_id(header_text(message, "Message-ID")),
+        "subject": header_text(message, "Subject")[:250],
+        "from_address": senders[0][1][:254] if senders else "",
+        "sent_at": _date(message),
+    }

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OdooConfig(AppConfig):
+    name = "supportdesk.odoo"
+    label = "odoo"
+    verbose_name = "Odoo"

@@ -1,0 +1,1 @@
+"""Portal pages: tickets, accounts and two-factor log-in, public pages."""

@@ -1,0 +1,328 @@
+"""Ticket pages for customers (and staff until they use the console); every object through
+the access helpers, so another organisation's ticket is a 404 (DESIGN rule 3)."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from supportdesk.accounts.models import User
+from supportdesk.commitments.clocks import ticket_clocks
+from supportdesk.core import clock
+from supportdesk.core.errors import ActionError, InvalidInput
+from supportdesk.portal.forms import IMPACT_MEANINGS, ReopenForm, ReplyForm, TicketForm
+from supportdesk.portal.hints import charge_hint, charge_hints
+from supportdesk.portal.selectors import (
+    SCOPES,
+    STATES,
+    may_see_organisation,
+    public_attachments,
+    time_entries,
+    timeline,
+)
+from supportdesk.portal.selectors import (
+    ticket_list as select_tickets,
+)
+from supportdesk.tickets import actions
+from supportdesk.tickets.access import attachment_for_user, ticket_for_user
+from supportdesk.tickets.models import Channel, Ticket
+
+EXPORT_LIMIT = 10_000
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _htmx(request: HttpRequest) -> bool:
+    """Whether htmx asked for a part of the page (django-htmx's ``request.htmx``)."""
+    return bool(getattr(request, "htmx", False))
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    state = request.GET.get("state", "open")
+    scope = request.GET.get("scope", "all")
+    return {
+        "state": state if state in STATES else "open",
+        "scope": scope if scope in SCOPES else "all",
+        "q": request.GET.get("q", "").strip()[:200],
+    }
+
+
+@login_required
+@require_GET
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    filters = _filters(request)
+    tickets = select_tickets(user, **filters)
+    page = Paginator(tickets, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        **filters,
+        "query": request.GET.urlencode(),
+        "shares": may_see_organisation(user),
+    }
+    template = "portal/partials/ticket_table.html" if _htmx(request) else "portal/ticket_list.html"
+    return render(request, template, context)
+
+
+def _csv_cell(value: object) -> str:
+    # A cell starting like a formula would run in a spreadsheet: make it text.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+@login_required
+@require_GET
+def ticket_export(request: HttpRequest) -> HttpResponse:
+    """The list as CSV, with the same filters as the page."""
+    user = _user(request)
+    tickets = select_tickets(user, **_filters(request))[:EXPORT_LIMIT]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="tickets-{stamp}.csv"'
+    response.write("\ufeff")  # spreadsheet programs read the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Number"),
+            _("Subject"),
+            _("Status"),
+            _("Kind of request"),
+            _("Business impact"),
+            _("Organisation"),
+            _("Requester"),
+            _("Assigned to"),
+            _("Registered"),
+            _("Resolved"),
+            _("Closed"),
+        ]
+    )
+
+    def when(value: Any) -> str:
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    for ticket in tickets:
+        writer.writerow(
+            _csv_cell(cell)
+            for cell in (
+                ticket.number,
+                ticket.subject,
+                ticket.get_status_display(),
+                ticket.get_kind_display(),
+                ticket.get_impact_display() if ticket.impact else "",
+                ticket.organisation,
+                ticket.requester or "",
+                ticket.assignee or "",
+                when(ticket.registered_at),
+                when(ticket.resolved_at),
+                when(ticket.closed_at),
+            )
+        )
+    return response
+
+
+def _today() -> Any:
+    return timezone.localdate(clock.now())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = TicketForm(request.POST or None, request.FILES or None)
+    if not user.is_support_staff:
+        del form.fields["organisation"]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        organisation = user.organisation if user.is_customer else data.get("organisation")
+        if organisation is None:
+            form.add_error("organisation", _("Choose the organisation the ticket is for."))
+        else:
+            try:
+                ticket = actions.ticket_create(
+                    actor=user,
+                    organisation=organisation,
+                    requester=user if user.is_customer else None,
+                    channel=Channel.PORTAL if user.is_customer else Channel.CONSOLE,
+                    subject=data["subject"],
+                    description=data["description"],
+                    kind=data["kind"],
+                    impact=data.get("impact") or "",
+                    contact_method=data["contact_method"],
+                    contact_phone=data["contact_phone"],
+                    odoo_urls=[data["odoo_url"]] if data["odoo_url"] else [],
+                    references=[data["reference"]] if data["reference"] else [],
+                    attachments=data["attachments"],
+                )
+            except InvalidInput as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Ticket %(number)s is registered. We assign every ticket to a "
+                        "qualified consultant within 2 working days."
+                    )
+                    % {"number": ticket.number},
+                )
+                return redirect("ticket_detail", number=ticket.number)
+    hints = charge_hints(user.organisation if user.is_customer else None, _today())
+    return render(
+        request,
+        "portal/ticket_new.html",
+        {
+            "form": form,
+            "kinds": [(radio, hints[radio.data["value"]]) for radio in form["kind"]],
+            "impacts": [
+                (radio, IMPACT_MEANINGS.get(radio.data["value"], "")) for radio in form["impact"]
+            ],
+        },
+    )
+
+
+def _detail_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[str, Any]:
+    user = _user(request)
+    return {
+        "ticket": ticket,
+        "clocks": ticket_clocks(ticket, staff=user.is_support_staff),
+        "timeline": timeline(user, ticket),
+        "attachments": public_attachments(user, ticket),
+        "odoo_refs": ticket.odoo_refs.all(),
+        "charge": charge_hint(ticket.organisation, ticket.kind, _today()),
+        "form": ReplyForm(),
+        "reopen_form": ReopenForm(),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
+    ticket = ticket_for_user(_user(request), number)
+    return render(request, "portal/ticket_detail.html", _detail_context(request, ticket))
+
+
+@login_required
+@require_GET
+def ticket_timeline(request: HttpRequest, number: str) -> HttpResponse:
+    """The timeline alone, for the page to refresh it in place."""
+    ticket = ticket_for_user(_user(request), number)
+    return render(request, "portal/partials/timeline.html", _detail_context(request, ticket))
+
+
+@login_required
+@require_GET
+def ticket_time_entries(request: HttpRequest, number: str) -> HttpResponse:
+    """The consultants' time on one ticket, with the total (R9)."""
+    ticket = ticket_for_user(_user(request), number)
+    rows = time_entries(ticket)
+    template = "portal/partials/time_entries.html" if _htmx(request) else "portal/time_entries.html"
+    return render(
+        request,
+        template,
+        {"ticket": ticket, "rows": rows, "total": sum(row.minutes for row in rows)},
+    )
+
+
+@login_required
+@require_POST
+def ticket_reply(request: HttpRequest, number: str) -> HttpResponse:
+    user = _user(request)
+    ticket = ticket_for_user(user, number)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["internal"] and user.is_support_staff:
+                actions.ticket_add_note(
+                    ticket=ticket,
+                    actor=user,
+                    body=form.cleaned_data["body"],
+                    attachments=form.cleaned_data["attachments"],
+                )
+            else:
+                actions.ticket_reply(
+                    ticket=ticket,
+                    actor=user,
+                    body=form.cleaned_data["body"],
+                    channel=Channel.CONSOLE if user.is_support_staff else Channel.PORTAL,
+                    attachments=form.cleaned_data["attachments"],
+                )
+        except ActionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your message was added."))
+            form = ReplyForm()
+    else:
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
+    if _htmx(request):
+        ticket.refresh_from_db()
+        return render(
+            request,
+            "portal/partials/conversation.html",
+            _detail_context(request, ticket, form=form),
+        )
+    return redirect("ticket_detail", number=ticket.number)
+
+
+@login_required
+@require_POST
+def ticket_confirm(request: HttpRequest, number: str) -> HttpResponse:
+    """The customer confirms the resolution: the ticket is closed."""
+    user = _user(request)
+    ticket = ticket_for_user(user, number)
+    try:
+        actions.ticket_close(ticket=ticket, actor=user)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Thank you: the ticket is closed."))
+    return redirect("ticket_detail", number=ticket.number)
+
+
+@login_required
+@require_POST
+def ticket_reopen(request: HttpRequest, number: str) -> HttpResponse:
+    user = _user(request)
+    ticket = ticket_for_user(user, number)
+    form = ReopenForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        actions.ticket_reopen(ticket=ticket, actor=user, reason=reason)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The ticket is open again."))
+    return redirect("ticket_detail", number=ticket.number)
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, number: str, attachment_id: int) -> FileResponse:
+    """Attachments are served only here, after the access check — never from a public URL."""
+    attachment = attachment_for_user(_user(request), number, attachment_id)
+    inline = (
+        attachment.content_type.startswith("image/") and attachment.content_type != "image/svg+xml"
+    )
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=not inline,
+        filename=attachment.filename,
+        content_type=attachment.content_type if inline else "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,0 +1,178 @@
+"""Relations between tickets: link, merge a duplicate, split off a new issue.
+
+Same shape as every ticket action (DESIGN rules 1 and 2): keyword arguments, an
+explicit actor, one transaction, rows locked, an ``Event`` on every ticket changed.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from supportdesk.accounts.models import User
+from supportdesk.core import clock
+from supportdesk.core.errors import IllegalTransition, InvalidInput
+from supportdesk.tickets.actions.lifecycle import (
+    SUBJECT_MAX,
+    _finish,
+    _record,
+    _require_staff,
+    _text,
+    ticket_create,
+)
+from supportdesk.tickets.models import OPEN_STATUSES, Message, Status, Ticket, TicketLink
+
+
+def _lock_pair(first: Ticket, second: Ticket) -> tuple[Ticket, Ticket]:
+    # Always in id order, so two merges of the same pair cannot deadlock.
+    rows = Ticket.objects.select_for_update().in_bulk([first.pk, second.pk])
+    return rows[first.pk], rows[second.pk]
+
+
+def ticket_link(
+    *, source: Ticket, target: Ticket, actor: User, kind: str = TicketLink.Kind.RELATED
+) -> TicketLink:
+    """Record that two tickets are related (or one follows up the other).
+
+    Links are for the desk: the events are internal, since a related ticket may be
+    another organisation's.
+    """
+    _require_staff(actor, "link tickets")
+    if kind not in (TicketLink.Kind.RELATED, TicketLink.Kind.FOLLOW_UP):
+        raise InvalidInput("kind", f"{kind!r} is not one of 'related', 'follow_up'")
+    if source.pk == target.pk:
+        raise InvalidInput("target", "a ticket cannot be linked to itself")
+    with transaction.atomic():
+        source, target = _lock_pair(source, target)
+        if TicketLink.objects.filter(source=source, target=target, kind=kind).exists():
+            raise IllegalTransition(f"{source.number} is already linked to {target.number}")
+        now = clock.now()
+        link = TicketLink.objects.create(
+            source=source, target=target, kind=kind, created_by=actor, created_at=now
+        )
+        _record(source, actor, "linked", new={"to": target.number, "kind": kind}, public=False)
+        _record(target, actor, "linked", new={"from": source.number, "kind": kind}, public=False)
+        _finish(source, now=now)
+        _finish(target, now=now)
+    return link
+
+
+def ticket_merge(*, duplicate: Ticket, target: Ticket, actor: User, reason: str = "") -> Ticket:
+    """Merge a duplicate into the ticket that carries on (R9: nothing is hidden).
+
+    Both timelines are kept; the duplicate is closed with a link to the target, its
+    messages are shown with the target's, and its requester and watchers follow the
+    target. Only tickets of the same organisation are merged.
+    """
+    _require_staff(actor, "merge tickets")
+    if duplicate.pk == target.pk:
+        raise InvalidInput("target", "a ticket cannot be merged into itself")
+    with transaction.atomic():
+        duplicate, target = _lock_pair(duplicate, target)
+        if duplicate.organisation_id != target.organisation_id:
+            raise InvalidInput(
+                "target", f"{target.number} belongs to another organisation: not a duplicate"
+            )
+        if duplicate.status not in OPEN_STATUSES:
+            raise IllegalTransition(f"{duplicate.number} is {duplicate.status}: reopen it first")
+        if target.status not in OPEN_STATUSES:
+            raise IllegalTransition(
+                f"{target.number} is {target.status}: merge into an open ticket"
+            )
+        if TicketLink.objects.filter(
+            source=target, target=duplicate, kind=TicketLink.Kind.MERGED_INTO
+        ).exists():
+            raise IllegalTransition(f"{target.number} was merged into {duplicate.number}")
+        now = clock.now()
+        reason = reason.strip()
+        TicketLink.objects.create(
+            source=duplicate,
+            target=target,
+            kind=TicketLink.Kind.MERGED_INTO,
+            created_by=actor,
+            created_at=now,
+        )
+        followers = [*duplicate.watchers.all()]
+        if duplicate.requester_id and duplicate.requester_id != target.requester_id:
+            followers.append(duplicate.requester)  # type: ignore[arg-type]
+        if followers:
+            target.watchers.add(*followers)
+        old_status = duplicate.status
+        duplicate.status = Status.CLOSED
+        duplicate.resolved_at = duplicate.resolved_at or now
+        duplicate.closed_at = now
+        _record(
+            duplicate,
+            actor,
+            "merged_into",
+            old={"status": old_status},
+            new={"status": Status.CLOSED, "into": target.number},
+            reason=reason,
+            at=now,
+        )
+        _record(
+            target,
+            actor,
+            "merged",
+            new={"duplicate": duplicate.number, "subject": duplicate.subject},
+            reason=reason,
+            at=now,
+        )
+        _finish(duplicate, now=now)
+        _finish(target, now=now)
+    return target
+
+
+def ticket_split(
+    *,
+    ticket: Ticket,
+    actor: User,
+    subject: str,
+    message: Message | None = None,
+    description: str = "",
+) -> Ticket:
+    """Split a second issue out of a ticket into a ticket of its own (R1, R3).
+
+    The new ticket has the same organisation, requester, channel and kind; it is
+    registered when the customer raised it — the message's time, when one is named —
+    so its commitments run from then.
+    """
+    _require_staff(actor, "split tickets")
+    subject = _text("subject", subject, required=True, limit=SUBJECT_MAX)
+    if message is not None and message.ticket_id != ticket.pk:
+        raise InvalidInput("message", f"is not a message of {ticket.number}")
+    if ticket.status == Status.CLOSED:
+        raise IllegalTransition(f"{ticket.number} is closed: reopen it first")
+    body = (description or "").strip() or (message.body if message else "")
+    with transaction.atomic():
+        new = ticket_create(
+            actor=actor,
+            organisation=ticket.organisation,
+            requester=ticket.requester,
+            channel=ticket.channel,
+            subject=subject,
+            description=body,
+            kind=ticket.kind,
+            contact_method=ticket.contact_method,
+            contact_phone=ticket.contact_phone,
+            required_skill=ticket.required_skill,
+            watchers=list(ticket.watchers.all()),
+            registered_at=message.created_at if message else None,
+        )
+        original = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        now = clock.now()
+        TicketLink.objects.create(
+            source=new,
+            target=original,
+            kind=TicketLink.Kind.SPLIT_FROM,
+            created_by=actor,
+            created_at=now,
+        )
+        _record(new, actor, "split_from", new={"from": original.number}, at=now)
+        _record(original, actor, "split", new={"into": new.number, "subject": subject}, at=now)
+        _finish(original, now=now)
+        new = Ticket.objects.select_for_update().get(pk=new.pk)
+        _finish(new, now=now)
+    return new
+
+
+__all__ = ["ticket_link", "ticket_merge", "ticket_split"]

@@ -1,0 +1,237 @@
+"""The ticket workspace: fields by role, reply, notes, status, assignment, time, side panel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from supportdesk.billing.models import TimeEntry
+from supportdesk.console.models import SavedReply, TimerRun
+from supportdesk.core import clock
+from supportdesk.tickets import actions
+from supportdesk.tickets.models import Ticket
+from tests.factories import AgreementFactory, make_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ticket(alice):
+    return make_ticket(alice, subject="Invoice cannot be posted")
+
+
+@pytest.fixture
+def assigned(ticket, consultant):
+    actions.ticket_assign(ticket=ticket, actor=consultant, assignee=consultant)
+    return Ticket.objects.get(pk=ticket.pk)
+
+
+def url(ticket, action=""):
+    return f"/console/tickets/{ticket.number}/{action + '/' if action else ''}"
+
+
+PAGES = ["", "reply", "note", "fields", "status", "assign", "time", "timer", "link", "split"]
+
+
+@pytest.mark.parametrize("action", PAGES)
+def test_customers_get_404_on_every_workspace_url(client, ticket, bob, alice, action):
+    for customer in (bob, alice):  # the ticket's own requester too: this is the staff view
+        client.force_login(customer)
+        method = client.get if not action else client.post
+        assert method(url(ticket, action)).status_code == 404
+
+
+def test_workspace_shows_the_ticket_clocks_and_side_panel(client, ticket, consultant, org_a):
+    org_a.odoo_url = "https://alpha.odoo.com"
+    org_a.save()
+    AgreementFactory(organisation=org_a, valid_from=dt.date(2020, 1, 1), reference="MSA-7")
+    other = make_ticket(ticket.requester, subject="Another open one")
+    client.force_login(consultant)
+    html = client.get(url(ticket)).content.decode()
+    assert ticket.number in html and "Invoice cannot be posted" in html
+    assert "Assignment" in html and "Resolution target" in html
+    assert "Maintenance and Support Agreement valid today" in html and "MSA-7" in html
+    assert "https://alpha.odoo.com" in html
+    assert other.number in html
+    assert "INV/2026/00012" in html  # the recognised Odoo reference
+
+
+def test_side_panel_says_when_no_agreement_is_valid(client, ticket, consultant, org_a):
+    AgreementFactory(
+        organisation=org_a, valid_from=dt.date(2020, 1, 1), valid_to=dt.date(2021, 1, 1)
+    )
+    client.force_login(consultant)
+    assert "No agreement valid today" in client.get(url(ticket)).content.decode()
+
+
+def test_reply_with_a_saved_reply_and_internal_note(client, assigned, consultant):
+    SavedReply.objects.create(title="Screenshot", body="Could you send a screenshot?")
+    client.force_login(consultant)
+    html = client.get(url(assigned)).content.decode()
+    assert 'data-body="Could you send a screenshot?"' in html
+    client.post(url(assigned, "reply"), {"body": "Could you send a screenshot?"})
+    client.post(url(assigned, "note"), {"body": "Probably the lock date"})
+    assigned.refresh_from_db()
+    assert assigned.status == "in_progress"  # the first reply starts the work
+    public, note = assigned.messages.order_by("id")
+    assert not public.internal and public.channel == "console"
+    assert note.internal
+    html = client.get(url(assigned)).content.decode()
+    assert "Probably the lock date" in html and "internal note" in html
+
+
+def test_an_empty_reply_is_refused_with_the_reason(client, assigned, consultant):
+    client.force_login(consultant)
+    response = client.post(url(assigned, "reply"), {"body": "  "}, follow=True)
+    assert "body: is required" in response.content.decode()
+    assert not assigned.messages.exists()
+
+
+def test_fields_are_editable_by_role(client, ticket, consultant, dispatcher, skill):
+    client.force_login(consultant)
+    data = {
+        "subject": "Lock date blocks posting",
+        "description": ticket.description,
+        "kind": "configuration",
+        "impact": "invoicing_blocked",
+        "code_owner": "",
+        "required_skill": skill.pk,
+        "contact_method": "email",
+        "contact_phone": "",
+        "add_reference": "S00042",
+        "reason": "",
+    }
+    client.post(url(ticket, "fields"), data)
+    ticket.refresh_from_db()
+    assert ticket.subject == "Lock date blocks posting"
+    assert ticket.kind == "configuration" and ticket.required_skill == skill
+    assert ticket.impact_review == "claimed"  # a consultant's flag awaits the desk
+    assert ticket.odoo_refs.filter(normalised="S00042").exists()
+    # Only a dispatcher sees and sets the impact review.
+    assert 'name="impact_review"' not in client.get(url(ticket)).content.decode()
+    client.force_login(dispatcher)
+    assert 'name="impact_review"' in client.get(url(ticket)).content.decode()
+    client.post(url(ticket, "fields"), {**data, "impact_review": "removed", "reason": "Not blocked"})
+    ticket.refresh_from_db()
+    assert ticket.impact_review == "removed" and ticket.queue_rank == 1
+
+
+def test_status_transitions_with_reasons(client, assigned, consultant):
+    client.force_login(consultant)
+    client.post(url(assigned, "status"), {"move": "start"})
+    client.post(url(assigned, "status"), {"move": "wait_customer", "reason": "Need the file"})
+    assigned.refresh_from_db()
+    assert assigned.status == "waiting_customer"
+    assert assigned.events.get(verb="waiting").reason == "Need the file"
+    html = client.get(url(assigned)).content.decode()
+    assert "Resume work" in html and "Need the file" in html
+    client.post(url(assigned, "status"), {"move": "resolve", "reason": "Fixed the lock date"})
+    assigned.refresh_from_db()
+    assert assigned.status == "resolved"
+    response = client.post(url(assigned, "status"), {"move": "start"}, follow=True)
+    assert "cannot go to" in response.content.decode()
+
+
+def test_assignment_with_suggestions_and_override_reason(
+    client, ticket, dispatcher, consultant, other_consultant, skill
+):
+    actions.ticket_update(ticket=ticket, actor=dispatcher, required_skill=skill)
+    client.force_login(dispatcher)
+    html = client.get(url(ticket)).content.decode()
+    assert str(consultant) in html.split('id="assignment"')[1].split("</section>")[0]
+    assert "lacks the skill" in html  # other_consultant is suggested below, unqualified
+    response = client.post(url(ticket, "assign"), {"assignee": other_consultant.pk}, follow=True)
+    assert "lacks the required skill" in response.content.decode()
+    client.post(
+        url(ticket, "assign"), {"assignee": other_consultant.pk, "override_reason": "Urgent"}
+    )
+    ticket.refresh_from_db()
+    assert ticket.assignee == other_consultant
+
+
+def test_a_consultant_may_take_a_ticket_but_not_give_it_away(
+    client, ticket, consultant, other_consultant
+):
+    client.force_login(consultant)
+    response = client.post(url(ticket, "assign"), {"assignee": other_consultant.pk}, follow=True)
+    assert "only a dispatcher" in response.content.decode()
+    client.post(url(ticket, "assign"), {"assignee": consultant.pk})
+    assert Ticket.objects.get(pk=ticket.pk).assignee == consultant
+
+
+def test_manual_time_entry_through_the_billing_action(client, assigned, consultant):
+    client.force_login(consultant)
+    today = clock.now().date()
+    client.post(
+        url(assigned, "time"),
+        {"minutes": "45", "date": today.isoformat(), "description": "Changed the lock date"},
+    )
+    entry = TimeEntry.objects.get()
+    assert (entry.minutes, entry.consultant, entry.description) == (
+        45,
+        consultant,
+        "Changed the lock date",
+    )
+    assert assigned.events.filter(verb="time_logged").exists()
+    assert "Changed the lock date" in client.get(url(assigned)).content.decode()
+
+
+def test_time_in_the_future_is_refused(client, assigned, consultant):
+    client.force_login(consultant)
+    tomorrow = clock.now().date() + dt.timedelta(days=2)
+    response = client.post(
+        url(assigned, "time"),
+        {"minutes": "10", "date": tomorrow.isoformat(), "description": "x"},
+        follow=True,
+    )
+    assert "in the future" in response.content.decode()
+    assert not TimeEntry.objects.exists()
+
+
+def test_the_timer_logs_the_measured_minutes(client, assigned, consultant):
+    client.force_login(consultant)
+    start = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
+    with clock.at(start):
+        client.post(url(assigned, "timer"), {"timer": "start"})
+    assert TimerRun.objects.filter(user=consultant, ticket=assigned).exists()
+    with clock.at(start + dt.timedelta(minutes=17, seconds=5)):
+        assert "Timer running" in client.get(url(assigned)).content.decode()
+        client.post(url(assigned, "timer"), {"timer": "stop", "description": "Checked config"})
+    entry = TimeEntry.objects.get()
+    assert entry.minutes == 18  # a started minute is worked
+    assert entry.description == "Checked config"
+    assert not TimerRun.objects.exists()
+
+
+def test_the_timer_needs_what_was_done_and_keeps_running_without_it(client, assigned, consultant):
+    client.force_login(consultant)
+    client.post(url(assigned, "timer"), {"timer": "start"})
+    response = client.post(url(assigned, "timer"), {"timer": "stop"}, follow=True)
+    assert "description: is required" in response.content.decode()
+    assert TimerRun.objects.exists() and not TimeEntry.objects.exists()
+    client.post(url(assigned, "timer"), {"timer": "discard"})
+    assert not TimerRun.objects.exists()
+
+
+def test_link_merge_and_split_from_the_workspace(client, alice, consultant):
+    first = make_ticket(alice, subject="Invoice error")
+    duplicate = make_ticket(alice, subject="Invoice error again")
+    actions.ticket_reply(ticket=duplicate, actor=alice, body="Same problem today", channel="portal")
+    client.force_login(consultant)
+    response = client.post(url(duplicate, "link"), {"other": first.number, "how": "merge"})
+    assert response["Location"] == url(first)
+    duplicate.refresh_from_db()
+    assert duplicate.status == "closed"
+    html = client.get(url(first)).content.decode()
+    assert "Same problem today" in html and f"from duplicate {duplicate.number}" in html
+    message = actions.ticket_reply(
+        ticket=first, actor=alice, body="Also: the VAT report", channel="portal"
+    )
+    response = client.post(
+        url(first, "split"), {"subject": "VAT report", "message": message.pk}
+    )
+    new = Ticket.objects.get(subject="VAT report")
+    assert response["Location"] == url(new)
+    assert new.description == "Also: the VAT report"
+    assert "split into" in client.get(url(first)).content.decode()

@@ -1,0 +1,196 @@
+"""Search by number, reference, Odoo URL, organisation, contact and text.
+
+Runs on whichever database the test run uses: FTS5 on SQLite, full-text search on
+PostgreSQL (``DATABASE_URL=postgres://…``).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from supportdesk.accounts.models import Organisation
+from supportdesk.search.selectors import search
+from supportdesk.tickets import actions
+from tests.factories import UserFactory, make_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def numbers(hits):
+    return [hit.ticket.number for hit in hits]
+
+
+@pytest.fixture
+def tickets(alice, bob):
+    Organisation.objects.filter(pk=alice.organisation_id).update(
+        odoo_url="https://alpha.odoo.com"
+    )
+    return {
+        "invoice": make_ticket(
+            alice,
+            subject="Invoice cannot be posted",
+            description="Posting INV/2026/00012 fails with a lock date error.",
+        ),
+        "stock": make_ticket(
+            alice,
+            subject="Stock moves are duplicated",
+            description="Every delivery WH/OUT/00042 creates two stock moves. "
+            "Screen: https://alpha.odoo.com/odoo/action-245/17",
+        ),
+        "bob": make_ticket(
+            bob,
+            subject="Invoices print without logo",
+            description="Our invoices lost the logo after the upgrade.",
+        ),
+    }
+
+
+def test_the_database_under_test(db):
+    # Both backends are exercised: this suite runs on SQLite and on PostgreSQL.
+    assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_by_ticket_number(tickets, consultant):
+    number = tickets["stock"].number
+    hits = search(consultant, number.lower())
+    assert numbers(hits)[0] == number
+    assert hits[0].matched == "number"
+
+
+def test_by_transaction_reference(tickets, consultant):
+    hits = search(consultant, "inv/2026/00012")
+    assert numbers(hits)[0] == tickets["invoice"].number
+    assert hits[0].matched == "reference"
+
+
+def test_by_odoo_url(tickets, consultant):
+    hits = search(consultant, "https://alpha.odoo.com/odoo/action-245/17")
+    assert numbers(hits)[0] == tickets["stock"].number
+    assert hits[0].matched == "odoo_url"
+
+
+def test_by_odoo_instance_finds_the_organisations_tickets(tickets, consultant):
+    hits = search(consultant, "alpha.odoo.com")
+    assert set(numbers(hits)) >= {tickets["invoice"].number, tickets["stock"].number}
+    assert tickets["bob"].number not in numbers(hits)
+
+
+def test_by_organisation(tickets, consultant):
+    hits = search(consultant, "Beta")
+    assert numbers(hits) == [tickets["bob"].number]
+    assert hits[0].matched == "organisation"
+
+
+def test_by_contact_name_email_and_phone(tickets, consultant, alice):
+    alice.name = "Alice Lindgren"
+    alice.phone = "070-123 45 67"
+    alice.save()
+    for query in ["Lindgren", "alice@alpha", "+46 70 123 45 67"]:
+        hits = search(consultant, query)
+        assert set(numbers(hits)) == {tickets["invoice"].number, tickets["stock"].number}, query
+
+
+def test_text_is_ranked_with_highlighted_snippets(tickets, consultant):
+    hits = search(consultant, "invoice")
+    found = numbers(hits)
+    assert tickets["invoice"].number in found and tickets["bob"].number in found
+    assert tickets["stock"].number not in found
+    hit = next(h for h in hits if h.ticket == tickets["bob"])
+    assert "<mark>" in hit.snippet and "nvoice" in hit.snippet.lower()
+
+
+def test_every_word_must_match_and_a_prefix_matches(tickets, consultant):
+    assert numbers(search(consultant, "dupl stock")) == [tickets["stock"].number]
+    assert numbers(search(consultant, "stock logo")) == []
+
+
+def test_subject_matches_rank_above_body_matches(alice, consultant):
+    in_body = make_ticket(alice, subject="Question", description="The payroll run is slow")
+    in_subject = make_ticket(alice, subject="Payroll run is slow", description="Since Monday")
+    found = numbers(search(consultant, "payroll"))
+    assert found.index(in_subject.number) < found.index(in_body.number)
+
+
+def test_messages_are_searched_and_point_at_the_message(tickets, consultant):
+    message = actions.ticket_reply(
+        ticket=tickets["stock"],
+        actor=consultant,
+        body="The duplicate moves come from the reordering rule.",
+        channel="console",
+    )
+    hits = search(consultant, "reordering")
+    assert numbers(hits) == [tickets["stock"].number]
+    assert hits[0].message_id == message.pk
+    assert "<mark>reordering</mark>" in hits[0].snippet.lower()
+
+
+def test_snippets_escape_the_text(alice, consultant):
+    make_ticket(
+        alice, subject="Report", description="The <script>alert(1)</script> R&D quarterly"
+    )
+    hits = search(consultant, "quarterly")
+    assert "<script>" not in hits[0].snippet
+    assert "R&amp;D <mark>quarterly</mark>" in hits[0].snippet
+
+
+def test_changed_subjects_are_found_by_their_new_words(tickets, consultant):
+    actions.ticket_update(ticket=tickets["invoice"], actor=consultant, subject="Lock date problem")
+    assert numbers(search(consultant, "lock date problem")) == [tickets["invoice"].number]
+
+
+def test_customers_see_only_their_tickets_and_never_internal_notes(tickets, alice, consultant):
+    actions.ticket_add_note(
+        ticket=tickets["stock"], actor=consultant, body="Customer's admin broke the zebrafish"
+    )
+    assert numbers(search(consultant, "zebrafish")) == [tickets["stock"].number]
+    assert search(alice, "zebrafish") == []
+    # "invoice" matches Beta's ticket too: Alpha's user sees only their own.
+    assert numbers(search(alice, "invoice")) == [tickets["invoice"].number]
+    assert search(alice, tickets["bob"].number) == []
+    assert search(alice, "Beta") == []
+
+
+def test_a_colleague_not_allowed_to_see_all_finds_nothing_of_others(tickets, alice_colleague):
+    assert search(alice_colleague, "invoice") == []
+
+
+def test_queries_with_search_syntax_are_plain_words(tickets, consultant):
+    for query in ['"', "AND OR NOT", "inv* -x", "NEAR(a b)", "a:b", "(((", "'; DROP TABLE"]:
+        search(consultant, query)  # no error
+
+
+def test_empty_query_finds_nothing(tickets, consultant):
+    assert search(consultant, "   ") == []
+
+
+def test_swedish_words(alice, consultant):
+    ticket = make_ticket(alice, subject="Momsrapporten stämmer inte", description="Räkenskapsår")
+    assert numbers(search(consultant, "momsrapporten stämmer")) == [ticket.number]
+
+
+def test_search_api_for_staff_and_customers(tickets, client, alice, bob, consultant):
+    actions.ticket_add_note(ticket=tickets["invoice"], actor=consultant, body="invoice note kiwi")
+    client.force_login(consultant)
+    body = client.get("/api/v1/search", {"q": "kiwi"}).json()
+    assert [h["number"] for h in body] == [tickets["invoice"].number]
+    assert "<mark>" in body[0]["snippet"]
+    client.force_login(bob)
+    assert client.get("/api/v1/search", {"q": "kiwi"}).json() == []
+    assert client.get("/api/v1/search", {"q": tickets["invoice"].number}).json() == []
+    assert client.get("/api/v1/search", {"q": ""}).status_code == 422
+
+
+def test_search_page(tickets, client, consultant, bob):
+    client.force_login(consultant)
+    page = client.get("/console/search/", {"q": "INV/2026/00012"}).content.decode()
+    assert tickets["invoice"].number in page and "transaction reference" in page
+    client.force_login(bob)
+    assert client.get("/console/search/", {"q": "invoice"}).status_code == 404
+
+
+def test_many_tickets_rank_the_exact_number_first(alice, consultant):
+    made = [make_ticket(alice, subject=f"Ticket {i}") for i in range(5)]
+    UserFactory(email="x@alpha.example", organisation=alice.organisation)
+    target = made[2]
+    assert numbers(search(consultant, target.number))[0] == target.number
