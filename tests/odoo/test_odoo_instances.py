@@ -170,3 +170,12 @@ def test_a_server_that_is_down_is_a_clear_error_stored_on_the_instance(
     assert "cannot be reached" in error.value.reason
     instance.refresh_from_db()
     assert "cannot be reached" in instance.last_error
+
+
+def test_a_key_that_cannot_be_decrypted_is_a_clear_error(
+    odoo17, make_instance, org_a, consultant, settings
+):
+    instance = make_instance(odoo17, org_a)
+    settings.SECRET_KEY = "rotated-without-field-encryption-key"  # the derived key changes
+    with pytest.raises(InvalidInput, match="enter the secret again"):
+        actions.instance_detect_version(instance=instance, actor=consultant)

@@ -34,6 +34,8 @@ from xml.parsers.expat import ExpatError
 
 from django.conf import settings
 
+from supportdesk.core.crypto import DecryptionError
+
 __all__ = [
     "OdooAuthError",
     "OdooCallError",
@@ -200,11 +202,15 @@ class OdooClient:
     @classmethod
     def for_instance(cls, instance: Any, *, timeout: float | None = None) -> OdooClient:
         """The client of a configured ``OdooInstance`` (the only way the app builds one)."""
+        try:
+            api_key = instance.api_key
+        except DecryptionError as exc:
+            raise OdooAuthError(f"the API key of {instance}: {exc}") from None
         return cls(
             url=instance.url,
             database=instance.database,
             login=instance.login,
-            api_key=instance.api_key,
+            api_key=api_key,
             api=instance.api,
             timeout=timeout,
         )
