@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "supportdesk.console",
     "supportdesk.phone",
     "supportdesk.search",
+    "supportdesk.reports",
 ]
 
 MIDDLEWARE = [

@@ -54,9 +54,7 @@ def test_clocks_show_working_hours_left_and_colour_states(client, dispatcher, qu
     assert "not same day" in late
 
 
-def test_staff_landing_is_the_board_and_customers_land_on_their_tickets(
-    client, dispatcher, alice
-):
+def test_staff_landing_is_the_board_and_customers_land_on_their_tickets(client, dispatcher, alice):
     client.force_login(dispatcher)
     assert client.get("/")["Location"] == "/console/"
     client.force_login(alice)
@@ -152,7 +150,8 @@ def test_assigning_someone_without_the_skill_needs_a_dispatchers_reason(
     actions.ticket_update(ticket=first, actor=dispatcher, required_skill=skill)
     client.force_login(dispatcher)
     response = client.post(
-        "/console/board/assign/", {"ticket": [first.number], "assignee": other_consultant.pk},
+        "/console/board/assign/",
+        {"ticket": [first.number], "assignee": other_consultant.pk},
         follow=True,
     )
     assert "lacks the required skill" in response.content.decode()
@@ -226,3 +225,35 @@ def test_first_page_costs_a_fixed_number_of_queries(client, dispatcher, alice, b
     # Request handling (session, user, log-in checks), one for the page of tickets, three
     # for the suggestions, two for the filters, one for the unread notifications.
     assert many <= 11
+
+
+def test_board_suggestions_agree_with_the_assignment_suggestions(
+    dispatcher, alice, bob, skill, other_consultant
+):
+    from supportdesk.commitments.assignment import suggestions
+    from supportdesk.commitments.models import Absence
+    from supportdesk.console.selectors import consultants_for_suggestions, suggest
+
+    experts = [
+        UserFactory(email=f"e{i}@partner.example", role="consultant", organisation=None)
+        for i in range(3)
+    ]
+    for expert in experts[:2]:
+        expert.skills.add(skill)
+    Absence.objects.create(
+        user=experts[0], starts=dt.date(2000, 1, 1), ends=dt.date(2099, 1, 1), reason="away"
+    )
+    for i in range(4):
+        ticket = make_ticket(alice if i % 2 else bob, subject=f"load {i}")
+        actions.ticket_assign(
+            ticket=ticket, actor=dispatcher, assignee=experts[i % 3], override_reason="load"
+        )
+    plain = make_ticket(alice, subject="No skill needed")
+    skilled = make_ticket(alice, subject="Skill needed", required_skill=skill)
+    other_skill = SkillFactory(name="Nobody has this")
+    nobody = make_ticket(alice, subject="Nobody qualified", required_skill=other_skill)
+    ranked = consultants_for_suggestions()
+    assert experts[0] not in ranked
+    for ticket in (plain, skilled, nobody):
+        expected = suggestions(ticket, limit=1)[0]
+        assert suggest(ticket, ranked) == (expected.user, expected.qualified), ticket.subject

@@ -81,7 +81,13 @@ def test_console_shows_unread_count_and_marks_read(alice, dispatcher, client, bo
     page = client.get("/console/notifications/").content.decode()
     assert "New ticket" in page
     client.post("/console/notifications/read/")
-    assert '<span class="badge">' not in client.get("/console/notifications/badge/").content.decode()
+    assert (
+        '<span class="badge">' not in client.get("/console/notifications/badge/").content.decode()
+    )
     client.force_login(bob)
-    for url in ["/console/notifications/", "/console/notifications/badge/", "/console/preferences/"]:
+    for url in [
+        "/console/notifications/",
+        "/console/notifications/badge/",
+        "/console/preferences/",
+    ]:
         assert client.get(url).status_code == 404

@@ -112,7 +112,9 @@ def test_fields_are_editable_by_role(client, ticket, consultant, dispatcher, ski
     assert 'name="impact_review"' not in client.get(url(ticket)).content.decode()
     client.force_login(dispatcher)
     assert 'name="impact_review"' in client.get(url(ticket)).content.decode()
-    client.post(url(ticket, "fields"), {**data, "impact_review": "removed", "reason": "Not blocked"})
+    client.post(
+        url(ticket, "fields"), {**data, "impact_review": "removed", "reason": "Not blocked"}
+    )
     ticket.refresh_from_db()
     assert ticket.impact_review == "removed" and ticket.queue_rank == 1
 
@@ -228,9 +230,7 @@ def test_link_merge_and_split_from_the_workspace(client, alice, consultant):
     message = actions.ticket_reply(
         ticket=first, actor=alice, body="Also: the VAT report", channel="portal"
     )
-    response = client.post(
-        url(first, "split"), {"subject": "VAT report", "message": message.pk}
-    )
+    response = client.post(url(first, "split"), {"subject": "VAT report", "message": message.pk})
     new = Ticket.objects.get(subject="VAT report")
     assert response["Location"] == url(new)
     assert new.description == "Also: the VAT report"

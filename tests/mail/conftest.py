@@ -110,7 +110,9 @@ def world(mail_settings, org_a, org_b, alice, alice_colleague, bob, consultant) 
     )
 
 
-def ingest(raw: bytes, *, mailbox: Mailbox | None = None, source: str = "pipe", **kw) -> InboundMail:
+def ingest(
+    raw: bytes, *, mailbox: Mailbox | None = None, source: str = "pipe", **kw
+) -> InboundMail:
     """Store a message raw and process it, as every way in does."""
     stored = store_raw(raw, source=source, mailbox=mailbox, **kw)
     return process(stored.inbound.pk)

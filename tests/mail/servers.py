@@ -28,7 +28,9 @@ def free_port() -> int:
 
 
 def require(program: str) -> str:
-    found = shutil.which(program) or (f"/usr/sbin/{program}" if os.path.exists(f"/usr/sbin/{program}") else None)
+    found = shutil.which(program) or (
+        f"/usr/sbin/{program}" if os.path.exists(f"/usr/sbin/{program}") else None
+    )
     if found is None:
         message = f"{program} is not installed (scripts/system-packages.sh installs it)"
         if os.environ.get("CI") == "true":

@@ -72,3 +72,28 @@ def copy_database(template: Path, directory: Path) -> Path:
     database = directory / "db.sqlite3"
     shutil.copy(template, database)
     return database
+
+
+# The worker with a pause in each step, so that a kill can land inside the work rather
+# than before or after it (the real worker runs through 30 messages in a blink).
+SLOW_WORKER = """
+import random, sys, time
+import django
+django.setup()
+from supportdesk.mail import imap, process
+store, step = imap.store_raw, process._process
+def slow_store(*a, **k):
+    time.sleep(random.uniform(0, 0.04))
+    return store(*a, **k)
+def slow_step(*a, **k):
+    result = step(*a, **k)
+    time.sleep(random.uniform(0, 0.04))
+    return result
+imap.store_raw, process._process = slow_store, slow_step
+from django.core.management import execute_from_command_line
+execute_from_command_line(["supportdesk", *sys.argv[1:]])
+"""
+
+
+def slow_command(*args: str) -> list[str]:
+    return [sys.executable, "-c", SLOW_WORKER, *args]

@@ -40,7 +40,9 @@ def test_ingest_stores_and_processes_and_exits_0(child):
     done = run("mail", "ingest", "--recipient", "support@example.com", env=env, stdin=RAW)
     assert done.returncode == 0, done.stderr.decode()
     assert b"ticket_created SD-" in done.stdout
-    assert rows(database, "select subject, channel from tickets_ticket") == [("From the pipe", "email")]
+    assert rows(database, "select subject, channel from tickets_ticket") == [
+        ("From the pipe", "email")
+    ]
     again = run("mail", "ingest", env=env, stdin=RAW)
     assert again.returncode == 0 and b"already stored" in again.stdout
     assert rows(database, "select count(*), sum(deliveries) from mail_inboundmail") == [(1, 2)]

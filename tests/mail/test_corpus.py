@@ -73,7 +73,9 @@ def test_corpus_message(name, world):
         if "author" in expected:
             assert message.author.email == expected["author"]
         if "attachments" in expected:
-            names = sorted(Attachment.objects.filter(ticket=ticket).values_list("filename", flat=True))
+            names = sorted(
+                Attachment.objects.filter(ticket=ticket).values_list("filename", flat=True)
+            )
             assert names == sorted(expected["attachments"])
         if "refs" in expected:
             stored = set(ticket.odoo_refs.values_list("normalised", flat=True))
@@ -82,7 +84,9 @@ def test_corpus_message(name, world):
             assert sorted(ticket.watchers.values_list("email", flat=True)) == expected["watchers"]
         if "follow_up_of" in expected:
             target = getattr(world, expected["follow_up_of"])
-            assert TicketLink.objects.filter(source=ticket, target=target, kind="follow_up").exists()
+            assert TicketLink.objects.filter(
+                source=ticket, target=target, kind="follow_up"
+            ).exists()
         if "html_excludes" in expected:
             html = message.body_html if message else ""
             assert html, "the sanitised HTML is kept"

@@ -14,7 +14,9 @@ from supportdesk.tickets.models import Message, Ticket
 from tests.mail.servers import PASSWORD, USER
 
 
-def message(n: int, *, sender: str = "alice@alpha.example", reply_to: str = "", subject: str = "") -> bytes:
+def message(
+    n: int, *, sender: str = "alice@alpha.example", reply_to: str = "", subject: str = ""
+) -> bytes:
     headers = [
         f"From: Alice <{sender}>",
         "To: support@example.com",
@@ -99,9 +101,10 @@ def test_a_reply_before_its_parent_in_one_batch_still_threads(imap_box, dovecot)
     imap.poll(imap_box)
     ticket = Ticket.objects.get(subject="Question 1")
     assert not Ticket.objects.filter(subject__contains="Re:").exists()
-    assert list(
-        Message.objects.filter(ticket=ticket).values_list("message_id", flat=True)
-    ) == ["<imap-1@alpha.example>", "<imap-2@alpha.example>"]
+    assert list(Message.objects.filter(ticket=ticket).values_list("message_id", flat=True)) == [
+        "<imap-1@alpha.example>",
+        "<imap-2@alpha.example>",
+    ]
 
 
 def test_stored_mail_can_be_moved_to_a_done_folder(imap_box, dovecot):
@@ -145,7 +148,9 @@ def test_idle_picks_up_new_mail_within_seconds(mail_settings, org_a, alice, dove
         time.sleep(1)
         dovecot.deliver(message(7))
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not Ticket.objects.filter(subject="Question 7").exists():
+        while (
+            time.monotonic() < deadline and not Ticket.objects.filter(subject="Question 7").exists()
+        ):
             time.sleep(0.2)
         assert Ticket.objects.filter(subject="Question 7").exists()
     finally:

@@ -91,7 +91,10 @@ def _mailgun_post(client, raw: bytes, *, key: str = "signing-key", auth: str = "
 def test_provider_webhook_stores_and_processes(
     world, client, settings, django_capture_on_commit_callbacks
 ):
-    settings.ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": "signing-key", "WEBHOOK_SECRET": "hook:secret"}
+    settings.ANYMAIL = {
+        "MAILGUN_WEBHOOK_SIGNING_KEY": "signing-key",
+        "WEBHOOK_SECRET": "hook:secret",
+    }
     with django_capture_on_commit_callbacks(execute=True):
         response = _mailgun_post(client, RAW)
     assert response.status_code == 200
@@ -101,7 +104,10 @@ def test_provider_webhook_stores_and_processes(
 
 
 def test_provider_webhook_with_a_bad_signature_stores_nothing(world, client, settings):
-    settings.ANYMAIL = {"MAILGUN_WEBHOOK_SIGNING_KEY": "signing-key", "WEBHOOK_SECRET": "hook:secret"}
+    settings.ANYMAIL = {
+        "MAILGUN_WEBHOOK_SIGNING_KEY": "signing-key",
+        "WEBHOOK_SECRET": "hook:secret",
+    }
     assert _mailgun_post(client, RAW, key="forged").status_code == 400
     assert _mailgun_post(client, RAW, auth="hook:wrong").status_code == 400
     assert not InboundMail.objects.exists()

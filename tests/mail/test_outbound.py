@@ -71,7 +71,10 @@ def test_consultant_reply_chains_the_thread_and_is_not_marked_automatic(
     ack_id = received(smtp_server)["Message-ID"]
     with django_capture_on_commit_callbacks(execute=True):
         actions.ticket_reply(
-            ticket=ticket, actor=world.consultant, body="Check the lock date.", channel=Channel.CONSOLE
+            ticket=ticket,
+            actor=world.consultant,
+            body="Check the lock date.",
+            channel=Channel.CONSOLE,
         )
     mail = received(smtp_server)
     assert mail["Subject"] == f"Re: [{ticket.number}] Posting fails"
@@ -98,7 +101,9 @@ def test_status_changes_are_told_and_phone_contacts_get_a_call_task(
     with django_capture_on_commit_callbacks(execute=True):
         ticket = actions.ticket_assign(ticket=ticket, actor=consultant, assignee=consultant)
         ticket = actions.ticket_start(ticket=ticket, actor=consultant)
-        ticket = actions.ticket_wait(ticket=ticket, actor=consultant, on="customer", reason="Which company?")
+        ticket = actions.ticket_wait(
+            ticket=ticket, actor=consultant, on="customer", reason="Which company?"
+        )
     subjects = [received(smtp_server, i)["Subject"] for i in range(len(smtp_server.received))]
     assert subjects[-2:] == [
         f"[{ticket.number}] Posting fails – Assigned",
@@ -109,7 +114,9 @@ def test_status_changes_are_told_and_phone_contacts_get_a_call_task(
     assert "Waiting on customer" in task.reason
 
 
-def test_the_customers_own_changes_are_not_echoed(world, smtp_server, django_capture_on_commit_callbacks):
+def test_the_customers_own_changes_are_not_echoed(
+    world, smtp_server, django_capture_on_commit_callbacks
+):
     ticket = world.recent_closed
     before = OutboundMail.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
@@ -150,7 +157,9 @@ def test_waiting_on_customer_reminders(world, days, expected):
     consultant = world.consultant
     ticket = actions.ticket_assign(ticket=ticket, actor=consultant, assignee=consultant)
     ticket = actions.ticket_start(ticket=ticket, actor=consultant)
-    ticket = actions.ticket_wait(ticket=ticket, actor=consultant, on="customer", reason="Send the log")
+    ticket = actions.ticket_wait(
+        ticket=ticket, actor=consultant, on="customer", reason="Send the log"
+    )
     start = timezone.now()
     for day in range(1, days + 1):
         send_reminders(now=start + dt.timedelta(days=day, minutes=1))

@@ -14,7 +14,9 @@ from supportdesk.mail.quotes import split_reply
 
 # Printable text without line breaks, including non-Latin scripts and emoji.
 header_text = st.text(
-    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Co", "Cn")), min_size=1, max_size=80
+    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Co", "Cn")),
+    min_size=1,
+    max_size=80,
 ).filter(lambda s: s.strip() == s and s.strip() and "  " not in s)
 
 
@@ -26,7 +28,9 @@ def _mail(subject: str = "Hello", filename: str | None = None) -> bytes:
     message["Message-ID"] = "<x@alpha.example>"
     message.set_content("Body text åäö\n")
     if filename is not None:
-        message.add_attachment(b"data", maintype="application", subtype="octet-stream", filename=filename)
+        message.add_attachment(
+            b"data", maintype="application", subtype="octet-stream", filename=filename
+        )
     return message.as_bytes()
 
 
@@ -44,7 +48,9 @@ def test_rfc2231_file_names_read_back_as_written(name):
 
 
 @settings(deadline=None)
-@given(st.text(max_size=200), st.sampled_from([None, "us-ascii", "iso-8859-1", "latin1", "utf-8", ""]))
+@given(
+    st.text(max_size=200), st.sampled_from([None, "us-ascii", "iso-8859-1", "latin1", "utf-8", ""])
+)
 def test_utf8_bodies_survive_a_wrong_or_missing_charset(text, declared):
     assert decode_bytes(text.encode("utf-8"), declared) == text
 

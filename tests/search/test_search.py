@@ -23,9 +23,7 @@ def numbers(hits):
 
 @pytest.fixture
 def tickets(alice, bob):
-    Organisation.objects.filter(pk=alice.organisation_id).update(
-        odoo_url="https://alpha.odoo.com"
-    )
+    Organisation.objects.filter(pk=alice.organisation_id).update(odoo_url="https://alpha.odoo.com")
     return {
         "invoice": make_ticket(
             alice,
@@ -126,9 +124,7 @@ def test_messages_are_searched_and_point_at_the_message(tickets, consultant):
 
 
 def test_snippets_escape_the_text(alice, consultant):
-    make_ticket(
-        alice, subject="Report", description="The <script>alert(1)</script> R&D quarterly"
-    )
+    make_ticket(alice, subject="Report", description="The <script>alert(1)</script> R&D quarterly")
     hits = search(consultant, "quarterly")
     assert "<script>" not in hits[0].snippet
     assert "R&amp;D <mark>quarterly</mark>" in hits[0].snippet

@@ -155,6 +155,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language"), max_length=8, choices=[("en", "English"), ("sv", "Svenska")], default="en"
     )
     skills = models.ManyToManyField(Skill, blank=True, related_name="consultants")
+    # When a ticket was last assigned to this consultant (R3: fairness of suggestions);
+    # set by ticket_assign, so ranking reads one column instead of every ticket.
+    last_assigned_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 

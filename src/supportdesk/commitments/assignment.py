@@ -9,7 +9,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from supportdesk.accounts.models import Role, User, system_user
@@ -40,10 +41,18 @@ def ranked_consultants(*, skill_id: int | None, today: dt.date | None = None) ->
         .exclude(pk=system_user().pk)
         .exclude(Exists(away))
         .annotate(
-            open_load=Count(
-                "assigned_tickets", filter=Q(assigned_tickets__status__in=OPEN_STATUSES)
+            # A correlated count per consultant uses the (assignee, status) index instead of
+            # joining every ticket the desk ever assigned.
+            open_load=Coalesce(
+                Subquery(
+                    Ticket.objects.filter(assignee=OuterRef("pk"), status__in=OPEN_STATUSES)
+                    .order_by()
+                    .values("assignee")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
             ),
-            last_assigned_at=Max("assigned_tickets__assigned_at"),
         )
     )
     if skill_id is not None:
@@ -63,7 +72,7 @@ def suggestions(ticket: Ticket, *, limit: int = 5) -> list[Suggestion]:
             user=user,
             qualified=getattr(user, "qualified", True),
             open_load=user.open_load,  # type: ignore[attr-defined]
-            last_assigned_at=user.last_assigned_at,  # type: ignore[attr-defined]
+            last_assigned_at=user.last_assigned_at,
         )
         for user in rows
     ]

@@ -86,9 +86,7 @@ class LogCallForm(forms.Form):
     # Set by the number lookup (or by choosing among several people with that number).
     caller = forms.IntegerField(required=False, widget=forms.HiddenInput)
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.all(), required=False)
-    ticket = forms.CharField(
-        label="Add to open ticket (number)", max_length=20, required=False
-    )
+    ticket = forms.CharField(label="Add to open ticket (number)", max_length=20, required=False)
     subject = forms.CharField(label="Subject of a new ticket", max_length=250, required=False)
     kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.HOW_TO, required=False)
     summary = forms.CharField(label="What was said", widget=forms.Textarea(attrs={"rows": 4}))

@@ -26,9 +26,7 @@ class StaffPreference(models.Model):
     )
     mail_new_ticket = models.BooleanField(_("new tickets (dispatchers)"), default=True)
     mail_assigned = models.BooleanField(_("a ticket is assigned to me"), default=True)
-    mail_customer_replied = models.BooleanField(
-        _("a customer replied on my ticket"), default=True
-    )
+    mail_customer_replied = models.BooleanField(_("a customer replied on my ticket"), default=True)
     mail_deadlines = models.BooleanField(_("deadline warnings and breaches"), default=True)
     mail_missed_calls = models.BooleanField(_("missed calls to call back"), default=True)
 

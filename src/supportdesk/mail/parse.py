@@ -56,9 +56,14 @@ class ParsedMail:
     language: str
     attachments: list[Part] = field(default_factory=list)
 
+    _headers: dict[str, str] = field(default_factory=dict, repr=False)
+
     def header(self, name: str) -> str:
-        """A header's text ('' when absent), read defensively."""
-        return header_text(self.message, name)
+        """A header's text ('' when absent), read defensively (and once: parsing costs)."""
+        key = name.lower()
+        if key not in self._headers:
+            self._headers[key] = header_text(self.message, name)
+        return self._headers[key]
 
     @property
     def thread_ids(self) -> list[str]:

@@ -68,9 +68,9 @@ def users_with_number(e164: str) -> list[User]:
     if not e164:
         return []
     refresh_directory()
-    users = User.objects.filter(
-        is_active=True, contact_number__e164=e164
-    ).select_related("organisation")
+    users = User.objects.filter(is_active=True, contact_number__e164=e164).select_related(
+        "organisation"
+    )
     return sorted(users, key=lambda u: (not u.is_customer, u.name or u.email))
 
 

@@ -54,7 +54,9 @@ def caller_context(call: Call, *, limit: int = 10) -> CallerContext:
     mine: list[Ticket] = []
     base = Ticket.objects.select_related("assignee", "requester")
     if call.organisation_id is not None:
-        org_tickets = list(in_queue_order(base.filter(organisation_id=call.organisation_id))[:limit])
+        org_tickets = list(
+            in_queue_order(base.filter(organisation_id=call.organisation_id))[:limit]
+        )
     if call.caller_id is not None:
         mine = list(in_queue_order(base.filter(requester_id=call.caller_id))[:limit])
     return CallerContext(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
@@ -76,13 +77,6 @@ def _postgres(
     words: list[str], *, tickets: QuerySet[Ticket] | None, internal: bool, limit: int
 ) -> list[TextHit]:
     query = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config=CONFIG)
-    headline = {
-        "config": CONFIG,
-        "start_sel": START,
-        "stop_sel": STOP,
-        "max_words": 30,
-        "min_words": 12,
-    }
     ticket_rows = Ticket.objects.annotate(vector=SearchVector(*TICKET_VECTOR, config=CONFIG))
     message_rows = Message.objects.annotate(vector=SearchVector(*MESSAGE_VECTOR, config=CONFIG))
     if tickets is not None:
@@ -94,7 +88,7 @@ def _postgres(
         ticket_rows.filter(vector=query)
         .annotate(
             rank=SearchRank(F("vector"), query),
-            snippet=SearchHeadline("description", query, **headline),
+            snippet=_headline("description", query),
             title=SearchHeadline("subject", query, config=CONFIG, start_sel=START, stop_sel=STOP),
         )
         .order_by("-rank", "-pk")
@@ -104,7 +98,7 @@ def _postgres(
         message_rows.filter(vector=query)
         .annotate(
             rank=SearchRank(F("vector"), query),
-            snippet=SearchHeadline("body", query, **headline),
+            snippet=_headline("body", query),
         )
         .order_by("-rank", "-pk")
         .values_list("ticket_id", "pk", "rank", "snippet")[:limit]
@@ -121,6 +115,12 @@ def _postgres(
     return hits[:limit]
 
 
+def _headline(field: str, query: SearchQuery) -> SearchHeadline:
+    return SearchHeadline(
+        field, query, config=CONFIG, start_sel=START, stop_sel=STOP, max_words=30, min_words=12
+    )
+
+
 # --- SQLite FTS5 -----------------------------------------------------------------------
 
 
@@ -134,17 +134,18 @@ def _sqlite(
 ) -> list[TextHit]:
     sql = (
         "SELECT rowid, ticket_id, "
-        f"snippet(search_fts, 2, '{START}', '{STOP}', '…', 12), "
-        f"snippet(search_fts, 3, '{START}', '{STOP}', '…', 24), "
+        "snippet(search_fts, 2, %s, %s, '…', 12), "
+        "snippet(search_fts, 3, %s, %s, '…', 24), "
         # The subject weighs more than the body.
         "bm25(search_fts, 0, 0, 4.0, 1.0) AS score "
         "FROM search_fts WHERE search_fts MATCH %s"
     )
-    params: list[object] = [_fts_query(words)]
+    params: list[Any] = [START, STOP, START, STOP, _fts_query(words)]
     if not internal:
         sql += " AND internal = 0"
     if tickets is not None:
         visible_sql, visible_params = tickets.values("pk").query.sql_with_params()
+        # The ORM's own SQL for the visible tickets, with its parameters bound below.
         sql += f" AND ticket_id IN ({visible_sql})"
         params += list(visible_params)
     sql += " ORDER BY score LIMIT %s"

@@ -87,7 +87,9 @@ def board_assign(request: HttpRequest) -> HttpResponse:
             suggested = dict(
                 pair.partition(":")[::2] for pair in request.POST.getlist("suggested") if pair
             )
-            pairs = [(n, suggested.get(n, "") if choice == "suggested" else choice) for n in numbers]
+            pairs = [
+                (n, suggested.get(n, "") if choice == "suggested" else choice) for n in numbers
+            ]
     done = []
     for number, assignee_id in pairs:
         pk = Ticket.pk_from_number(number)

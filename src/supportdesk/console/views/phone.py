@@ -28,9 +28,9 @@ def phone(request: HttpRequest) -> HttpResponse:
         {
             "live": [caller_context(c) for c in live_calls(user)],
             "callbacks": callbacks()[:100],
-            "recent": Call.objects.select_related("caller", "organisation", "answered_by", "ticket")[
-                :30
-            ],
+            "recent": Call.objects.select_related(
+                "caller", "organisation", "answered_by", "ticket"
+            )[:30],
         },
     )
 
@@ -52,11 +52,12 @@ def phone_lookup(request: HttpRequest) -> HttpResponse:
     number = request.GET.get("number", "")
     e164 = normalise(number)
     people = [u for u in users_with_number(e164) if u.is_customer] if e164 else []
-    organisations = {p.organisation_id for p in people}
+    organisations = {p.organisation_id for p in people if p.organisation_id is not None}
     tickets = (
         list(
-            in_queue_order(Ticket.objects.filter(organisation_id__in=organisations))
-            .select_related("organisation", "assignee", "requester")[:15]
+            in_queue_order(Ticket.objects.filter(organisation_id__in=organisations)).select_related(
+                "organisation", "assignee", "requester"
+            )[:15]
         )
         if organisations
         else []
@@ -118,7 +119,9 @@ def log_call(request: HttpRequest) -> HttpResponse:
             )
         except ActionError as exc:
             field = getattr(exc, "field", None)
-            form.add_error(field if field in form.fields else None, getattr(exc, "reason", exc.message))
+            form.add_error(
+                field if field in form.fields else None, getattr(exc, "reason", exc.message)
+            )
         else:
             assert logged.ticket is not None
             messages.success(request, f"Call logged on {logged.ticket.number}.")

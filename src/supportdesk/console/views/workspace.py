@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import cast
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +30,7 @@ from supportdesk.core import clock
 from supportdesk.core.errors import ActionError, InvalidInput
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import ticket_for_user
+from supportdesk.tickets.actions.lifecycle import Upload
 from supportdesk.tickets.models import Channel, Status, Ticket, TicketLink
 
 # Which transitions a status offers, in the order shown (labels say what they do).
@@ -48,6 +52,10 @@ TRANSITION_LABELS = {
     "close": "Close",
     "reopen": "Reopen",
 }
+
+
+def _uploads(request: HttpRequest) -> Sequence[Upload]:
+    return cast(Sequence[Upload], request.FILES.getlist("attachments"))
 
 
 def _back(ticket: Ticket, anchor: str = "") -> HttpResponse:
@@ -104,7 +112,7 @@ def reply(request: HttpRequest, number: str) -> HttpResponse:
             actor=user,
             body=request.POST.get("body", ""),
             channel=Channel.CONSOLE,
-            attachments=request.FILES.getlist("attachments"),
+            attachments=_uploads(request),
         )
     except ActionError as exc:
         report(request, exc)
@@ -124,7 +132,7 @@ def note(request: HttpRequest, number: str) -> HttpResponse:
             ticket=ticket,
             actor=user,
             body=request.POST.get("body", ""),
-            attachments=request.FILES.getlist("attachments"),
+            attachments=_uploads(request),
         )
     except ActionError as exc:
         report(request, exc)

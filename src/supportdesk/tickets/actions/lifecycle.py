@@ -411,6 +411,7 @@ def ticket_assign(
             ticket.status = Status.ASSIGNED
         if ticket.assigned_at is None:
             ticket.assigned_at = now
+        User.objects.filter(pk=assignee.pk).update(last_assigned_at=now)
         _record(
             ticket,
             actor,

@@ -315,6 +315,12 @@ class Command(BaseCommand):
                         assignment_due=calendar.add_working_days(registered, 2),
                         same_day_due=calendar.close_of_working_day(registered),
                         resolution_due=calendar.add_working_days(registered, 10),
+                        assignment_minutes=calendar.working_minutes_between(registered, assigned)
+                        if assigned
+                        else None,
+                        resolution_minutes=calendar.working_minutes_between(registered, resolved)
+                        if resolved
+                        else None,
                     )
                 )
             with transaction.atomic():

@@ -1,0 +1,84 @@
+"""How the reports' values read on a page: shares as percentages, hours, money, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from supportdesk.reports.tables import (
+    BOOL,
+    DATE,
+    DATETIME,
+    HOURS,
+    INT,
+    MONEY,
+    MONTH,
+    SHARE,
+    Table,
+)
+
+register = template.Library()
+DASH = "—"
+
+
+@register.filter
+def cell(value: Any, kind: str) -> str:
+    if value is None:
+        return DASH
+    if kind == SHARE:
+        return f"{float(value) * 100:.1f} %"
+    if kind == HOURS:
+        return f"{float(value):.2f}"
+    if kind == MONEY and isinstance(value, Decimal | int | float):
+        return f"{Decimal(value):,.2f}".replace(",", "\u202f")
+    if kind == INT and isinstance(value, int):
+        return f"{value:,}".replace(",", "\u202f")
+    if kind == BOOL:
+        return "yes" if value else "no"
+    if kind == DATETIME and isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if kind == MONTH and isinstance(value, dt.date):
+        return value.strftime("%Y-%m")
+    if kind == DATE and isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+@register.filter
+def numeric(kind: str) -> bool:
+    return kind in {INT, SHARE, HOURS, MONEY}
+
+
+@register.filter
+def dated(kind: str) -> bool:
+    return kind in {DATE, MONTH, DATETIME}
+
+
+@register.inclusion_tag("reports/_table.html", takes_context=True)
+def report_table(context: Any, table: Table, *, hidden_caption: bool = False) -> dict[str, Any]:
+    """A report table with its caption and its CSV and XLSX links."""
+    return {
+        "table": table,
+        "report": context["report"],
+        "export_query": context.get("export_query", ""),
+        "hidden_caption": hidden_caption,
+    }
+
+
+@register.filter
+def negative(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal) and value < 0
+
+
+@register.simple_tag
+def cell_of(row: dict[str, Any], column: Any) -> str:
+    return cell(row.get(column.key), column.kind)
+
+
+@register.simple_tag
+def value_of(row: dict[str, Any], key: str) -> Any:
+    return row.get(key)
