@@ -26,7 +26,8 @@ run: install
 	set -e; \
 	$(BIN)/supportdesk migrate --noinput --verbosity 0; \
 	$(BIN)/supportdesk createcachetable; \
-	$(BIN)/supportdesk collectstatic --noinput --verbosity 0; \
+	if [ ! -f var/static.stamp ] || [ -n "$$(find src -path '*/static/*' -newer var/static.stamp -print -quit)" ]; then \
+		$(BIN)/supportdesk collectstatic --noinput --verbosity 0 && touch var/static.stamp; fi; \
 	$(BIN)/supportdesk demo --if-empty; \
 	exec $(BIN)/supportdesk serve --port $(PORT)
 

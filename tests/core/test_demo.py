@@ -1,7 +1,7 @@
 """``supportdesk demo``: data to try every screen with, and bulk data for benchmarks.
 
-The demo registers its 60 tickets through the real actions, which takes seconds; each
-test below runs it once and checks several things a person trying the demo would notice.
+The demo registers its 60 tickets through the real actions (with their notifications),
+which takes seconds: each test runs it once and checks what a person trying it notices.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def demo(*args: str) -> str:
     return out.getvalue()
 
 
-def test_demo_organisations_agreements_and_tickets_cover_every_case():
+def test_demo_organisations_agreements_and_tickets_cover_every_case_with_messages():
     demo()
     today = timezone.localdate()
 
@@ -44,9 +44,7 @@ def test_demo_organisations_agreements_and_tickets_cover_every_case():
     assert set(tickets.values_list("status", flat=True)) == set(Status.values)
     assert set(tickets.values_list("organisation", flat=True)) == {o.pk for o in orgs}
 
-
-def test_demo_tickets_carry_messages_and_a_timeline_that_ends_in_their_status():
-    demo()
+    # Tickets that were worked on carry messages; each timeline ends in the ticket's status.
     worked_on = Ticket.objects.exclude(status__in=[Status.NEW, Status.ASSIGNED])
     assert worked_on.exists()
     assert not worked_on.annotate(n=Count("messages")).filter(n=0).exists()
@@ -58,7 +56,7 @@ def test_demo_tickets_carry_messages_and_a_timeline_that_ends_in_their_status():
         assert all(e.created_at >= ticket.registered_at for e in events)
 
 
-def test_demo_prints_logins_that_work_and_if_empty_then_changes_nothing(client):
+def test_demo_logins_work_and_a_rerun_only_adds_the_bulk_tickets_asked_for(client):
     output = demo()
     assert "Demo logins (password: " in output
     password = output.split("password: ", 1)[1].split(")", 1)[0]
@@ -73,9 +71,7 @@ def test_demo_prints_logins_that_work_and_if_empty_then_changes_nothing(client):
     assert "already present" in demo("--if-empty")
     assert (User.objects.count(), Ticket.objects.count(), Event.objects.count()) == before
 
-
-def test_demo_tickets_option_adds_that_many_tickets_with_events():
-    demo()
+    # --tickets adds bulk tickets for benchmarks, each with its creation event.
     before = Ticket.objects.count()
     output = demo("--tickets", "500")
     assert "Bulk-created 500 tickets" in output

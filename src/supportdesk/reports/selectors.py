@@ -384,29 +384,68 @@ BREAKDOWNS: dict[str, tuple[str, Any]] = {
 }
 
 
+_BREAKDOWN_SQL = """
+WITH grouped AS (
+    -- One pass over the period's tickets; the four roll-ups below read these few rows.
+    SELECT {kind} AS kind, {channel} AS channel, {impact} AS impact,
+           {code_owner} AS code_owner, COUNT(*) AS registered,
+           SUM(CASE WHEN {status} IN ({open_statuses}) THEN 1 ELSE 0 END) AS still_open
+    FROM {table}
+    WHERE {registered} >= %(lo)s AND {registered} < %(hi)s
+    GROUP BY {kind}, {channel}, {impact}, {code_owner}, {status}
+)
+SELECT 'kind', kind, SUM(registered), SUM(still_open) FROM grouped GROUP BY kind
+UNION ALL
+SELECT 'channel', channel, SUM(registered), SUM(still_open) FROM grouped GROUP BY channel
+UNION ALL
+SELECT 'impact', impact, SUM(registered), SUM(still_open) FROM grouped GROUP BY impact
+UNION ALL
+SELECT 'code_owner', code_owner, SUM(registered), SUM(still_open) FROM grouped
+WHERE kind = %(bug)s GROUP BY code_owner
+"""
+
+
+def _sql_names() -> dict[str, str]:
+    """Quoted table and column names of tickets, for the hand-written SQL below."""
+    meta = Ticket._meta
+    names = {f.name: connection.ops.quote_name(f.column) for f in meta.concrete_fields}
+    names["table"] = connection.ops.quote_name(meta.db_table)
+    return names
+
+
 def breakdowns(start: dt.date, end: dt.date) -> dict[str, list[dict[str, Any]]]:
     """Tickets registered in the period, and of them still open, by kind, channel,
-    business impact and (for bugs) code owner: one scan of the period's tickets."""
-    lo, hi = period_bounds(start, end)
-    is_open = Q(status__in=OPEN_STATUSES)
-    aggregates: dict[str, Any] = {}
-    for dimension, (_title, choices) in BREAKDOWNS.items():
-        for value in choices.values:
-            condition = Q(**{dimension: value})
-            if dimension == "code_owner":
-                condition &= Q(kind=Kind.BUG)  # R7: the code owner is a bug's
-            aggregates[f"{dimension}|{value}|registered"] = Count("pk", filter=condition)
-            aggregates[f"{dimension}|{value}|open"] = Count("pk", filter=condition & is_open)
-    counts = Ticket.objects.filter(registered_at__gte=lo, registered_at__lt=hi).aggregate(
-        **aggregates
+    business impact and (for bugs, R7) code owner: one query, one pass over the period.
+
+    Grouped once by all four and the status, then rolled up per dimension in the same
+    statement (SQLite has no GROUPING SETS).
+    """
+    names = _sql_names()
+    open_statuses = ", ".join(f"%(open_{k})s" for k in range(len(OPEN_STATUSES)))
+    sql = _BREAKDOWN_SQL.format(
+        table=names["table"],
+        kind=names["kind"],
+        channel=names["channel"],
+        impact=names["impact"],
+        code_owner=names["code_owner"],
+        status=names["status"],
+        registered=names["registered_at"],
+        open_statuses=open_statuses,
     )
+    lo, hi = period_bounds(start, end)
+    adapt = connection.ops.adapt_datetimefield_value
+    params: dict[str, Any] = {"lo": adapt(lo), "hi": adapt(hi), "bug": Kind.BUG}
+    params |= {f"open_{k}": str(status) for k, status in enumerate(OPEN_STATUSES)}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = {(row[0], row[1]): (int(row[2]), int(row[3])) for row in cursor.fetchall()}
     return {
         dimension: [
             {
                 "value": value,
                 "label": str(label),
-                "registered": counts[f"{dimension}|{value}|registered"],
-                "open": counts[f"{dimension}|{value}|open"],
+                "registered": found.get((dimension, value), (0, 0))[0],
+                "open": found.get((dimension, value), (0, 0))[1],
             }
             for value, label in choices.choices
         ]
@@ -423,31 +462,39 @@ WITH period AS (
 ), volume AS (
     SELECT organisation_id, COUNT(*) AS tickets FROM period GROUP BY organisation_id
 ), banded AS (
-    SELECT {band_case} AS band, p.organisation_id, p.minutes, p.assigned_at, p.assignment_due
-    FROM period p JOIN volume v ON v.organisation_id = p.organisation_id
-), ranked AS (
-    SELECT band, minutes,
-           ROW_NUMBER() OVER (PARTITION BY band ORDER BY minutes) AS position,
-           COUNT(*) OVER (PARTITION BY band) AS assigned
-    FROM banded WHERE minutes IS NOT NULL
-), waits AS (
-    SELECT band, MAX(assigned) AS assigned,
-           AVG(CASE WHEN position IN ((assigned + 1) / 2, (assigned + 2) / 2)
-               THEN minutes END) AS median,
-           MAX(CASE WHEN position = (9 * assigned + 9) / 10 THEN minutes END) AS p90
-    FROM ranked GROUP BY band
-), sizes AS (
-    SELECT band, COUNT(DISTINCT organisation_id) AS organisations, COUNT(*) AS tickets,
-           SUM(CASE WHEN assigned_at IS NOT NULL AND assigned_at <= assignment_due
+    SELECT organisation_id, {band_case} AS band FROM volume v
+), counts AS (
+    -- How many tickets of each band waited each number of minutes: a histogram, so the
+    -- medians below read a few thousand rows instead of sorting every ticket.
+    SELECT b.band, p.minutes, COUNT(*) AS n,
+           SUM(CASE WHEN p.assigned_at IS NOT NULL AND p.assigned_at <= p.assignment_due
                THEN 1 ELSE 0 END) AS met,
-           SUM(CASE WHEN assigned_at > assignment_due
-                     OR (assigned_at IS NULL AND assignment_due < %(now)s)
+           SUM(CASE WHEN p.assigned_at > p.assignment_due
+                     OR (p.assigned_at IS NULL AND p.assignment_due < %(now)s)
                THEN 1 ELSE 0 END) AS missed
-    FROM banded GROUP BY band
+    FROM period p JOIN banded b ON b.organisation_id = p.organisation_id
+    GROUP BY b.band, p.minutes
+), cumulative AS (
+    SELECT band, minutes,
+           CAST(SUM(n) OVER (PARTITION BY band ORDER BY minutes) AS BIGINT) AS upto,
+           CAST(SUM(n) OVER (PARTITION BY band) AS BIGINT) AS assigned
+    FROM counts WHERE minutes IS NOT NULL
+), waits AS (
+    -- The k-th smallest wait is the first whose running count reaches k.
+    SELECT band, MAX(assigned) AS assigned,
+           MIN(CASE WHEN upto >= (assigned + 1) / 2 THEN minutes END) AS lower_middle,
+           MIN(CASE WHEN upto >= (assigned + 2) / 2 THEN minutes END) AS upper_middle,
+           MIN(CASE WHEN upto >= (9 * assigned + 9) / 10 THEN minutes END) AS p90
+    FROM cumulative GROUP BY band
+), sizes AS (
+    SELECT band, COUNT(*) AS organisations FROM banded GROUP BY band
+), totals AS (
+    SELECT band, SUM(n) AS tickets, SUM(met) AS met, SUM(missed) AS missed
+    FROM counts GROUP BY band
 )
-SELECT s.band, s.organisations, s.tickets, COALESCE(w.assigned, 0), w.median, w.p90,
-       s.met, s.missed
-FROM sizes s LEFT JOIN waits w ON w.band = s.band
+SELECT s.band, s.organisations, t.tickets, COALESCE(w.assigned, 0), w.lower_middle,
+       w.upper_middle, w.p90, t.met, t.missed
+FROM sizes s JOIN totals t ON t.band = s.band LEFT JOIN waits w ON w.band = s.band
 """
 
 
@@ -462,11 +509,10 @@ def fairness(
 
     One query. The median is of the working minutes to assignment (``assignment_minutes``)
     of the band's assigned tickets: the middle one, or the mean of the middle two; the
-    90th percentile is the nearest rank. Window functions and CTEs, which the ORM cannot
-    nest, so written in SQL that SQLite and PostgreSQL both run.
+    90th percentile is the nearest rank. CTEs and window functions over a histogram, which
+    the ORM cannot express, so written in SQL that SQLite and PostgreSQL both run.
     """
-    meta = Ticket._meta
-    column = {f.name: connection.ops.quote_name(f.column) for f in meta.concrete_fields}
+    column = _sql_names()
     params: dict[str, Any] = {}
     cases = []
     for k, band in enumerate(bands):
@@ -478,7 +524,7 @@ def fairness(
         params[f"key_{k}"] = band.key
         cases.append(f"WHEN {condition} THEN %(key_{k})s")
     sql = _FAIRNESS_SQL.format(
-        table=connection.ops.quote_name(meta.db_table),
+        table=column["table"],
         org=column["organisation"],
         minutes=column["assignment_minutes"],
         assigned=column["assigned_at"],
@@ -496,16 +542,17 @@ def fairness(
     rows = []
     for band in bands:
         row = found.get(band.key)
-        organisations, tickets, assigned, median, p90, met, missed = (
-            row[1:] if row else (0, 0, 0, None, None, 0, 0)
+        organisations, tickets, assigned, lower, upper, p90, met, missed = (
+            row[1:] if row else (0, 0, 0, None, None, None, 0, 0)
         )
+        median = (lower + upper) / 2 if lower is not None and upper is not None else None
         rows.append(
             {
                 "band": band.key,
                 "label": band.label,
-                "organisations": organisations,
-                "tickets": tickets,
-                "assigned": assigned,
+                "organisations": int(organisations),
+                "tickets": int(tickets),
+                "assigned": int(assigned),
                 "median_wait_hours": _hours(median),
                 "p90_wait_hours": _hours(p90),
                 "assigned_in_time_share": _share(int(met or 0), int(missed or 0)),
