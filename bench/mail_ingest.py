@@ -20,19 +20,19 @@ and prints messages per second of both and their ratio.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-# This folder holds a queue.py: keep it from shadowing the standard library's.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
 import argparse
 import base64
 import json
 import os
 import subprocess
+import sys
 import tempfile
 import time
+from pathlib import Path
+
+# This folder holds a queue.py: keep it from shadowing the standard library's (Django
+# imports it later).
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = "postgres://postgres@127.0.0.1:5432/bench_mail"
@@ -46,7 +46,11 @@ def messages(count: int) -> list[bytes]:
     for n in range(count):
         contact = n % CONTACTS
         if n % 2 == 0 or new == 0:
-            ident, subject, extra = f"<bench-new-{n}@alpha.example>", f"Problem {n} with S{n:05d}", ""
+            ident, subject, extra = (
+                f"<bench-new-{n}@alpha.example>",
+                f"Problem {n} with S{n:05d}",
+                "",
+            )
             new += 1
         else:
             parent = (n // 2) - (n // 2) % 2 if n > 2 else 0
@@ -68,7 +72,7 @@ def messages(count: int) -> list[bytes]:
                 'Content-Type: multipart/mixed; boundary="MIX"\r\n\r\n--MIX\r\n'
                 'Content-Type: multipart/alternative; boundary="ALT"\r\n\r\n' + parts + "\r\n"
                 '--MIX\r\nContent-Type: application/pdf; name="log.pdf"\r\n'
-                "Content-Disposition: attachment; filename=\"log.pdf\"\r\n"
+                'Content-Disposition: attachment; filename="log.pdf"\r\n'
                 "Content-Transfer-Encoding: base64\r\n\r\n" + attachment + "--MIX--\r\n"
             )
         else:

@@ -16,7 +16,6 @@ from supportdesk.mail.process import process
 from supportdesk.mail.store import store_raw
 from supportdesk.tickets import actions
 from supportdesk.tickets.models import Channel, Ticket
-from tests.factories import UserFactory
 from tests.mail.servers import Dovecot, SmtpSink, start_smtp
 
 CORPUS = Path(__file__).parent / "corpus"

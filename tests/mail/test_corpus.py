@@ -116,3 +116,25 @@ def test_corpus_message_delivered_twice_is_recorded_once(name, world):
     assert InboundMail.objects.get().deliveries == 2
     assert Ticket.objects.count() == tickets
     assert last_outbound_pk() == outbound
+
+
+def test_staff_mail_naming_no_ticket_is_kept_with_nothing_to_do(world):
+    raw = (
+        b"From: carl@partner.example\r\nTo: support@example.com\r\nSubject: Lunch?\r\n"
+        b"Message-ID: <staff-1@partner.example>\r\n\r\nAnyone?\r\n"
+    )
+    inbound = ingest(raw, mailbox=world.mailbox)
+    assert (inbound.state, inbound.outcome) == ("ignored", "staff_unthreaded")
+    assert inbound.ticket is None
+
+
+def test_a_mailbox_with_a_default_organisation_routes_unknown_senders_to_it(world, org_b):
+    world.mailbox.default_organisation = org_b
+    world.mailbox.save()
+    raw = (
+        b"From: Dana <dana@freemail.example>\r\nTo: support@example.com\r\nSubject: Help\r\n"
+        b"Message-ID: <default-org-1@freemail.example>\r\n\r\nPlease.\r\n"
+    )
+    ticket = ingest(raw, mailbox=world.mailbox).ticket
+    assert ticket.organisation == org_b and not ticket.sender_verified
+    assert ticket.requester.email == "dana@freemail.example"

@@ -9,7 +9,7 @@ import pytest
 from django.db import OperationalError
 
 from supportdesk.mail import imap
-from supportdesk.mail.models import InboundMail, Mailbox
+from supportdesk.mail.models import InboundMail, Mailbox, OutboundMail
 from supportdesk.tickets.models import Message, Ticket
 from tests.mail.servers import PASSWORD, USER
 
@@ -156,3 +156,15 @@ def test_idle_picks_up_new_mail_within_seconds(mail_settings, org_a, alice, dove
     finally:
         stop.set()
         thread.join(timeout=10)
+
+
+def test_a_message_over_the_limit_is_not_downloaded_but_its_sender_is_told(imap_box, dovecot):
+    big = message(9).replace(b"Body of message 9.", b"x" * 150_000)
+    dovecot.deliver(big)
+    imap.poll(imap_box)
+    inbound = InboundMail.objects.get()
+    assert inbound.truncated and inbound.size == len(big) and len(bytes(inbound.raw)) < 1000
+    assert (inbound.state, inbound.outcome) == ("ignored", "too_large")
+    refused = OutboundMail.objects.get(purpose="refused")
+    assert refused.to == ["alice@alpha.example"] and "we accept messages up to" in refused.text
+    assert all(b"$SupportdeskStored" in f for f in dovecot.flags().values())

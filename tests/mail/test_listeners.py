@@ -50,9 +50,11 @@ def test_a_temporary_failure_is_answered_with_451(mail_settings, listener_tx, mo
         raise OperationalError("could not connect to server")
 
     monkeypatch.setattr(lmtp, "store_raw", unavailable)
-    with smtplib.LMTP("127.0.0.1", listener_tx.port) as client:
-        with pytest.raises(smtplib.SMTPDataError) as failure:
-            client.sendmail("alice@alpha.example", ["support@example.com"], RAW)
+    with (
+        smtplib.LMTP("127.0.0.1", listener_tx.port) as client,
+        pytest.raises(smtplib.SMTPDataError) as failure,
+    ):
+        client.sendmail("alice@alpha.example", ["support@example.com"], RAW)
     assert failure.value.smtp_code == 451
     assert not InboundMail.objects.exists()
 

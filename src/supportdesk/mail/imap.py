@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.utils import timezone
 from imapclient import IMAPClient
 
@@ -166,6 +166,13 @@ def poll_all() -> dict[str, PollResult | str]:
 
 def idle(mailbox: Mailbox, *, stop: threading.Event, wait: float = 300) -> None:
     """Poll, then wait with IDLE for the server to report new mail; until ``stop`` is set."""
+    try:
+        _idle(mailbox, stop=stop, wait=wait)
+    finally:
+        connections.close_all()
+
+
+def _idle(mailbox: Mailbox, *, stop: threading.Event, wait: float) -> None:
     while not stop.is_set():
         try:
             client = connect(mailbox)

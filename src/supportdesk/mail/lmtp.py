@@ -17,7 +17,7 @@ from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connections
 
 from supportdesk.mail.models import InboundMail
 from supportdesk.mail.store import mailbox_for, schedule_processing, store_raw
@@ -28,16 +28,20 @@ TEMPORARY_FAILURE = "451 4.3.0 Temporary failure storing the message: please try
 
 def _store(raw: bytes, mail_from: str, rcpt_tos: Sequence[str]) -> int:
     close_old_connections()
-    stored = store_raw(
-        raw,
-        source=InboundMail.Source.LMTP,
-        mailbox=mailbox_for(rcpt_tos),
-        envelope_from=mail_from or "",
-        envelope_to=rcpt_tos,
-    )
-    if stored.created:
-        schedule_processing(stored.inbound.pk)
-    return stored.inbound.pk
+    try:
+        stored = store_raw(
+            raw,
+            source=InboundMail.Source.LMTP,
+            mailbox=mailbox_for(rcpt_tos),
+            envelope_from=mail_from or "",
+            envelope_to=rcpt_tos,
+        )
+        if stored.created:
+            schedule_processing(stored.inbound.pk)
+        return stored.inbound.pk
+    finally:
+        # The listener thread holds no connection between messages.
+        connections.close_all()
 
 
 class InboundHandler:

@@ -383,12 +383,13 @@ def _bounce(inbound: InboundMail, mail: ParsedMail) -> None:
     if ticket is None:
         inbound.state = State.IGNORED
         return
-    shown = ", ".join(recipients) or "a recipient"
-    reason = f": {details.diagnostic}" if details.diagnostic else ""
+    if recipients:
+        reason = f": {details.diagnostic}" if details.diagnostic else ""
+        body = f"Mail to {', '.join(recipients)} could not be delivered{reason}"
+    else:  # a delay warning, or a report naming no failed recipient
+        body = f"Delivery report about our mail: {mail.subject}\n\n{mail.text}"
     inbound.ticket_message = actions.ticket_add_note(
-        ticket=ticket,
-        actor=system_user(),
-        body=f"Mail to {shown} could not be delivered{reason}",
+        ticket=ticket, actor=system_user(), body=_text(body, BODY_MAX)
     )
     inbound.ticket, inbound.state = ticket, State.PROCESSED
 

@@ -56,6 +56,9 @@ def _config(title: str, **options: Any) -> dict[str, Any]:
         "print_values": False,
         "margin": 12,
         "truncate_legend": -1,
+        "truncate_label": -1,
+        # pygal measures text in its own font; leave room for the legend under the axis.
+        "margin_bottom": 28,
         **options,
     }
 
@@ -72,7 +75,7 @@ def _percent(value: float | None) -> float | None:
     return None if value is None else round(value * 100, 1)
 
 
-def attainment_trend(table: Table, measure: str, *, label_every: int = 4) -> SafeString:
+def attainment_trend(table: Table, measure: str, *, label_every: int = 8) -> SafeString:
     """One commitment's attainment per period (%), with its target as a line."""
     title = f"{MEASURE_LABELS[measure]} (target {TARGETS[measure] * 100:.0f} %)"
     chart = pygal.Line(
@@ -80,13 +83,13 @@ def attainment_trend(table: Table, measure: str, *, label_every: int = 4) -> Saf
             title,
             range=(0, 100),
             y_title="% of decided tickets",
-            x_label_rotation=30,
+            x_label_rotation=0,
             show_minor_x_labels=False,
             x_labels_major_every=label_every,
             allow_interruptions=True,
             dots_size=2,
             width=520,
-            height=300,
+            height=320,
         )
     )
     labels = [_period_label(row["start"], table) for row in table.rows]
@@ -224,7 +227,7 @@ def billing_charts(report: Report) -> dict[str, SafeString]:
 
 def service_charts(report: Report) -> dict[str, SafeString]:
     monthly = report.tables["monthly"]
-    charts = {f"monthly_{m}": attainment_trend(monthly, m, label_every=1) for m in MEASURES}
+    charts = {f"monthly_{m}": attainment_trend(monthly, m, label_every=2) for m in MEASURES}
     charts["status"] = bars(
         report.tables["status"],
         label_key="label",

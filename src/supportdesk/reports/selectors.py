@@ -214,7 +214,10 @@ def attainment_by_period(
         .annotate(**aggregates)
         .order_by("period")
     )
-    found = {_local_date(row.pop("period")): row for row in rows}
+    found: dict[dt.date, dict[str, Any]] = {}
+    for grouped in rows:
+        row: dict[str, Any] = dict(grouped)
+        found[_local_date(row.pop("period"))] = row
     if unit == "week":
         first = start - dt.timedelta(days=start.weekday())
         starts = [first + dt.timedelta(weeks=k) for k in range((end - first).days // 7 + 1)]
@@ -222,13 +225,13 @@ def attainment_by_period(
         starts = months_between(start, end)
     result = []
     for period_start in starts:
-        row = found.get(period_start, {})
+        counts = found.get(period_start, {})
         entry: dict[str, Any] = {
             "start": period_start,
-            "registered": row.get("registered", 0),
+            "registered": counts.get("registered", 0),
         }
         for name in MEASURES:
-            met, missed = row.get(f"{name}_met", 0), row.get(f"{name}_missed", 0)
+            met, missed = counts.get(f"{name}_met", 0), counts.get(f"{name}_missed", 0)
             entry[f"{name}_met"] = met
             entry[f"{name}_missed"] = missed
             entry[f"{name}_share"] = _share(met, missed)
@@ -339,8 +342,8 @@ def load_per_consultant(*, now: dt.datetime) -> list[dict[str, Any]]:
     """
     since = now - dt.timedelta(days=LOAD_RESOLVED_DAYS)
     is_open = Q(status__in=OPEN_STATUSES)
-    counts = {
-        row["assignee_id"]: row
+    counts: dict[int, dict[str, Any]] = {
+        row["assignee_id"]: dict(row)
         for row in Ticket.objects.filter(assignee__isnull=False)
         .filter(is_open | Q(resolved_at__gte=since))
         .values("assignee_id")
@@ -408,7 +411,7 @@ WHERE kind = %(bug)s GROUP BY code_owner
 def _sql_names() -> dict[str, str]:
     """Quoted table and column names of tickets, for the hand-written SQL below."""
     meta = Ticket._meta
-    names = {f.name: connection.ops.quote_name(f.column) for f in meta.concrete_fields}
+    names = {f.name: connection.ops.quote_name(str(f.column)) for f in meta.concrete_fields}
     names["table"] = connection.ops.quote_name(meta.db_table)
     return names
 
@@ -454,26 +457,26 @@ def breakdowns(start: dt.date, end: dt.date) -> dict[str, list[dict[str, Any]]]:
 
 
 _FAIRNESS_SQL = """
-WITH period AS (
-    SELECT {org} AS organisation_id, {minutes} AS minutes, {assigned} AS assigned_at,
-           {due} AS assignment_due
+WITH volume AS (
+    SELECT {org} AS organisation_id, COUNT(*) AS tickets
     FROM {table}
     WHERE {registered} >= %(lo)s AND {registered} < %(hi)s
-), volume AS (
-    SELECT organisation_id, COUNT(*) AS tickets FROM period GROUP BY organisation_id
+    GROUP BY {org}
 ), banded AS (
     SELECT organisation_id, {band_case} AS band FROM volume v
 ), counts AS (
     -- How many tickets of each band waited each number of minutes: a histogram, so the
-    -- medians below read a few thousand rows instead of sorting every ticket.
-    SELECT b.band, p.minutes, COUNT(*) AS n,
-           SUM(CASE WHEN p.assigned_at IS NOT NULL AND p.assigned_at <= p.assignment_due
+    -- medians below read a few thousand rows instead of sorting every ticket. The table
+    -- is read twice rather than kept in a CTE, so each read can run in parallel.
+    SELECT b.band, t.{minutes} AS minutes, COUNT(*) AS n,
+           SUM(CASE WHEN t.{assigned} IS NOT NULL AND t.{assigned} <= t.{due}
                THEN 1 ELSE 0 END) AS met,
-           SUM(CASE WHEN p.assigned_at > p.assignment_due
-                     OR (p.assigned_at IS NULL AND p.assignment_due < %(now)s)
+           SUM(CASE WHEN t.{assigned} > t.{due}
+                     OR (t.{assigned} IS NULL AND t.{due} < %(now)s)
                THEN 1 ELSE 0 END) AS missed
-    FROM period p JOIN banded b ON b.organisation_id = p.organisation_id
-    GROUP BY b.band, p.minutes
+    FROM {table} t JOIN banded b ON b.organisation_id = t.{org}
+    WHERE t.{registered} >= %(lo)s AND t.{registered} < %(hi)s
+    GROUP BY b.band, t.{minutes}
 ), cumulative AS (
     SELECT band, minutes,
            CAST(SUM(n) OVER (PARTITION BY band ORDER BY minutes) AS BIGINT) AS upto,
@@ -610,7 +613,7 @@ def billing_hours(first: dt.date, last: dt.date) -> list[dict[str, Any]]:
             "month": row["statement__month"],
             "organisation": row["statement__organisation__name"],
             "status": row["statement__status"],
-            **_hours_row(row),
+            **_hours_row(dict(row)),
         }
         for row in rows
     ]
@@ -618,8 +621,8 @@ def billing_hours(first: dt.date, last: dt.date) -> list[dict[str, Any]]:
 
 def billing_months(first: dt.date, last: dt.date) -> list[dict[str, Any]]:
     """The same hours per month for all organisations together; months without lines too."""
-    found = {
-        row["statement__month"]: row
+    found: dict[dt.date, dict[str, Any]] = {
+        row["statement__month"]: dict(row)
         for row in StatementLine.objects.filter(
             _LIVE, statement__month__gte=first, statement__month__lte=last
         )
@@ -641,8 +644,8 @@ def statements_by_month(first: dt.date, last: dt.date) -> list[dict[str, Any]]:
     issued = invoice & Q(status=Statement.Status.ISSUED)
     credited = invoice & Q(status=Statement.Status.CREDITED)
     zero = Decimal("0.00")
-    found = {
-        row["month"]: row
+    found: dict[dt.date, dict[str, Any]] = {
+        row["month"]: dict(row)
         for row in Statement.objects.filter(month__gte=first, month__lte=last)
         .values("month")
         .annotate(
@@ -698,8 +701,8 @@ def billed_hours_by_month(
 
     Drafts are not shown to customers; a credited statement no longer bills anything.
     """
-    found = {
-        row["statement__month"]: row
+    found: dict[dt.date, dict[str, Any]] = {
+        row["statement__month"]: dict(row)
         for row in StatementLine.objects.filter(
             statement__organisation=organisation,
             statement__type=Statement.Type.INVOICE,
