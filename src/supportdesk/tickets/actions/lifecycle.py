@@ -108,7 +108,9 @@ def _move(ticket: Ticket, to: Status, *, allowed: Iterable[str], verb: str) -> s
             Status.NEW: "assign first",
         }.get(Status(old), "")
         message = f"status '{old}' cannot go to '{to}'"
-        if verb not in {"closed", "reopened"} and hint:
+        if old == to:
+            message += f": the ticket is already {Status(old).label.lower()}"
+        elif verb not in {"closed", "reopened"} and hint:
             message += f": {hint}"
         raise IllegalTransition(message)
     ticket.status = to
@@ -389,6 +391,8 @@ def ticket_assign(
     override_reason = override_reason.strip()
     with transaction.atomic():
         ticket = _lock(ticket)
+        if ticket.status not in OPEN_STATUSES:
+            raise IllegalTransition(f"status '{ticket.status}' cannot be assigned: reopen first")
         skill = ticket.required_skill
         lacks_skill = skill is not None and not assignee.skills.filter(pk=skill.pk).exists()
         if lacks_skill and (not actor.can_dispatch or not override_reason):
@@ -397,8 +401,6 @@ def ticket_assign(
                 f"{assignee} lacks the required skill '{skill}': "
                 "a dispatcher may override with a reason",
             )
-        if ticket.status not in OPEN_STATUSES:
-            raise IllegalTransition(f"status '{ticket.status}' cannot be assigned: reopen first")
         if ticket.assignee_id == assignee.pk:
             raise IllegalTransition(f"the ticket is already assigned to {assignee}")
         now = clock.now()
@@ -711,6 +713,7 @@ def ticket_add_watchers(
 
 
 CUSTOMER_FIELDS = frozenset({"subject", "description", "contact_method", "contact_phone", "impact"})
+INTERNAL_FIELDS = frozenset({"required_skill"})
 STAFF_FIELDS = CUSTOMER_FIELDS | {"kind", "code_owner", "required_skill", "impact_review"}
 
 
@@ -799,7 +802,22 @@ def ticket_update(
             new["odoo_refs"] = added
         if not new:
             return ticket
-        _record(ticket, actor, "updated", old=old, new=new, reason=reason.strip(), at=now)
+        # Internal fields are the desk's business: their changes stay off the customer's
+        # timeline (R9 shows the customer everything about their ticket, not our routing).
+        public = {k: v for k, v in new.items() if k not in INTERNAL_FIELDS}
+        internal = {k: v for k, v in new.items() if k in INTERNAL_FIELDS}
+        for changes, is_public in ((public, True), (internal, False)):
+            if changes:
+                _record(
+                    ticket,
+                    actor,
+                    "updated",
+                    old={k: old[k] for k in changes if k in old},
+                    new=changes,
+                    reason=reason.strip(),
+                    public=is_public,
+                    at=now,
+                )
         _finish(ticket, now=now)
     return ticket
 
