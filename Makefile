@@ -22,7 +22,8 @@ run: install
 	@mkdir -p var
 	@[ -n "$$SECRET_KEY$$SECRET_KEY_FILE" ] || [ -s var/secret.key ] || \
 		$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret.key
-	@export SECRET_KEY_FILE=$${SECRET_KEY_FILE:-$$( [ -z "$$SECRET_KEY" ] && echo var/secret.key )}; \
+	@export EMAIL_BACKEND=$${EMAIL_BACKEND:-$$( [ -n "$$EMAIL_HOST" ] && echo django.core.mail.backends.smtp.EmailBackend || echo django.core.mail.backends.filebased.EmailBackend )}; \
+	export SECRET_KEY_FILE=$${SECRET_KEY_FILE:-$$( [ -z "$$SECRET_KEY" ] && echo var/secret.key )}; \
 	set -e; \
 	$(BIN)/supportdesk migrate --noinput --verbosity 0; \
 	$(BIN)/supportdesk createcachetable; \

@@ -221,7 +221,12 @@ MAILERS: dict[str, dict[str, Any]] = {
         },
     }
 }
-if not _mail_backend.endswith("smtp.EmailBackend"):
+if _mail_backend.endswith("filebased.EmailBackend"):
+    # Mail written to files, one per message: what `make run` uses without a mail server.
+    MAILERS["default"]["OPTIONS"] = {
+        "file_path": env_str("EMAIL_FILE_PATH", str(VAR_DIR / "sent-mail"))
+    }
+elif not _mail_backend.endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {}
 SUPPORT_EMAIL = env_str("SUPPORT_EMAIL", "support@example.com") or ""
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Support <{SUPPORT_EMAIL}>")

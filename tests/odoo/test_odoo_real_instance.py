@@ -5,8 +5,8 @@
     .venv/bin/python -m pytest tests/odoo/test_odoo_real_instance.py
 
 The API user needs read access to sales and accounting and to Settings › Technical (ir.*).
-Without these variables the tests are skipped: no real Odoo can be installed here, and the
-protocol-level test server (tests/odoo/odoo_server.py) stands in for it in every other test.
+Without these variables the same tests run against the protocol-level test server
+(tests/odoo/odoo_server.py, as Odoo 18 and 19): no real Odoo can be installed here.
 Nothing is written to the instance.
 """
 
@@ -20,32 +20,32 @@ from supportdesk.odoo import actions
 from supportdesk.odoo.client import OdooAuthError, OdooClient
 from supportdesk.tickets.models import CodeOwner
 from tests.factories import make_ticket
+from tests.odoo.odoo_server import API_KEY, DATABASE, LOGIN
 
 REAL = {name: os.environ.get(f"ODOO_TEST_{name}", "") for name in ("URL", "DB", "LOGIN", "KEY")}
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        not all(REAL.values()),
-        reason="set ODOO_TEST_URL, ODOO_TEST_DB, ODOO_TEST_LOGIN and ODOO_TEST_KEY "
-        "to run against a real Odoo",
-    ),
-]
+pytestmark = [pytest.mark.django_db]
 
 
-@pytest.fixture
-def real(settings, org_a, consultant):
-    # A real instance is reached as in production: public addresses and https only,
-    # unless the instance given is itself on a private network.
-    settings.ODOO_ALLOW_PRIVATE_HOSTS = os.environ.get("ODOO_TEST_PRIVATE") == "1"
-    settings.ODOO_TIMEOUT = 30
+@pytest.fixture(params=["18.0+e", "19.0+e"] if not all(REAL.values()) else ["real"])
+def real(request, settings, org_a, consultant, odoo_server):
+    """The instance under test: the real one given, else the protocol-level test server."""
+    if request.param == "real":
+        # A real instance is reached as in production: public addresses and https only,
+        # unless the instance given is itself on a private network.
+        settings.ODOO_ALLOW_PRIVATE_HOSTS = os.environ.get("ODOO_TEST_PRIVATE") == "1"
+        settings.ODOO_TIMEOUT = 30
+        url, database, login, key = REAL["URL"], REAL["DB"], REAL["LOGIN"], REAL["KEY"]
+    else:
+        server = odoo_server(request.param)
+        url, database, login, key = server.url, DATABASE, LOGIN, API_KEY
     instance = actions.instance_save(
         actor=consultant,
         organisation=org_a,
         name="production",
-        url=REAL["URL"],
-        database=REAL["DB"],
-        login=REAL["LOGIN"],
-        api_key=REAL["KEY"],
+        url=url,
+        database=database,
+        login=login,
+        api_key=key,
     )
     return actions.instance_detect_version(instance=instance, actor=consultant)
 

@@ -408,7 +408,10 @@ def test_start_moves_an_assigned_ticket_to_in_progress(assigned_ticket, consulta
     ("state", "message"),
     [
         ("new_ticket", "status 'new' cannot go to 'in_progress': assign first"),
-        ("in_progress_ticket", "status 'in_progress' cannot go to 'in_progress': the ticket is already in progress"),
+        (
+            "in_progress_ticket",
+            "status 'in_progress' cannot go to 'in_progress': the ticket is already in progress",
+        ),
         ("resolved_ticket", "status 'resolved' cannot go to 'in_progress': reopen first"),
         ("closed_ticket", "status 'closed' cannot go to 'in_progress': reopen first"),
     ],
@@ -626,7 +629,10 @@ def test_wait_can_switch_from_one_waiting_state_to_the_other(waiting_customer_ti
         ("new_ticket", "status 'new' cannot go to 'waiting_customer': assign first"),
         ("assigned_ticket", "status 'assigned' cannot go to 'waiting_customer'"),
         ("closed_ticket", "status 'closed' cannot go to 'waiting_customer': reopen first"),
-        ("waiting_customer_ticket", "status 'waiting_customer' cannot go to 'waiting_customer': the ticket is already waiting on customer"),
+        (
+            "waiting_customer_ticket",
+            "status 'waiting_customer' cannot go to 'waiting_customer': the ticket is already waiting on customer",
+        ),
     ],
 )
 def test_wait_refuses_other_states_with_the_reason(request, consultant, state, message):
@@ -665,7 +671,10 @@ def test_resume_brings_a_waiting_ticket_back_to_work(waiting_customer_ticket, co
 @pytest.mark.parametrize(
     ("state", "message"),
     [
-        ("in_progress_ticket", "status 'in_progress' cannot go to 'in_progress': the ticket is already in progress"),
+        (
+            "in_progress_ticket",
+            "status 'in_progress' cannot go to 'in_progress': the ticket is already in progress",
+        ),
         ("closed_ticket", "status 'closed' cannot go to 'in_progress': reopen first"),
     ],
 )
@@ -702,7 +711,10 @@ def test_resolve_marks_the_ticket_resolved_with_the_resolution(in_progress_ticke
     ("state", "message"),
     [
         ("new_ticket", "status 'new' cannot go to 'resolved': assign first"),
-        ("resolved_ticket", "status 'resolved' cannot go to 'resolved': the ticket is already resolved"),
+        (
+            "resolved_ticket",
+            "status 'resolved' cannot go to 'resolved': the ticket is already resolved",
+        ),
         ("closed_ticket", "status 'closed' cannot go to 'resolved': reopen first"),
     ],
 )
