@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= supportdesk.settings
 
 .PHONY: run test install install-test system-packages lint bench clean
 
