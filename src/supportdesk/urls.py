@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("billing/", include("supportdesk.billing.urls")),
     path("console/", include("supportdesk.console.urls")),
+    path("console/odoo/", include("supportdesk.odoo.urls")),
     path("reports/", include("supportdesk.reports.urls")),
     path("api/v1/cti/<str:token>", phone_views.cti_webhook, name="cti_webhook"),
     path("api/v1/", api.urls),
