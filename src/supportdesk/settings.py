@@ -363,3 +363,6 @@ if BILLING_ODOO_URL and not (BILLING_ODOO_DB and BILLING_ODOO_USER and BILLING_O
         "BILLING_ODOO_URL is set: BILLING_ODOO_DB, BILLING_ODOO_USER and BILLING_ODOO_API_KEY "
         "are required too"
     )
+
+# The staff commitments dashboard is kept this many seconds in the cache (0: always fresh).
+REPORTS_CACHE_SECONDS = env_int("REPORTS_CACHE_SECONDS", 60, minimum=0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 
@@ -10,6 +11,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from supportdesk.core import clock
 from tests.reports.conftest import NOW
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +192,28 @@ def test_generated_time_is_the_clock(dataset, client, dispatcher):
     client.force_login(dispatcher)
     html = client.get(reverse("reports:commitments")).content.decode()
     assert f"{NOW:%-d %B %Y}" in html
+
+
+def test_the_dashboard_is_kept_a_minute_and_refreshed_on_request(
+    client, dispatcher, alice, dataset, settings, django_assert_max_num_queries
+):
+    """At a million tickets the figures take seconds: dispatchers within the minute share
+    one snapshot, shown with its time, and "Refresh now" rebuilds it."""
+    settings.REPORTS_CACHE_SECONDS = 60
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    client.force_login(dispatcher)
+    with clock.at(NOW):
+        first = client.get("/reports/commitments/")
+    later = NOW + dt.timedelta(seconds=30)
+    with clock.at(later), django_assert_max_num_queries(4):
+        # Session, user and two-factor device: none of the report's aggregates run.
+        again = client.get("/reports/commitments/")
+    assert again.context["report"].generated_at == first.context["report"].generated_at == NOW
+    assert again.context["charts"] == first.context["charts"]
+    assert "Refresh now" in again.content.decode()
+    with clock.at(later):
+        refreshed = client.get("/reports/commitments/?refresh=1")
+    assert refreshed.context["report"].generated_at == later
+    # The snapshot is never shown to a customer.
+    client.force_login(alice)
+    assert client.get("/reports/commitments/").status_code == 404
