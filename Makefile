@@ -25,7 +25,6 @@ run: install
 	export SECRET_KEY_FILE=$${SECRET_KEY_FILE:-$$( [ -z "$$SECRET_KEY" ] && echo var/secret.key )}; \
 	set -e; \
 	$(BIN)/supportdesk migrate --noinput --verbosity 0; \
-
 	if [ ! -f var/static.stamp ] || [ -n "$$(find src -path '*/static/*' -newer var/static.stamp -print -quit)" ]; then \
 		$(BIN)/supportdesk collectstatic --noinput --verbosity 0 && touch var/static.stamp; fi; \
 	$(BIN)/supportdesk demo --if-empty; \
