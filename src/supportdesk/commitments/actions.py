@@ -29,75 +29,67 @@ def ticket_warn_assignment(*, ticket_id: int, now: dt.datetime | None = None) ->
 
     Returns whether this call recorded the warning (False: already warned, or assigned).
     """
-    now = now or clock.now()
-    with transaction.atomic():
-        won = Ticket.objects.filter(
-            pk=ticket_id,
-            assigned_at__isnull=True,
-            assignment_warned_at__isnull=True,
-            status__in=OPEN_STATUSES,
-        ).update(assignment_warned_at=now)
-        if not won:
-            return False
-        ticket = Ticket.objects.select_related("organisation").get(pk=ticket_id)
-        Event.objects.create(
-            ticket=ticket,
-            verb="assignment_warning",
-            public=False,
-            created_at=now,
-            new={
-                "assignment_due": ticket.assignment_due.isoformat()
-                if ticket.assignment_due
-                else None
-            },
-        )
-        text = (
-            f"{ticket.number} ({ticket.organisation}) is unassigned; it must be assigned by "
-            f"{_local(ticket.assignment_due)}"
-        )
-        Notification.objects.bulk_create(
-            [
-                Notification(user=u, ticket=ticket, kind="assignment_warning", text=text)
-                for u in _dispatchers()
-            ]
-        )
-    return True
+    return _flag_unassigned(
+        ticket_id=ticket_id,
+        now=now or clock.now(),
+        column="assignment_warned_at",
+        verb="assignment_warning",
+        text="{number} ({organisation}) is unassigned; it must be assigned by {due}",
+    )
 
 
 def ticket_breach_assignment(*, ticket_id: int, now: dt.datetime | None = None) -> bool:
     """Record that an unassigned ticket passed its 2-working-day deadline (R3)."""
     now = now or clock.now()
+    return _flag_unassigned(
+        ticket_id=ticket_id,
+        now=now,
+        column="assignment_breached_at",
+        verb="assignment_breached",
+        text="{number} ({organisation}) passed its assignment deadline {due} unassigned",
+        due_by=now,
+    )
+
+
+def _flag_unassigned(
+    *,
+    ticket_id: int,
+    now: dt.datetime,
+    column: str,
+    verb: str,
+    text: str,
+    due_by: dt.datetime | None = None,
+) -> bool:
+    """Set ``column`` once on an open unassigned ticket, then tell the dispatchers.
+
+    The conditional update (``… WHERE column IS NULL``) lets exactly one of several
+    concurrent sweeps win; only the winner writes the event and the notifications.
+    """
     with transaction.atomic():
-        won = Ticket.objects.filter(
-            pk=ticket_id,
-            assigned_at__isnull=True,
-            assignment_breached_at__isnull=True,
-            status__in=OPEN_STATUSES,
-            assignment_due__lte=now,
-        ).update(assignment_breached_at=now)
-        if not won:
+        conditions: dict[str, object] = {
+            "pk": ticket_id,
+            "assigned_at__isnull": True,
+            f"{column}__isnull": True,
+            "status__in": OPEN_STATUSES,
+        }
+        if due_by is not None:
+            conditions["assignment_due__lte"] = due_by
+        if not Ticket.objects.filter(**conditions).update(**{column: now}):
             return False
         ticket = Ticket.objects.select_related("organisation").get(pk=ticket_id)
+        due = ticket.assignment_due
         Event.objects.create(
             ticket=ticket,
-            verb="assignment_breached",
+            verb=verb,
             public=False,
             created_at=now,
-            new={
-                "assignment_due": ticket.assignment_due.isoformat()
-                if ticket.assignment_due
-                else None
-            },
+            new={"assignment_due": due.isoformat() if due else None},
         )
-        text = (
-            f"{ticket.number} ({ticket.organisation}) passed its assignment deadline "
-            f"{_local(ticket.assignment_due)} unassigned"
+        message = text.format(
+            number=ticket.number, organisation=ticket.organisation, due=_local(due)
         )
         Notification.objects.bulk_create(
-            [
-                Notification(user=u, ticket=ticket, kind="assignment_breached", text=text)
-                for u in _dispatchers()
-            ]
+            [Notification(user=u, ticket=ticket, kind=verb, text=message) for u in _dispatchers()]
         )
     return True
 

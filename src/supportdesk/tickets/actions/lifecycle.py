@@ -85,6 +85,21 @@ def _record(
     )
 
 
+def _record_status(
+    ticket: Ticket, actor: User | None, verb: str, *, old: str, reason: str, at: dt.datetime
+) -> Event:
+    """The event of a status change: the clocks are recomputed from these (rule 4)."""
+    return _record(
+        ticket,
+        actor,
+        verb,
+        old={"status": old},
+        new={"status": ticket.status},
+        reason=reason.strip(),
+        at=at,
+    )
+
+
 def _require_staff(actor: User, what: str) -> None:
     if not actor.is_support_staff:
         raise PermissionDenied(f"only support staff may {what}")
@@ -558,15 +573,7 @@ def ticket_wait(*, ticket: Ticket, actor: User, on: str, reason: str = "") -> Ti
         now = clock.now()
         allowed = [Status.IN_PROGRESS, *[s for s in WAITING_STATUSES if s != to]]
         old = _move(ticket, to, allowed=allowed, verb="waiting")
-        _record(
-            ticket,
-            actor,
-            "waiting",
-            old={"status": old},
-            new={"status": to},
-            reason=reason.strip(),
-            at=now,
-        )
+        _record_status(ticket, actor, "waiting", old=old, reason=reason.strip(), at=now)
         _finish(ticket, now=now)
         customer_notify.status_changed(ticket, actor=actor, old=old, reason=reason)
     return ticket
@@ -579,15 +586,7 @@ def ticket_resume(*, ticket: Ticket, actor: User, reason: str = "") -> Ticket:
         ticket = _lock(ticket)
         now = clock.now()
         old = _move(ticket, Status.IN_PROGRESS, allowed=WAITING_STATUSES, verb="resumed")
-        _record(
-            ticket,
-            actor,
-            "resumed",
-            old={"status": old},
-            new={"status": ticket.status},
-            reason=reason.strip(),
-            at=now,
-        )
+        _record_status(ticket, actor, "resumed", old=old, reason=reason.strip(), at=now)
         _finish(ticket, now=now)
     return ticket
 
@@ -606,15 +605,7 @@ def ticket_resolve(*, ticket: Ticket, actor: User, resolution: str = "") -> Tick
         )
         ticket.resolved_at = now
         ticket.started_at = ticket.started_at or now
-        _record(
-            ticket,
-            actor,
-            "resolved",
-            old={"status": old},
-            new={"status": ticket.status},
-            reason=resolution.strip(),
-            at=now,
-        )
+        _record_status(ticket, actor, "resolved", old=old, reason=resolution.strip(), at=now)
         _finish(ticket, now=now)
         customer_notify.status_changed(ticket, actor=actor, old=old, reason=resolution)
     return ticket
@@ -628,15 +619,7 @@ def ticket_close(*, ticket: Ticket, actor: User, reason: str = "") -> Ticket:
         now = clock.now()
         old = _move(ticket, Status.CLOSED, allowed=[Status.RESOLVED], verb="closed")
         ticket.closed_at = now
-        _record(
-            ticket,
-            actor,
-            "closed",
-            old={"status": old},
-            new={"status": ticket.status},
-            reason=reason.strip(),
-            at=now,
-        )
+        _record_status(ticket, actor, "closed", old=old, reason=reason.strip(), at=now)
         _finish(ticket, now=now)
         customer_notify.status_changed(ticket, actor=actor, old=old, reason=reason)
     return ticket
