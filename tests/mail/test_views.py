@@ -102,3 +102,11 @@ def test_the_admin_keeps_the_imap_password_encrypted_and_never_shows_it(
     assert client.post(f"/admin/mail/mailbox/{box.pk}/change/", data).status_code == 302
     box.refresh_from_db()
     assert box.imap_secret == "s3cret-imap-password" and box.default_organisation is None
+
+
+def test_the_ticket_pages_link_a_received_mail_to_its_original(client, world, reply):
+    link = url(reply)
+    client.login(username="alice@alpha.example", password=PASSWORD)
+    assert link in client.get(f"/tickets/{reply.ticket.number}/").content.decode()
+    client.force_login(world.consultant)
+    assert link in client.get(f"/console/tickets/{reply.ticket.number}/").content.decode()
