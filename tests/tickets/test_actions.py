@@ -964,3 +964,23 @@ def test_a_change_of_required_skill_stays_off_the_customers_timeline(alice, disp
     internal = ticket.events.filter(verb="updated", public=False).get()
     assert public.new == {"kind": "configuration"}
     assert internal.new == {"required_skill": "Accounting"}
+
+
+def test_the_database_refuses_to_edit_an_event(alice):
+    from django.db import DatabaseError, transaction
+
+    ticket = make_ticket(alice)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        ticket.events.update(verb="forged")
+    assert list(ticket.events.values_list("verb", flat=True)) == ["created"]
+
+
+def test_a_deleted_users_events_stay_without_their_actor(org_a, dispatcher, consultant):
+    requester = UserFactory(email="gone@alpha.example", organisation=org_a)
+    ticket = make_ticket(requester)
+    actions.ticket_assign(ticket=ticket, actor=dispatcher, assignee=consultant)
+    requester.delete()
+    assert list(ticket.events.values_list("verb", "actor")) == [
+        ("created", None),
+        ("assigned", dispatcher.pk),
+    ]
