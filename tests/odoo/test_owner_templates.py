@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.template import Context, Template
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from supportdesk.odoo import actions
@@ -86,7 +89,25 @@ def test_the_staff_panel_shows_checks_and_the_classification(instance, alice, co
     ticket = make_ticket(alice, subject="S00042 and S09999", description="")
     actions.reference_check(ticket=ticket, actor=consultant)
     actions.code_owner_classify(ticket=ticket, actor=consultant, model="sale.order")
-    html = render_to_string("odoo/ticket_panel.html", {"ticket": ticket})
+    html = Template("{% load odoo_panel %}{% odoo_panel ticket %}").render(
+        Context({"ticket": ticket})
+    )
     assert "S00042 · Sales Order · Alpha AB" in html
     assert "no such record" in html
     assert "comes from Odoo Community: module sale" in html
+
+
+def test_the_staff_panel_costs_the_same_queries_for_one_or_many_references(
+    instance, alice, consultant
+):
+    panel = Template("{% load odoo_panel %}{% odoo_panel ticket %}")
+    one = make_ticket(alice, subject="S00042", description="")
+    many = make_ticket(alice, subject="S00042 S00043 S09999 INV/2026/00012", description="")
+    for ticket in (one, many):
+        actions.reference_check(ticket=ticket, actor=consultant)
+    counts = []
+    for ticket in (one, many):
+        with CaptureQueriesContext(connection) as queries:
+            panel.render(Context({"ticket": ticket}))
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
