@@ -15,6 +15,7 @@ from supportdesk.console.selectors import VIEWS, board_page, filter_choices
 from supportdesk.console.views.common import int_or_none, staff_only, staff_user
 from supportdesk.core.errors import ActionError, InvalidInput
 from supportdesk.tickets import actions
+from supportdesk.tickets.access import tickets_for_user
 from supportdesk.tickets.models import Ticket
 
 FILTER_KEYS = ("view", "skill", "org")
@@ -93,7 +94,7 @@ def board_assign(request: HttpRequest) -> HttpResponse:
     done = []
     for number, assignee_id in pairs:
         pk = Ticket.pk_from_number(number)
-        ticket = Ticket.objects.filter(pk=pk).first() if pk else None
+        ticket = tickets_for_user(user).filter(pk=pk).first() if pk else None
         assignee = User.objects.filter(pk=int_or_none(assignee_id) or 0).first()
         if ticket is None:
             messages.error(request, f"{number}: no such ticket")

@@ -16,6 +16,7 @@ from supportdesk.phone import actions as phone_actions
 from supportdesk.phone.models import Call
 from supportdesk.phone.numbers import normalise, users_with_number
 from supportdesk.phone.selectors import callbacks, caller_context, live_calls
+from supportdesk.tickets.access import tickets_for_user
 from supportdesk.tickets.models import Kind, Ticket
 
 
@@ -102,7 +103,7 @@ def log_call(request: HttpRequest) -> HttpResponse:
             ticket = None
             if data["ticket"].strip():
                 pk = Ticket.pk_from_number(data["ticket"])
-                ticket = Ticket.objects.filter(pk=pk).first() if pk else None
+                ticket = tickets_for_user(user).filter(pk=pk).first() if pk else None
                 if ticket is None:
                     raise InvalidInput("ticket", f"{data['ticket']!r} is not a ticket number")
             logged = phone_actions.call_log(

@@ -29,7 +29,7 @@ from supportdesk.console.views.common import int_or_none, report, staff_only, st
 from supportdesk.core import clock
 from supportdesk.core.errors import ActionError, InvalidInput
 from supportdesk.tickets import actions
-from supportdesk.tickets.access import ticket_for_user
+from supportdesk.tickets.access import ticket_for_user, tickets_for_user
 from supportdesk.tickets.actions.lifecycle import Upload
 from supportdesk.tickets.models import Channel, Status, Ticket, TicketLink
 
@@ -301,7 +301,7 @@ def link(request: HttpRequest, number: str) -> HttpResponse:
 
 def _other(user: User, number: str) -> Ticket:
     pk = Ticket.pk_from_number(number) if number else None
-    found = Ticket.objects.filter(pk=pk).first() if pk else None
+    found = tickets_for_user(user).filter(pk=pk).first() if pk else None
     if found is None:
         raise InvalidInput("other", f"{number or 'nothing'!r} is not a ticket number")
     return ticket_for_user(user, found.number)
