@@ -384,14 +384,16 @@ def ticket_create(
         _finish(ticket, now=now)
         staff_notify.ticket_registered(ticket, actor=actor)
         customer_notify.ticket_created(ticket, actor=actor)
-        transaction.on_commit(lambda: _after_create(ticket.pk))
+        if settings.AUTO_ASSIGN:
+            # R3: offer the new ticket to auto-assignment now rather than at the next sweep.
+            transaction.on_commit(lambda: _offer_for_assignment(ticket.pk))
     return ticket
 
 
-def _after_create(ticket_id: int) -> None:
+def _offer_for_assignment(ticket_id: int) -> None:
     from supportdesk.tickets import tasks
 
-    tasks.ticket_created.schedule((ticket_id,), delay=0)
+    tasks.ticket_created(ticket_id)
 
 
 def ticket_assign(
