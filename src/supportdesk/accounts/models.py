@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Protocol
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -61,13 +63,27 @@ class Organisation(models.Model):
         return self.name
 
     def agreement_on(self, day: dt.date) -> Agreement | None:
-        """The Maintenance and Support Agreement valid on ``day`` (R6), if any."""
-        return (
-            self.agreements.filter(valid_from__lte=day)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-            .order_by("-valid_from")
-            .first()
-        )
+        """The Maintenance and Support Agreement valid on ``day`` (R6), if any.
+
+        Uses prefetched agreements when the caller prefetched them.
+        """
+        return agreement_valid_on(self.agreements.all(), day)
+
+
+class AgreementLike(Protocol):
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
+def agreement_valid_on[A: AgreementLike](agreements: Iterable[A], day: dt.date) -> A | None:
+    """The one rule for which agreement covers a day (R6): valid on it, the latest started.
+
+    A pure function over a list, so that billing can decide many entries from one query.
+    """
+    valid = [
+        a for a in agreements if a.valid_from <= day and (a.valid_to is None or day <= a.valid_to)
+    ]
+    return max(valid, key=lambda a: a.valid_from, default=None)
 
 
 class Agreement(models.Model):

@@ -42,11 +42,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Protocol
 
+from supportdesk.accounts.models import AgreementLike, agreement_valid_on
 from supportdesk.billing.models import Charge, Override
 from supportdesk.tickets.models import CodeOwner, Kind
 
@@ -102,11 +101,6 @@ RULES: tuple[Rule, ...] = (
 _BY_KEY: dict[tuple[str, str | None], Rule] = {(r.kind, r.code_owner): r for r in RULES}
 
 
-class AgreementLike(Protocol):
-    valid_from: dt.date
-    valid_to: dt.date | None
-
-
 @dataclass(frozen=True)
 class Decision:
     """How one entry is charged, and why, in words a customer reads."""
@@ -124,12 +118,8 @@ def rule_for(kind: str, code_owner: str) -> Rule | None:
     return _BY_KEY.get((kind, code_owner)) or _BY_KEY.get((kind, None))
 
 
-def agreement_on(agreements: Iterable[AgreementLike], day: dt.date) -> AgreementLike | None:
-    """The agreement valid on ``day``, as ``Organisation.agreement_on`` picks it, from a list."""
-    valid = [
-        a for a in agreements if a.valid_from <= day and (a.valid_to is None or day <= a.valid_to)
-    ]
-    return max(valid, key=lambda a: a.valid_from, default=None)
+# The rule itself lives with the agreements; billing applies it to a prefetched list.
+agreement_on = agreement_valid_on
 
 
 def _agreement_words(agreement: AgreementLike) -> str:
