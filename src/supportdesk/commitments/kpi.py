@@ -32,7 +32,7 @@ def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
     return lo, hi
 
 
-def _conditions(now: dt.datetime) -> dict[str, tuple[Q, Q]]:
+def outcome_conditions(now: dt.datetime) -> dict[str, tuple[Q, Q]]:
     """(met, missed) conditions per measure; everything else is pending."""
     a_met = Q(assigned_at__isnull=False, assigned_at__lte=F("assignment_due"))
     a_missed = Q(assigned_at__gt=F("assignment_due")) | Q(
@@ -97,7 +97,7 @@ def attainment(
     qs = (tickets if tickets is not None else Ticket.objects.all()).filter(
         registered_at__gte=lo, registered_at__lt=hi
     )
-    conditions = _conditions(now)
+    conditions = outcome_conditions(now)
     aggregates: dict[str, Any] = {"registered": Count("pk")}
     for name, (met, missed) in conditions.items():
         aggregates[f"{name}_met"] = Count("pk", filter=met)

@@ -42,7 +42,7 @@ from supportdesk.billing.models import Charge, Statement, StatementLine, month_e
 from supportdesk.commitments.calendar import WorkingCalendar
 
 # The grouped variant below counts exactly what attainment() counts.
-from supportdesk.commitments.kpi import _conditions, attainment, period_bounds
+from supportdesk.commitments.kpi import attainment, outcome_conditions, period_bounds
 from supportdesk.commitments.queue import in_queue_order
 from supportdesk.tickets.models import (
     OPEN_STATUSES,
@@ -205,7 +205,7 @@ def attainment_by_period(
     )
     trunc = TruncWeek if unit == "week" else TruncMonth
     aggregates: dict[str, Any] = {"registered": Count("pk")}
-    for name, (met, missed) in _conditions(now).items():
+    for name, (met, missed) in outcome_conditions(now).items():
         aggregates[f"{name}_met"] = Count("pk", filter=met)
         aggregates[f"{name}_missed"] = Count("pk", filter=missed)
     rows = (
