@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: Chromium for the browser tests, Dovecot for the
-# IMAP tests, poppler-utils to read PDFs back, Pango for WeasyPrint. Installed when missing.
+# IMAP tests, poppler-utils to read PDFs back, Pango for WeasyPrint, Tesseract (English and
+# Swedish) to read screenshots, Xvfb and ImageMagick to capture real browser windows for the
+# screenshot corpus. Installed when missing.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+[ -f /usr/share/tesseract-ocr/5/tessdata/eng.traineddata ] || need+=(tesseract-ocr-eng)
+[ -f /usr/share/tesseract-ocr/5/tessdata/swe.traineddata ] || need+=(tesseract-ocr-swe)
+command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
+command -v import >/dev/null 2>&1 || need+=(imagemagick)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 # Statements are rendered to PDF with a real font, and read back in the tests.
