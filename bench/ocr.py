@@ -28,7 +28,7 @@ CORPUS = ROOT / "var" / "ocr-corpus"
 
 
 def run(verbose: bool = False) -> Score:
-    from supportdesk.screens.ocr import read_screenshot
+    from supportdesk.odoo.ocr import read_screenshot
 
     shots = build(CORPUS)
     directory = next(p for p in CORPUS.iterdir() if (p / "manifest.json").exists() and _has(p, shots))
@@ -38,7 +38,10 @@ def run(verbose: bool = False) -> Score:
             reading = read_screenshot(image.convert("RGB"))
         readings.append((shot, reading))
         if verbose:
-            print(f"{shot.name}: {reading.seconds:.2f}s {reading.as_json()}", file=sys.stderr)
+            urls = [url.normalised() for url, _ in reading.urls]
+            refs = [ref.text for ref, _ in reading.references]
+            dialog = reading.dialog.title if reading.dialog else None
+            print(f"{shot.name}: {reading.seconds:.2f}s {urls} {refs} {dialog}", file=sys.stderr)
     return score(readings)
 
 

@@ -16,6 +16,8 @@ urlpatterns = [
     path("billing/", include("supportdesk.billing.urls")),
     path("console/", include("supportdesk.console.urls")),
     path("console/odoo/", include("supportdesk.odoo.urls")),
+    # Screenshots: crops of what was read (access-checked like the ticket), error signatures.
+    path("screens/", include("supportdesk.odoo.urls_screens")),
     path("reports/", include("supportdesk.reports.urls")),
     path("api/v1/cti/<str:token>", phone_views.cti_webhook, name="cti_webhook"),
     path("api/v1/", api.urls),

@@ -259,3 +259,26 @@ class PatchReleaseTicket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.release} fixes {self.ticket_id}"
+
+
+# Screenshots, their findings and error signatures live in their own module.
+from supportdesk.odoo.screen_models import (  # noqa: E402
+    ErrorSignature,
+    Screenshot,
+    ScreenshotFinding,
+    TicketSignature,
+)
+
+__all__ = [
+    "BugEvidence",
+    "ErrorSignature",
+    "OdooInstance",
+    "OwnerClassification",
+    "PatchRelease",
+    "PatchReleaseTicket",
+    "RecordCheck",
+    "Screenshot",
+    "ScreenshotFinding",
+    "TicketSignature",
+    "UpstreamReport",
+]

@@ -239,6 +239,11 @@ class OdooReference(models.Model):
         URL = "url", _("Odoo URL")
         REFERENCE = "reference", _("Transaction reference")
 
+    class Source(models.TextChoices):
+        TEXT = "text", _("Written by the customer")
+        SCREENSHOT = "screenshot", _("Recognised in a screenshot")
+        STAFF = "staff", _("Corrected by a consultant")
+
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="odoo_refs")
     type = models.CharField(max_length=16, choices=Type.choices)
     text = models.CharField(max_length=2000)
@@ -246,6 +251,7 @@ class OdooReference(models.Model):
     model = models.CharField(max_length=128, blank=True)
     record_id = models.BigIntegerField(null=True, blank=True)
     host = models.CharField(max_length=255, blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.TEXT)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

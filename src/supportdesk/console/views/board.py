@@ -14,6 +14,7 @@ from supportdesk.accounts.models import User
 from supportdesk.console.selectors import VIEWS, board_page, filter_choices
 from supportdesk.console.views.common import int_or_none, staff_only, staff_user
 from supportdesk.core.errors import ActionError, InvalidInput
+from supportdesk.odoo.screen_selectors import match_counts
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import tickets_for_user
 from supportdesk.tickets.models import Ticket
@@ -45,7 +46,9 @@ def _page(request: HttpRequest, filters: dict[str, str]) -> dict[str, object]:
         messages.error(request, exc.message)
         page = board_page(user, view=filters["view"])
     query = urlencode({k: v for k, v in filters.items() if v and not (k == "view" and v == "all")})
-    return {"page": page, "filters": filters, "query": query, "views": VIEWS}
+    # "Other customers hit this too": tickets of other organisations with the same error.
+    hits = match_counts([row.ticket for row in page.rows])
+    return {"page": page, "filters": filters, "query": query, "views": VIEWS, "hits": hits}
 
 
 @staff_only

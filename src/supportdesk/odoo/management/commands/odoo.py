@@ -2,7 +2,9 @@
 
 - ``recognise`` reads text on standard input and prints one JSON object per line for
   each Odoo URL or document number found (for administrators checking why something was
-  or was not recognised);
+  or was not recognised); ``recognise --image FILE…`` reads screenshots instead and
+  prints one JSON object per image: ``urls`` and ``references`` (the same objects as for
+  text, plus ``id``), ``dialog`` (title, message, traceback, or null) and ``seconds``;
 - ``version [--instance ID|ORG/NAME]`` detects the version and API of instances (all
   when none is named) and proves their login and key work;
 - ``check SD-10042 [--instance …] [--reference ID]`` checks a ticket's references;
@@ -26,51 +28,75 @@ from supportdesk.odoo import actions
 from supportdesk.odoo.client import OdooClient, OdooError
 from supportdesk.odoo.models import OdooInstance
 from supportdesk.odoo.ownership import NotOnInstance, classify, gather
-from supportdesk.odoo.recognise import find_references, find_urls
+from supportdesk.odoo.recognise import OdooUrl, Reference, find_references, find_urls
 from supportdesk.tickets.models import Ticket
+
+
+def url_item(url: OdooUrl) -> dict[str, Any]:
+    return {
+        "type": "url",
+        "text": url.text,
+        "kind": url.kind,
+        "model": url.model,
+        "record_id": url.record_id,
+        "host": url.host,
+        "database": url.database,
+        "action": url.action,
+        "companies": list(url.companies),
+        "view_type": url.view_type,
+        "normalised": url.normalised(),
+    }
+
+
+def reference_item(ref: Reference) -> dict[str, Any]:
+    return {
+        "type": "reference",
+        "text": ref.text,
+        "kind": ref.kind,
+        "model": ref.model,
+        "record_id": None,
+        "host": None,
+        "database": None,
+        "action": None,
+        "normalised": ref.normalised(),
+    }
 
 
 def recognised(text: str) -> list[dict[str, Any]]:
     """What the recognisers find in ``text``, as plain dictionaries in order of appearance."""
     items: list[tuple[int, dict[str, Any]]] = []
     for url in find_urls(text):
-        items.append(
-            (
-                text.find(url.text),
-                {
-                    "type": "url",
-                    "text": url.text,
-                    "kind": url.kind,
-                    "model": url.model,
-                    "record_id": url.record_id,
-                    "host": url.host,
-                    "database": url.database,
-                    "action": url.action,
-                    "companies": list(url.companies),
-                    "view_type": url.view_type,
-                    "normalised": url.normalised(),
-                },
-            )
-        )
+        items.append((text.find(url.text), url_item(url)))
     for ref in find_references(text):
-        items.append(
-            (
-                text.find(ref.text),
-                {
-                    "type": "reference",
-                    "text": ref.text,
-                    "kind": ref.kind,
-                    "model": ref.model,
-                    "record_id": None,
-                    "host": None,
-                    "database": None,
-                    "action": None,
-                    "normalised": ref.normalised(),
-                },
-            )
-        )
+        items.append((text.find(ref.text), reference_item(ref)))
     items.sort(key=lambda item: item[0])
     return [item for _, item in items]
+
+
+def recognised_image(path: str) -> dict[str, Any]:
+    """What OCR finds in the screenshot at ``path``, in the text recogniser's shape."""
+    from supportdesk.odoo.ocr import UnreadableImage, open_image, read_screenshot
+
+    try:
+        with open(path, "rb") as handle:
+            image = open_image(handle.read())
+    except OSError as exc:
+        raise CommandError(f"{path}: {exc.strerror or exc}") from None
+    except UnreadableImage as exc:
+        raise CommandError(f"{path}: {exc}") from None
+    reading = read_screenshot(image)
+    dialog = reading.dialog
+    return {
+        "image": path,
+        "urls": [url_item(url) | {"id": url.record_id} for url, _box in reading.urls],
+        "references": [reference_item(ref) for ref, _box in reading.references],
+        "dialog": (
+            {"title": dialog.title, "message": dialog.message, "traceback": dialog.traceback}
+            if dialog
+            else None
+        ),
+        "seconds": round(reading.seconds, 3),
+    }
 
 
 class Command(BaseCommand):
@@ -78,7 +104,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="what", required=True)
-        sub.add_parser("recognise", help="read text on stdin, print one JSON object per find")
+        recognise = sub.add_parser(
+            "recognise", help="read text on stdin (or screenshots), print JSON objects"
+        )
+        recognise.add_argument(
+            "--image", nargs="+", metavar="FILE", help="screenshots to read: one JSON object each"
+        )
         version = sub.add_parser("version", help="detect instances' versions")
         version.add_argument("--instance", help="id or ORGANISATION/NAME; all when omitted")
         version.add_argument("--as", dest="actor", help="e-mail of the staff member acting")
@@ -97,7 +128,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         what = options["what"]
         try:
-            if what == "recognise":
+            if what == "recognise" and options.get("image"):
+                self._recognise_images(options["image"])
+            elif what == "recognise":
                 self._recognise()
             elif what == "version":
                 self._version(options)
@@ -113,6 +146,10 @@ class Command(BaseCommand):
     def _recognise(self) -> None:
         for item in recognised(sys.stdin.read()):
             self.stdout.write(json.dumps(item, ensure_ascii=False))
+
+    def _recognise_images(self, paths: list[str]) -> None:
+        for path in paths:
+            self.stdout.write(json.dumps(recognised_image(path), ensure_ascii=False))
 
     def _version(self, options: dict[str, Any]) -> None:
         actor = self._actor(options)

@@ -39,7 +39,7 @@ import tesserocr  # noqa: E402
 from PIL import Image, ImageOps  # noqa: E402
 
 from supportdesk.odoo.recognise import OdooUrl, Reference, find_references, find_urls  # noqa: E402
-from supportdesk.screens.repair import address_url, fix_digits  # noqa: E402
+from supportdesk.odoo.ocr_repair import address_url, fix_digits  # noqa: E402
 
 TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata")
 MAX_PIXELS = 40_000_000  # refuse decompression bombs before reading
@@ -106,40 +106,6 @@ class Reading:
     seconds: float = 0.0
     cpu_seconds: float = 0.0
 
-    def as_json(self) -> dict[str, Any]:
-        """Same shape as ``supportdesk odoo recognise`` for text, plus dialog and seconds."""
-        return {
-            "urls": [
-                {
-                    "url": url.text,
-                    "normalised": url.normalised(),
-                    "kind": url.kind,
-                    "host": url.host,
-                    "database": url.database,
-                    "model": url.model,
-                    "id": url.record_id,
-                    "action": url.action,
-                    "view_type": url.view_type,
-                    "companies": list(url.companies),
-                }
-                for url, _box in self.urls
-            ],
-            "references": [
-                {"text": ref.text, "kind": ref.kind, "model": ref.model}
-                for ref, _box in self.references
-            ],
-            "dialog": (
-                {
-                    "title": self.dialog.title,
-                    "message": self.dialog.message,
-                    "traceback": self.dialog.traceback,
-                }
-                if self.dialog
-                else None
-            ),
-            "seconds": round(self.seconds, 3),
-        }
-
 
 @dataclass(frozen=True)
 class _Line:
@@ -155,10 +121,10 @@ def open_image(data: bytes) -> Image.Image:
         if image.width * image.height > MAX_PIXELS:
             raise UnreadableImage(f"{image.width}×{image.height} pixels is too large to read")
         image.load()
-    except (OSError, Image.DecompressionBombError, ValueError) as exc:
-        if isinstance(exc, UnreadableImage):
-            raise
-        raise UnreadableImage(f"not a readable image: {exc}") from None
+    except UnreadableImage:
+        raise
+    except (OSError, Image.DecompressionBombError, ValueError):
+        raise UnreadableImage("is not an image that can be read (PNG, JPEG, WebP, GIF, BMP)") from None
     return ImageOps.exif_transpose(image).convert("RGB")
 
 
