@@ -80,7 +80,7 @@ def address_url(line: str) -> OdooUrl | None:
     """The Odoo URL in an OCR'd address bar line, repaired; None when there is none."""
     cleaned = _NOT_SECURE.sub(" ", line)
     # Glue pieces that OCR split at the URL's punctuation ("…/web#id=42 &cids=1").
-    cleaned = re.sub(r"\s+(?=[&#?=/])|(?<=[&#?=/])\s+", "", cleaned)
+    cleaned = re.sub(r"\s+(?=[&#?=/])|(?<=[&#?=/])\s+|\s+(?=" + _KEYS + "=)", "", cleaned)
     for match in _HOSTISH.finditer(cleaned):
         found = parse_odoo_url(repair_url(match.group()))
         if found is not None:

@@ -30,7 +30,7 @@ FRAMES = 3
 _TRACEBACK = re.compile(r"Traceback \(most recent call last\):")
 _FRAME = re.compile(r'File\s+["“”]?([^"“”\n]+?)["“”]?,\s+[lI1]ine\s+[0-9OolI]+,\s+in\s+([\w<>.]+)')
 _EXCEPTION = re.compile(
-    r"^\s*((?:[a-z_][\w]*\.)*[A-Z]\w*(?:Error|Exception|Warning|Denied|Missing|Interrupt|Exit))"
+    r"^\s*((?:[a-z_]\w*\.)+[A-Z]\w*|[A-Z]\w*(?:Error|Exception|Warning|Denied|Interrupt|Exit))"
     r"(?::\s*(.*))?$",
     re.MULTILINE,
 )
@@ -52,6 +52,7 @@ _DATE = re.compile(r"\b[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}\b")
 _NUMBER = re.compile(r"(?<![\w.])[-+]?[0-9][0-9 ,.]*(?![\w])|\b[0-9]+\b")
 _NAME = re.compile(r"(?<=[\w,)] )(?:[A-ZÅÄÖ][\w&.'-]*)(?: (?:[A-ZÅÄÖ][\w&.'-]*|&|[0-9]+))*")
 _SPACES = re.compile(r"\s+")
+_ADDON_DIRS = frozenset({"models", "controllers", "wizard", "wizards", "report", "populate"})
 
 
 @dataclass(frozen=True)
@@ -101,10 +102,12 @@ def _module(path: str) -> str:
         path = path[:-3]
     if "/addons/" in path:
         return path.rsplit("/addons/", 1)[1]
-    if "/odoo/odoo/" in path or path.startswith("odoo/"):
-        return "odoo/" + path.rsplit("/odoo/", 1)[1]
     parts = [p for p in path.split("/") if p]
-    return "/".join(parts[-3:])
+    if "odoo" in parts:  # the server's own code: odoo/http, odoo/models, odoo/service/model
+        rest = parts[len(parts) - 1 - parts[::-1].index("odoo") + 1 :]
+        if rest and not _ADDON_DIRS.intersection(rest):
+            return "/".join(["odoo", *rest])
+    return "/".join(parts[-3:])  # an addon outside an addons folder: addon/models/file
 
 
 def from_text(text: str) -> Signature | None:
