@@ -30,7 +30,7 @@ class Screenshot(models.Model):
     )
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="screenshots")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    phash = models.CharField(max_length=16, blank=True)
+    phash = models.CharField(max_length=64, blank=True)  # 16×16 DCT hash, hex
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     text = models.TextField(blank=True)

@@ -12,6 +12,7 @@ from supportdesk.odoo.ocr import OcrUnavailable, UnreadableImage, open_image, re
 from supportdesk.odoo.screen_models import Screenshot
 
 log = logging.getLogger(__name__)
+PHASH_SIZE = 16  # 256 bits: forms of different records differ by 50+, the same screen by < 20
 
 
 def read(screenshot_id: int) -> Screenshot | None:
@@ -31,5 +32,5 @@ def read(screenshot_id: int) -> Screenshot | None:
         log.error("screenshot %s not read: Tesseract is not installed", shot.pk)
         raise
     return screenshot_record(
-        screenshot=shot, reading=reading, image=image, phash=str(imagehash.phash(image))
+        screenshot=shot, reading=reading, image=image, phash=str(imagehash.phash(image, hash_size=PHASH_SIZE))
     )

@@ -14,7 +14,7 @@ from supportdesk.odoo.screen_models import ErrorSignature, Screenshot, Screensho
 from supportdesk.tickets.models import OPEN_STATUSES, CodeOwner, Ticket
 
 RECENT_DAYS = 30  # a closed ticket this recent still counts as "hit this too"
-SAME_SCREEN_BITS = 6  # perceptual hashes this close are the same screen
+SAME_SCREEN_BITS = 20  # of 256: the same screen resized or as JPEG; other records differ by 50+
 
 
 @dataclass

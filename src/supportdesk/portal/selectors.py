@@ -161,6 +161,22 @@ def describe_event(event: Event) -> tuple[str, str] | None:
     if verb == "updated":
         fields = ", ".join(sorted(k for k in new if k != "impact_review"))
         return _("Details changed: %(fields)s") % {"fields": fields}, event.reason
+    if verb == "screenshot_read":
+        found = ", ".join(new.get("found") or [])
+        if new.get("dialog"):
+            found = ", ".join(filter(None, [found, new["dialog"]]))
+        if not found:
+            return _("Screenshot %(name)s read: nothing recognised") % {"name": new.get("attachment", "")}, ""
+        return _("Recognised in your screenshot %(name)s: %(found)s") % {
+            "name": new.get("attachment", ""),
+            "found": found,
+        }, ""
+    if verb == "screenshot_finding_removed":
+        return _("Removed as wrongly recognised: %(text)s") % {"text": new.get("text", "")}, event.reason
+    if verb == "screenshot_finding_corrected":
+        return _("Corrected to %(text)s") % {"text": new.get("text", "")}, event.reason
+    if verb == "error_signature_seen":
+        return _("Error signature: %(signature)s") % {"signature": new.get("signature", "")}, ""
     if "status" in new:
         return _("Status: %(status)s") % {"status": _status_label(new["status"])}, event.reason
     if old or new or event.reason:

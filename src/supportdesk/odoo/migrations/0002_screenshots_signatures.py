@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(choices=[('pending', 'Waiting to be read'), ('read', 'Read'), ('failed', 'Could not be read')], default='pending', max_length=16)),
-                ('phash', models.CharField(blank=True, max_length=16)),
+                ('phash', models.CharField(blank=True, max_length=64)),
                 ('width', models.PositiveIntegerField(blank=True, null=True)),
                 ('height', models.PositiveIntegerField(blank=True, null=True)),
                 ('text', models.TextField(blank=True)),
