@@ -16,7 +16,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # bench/calendar.py would shadow the standard library's calendar: not this folder, the root.
-sys.path[:] = [str(ROOT / "src"), str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
+sys.path[:] = [
+    str(ROOT / "src"),
+    str(ROOT),
+    *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"),
+]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportdesk.test_settings")
 
 from PIL import Image  # noqa: E402
@@ -31,7 +35,9 @@ def run(verbose: bool = False) -> Score:
     from supportdesk.odoo.ocr import read_screenshot
 
     shots = build(CORPUS)
-    directory = next(p for p in CORPUS.iterdir() if (p / "manifest.json").exists() and _has(p, shots))
+    directory = next(
+        p for p in CORPUS.iterdir() if (p / "manifest.json").exists() and _has(p, shots)
+    )
     readings = []
     for shot in shots:
         with Image.open(directory / shot.filename) as image:

@@ -65,68 +65,119 @@ def _tb(frames: list[tuple[str, int, str, str]], error: str) -> str:
 _SALE_TB = _tb(
     [
         ("/home/odoo/src/odoo/odoo/http.py", 1765, "_serve_db", "return service_model.retrying("),
-        ("/home/odoo/src/odoo/addons/sale/models/sale_order.py", 912, "action_confirm",
-         "self._action_confirm()"),
-        ("/home/odoo/src/user/l10n_se_nordic/models/sale.py", 88, "_action_confirm",
-         "raise UserError(_('The customer %s has no VAT number', partner.name))"),
+        (
+            "/home/odoo/src/odoo/addons/sale/models/sale_order.py",
+            912,
+            "action_confirm",
+            "self._action_confirm()",
+        ),
+        (
+            "/home/odoo/src/user/l10n_se_nordic/models/sale.py",
+            88,
+            "_action_confirm",
+            "raise UserError(_('The customer %s has no VAT number', partner.name))",
+        ),
     ],
     "odoo.exceptions.UserError: The customer Fjord Bygg AS has no VAT number",
 )
 _MOVE_TB = _tb(
     [
-        ("/opt/odoo/odoo/api.py", 461, "call_kw", "result = _call_kw_model(method, model, args, kwargs)"),
-        ("/opt/odoo/addons/account/models/account_move.py", 4120, "action_post",
-         "other_moves._post(soft=False)"),
-        ("/opt/odoo/addons/account/models/account_move.py", 3905, "_post",
-         "raise UserError(_('The entry %s (id %s) is already posted.', move.name, move.id))"),
+        (
+            "/opt/odoo/odoo/api.py",
+            461,
+            "call_kw",
+            "result = _call_kw_model(method, model, args, kwargs)",
+        ),
+        (
+            "/opt/odoo/addons/account/models/account_move.py",
+            4120,
+            "action_post",
+            "other_moves._post(soft=False)",
+        ),
+        (
+            "/opt/odoo/addons/account/models/account_move.py",
+            3905,
+            "_post",
+            "raise UserError(_('The entry %s (id %s) is already posted.', move.name, move.id))",
+        ),
     ],
     "odoo.exceptions.UserError: The entry INV/2026/00017 (id 17) is already posted.",
 )
 _STOCK_TB = _tb(
     [
         ("/home/odoo/src/odoo/odoo/models.py", 5321, "write", "field.write(self, value)"),
-        ("/home/odoo/src/odoo/addons/stock/models/stock_move_line.py", 498, "_action_done",
-         "raise ValidationError(msg)"),
+        (
+            "/home/odoo/src/odoo/addons/stock/models/stock_move_line.py",
+            498,
+            "_action_done",
+            "raise ValidationError(msg)",
+        ),
     ],
     "odoo.exceptions.ValidationError: The quantity done for the product Desk Combination cannot be negative.",
 )
 
 _SALE_FORM = pages.form(
-    app="Sales", crumb="Quotations", name="S00042",
-    fields=[("Customer", "Nordvik Trading AB"), ("Order Date", "11/28/2026"), ("Total", "12 450,00 kr")],
+    app="Sales",
+    crumb="Quotations",
+    name="S00042",
+    fields=[
+        ("Customer", "Nordvik Trading AB"),
+        ("Order Date", "11/28/2026"),
+        ("Total", "12 450,00 kr"),
+    ],
 )
 _INVOICE_FORM = pages.form(
-    app="Invoicing", crumb="Customer Invoices", name="INV/2026/00017",
+    app="Invoicing",
+    crumb="Customer Invoices",
+    name="INV/2026/00017",
     fields=[("Customer", "Fjord Bygg AS"), ("Invoice Date", "11/27/2026"), ("Source", "S00039")],
 )
 _RECEIPT_FORM = pages.form(
-    app="Inventory", crumb="Receipts", name="WH/IN/00019",
+    app="Inventory",
+    crumb="Receipts",
+    name="WH/IN/00019",
     fields=[("Receive From", "Kallstrom Verktyg AB"), ("Source Document", "P00023")],
 )
 _PURCHASE_FORM = pages.form(
-    app="Purchase", crumb="Requests for Quotation", name="P00023",
+    app="Purchase",
+    crumb="Requests for Quotation",
+    name="P00023",
     fields=[("Vendor", "Kallstrom Verktyg AB"), ("Order Deadline", "12/02/2026")],
 )
 _BILL_FORM = pages.form(
-    app="Invoicing", crumb="Vendor Bills", name="BILL/2026/11/0004",
+    app="Invoicing",
+    crumb="Vendor Bills",
+    name="BILL/2026/11/0004",
     fields=[("Vendor", "Kallstrom Verktyg AB"), ("Bill Date", "11/20/2026")],
 )
 _SALE_LIST = pages.listing(
-    app="Sales", crumb="Quotations",
-    rows=[("S00044", "Nordvik Trading AB", "3 100,00"), ("S00043", "Fjord Bygg AS", "890,00"),
-          ("S00042", "Nordvik Trading AB", "12 450,00")],
+    app="Sales",
+    crumb="Quotations",
+    rows=[
+        ("S00044", "Nordvik Trading AB", "3 100,00"),
+        ("S00043", "Fjord Bygg AS", "890,00"),
+        ("S00042", "Nordvik Trading AB", "12 450,00"),
+    ],
 )
 _INVOICE_LIST = pages.listing(
-    app="Invoicing", crumb="Customer Invoices",
-    rows=[("INV/2026/00018", "Nordvik Trading AB", "4 000,00"),
-          ("INV/2026/00017", "Fjord Bygg AS", "7 120,00")],
+    app="Invoicing",
+    crumb="Customer Invoices",
+    rows=[
+        ("INV/2026/00018", "Nordvik Trading AB", "4 000,00"),
+        ("INV/2026/00017", "Fjord Bygg AS", "7 120,00"),
+    ],
 )
 
-_VALIDATION = ("Validation Error", "The quantity done for the product Desk Combination cannot be negative.")
+_VALIDATION = (
+    "Validation Error",
+    "The quantity done for the product Desk Combination cannot be negative.",
+)
 _USER_ERROR = ("User Error", "The entry INV/2026/00017 (id 17) is already posted.")
-_ACCESS = ("Access Error",
-           "You are not allowed to modify 'Sales Order' (sale.order) records. "
-           "This operation is allowed for the following groups: Sales / Administrator.")
+_ACCESS = (
+    "Access Error",
+    "You are not allowed to modify 'Sales Order' (sale.order) records. "
+    "This operation is allowed for the following groups: Sales / Administrator.",
+)
 _SERVER = ("Odoo Server Error", "The customer Fjord Bygg AS has no VAT number")
 
 
@@ -140,61 +191,233 @@ def variants() -> list[Shot]:
     s = Shot
     return [
         # Odoo 16/17 legacy fragments on Odoo Online and self-hosted
-        s("v16-sale-form", "http://nordvik.odoo.com/web#id=42&cids=1&menu_id=178&action=301&model=sale.order&view_type=form",
-          True, ("S00042",), html=_SALE_FORM),
-        s("v16-sale-form-dark", "http://nordvik.odoo.com/web#id=42&cids=1&menu_id=178&action=301&model=sale.order&view_type=form",
-          True, ("S00042",), dark=True, html=_SALE_FORM),
-        s("v17-invoice-form", "http://erp.kallstrom.se/web#id=17&cids=1-2&menu_id=101&action=245&model=account.move&view_type=form",
-          True, ("INV/2026/00017", "S00039"), size=laptop, html=_INVOICE_FORM),
-        s("v17-invoice-list", "http://erp.kallstrom.se/web#action=245&model=account.move&view_type=list&cids=1&menu_id=101",
-          True, ("INV/2026/00018", "INV/2026/00017"), html=_INVOICE_LIST),
-        s("v16-receipt-form-125", "http://fjordbygg.odoo.com/web#id=19&cids=1&menu_id=210&action=390&model=stock.picking&view_type=form",
-          True, ("WH/IN/00019", "P00023"), scale=1.25, html=_RECEIPT_FORM),
-        s("v17-server-error", "http://nordvik.odoo.com/web#id=42&cids=1&menu_id=178&action=301&model=sale.order&view_type=form",
-          True, ("S00042",), *_SERVER, html=_dialog(_SALE_FORM, _SERVER, _SALE_TB)),
-        s("v17-server-error-jpeg", "http://nordvik.odoo.com/web#id=42&cids=1&menu_id=178&action=301&model=sale.order&view_type=form",
-          True, ("S00042",), *_SERVER, jpeg=True, html=_dialog(_SALE_FORM, _SERVER, _SALE_TB)),
-        s("v16-user-error", "http://odoo.fjordbygg.no/web?debug=1#id=17&cids=1&menu_id=101&action=245&model=account.move&view_type=form",
-          True, ("INV/2026/00017",), *_USER_ERROR, size=wide, html=_dialog(_INVOICE_FORM, _USER_ERROR, _MOVE_TB)),
+        s(
+            "v16-sale-form",
+            "http://nordvik.odoo.com/web#id=42&cids=1&menu_id=178&action=301&model=sale.order&view_type=form",
+            True,
+            ("S00042",),
+            html=_SALE_FORM,
+        ),
+        s(
+            "v16-sale-form-dark",
+            "http://nordvik.odoo.com/web#id=42&cids=1&menu_id=178&action=301&model=sale.order&view_type=form",
+            True,
+            ("S00042",),
+            dark=True,
+            html=_SALE_FORM,
+        ),
+        s(
+            "v17-invoice-form",
+            "http://erp.kallstrom.se/web#id=17&cids=1-2&menu_id=101&action=245&model=account.move&view_type=form",
+            True,
+            ("INV/2026/00017", "S00039"),
+            size=laptop,
+            html=_INVOICE_FORM,
+        ),
+        s(
+            "v17-invoice-list",
+            "http://erp.kallstrom.se/web#action=245&model=account.move&view_type=list&cids=1&menu_id=101",
+            True,
+            ("INV/2026/00018", "INV/2026/00017"),
+            html=_INVOICE_LIST,
+        ),
+        s(
+            "v16-receipt-form-125",
+            "http://fjordbygg.odoo.com/web#id=19&cids=1&menu_id=210&action=390&model=stock.picking&view_type=form",
+            True,
+            ("WH/IN/00019", "P00023"),
+            scale=1.25,
+            html=_RECEIPT_FORM,
+        ),
+        s(
+            "v17-server-error",
+            "http://nordvik.odoo.com/web#id=42&cids=1&menu_id=178&action=301&model=sale.order&view_type=form",
+            True,
+            ("S00042",),
+            *_SERVER,
+            html=_dialog(_SALE_FORM, _SERVER, _SALE_TB),
+        ),
+        s(
+            "v17-server-error-jpeg",
+            "http://nordvik.odoo.com/web#id=42&cids=1&menu_id=178&action=301&model=sale.order&view_type=form",
+            True,
+            ("S00042",),
+            *_SERVER,
+            jpeg=True,
+            html=_dialog(_SALE_FORM, _SERVER, _SALE_TB),
+        ),
+        s(
+            "v16-user-error",
+            "http://odoo.fjordbygg.no/web?debug=1#id=17&cids=1&menu_id=101&action=245&model=account.move&view_type=form",
+            True,
+            ("INV/2026/00017",),
+            *_USER_ERROR,
+            size=wide,
+            html=_dialog(_INVOICE_FORM, _USER_ERROR, _MOVE_TB),
+        ),
         # Odoo 18/19 path routes
-        s("v18-sale-form", "http://nordvik.odoo.com/odoo/sales/42", True, ("S00042",), html=_SALE_FORM),
-        s("v18-sale-form-150", "http://nordvik.odoo.com/odoo/sales/42", True, ("S00042",), scale=1.5,
-          size=big, html=_SALE_FORM),
-        s("v18-sale-form-dark-jpeg", "http://nordvik.odoo.com/odoo/sales/42", True, ("S00042",), dark=True,
-          jpeg=True, html=_SALE_FORM),
-        s("v18-sale-list-laptop", "http://nordvik.odoo.com/odoo/sales", True, ("S00044", "S00043", "S00042"),
-          size=laptop, html=_SALE_LIST),
-        s("v18-invoice-action", "http://erp.kallstrom.se/odoo/action-account.action_move_out_invoice_type/17",
-          True, ("INV/2026/00017", "S00039"), html=_INVOICE_FORM),
-        s("v18-access-error", "http://nordvik.odoo.com/odoo/sales/42", True, ("S00042",), *_ACCESS,
-          size=hd, scale=1.25, html=_dialog(_SALE_FORM, _ACCESS)),
-        s("v19-purchase-form", "http://kallstrom.odoo.com/odoo/purchase/23", True, ("P00023",),
-          size=hd, html=_PURCHASE_FORM),
-        s("v19-purchase-form-dark-125", "http://kallstrom.odoo.com/odoo/purchase/23", True, ("P00023",),
-          dark=True, scale=1.25, html=_PURCHASE_FORM),
-        s("v19-receipt-nested", "http://fjordbygg.odoo.com/odoo/inventory/receipts/19", True,
-          ("WH/IN/00019", "P00023"), size=wide, html=_RECEIPT_FORM),
-        s("v19-bill-model", "http://erp.kallstrom.se/odoo/m-account.move/4", True, ("BILL/2026/11/0004",),
-          html=_BILL_FORM),
-        s("v19-validation-error", "http://fjordbygg.odoo.com/odoo/inventory/receipts/19", True,
-          ("WH/IN/00019",), *_VALIDATION, html=_dialog(_RECEIPT_FORM, _VALIDATION, _STOCK_TB)),
-        s("v19-validation-error-dark-150", "http://fjordbygg.odoo.com/odoo/inventory/receipts/19", True,
-          ("WH/IN/00019",), *_VALIDATION, dark=True, scale=1.5, html=_dialog(_RECEIPT_FORM, _VALIDATION)),
-        s("v19-user-error-jpeg", "http://erp.kallstrom.se/odoo/action-account.action_move_out_invoice_type/17",
-          True, ("INV/2026/00017",), *_USER_ERROR, jpeg=True, size=laptop, html=_dialog(_INVOICE_FORM, _USER_ERROR)),
-        s("portal-order", "http://nordvik.odoo.com/my/orders/42", True, ("S00042",), size=hd, html=_SALE_FORM),
-        s("mail-view", "http://erp.kallstrom.se/mail/view?model=account.move&res_id=17", True,
-          ("INV/2026/00017", "S00039"), html=_INVOICE_FORM),
+        s(
+            "v18-sale-form",
+            "http://nordvik.odoo.com/odoo/sales/42",
+            True,
+            ("S00042",),
+            html=_SALE_FORM,
+        ),
+        s(
+            "v18-sale-form-150",
+            "http://nordvik.odoo.com/odoo/sales/42",
+            True,
+            ("S00042",),
+            scale=1.5,
+            size=big,
+            html=_SALE_FORM,
+        ),
+        s(
+            "v18-sale-form-dark-jpeg",
+            "http://nordvik.odoo.com/odoo/sales/42",
+            True,
+            ("S00042",),
+            dark=True,
+            jpeg=True,
+            html=_SALE_FORM,
+        ),
+        s(
+            "v18-sale-list-laptop",
+            "http://nordvik.odoo.com/odoo/sales",
+            True,
+            ("S00044", "S00043", "S00042"),
+            size=laptop,
+            html=_SALE_LIST,
+        ),
+        s(
+            "v18-invoice-action",
+            "http://erp.kallstrom.se/odoo/action-account.action_move_out_invoice_type/17",
+            True,
+            ("INV/2026/00017", "S00039"),
+            html=_INVOICE_FORM,
+        ),
+        s(
+            "v18-access-error",
+            "http://nordvik.odoo.com/odoo/sales/42",
+            True,
+            ("S00042",),
+            *_ACCESS,
+            size=hd,
+            scale=1.25,
+            html=_dialog(_SALE_FORM, _ACCESS),
+        ),
+        s(
+            "v19-purchase-form",
+            "http://kallstrom.odoo.com/odoo/purchase/23",
+            True,
+            ("P00023",),
+            size=hd,
+            html=_PURCHASE_FORM,
+        ),
+        s(
+            "v19-purchase-form-dark-125",
+            "http://kallstrom.odoo.com/odoo/purchase/23",
+            True,
+            ("P00023",),
+            dark=True,
+            scale=1.25,
+            html=_PURCHASE_FORM,
+        ),
+        s(
+            "v19-receipt-nested",
+            "http://fjordbygg.odoo.com/odoo/inventory/receipts/19",
+            True,
+            ("WH/IN/00019", "P00023"),
+            size=wide,
+            html=_RECEIPT_FORM,
+        ),
+        s(
+            "v19-bill-model",
+            "http://erp.kallstrom.se/odoo/m-account.move/4",
+            True,
+            ("BILL/2026/11/0004",),
+            html=_BILL_FORM,
+        ),
+        s(
+            "v19-validation-error",
+            "http://fjordbygg.odoo.com/odoo/inventory/receipts/19",
+            True,
+            ("WH/IN/00019",),
+            *_VALIDATION,
+            html=_dialog(_RECEIPT_FORM, _VALIDATION, _STOCK_TB),
+        ),
+        s(
+            "v19-validation-error-dark-150",
+            "http://fjordbygg.odoo.com/odoo/inventory/receipts/19",
+            True,
+            ("WH/IN/00019",),
+            *_VALIDATION,
+            dark=True,
+            scale=1.5,
+            html=_dialog(_RECEIPT_FORM, _VALIDATION),
+        ),
+        s(
+            "v19-user-error-jpeg",
+            "http://erp.kallstrom.se/odoo/action-account.action_move_out_invoice_type/17",
+            True,
+            ("INV/2026/00017",),
+            *_USER_ERROR,
+            jpeg=True,
+            size=laptop,
+            html=_dialog(_INVOICE_FORM, _USER_ERROR),
+        ),
+        s(
+            "portal-order",
+            "http://nordvik.odoo.com/my/orders/42",
+            True,
+            ("S00042",),
+            size=hd,
+            html=_SALE_FORM,
+        ),
+        s(
+            "mail-view",
+            "http://erp.kallstrom.se/mail/view?model=account.move&res_id=17",
+            True,
+            ("INV/2026/00017", "S00039"),
+            html=_INVOICE_FORM,
+        ),
         # Negatives: real-looking pages that are not Odoo screens
-        s("neg-odoo-website", "http://www.odoo.com/page/pricing", False, (),
-          html=pages.article(title="Pricing", paragraphs=["One app free. Unlimited users."])),
-        s("neg-blog", "http://www.kallstrom.se/blog/2026/11/15/winter-sale", False, (),
-          html=pages.article(title="Winter sale", paragraphs=["Order 2026/11/15 and pay in 30 days."])),
-        s("neg-runbot-dark", "http://runbot.odoo.com/runbot", False, (), dark=True,
-          html=pages.article(title="Runbot", paragraphs=["Builds for 17.0, 18.0 and saas-18.4."])),
-        s("neg-intranet-jpeg", "http://intranet.nordvik.se/wiki/Invoicing_routines", False, (), jpeg=True,
-          size=laptop, html=pages.article(title="Invoicing routines",
-                                          paragraphs=["Send invoices before the 25th.", "Call 08-123 45 67."])),
+        s(
+            "neg-odoo-website",
+            "http://www.odoo.com/page/pricing",
+            False,
+            (),
+            html=pages.article(title="Pricing", paragraphs=["One app free. Unlimited users."]),
+        ),
+        s(
+            "neg-blog",
+            "http://www.kallstrom.se/blog/2026/11/15/winter-sale",
+            False,
+            (),
+            html=pages.article(
+                title="Winter sale", paragraphs=["Order 2026/11/15 and pay in 30 days."]
+            ),
+        ),
+        s(
+            "neg-runbot-dark",
+            "http://runbot.odoo.com/runbot",
+            False,
+            (),
+            dark=True,
+            html=pages.article(title="Runbot", paragraphs=["Builds for 17.0, 18.0 and saas-18.4."]),
+        ),
+        s(
+            "neg-intranet-jpeg",
+            "http://intranet.nordvik.se/wiki/Invoicing_routines",
+            False,
+            (),
+            jpeg=True,
+            size=laptop,
+            html=pages.article(
+                title="Invoicing routines",
+                paragraphs=["Send invoices before the 25th.", "Call 08-123 45 67."],
+            ),
+        ),
     ]
 
 
@@ -229,7 +452,7 @@ class _Server(http.server.ThreadingHTTPServer):
 class _Handler(http.server.BaseHTTPRequestHandler):
     server: _Server
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         if self.path.startswith("/__loaded"):
             self.server.loaded.set()
             body = b""
@@ -344,7 +567,9 @@ def _capture(shot: Shot, server: _Server, target: Path, *, display: int) -> None
 def _wait_for_display(env: dict[str, str]) -> None:
     for _ in range(50):
         probe = subprocess.run(
-            ["xdpyinfo"] if shutil.which("xdpyinfo") else ["import", "-window", "root", "-crop", "1x1+0+0", "null:"],
+            ["xdpyinfo"]
+            if shutil.which("xdpyinfo")
+            else ["import", "-window", "root", "-crop", "1x1+0+0", "null:"],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -45,13 +45,19 @@ def _nav(app: str) -> str:
         "Purchase": ["Orders", "Products", "Reporting"],
         "Helpdesk": ["Overview", "Tickets", "Reporting"],
     }[app]
-    return "<div class='nav'><span><b>" + app + "</b></span>" + "".join(
-        f"<span>{i}</span>" for i in items
-    ) + "</div>"
+    return (
+        "<div class='nav'><span><b>"
+        + app
+        + "</b></span>"
+        + "".join(f"<span>{i}</span>" for i in items)
+        + "</div>"
+    )
 
 
 def form(*, app: str, crumb: str, name: str, fields: list[tuple[str, str]]) -> str:
-    rows = "".join(f"<div class='row'><b>{escape(k)}</b><span>{escape(v)}</span></div>" for k, v in fields)
+    rows = "".join(
+        f"<div class='row'><b>{escape(k)}</b><span>{escape(v)}</span></div>" for k, v in fields
+    )
     body = (
         _nav(app)
         + f"<div class='bar'><span class='crumb'><a href='#'>{escape(crumb)}</a> / {escape(name)}"
@@ -86,7 +92,9 @@ def with_dialog(page: str, *, title: str, message: str, traceback: str = "") -> 
 
 
 def article(*, title: str, paragraphs: list[str]) -> str:
-    body = f"<div style='max-width:860px;margin:40px auto'><h1>{escape(title)}</h1>" + "".join(
-        f"<p>{escape(p)}</p>" for p in paragraphs
-    ) + "</div>"
+    body = (
+        f"<div style='max-width:860px;margin:40px auto'><h1>{escape(title)}</h1>"
+        + "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+        + "</div>"
+    )
     return _page(title, body)

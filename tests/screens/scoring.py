@@ -8,8 +8,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from supportdesk.odoo.recognise import parse_odoo_url
 from supportdesk.odoo.ocr import Reading
+from supportdesk.odoo.recognise import parse_odoo_url
 from tests.screens.corpus import Shot
 
 

@@ -49,7 +49,7 @@ def test_a_full_hd_screenshot_costs_under_one_and_a_half_cpu_seconds(readings):
 
 
 def test_a_traceback_in_a_dialog_is_read_with_its_frames(readings):
-    shot, reading = next((s, r) for s, r in readings if s.name == "v17-server-error")
+    reading = next(r for s, r in readings if s.name == "v17-server-error")
     assert reading.dialog is not None
     assert "sale_order.py" in reading.dialog.traceback
     assert "UserError" in reading.dialog.traceback

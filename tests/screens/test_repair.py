@@ -14,20 +14,44 @@ URL = "nordvik.odoo.com/web#id=42&cids=1&menu_id=178&action=301&model=sale.order
     [
         (f"Not secure {URL}", "nordvik.odoo.com", "sale.order", 42, "301"),
         # "&" read as "8" before a parameter name
-        ("nordvik.odoo.com/web#id=428cids=18menu_id=1788action=3018model=sale.order", "nordvik.odoo.com", "sale.order", 42, "301"),
+        (
+            "nordvik.odoo.com/web#id=428cids=18menu_id=1788action=3018model=sale.order",
+            "nordvik.odoo.com",
+            "sale.order",
+            42,
+            "301",
+        ),
         # "#" read as another character, or dropped
         ("nordvik.odoo.com/web4id=42&model=sale.order", "nordvik.odoo.com", "sale.order", 42, None),
         ("nordvik.odoo.com/webid=42&model=sale.order", "nordvik.odoo.com", "sale.order", 42, None),
-        ("odoo.acme.se/web?debug=1 id=7&model=account.move", "odoo.acme.se", "account.move", 7, None),
+        (
+            "odoo.acme.se/web?debug=1 id=7&model=account.move",
+            "odoo.acme.se",
+            "account.move",
+            7,
+            None,
+        ),
         # "?" lost in /mail/view
-        ("erp.acme.se/mail/view7model=account.move&res_id=17", "erp.acme.se", "account.move", 17, None),
+        (
+            "erp.acme.se/mail/view7model=account.move&res_id=17",
+            "erp.acme.se",
+            "account.move",
+            17,
+            None,
+        ),
         # 0/O and l/1/I in numbers
         ("nordvik.odoo.com/odoo/sales/4O", "nordvik.odoo.com", None, 40, "sales"),
         ("nordvik.odoo.com/web#id=l7&model=sale.order", "nordvik.odoo.com", "sale.order", 17, None),
         ("nordvik.od0o.c0m/odoo/sales/42", "nordvik.odoo.com", None, 42, "sales"),
         # the "/" after the host lost, spaces inside the URL
         ("nordvik.odoo.comodoo/sales/42", "nordvik.odoo.com", None, 42, "sales"),
-        ("nordvik.odoo.com/web#id=42 &model=sale.order", "nordvik.odoo.com", "sale.order", 42, None),
+        (
+            "nordvik.odoo.com/web#id=42 &model=sale.order",
+            "nordvik.odoo.com",
+            "sale.order",
+            42,
+            None,
+        ),
     ],
 )
 def test_address_bar_lines_are_repaired_into_the_odoo_url(read, host, model, record_id, action):

@@ -7,9 +7,9 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from supportdesk.odoo.screen_models import Screenshot, ScreenshotFinding, TicketSignature
 from supportdesk.tickets.models import CodeOwner, Event, OdooReference, Ticket
@@ -67,7 +67,12 @@ def test_a_pasted_screenshot_gives_the_ticket_its_url_reference_and_error(
     refs = {(r.type, r.text, r.source) for r in ticket.odoo_refs.all()}
     assert ("reference", "S00042", "screenshot") in refs
     url = ticket.odoo_refs.get(type="url")
-    assert (url.host, url.model, url.record_id, url.source) == ("nordvik.odoo.com", "sale.order", 42, "screenshot")
+    assert (url.host, url.model, url.record_id, url.source) == (
+        "nordvik.odoo.com",
+        "sale.order",
+        42,
+        "screenshot",
+    )
     assert shot.dialog_title == "Odoo Server Error"
     assert "no VAT number" in shot.dialog_message
     assert TicketSignature.objects.filter(ticket=ticket, source="screenshot").exists()
@@ -82,7 +87,9 @@ def test_a_pasted_screenshot_gives_the_ticket_its_url_reference_and_error(
     assert b"".join(crop.streaming_content).startswith(b"\x89PNG")
 
 
-def test_the_page_is_in_swedish_too(client, alice, server_error, django_capture_on_commit_callbacks):
+def test_the_page_is_in_swedish_too(
+    client, alice, server_error, django_capture_on_commit_callbacks
+):
     alice.language = "sv"
     alice.save(update_fields=["language"])
     ticket = post_ticket(client, alice, server_error, django_capture_on_commit_callbacks)
@@ -95,7 +102,9 @@ def test_the_customer_removes_a_wrong_finding_and_a_consultant_corrects_one(
     client, alice, consultant, server_error, django_capture_on_commit_callbacks
 ):
     ticket = post_ticket(client, alice, server_error, django_capture_on_commit_callbacks)
-    finding = ScreenshotFinding.objects.get(screenshot__ticket=ticket, kind="reference", text="S00042")
+    finding = ScreenshotFinding.objects.get(
+        screenshot__ticket=ticket, kind="reference", text="S00042"
+    )
     response = client.post(reverse("screens:remove", args=[ticket.number, finding.pk]))
     assert response.status_code == 302
     assert not ticket.odoo_refs.filter(text="S00042").exists()
@@ -110,7 +119,9 @@ def test_the_customer_removes_a_wrong_finding_and_a_consultant_corrects_one(
     corrected = ticket.odoo_refs.get(type="url")
     assert (corrected.record_id, corrected.source) == (43, OdooReference.Source.STAFF)
     bad = client.post(
-        reverse("screens:correct", args=[ticket.number, url_finding.pk]), {"text": "hello"}, follow=True
+        reverse("screens:correct", args=[ticket.number, url_finding.pk]),
+        {"text": "hello"},
+        follow=True,
     )
     assert "neither an Odoo URL nor a document number" in bad.content.decode()
     assert ticket.odoo_refs.get(type="url").record_id == 43
@@ -122,12 +133,16 @@ def test_a_customer_cannot_correct_and_another_organisation_gets_404(
     ticket = post_ticket(client, alice, server_error, django_capture_on_commit_callbacks)
     finding = ScreenshotFinding.objects.filter(screenshot__ticket=ticket).first()
     client.force_login(alice)
-    assert client.post(reverse("screens:correct", args=[ticket.number, finding.pk]), {"text": "S00043"}).status_code in (302, 403, 404)
+    assert client.post(
+        reverse("screens:correct", args=[ticket.number, finding.pk]), {"text": "S00043"}
+    ).status_code in (302, 403, 404)
     assert ticket.odoo_refs.filter(source="staff").count() == 0
     client.force_login(bob)
     for name in ("screens:crop",):
         assert client.get(reverse(name, args=[ticket.number, finding.pk])).status_code == 404
-    assert client.post(reverse("screens:remove", args=[ticket.number, finding.pk])).status_code == 404
+    assert (
+        client.post(reverse("screens:remove", args=[ticket.number, finding.pk])).status_code == 404
+    )
     assert ScreenshotFinding.objects.get(pk=finding.pk).removed_at is None
 
 
@@ -145,7 +160,10 @@ def test_staff_see_other_customers_with_the_same_error_and_customers_never_do(
     assert "open one bug" in page
 
     board = client.get(reverse("console:board")).content.decode()
-    assert "other customers&#x27; tickets have this error" in board or "other customers' tickets have this error" in board
+    assert (
+        "other customers&#x27; tickets have this error" in board
+        or "other customers' tickets have this error" in board
+    )
 
     signature = TicketSignature.objects.filter(ticket=ticket).first().signature
     listing = client.get(reverse("screens:signature_tickets", args=[signature.pk])).content.decode()
@@ -158,7 +176,11 @@ def test_staff_see_other_customers_with_the_same_error_and_customers_never_do(
     assert "Other customers hit this too" not in portal
     assert not any(t.number in portal for t in two_other_customers)
     assert "Gamma AB" not in portal
-    assert client.get(reverse("screens:signature_tickets", args=[signature.pk])).status_code in (302, 403, 404)
+    assert client.get(reverse("screens:signature_tickets", args=[signature.pk])).status_code in (
+        302,
+        403,
+        404,
+    )
     assert client.get(reverse("screens:signatures_week")).status_code in (302, 403, 404)
 
 
@@ -166,7 +188,9 @@ def test_a_partner_code_owner_suggests_one_bug(client, alice, consultant, two_ot
     other = two_other_customers[0]
     Ticket.objects.filter(pk=other.pk).update(code_owner=CodeOwner.PARTNER)
     client.force_login(consultant)
-    page = client.get(reverse("console:workspace", args=[two_other_customers[1].number])).content.decode()
+    page = client.get(
+        reverse("console:workspace", args=[two_other_customers[1].number])
+    ).content.decode()
     assert other.number in page and "open one bug" in page
 
 
@@ -185,10 +209,15 @@ def test_the_same_screen_in_another_open_ticket_is_a_possible_duplicate(
     client.force_login(consultant)
     page = client.get(reverse("console:workspace", args=[second.number])).content.decode()
     assert "possible duplicate" in page and first.number in page
-    assert third.number not in page.split("Same screen in another open ticket")[-1].split("</section>")[0]
+    assert (
+        third.number
+        not in page.split("Same screen in another open ticket")[-1].split("</section>")[0]
+    )
 
 
-def test_a_file_that_is_not_an_image_is_marked_unreadable(client, alice, django_capture_on_commit_callbacks):
+def test_a_file_that_is_not_an_image_is_marked_unreadable(
+    client, alice, django_capture_on_commit_callbacks
+):
     ticket = post_ticket(client, alice, b"not a png", django_capture_on_commit_callbacks)
     shot = Screenshot.objects.get(ticket=ticket)
     assert shot.status == Screenshot.Status.FAILED and "not an image" in shot.error

@@ -43,23 +43,57 @@ UNIQUE = [("/sql_db.py", "execute", "res = self._obj.execute(query, params, log_
 SAME = [
     (
         "16",
-        tb(V16, POST, "odoo.exceptions.UserError: The entry INV/2023/00017 (id 17) is already posted."),
-        tb(V16, POST, "odoo.exceptions.UserError: The entry INV/2024/00342 (id 342) is already posted."),
+        tb(
+            V16,
+            POST,
+            "odoo.exceptions.UserError: The entry INV/2023/00017 (id 17) is already posted.",
+        ),
+        tb(
+            V16,
+            POST,
+            "odoo.exceptions.UserError: The entry INV/2024/00342 (id 342) is already posted.",
+        ),
     ),
     (
         "17",
-        tb(V17, CONFIRM, "odoo.exceptions.UserError: The customer Fjord Bygg AS has no VAT number", tail=CLIENT_TAIL),
-        tb(V17, CONFIRM, "odoo.exceptions.UserError: The customer Nordvik Trading AB has no VAT number", tail=CLIENT_TAIL),
+        tb(
+            V17,
+            CONFIRM,
+            "odoo.exceptions.UserError: The customer Fjord Bygg AS has no VAT number",
+            tail=CLIENT_TAIL,
+        ),
+        tb(
+            V17,
+            CONFIRM,
+            "odoo.exceptions.UserError: The customer Nordvik Trading AB has no VAT number",
+            tail=CLIENT_TAIL,
+        ),
     ),
     (
         "18",
-        tb(V18, ACCESS, "odoo.exceptions.AccessError: You are not allowed to access 'Sales Order' (sale.order) records.\n\nThis operation is allowed for the following groups:\n\t- Sales/User: Own Documents Only\n\nContact your administrator to request access if necessary."),
-        tb(V18, ACCESS, "odoo.exceptions.AccessError: You are not allowed to access 'Försäljningsorder' (sale.order) records.\n\nThis operation is allowed for the following groups:\n\t- Sales/User: Own Documents Only\n\nContact your administrator to request access if necessary."),
+        tb(
+            V18,
+            ACCESS,
+            "odoo.exceptions.AccessError: You are not allowed to access 'Sales Order' (sale.order) records.\n\nThis operation is allowed for the following groups:\n\t- Sales/User: Own Documents Only\n\nContact your administrator to request access if necessary.",
+        ),
+        tb(
+            V18,
+            ACCESS,
+            "odoo.exceptions.AccessError: You are not allowed to access 'Försäljningsorder' (sale.order) records.\n\nThis operation is allowed for the following groups:\n\t- Sales/User: Own Documents Only\n\nContact your administrator to request access if necessary.",
+        ),
     ),
     (
         "19",
-        tb(V19, UNIQUE, 'psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "res_partner_ref_uniq"\nDETAIL:  Key (ref, company_id)=(C0042, 1) already exists.'),
-        tb(V19, UNIQUE, 'psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "res_partner_ref_uniq"\nDETAIL:  Key (ref, company_id)=(K-7, 3) already exists.'),
+        tb(
+            V19,
+            UNIQUE,
+            'psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "res_partner_ref_uniq"\nDETAIL:  Key (ref, company_id)=(C0042, 1) already exists.',
+        ),
+        tb(
+            V19,
+            UNIQUE,
+            'psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "res_partner_ref_uniq"\nDETAIL:  Key (ref, company_id)=(K-7, 3) already exists.',
+        ),
     ),
 ]
 
@@ -84,7 +118,10 @@ def test_the_install_path_does_not_change_the_signature():
 
 def test_another_function_raising_the_same_message_is_another_error():
     last = "odoo.exceptions.UserError: The entry INV/2023/00017 (id 17) is already posted."
-    other = [*POST[:2], ("/addons/account/models/account_move.py", "button_draft", "raise UserError(msg)")]
+    other = [
+        *POST[:2],
+        ("/addons/account/models/account_move.py", "button_draft", "raise UserError(msg)"),
+    ]
     assert from_text(tb(V16, POST, last)).key != from_text(tb(V16, other, last)).key
 
 
@@ -100,7 +137,9 @@ def test_a_dialog_without_traceback_matches_the_traceback_of_the_same_error():
     assert dialog is not None and dialog.loose_key == full.loose_key
 
 
-@pytest.mark.parametrize("text", ["", "Hello, the invoice is wrong", "Traceback (most recent call last):"])
+@pytest.mark.parametrize(
+    "text", ["", "Hello, the invoice is wrong", "Traceback (most recent call last):"]
+)
 def test_text_without_a_traceback_has_no_signature(text):
     assert from_text(text) is None
 

@@ -45,9 +45,23 @@ def _lock(ticket_id: int) -> Ticket:
     return Ticket.objects.select_for_update().get(pk=ticket_id)
 
 
-def _event(ticket: Ticket, actor: User | None, verb: str, new: dict[str, Any], *, public: bool = True, reason: str = "") -> Event:
+def _event(
+    ticket: Ticket,
+    actor: User | None,
+    verb: str,
+    new: dict[str, Any],
+    *,
+    public: bool = True,
+    reason: str = "",
+) -> Event:
     return Event.objects.create(
-        ticket=ticket, actor=actor, verb=verb, new=new, reason=reason, public=public, created_at=clock.now()
+        ticket=ticket,
+        actor=actor,
+        verb=verb,
+        new=new,
+        reason=reason,
+        public=public,
+        created_at=clock.now(),
     )
 
 
@@ -127,7 +141,9 @@ def screenshot_record(
                 normalised=ref.normalised(),
                 model=ref.model,
             )
-            added += _keep(ticket, shot, row, existing, image, box, ScreenshotFinding.Kind.REFERENCE)
+            added += _keep(
+                ticket, shot, row, existing, image, box, ScreenshotFinding.Kind.REFERENCE
+            )
         signature_key = ""
         if dialog is not None:
             finding = ScreenshotFinding(
@@ -193,7 +209,9 @@ def _save_crop(finding: ScreenshotFinding, image: Image.Image, box: Iterable[int
     finding.save()
 
 
-def finding_remove(*, finding: ScreenshotFinding, actor: User, reason: str = "") -> ScreenshotFinding:
+def finding_remove(
+    *, finding: ScreenshotFinding, actor: User, reason: str = ""
+) -> ScreenshotFinding:
     """The customer (or a consultant) says a finding is wrong: its reference goes, the
     finding stays on record as removed."""
     with transaction.atomic():
@@ -276,7 +294,13 @@ def _link_signature(ticket: Ticket, found: signatures.Signature, source: str) ->
         ticket=ticket, signature=signature, defaults={"source": source, "created_at": clock.now()}
     )
     if created:
-        _event(ticket, None, SIGNATURE_SEEN, {"signature": found.summary, "source": source}, public=False)
+        _event(
+            ticket,
+            None,
+            SIGNATURE_SEEN,
+            {"signature": found.summary, "source": source},
+            public=False,
+        )
     return found.key
 
 

@@ -34,16 +34,17 @@ from typing import Any
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-import numpy as np  # noqa: E402
-import tesserocr  # noqa: E402
-from PIL import Image, ImageOps  # noqa: E402
+import numpy as np
+import tesserocr
+from PIL import Image, ImageOps
 
-from supportdesk.odoo.recognise import OdooUrl, Reference, find_references, find_urls  # noqa: E402
-from supportdesk.odoo.ocr_repair import address_url, fix_digits  # noqa: E402
+from supportdesk.odoo.ocr_repair import address_url, fix_digits
+from supportdesk.odoo.recognise import OdooUrl, Reference, find_references, find_urls
 
 TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata")
 MAX_PIXELS = 40_000_000  # refuse decompression bombs before reading
 Box = tuple[int, int, int, int]  # left, top, right, bottom in image pixels
+
 
 def _plain(text: str) -> str:
     """Without diacritics: the English model reads "Användarfel" as "Anvandarfel"."""
@@ -74,7 +75,9 @@ _TITLE = re.compile(
     r"^\W{0,3}(" + "|".join(re.escape(_plain(t)) for t in DIALOG_TITLES) + r")\W{0,3}$",
     re.IGNORECASE,
 )
-_BUTTON = re.compile(r"^\W{0,3}(close|ok|discard|stäng|avbryt|cancel|see details|copy)\W{0,3}$", re.I)
+_BUTTON = re.compile(
+    r"^\W{0,3}(close|ok|discard|stäng|avbryt|cancel|see details|copy)\W{0,3}$", re.I
+)
 _TRACE_LINE = re.compile(
     r"^(Traceback \(most recent call last\)|\s*File \"|[a-z_][\w.]*(Error|Exception|Warning)\b)"
 )
@@ -124,7 +127,9 @@ def open_image(data: bytes) -> Image.Image:
     except UnreadableImage:
         raise
     except (OSError, Image.DecompressionBombError, ValueError):
-        raise UnreadableImage("is not an image that can be read (PNG, JPEG, WebP, GIF, BMP)") from None
+        raise UnreadableImage(
+            "is not an image that can be read (PNG, JPEG, WebP, GIF, BMP)"
+        ) from None
     return ImageOps.exif_transpose(image).convert("RGB")
 
 
@@ -178,7 +183,12 @@ def _find_title(lines: list[_Line]) -> _Line | None:
             for i in range(len(words) - len(parts) + 1):
                 if words[i : i + len(parts)] == parts:
                     boxes = [b for _, b in line.words[i : i + len(parts)]]
-                    box = (boxes[0][0], min(b[1] for b in boxes), boxes[-1][2], max(b[3] for b in boxes))
+                    box = (
+                        boxes[0][0],
+                        min(b[1] for b in boxes),
+                        boxes[-1][2],
+                        max(b[3] for b in boxes),
+                    )
                     return _Line(title, box, tuple(line.words[i : i + len(parts)]))
     return None
 
@@ -195,7 +205,12 @@ def _rescued(gray: Image.Image, lines: list[_Line]) -> list[_Line]:
             if not _PADDED_NUMBER.match(word) or not word.startswith(("0", "O")):
                 continue
             height = box[3] - box[1]
-            crop = (max(0, box[0] - 2 * height), max(0, box[1] - height // 2), box[2] + height // 2, box[3] + height // 2)
+            crop = (
+                max(0, box[0] - 2 * height),
+                max(0, box[1] - height // 2),
+                box[2] + height // 2,
+                box[3] + height // 2,
+            )
             text = _line_text(_binarise(gray.crop(crop), upscale=3))
             found.append(_Line(text, crop, ((text, crop),)))
             if len(found) >= 12:
@@ -293,9 +308,7 @@ def _lines(
     return result
 
 
-def _address_bar(
-    gray: Image.Image, lines: list[_Line]
-) -> tuple[str, Box, OdooUrl | None] | None:
+def _address_bar(gray: Image.Image, lines: list[_Line]) -> tuple[str, Box, OdooUrl | None] | None:
     """The first text band at the top of the window that reads as a URL.
 
     The band is read three times larger and twice larger; with the whole-image pass's line
@@ -389,7 +402,7 @@ def _dialog_box(pixels: np.ndarray, title: Box) -> Box:
         hits = np.nonzero(run >= 6)[0]
         return int(hits[0]) if hits.size else len(values)
 
-    left = x0 - 4 - edge(pixels[y, max(0, x0 - 4) :: -1][: x0])
+    left = x0 - 4 - edge(pixels[y, max(0, x0 - 4) :: -1][:x0])
     right = x1 + edge(pixels[y, x1:])
     top = y0 - edge(pixels[y0::-1, max(0, x0 - 4)])
     bottom = y0 + edge(pixels[y0:, max(0, x0 - 4)])
@@ -439,6 +452,6 @@ def _otsu(pixels: np.ndarray) -> int:
 def _word_box(line: _Line, text: str) -> Box:
     """The box of the word(s) that hold ``text``, else the line's."""
     for word, box in line.words:
-        if text in fix_digits(word) or fix_digits(word) in text and len(word) > 3:
+        if text in fix_digits(word) or (fix_digits(word) in text and len(word) > 3):
             return box
     return line.box

@@ -23,11 +23,15 @@ _KEYS = r"(?:id|cids|menu_id|action|model|view_type|active_id|res_id|db|debug|re
 _AMP_LOOKALIKE = re.compile(r"(?<=[0-9A-Za-z_.\-])(?:8|&amp;|[§%$@€£]|Be|B|g)(?=" + _KEYS + r"=)")
 _AMP_SPACED = re.compile(r"\s*&\s*")
 # "#" or "?" after /web or /odoo read as something else (or dropped) before a key.
-_STATE_START = re.compile(r"(/(?:web|odoo))(?:[^/#?A-Za-z0-9]|[#?][^A-Za-z0-9]|4|t|H|)(?=" + _KEYS + r"=)")
+_STATE_START = re.compile(
+    r"(/(?:web|odoo))(?:[^/#?A-Za-z0-9]|[#?][^A-Za-z0-9]|4|t|H|)(?=" + _KEYS + r"=)"
+)
 _DEBUG_STATE = re.compile(r"(\?debug=[0-9a-z,]*)(?:[^#&A-Za-z0-9]|4|H|)(?=" + _KEYS + r"=)")
 _MAIL_QUERY = re.compile(r"(/mail/view)(?:[^?/A-Za-z0-9]|2|7|)(?=(?:model|res_id)=)")
 # Numbers that Odoo puts in URLs: ids, actions, menus, companies, path records.
-_NUMBER_VALUE = re.compile(r"((?:^|[#?&])(?:id|menu_id|active_id|res_id|resId|cids)=)([0-9OoIl|SB,\-]+)")
+_NUMBER_VALUE = re.compile(
+    r"((?:^|[#?&])(?:id|menu_id|active_id|res_id|resId|cids)=)([0-9OoIl|SB,\-]+)"
+)
 _ACTION_VALUE = re.compile(r"((?:^|[#?&])action=)([0-9OoIl|]+)(?=&|$)")
 _PATH_NUMBER = re.compile(r"(?<=/)([0-9OoIl|]*[0-9][0-9OoIl|]*)(?=/|$|\?)")
 _ODOO_COM = re.compile(r"\.[o0][dc][o0][o0]\s?\.\s?c[o0]m", re.IGNORECASE)
@@ -93,6 +97,9 @@ _DIGITISH_RUN = re.compile(r"[0-9OoQDIl|]{3,}")
 _SALE_PREFIX = re.compile(r"(?<![\w$§/])[$§s](?=[0-9OoQD]{5,7}(?![\w/]))")
 
 
+_RUN_DIGITS = str.maketrans("OoQDIl|", "0000111")
+
+
 def fix_digits(text: str) -> str:
     """Letters read for digits inside runs that are mostly digits (``S0OO42`` -> ``S00042``,
     ``2O26`` -> ``2026``); runs of letters (``Odoo``) stay as they are."""
@@ -101,7 +108,7 @@ def fix_digits(text: str) -> str:
         run = match.group()
         digits = sum(c.isdigit() for c in run)
         if digits >= 2 and digits * 2 >= len(run):
-            return run.translate(str.maketrans({"O": "0", "o": "0", "Q": "0", "D": "0", "I": "1", "l": "1", "|": "1"}))
+            return run.translate(_RUN_DIGITS)
         return run
 
     return _DIGITISH_RUN.sub(fix, _SALE_PREFIX.sub("S", text))

@@ -122,7 +122,9 @@ class TicketSignature(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["ticket", "signature"], name="ticket_signature_once")
         ]
-        indexes = [models.Index(fields=["signature", "-created_at"], name="ticket_signature_recent")]
+        indexes = [
+            models.Index(fields=["signature", "-created_at"], name="ticket_signature_recent")
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.signature_id}"

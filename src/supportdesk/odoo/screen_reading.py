@@ -16,9 +16,7 @@ PHASH_SIZE = 16  # 256 bits: forms of different records differ by 50+, the same 
 
 
 def read(screenshot_id: int) -> Screenshot | None:
-    shot = (
-        Screenshot.objects.select_related("attachment").filter(pk=screenshot_id).first()
-    )
+    shot = Screenshot.objects.select_related("attachment").filter(pk=screenshot_id).first()
     if shot is None or shot.status != Screenshot.Status.PENDING:
         return shot
     try:
@@ -32,5 +30,8 @@ def read(screenshot_id: int) -> Screenshot | None:
         log.error("screenshot %s not read: Tesseract is not installed", shot.pk)
         raise
     return screenshot_record(
-        screenshot=shot, reading=reading, image=image, phash=str(imagehash.phash(image, hash_size=PHASH_SIZE))
+        screenshot=shot,
+        reading=reading,
+        image=image,
+        phash=str(imagehash.phash(image, hash_size=PHASH_SIZE)),
     )

@@ -10,7 +10,12 @@ import imagehash
 from django.db.models import Count, Q, QuerySet
 
 from supportdesk.core import clock
-from supportdesk.odoo.screen_models import ErrorSignature, Screenshot, ScreenshotFinding, TicketSignature
+from supportdesk.odoo.screen_models import (
+    ErrorSignature,
+    Screenshot,
+    ScreenshotFinding,
+    TicketSignature,
+)
 from supportdesk.tickets.models import OPEN_STATUSES, CodeOwner, Ticket
 
 RECENT_DAYS = 30  # a closed ticket this recent still counts as "hit this too"
@@ -29,7 +34,9 @@ class Match:
     @property
     def suggest_one_bug(self) -> bool:
         """R8: a bug in our localisation is fixed once for every customer who hit it."""
-        return any(t.code_owner == CodeOwner.PARTNER for t in self.tickets) or self.signature.addon.startswith("l10n_")
+        return any(
+            t.code_owner == CodeOwner.PARTNER for t in self.tickets
+        ) or self.signature.addon.startswith("l10n_")
 
 
 def _recent_or_open() -> Q:
@@ -94,7 +101,9 @@ def findings(ticket: Ticket) -> QuerySet[ScreenshotFinding]:
     """What was read in the ticket's screenshots, for a ticket already reached through
     the access helpers; customers only see those of images they may see."""
     return (
-        ScreenshotFinding.objects.filter(screenshot__ticket=ticket, screenshot__attachment__internal=False)
+        ScreenshotFinding.objects.filter(
+            screenshot__ticket=ticket, screenshot__attachment__internal=False
+        )
         .select_related("reference", "screenshot__attachment")
         .order_by("id")
     )
@@ -102,7 +111,10 @@ def findings(ticket: Ticket) -> QuerySet[ScreenshotFinding]:
 
 def near_duplicates(ticket: Ticket) -> list[tuple[Ticket, int]]:
     """Open tickets of the same organisation with a near-identical screenshot (staff)."""
-    mine = [imagehash.hex_to_hash(h) for h in ticket.screenshots.exclude(phash="").values_list("phash", flat=True)]
+    mine = [
+        imagehash.hex_to_hash(h)
+        for h in ticket.screenshots.exclude(phash="").values_list("phash", flat=True)
+    ]
     if not mine:
         return []
     candidates = (
@@ -144,9 +156,9 @@ def most_seen(*, days: int = 7, limit: int = 50) -> list[WeekRow]:
     rows = []
     owners = dict(CodeOwner.choices)
     for signature in top:
-        links = TicketSignature.objects.filter(signature=signature, created_at__gte=since).select_related(
-            "ticket__organisation"
-        )
+        links = TicketSignature.objects.filter(
+            signature=signature, created_at__gte=since
+        ).select_related("ticket__organisation")
         tickets = {link.ticket for link in links}
         rows.append(
             WeekRow(

@@ -131,7 +131,11 @@ def from_dialog(title: str, message: str, traceback: str = "") -> Signature | No
     """The signature of an Odoo error dialog: from its traceback when shown, else from
     its title and message."""
     if traceback:
-        found = from_text(traceback if "Traceback" in traceback else f"Traceback (most recent call last):\n{traceback}")
+        found = from_text(
+            traceback
+            if "Traceback" in traceback
+            else f"Traceback (most recent call last):\n{traceback}"
+        )
         if found is not None:
             return found
     exception = _TITLE_TYPES.get(title.strip().lower())

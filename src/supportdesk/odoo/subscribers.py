@@ -17,7 +17,10 @@ def customer_wrote(ticket_id: int) -> None:
     ticket = Ticket.objects.filter(pk=ticket_id).first()
     if ticket is None:
         return
-    texts = [ticket.description, *ticket.messages.filter(internal=False).values_list("body", flat=True)]
+    texts = [
+        ticket.description,
+        *ticket.messages.filter(internal=False).values_list("body", flat=True),
+    ]
     signatures_from_text(ticket=ticket, texts=texts)
     with transaction.atomic():
         ids = screenshots_register(ticket=ticket)

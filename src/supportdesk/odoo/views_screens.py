@@ -72,7 +72,9 @@ def correct(request: HttpRequest, number: str, finding_id: int) -> HttpResponse:
     user = staff_user(request)
     ticket, finding = _finding(user, number, finding_id)
     try:
-        actions_screens.finding_correct(finding=finding, actor=user, text=request.POST.get("text", ""))
+        actions_screens.finding_correct(
+            finding=finding, actor=user, text=request.POST.get("text", "")
+        )
     except ActionError as exc:
         report(request, exc)
     else:
@@ -89,7 +91,9 @@ def signature_tickets(request: HttpRequest, signature_id: int) -> HttpResponse:
     except ErrorSignature.DoesNotExist:
         raise Http404("no such signature") from None
     tickets = screen_selectors.tickets_with_signature(signature)
-    return render(request, "odoo/signature_tickets.html", {"signature": signature, "tickets": tickets})
+    return render(
+        request, "odoo/signature_tickets.html", {"signature": signature, "tickets": tickets}
+    )
 
 
 @staff_only

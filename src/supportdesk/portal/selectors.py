@@ -166,13 +166,17 @@ def describe_event(event: Event) -> tuple[str, str] | None:
         if new.get("dialog"):
             found = ", ".join(filter(None, [found, new["dialog"]]))
         if not found:
-            return _("Screenshot %(name)s read: nothing recognised") % {"name": new.get("attachment", "")}, ""
+            return _("Screenshot %(name)s read: nothing recognised") % {
+                "name": new.get("attachment", "")
+            }, ""
         return _("Recognised in your screenshot %(name)s: %(found)s") % {
             "name": new.get("attachment", ""),
             "found": found,
         }, ""
     if verb == "screenshot_finding_removed":
-        return _("Removed as wrongly recognised: %(text)s") % {"text": new.get("text", "")}, event.reason
+        return _("Removed as wrongly recognised: %(text)s") % {
+            "text": new.get("text", "")
+        }, event.reason
     if verb == "screenshot_finding_corrected":
         return _("Corrected to %(text)s") % {"text": new.get("text", "")}, event.reason
     if verb == "error_signature_seen":
