@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -21,7 +21,6 @@ from supportdesk.accounts.models import User
 from supportdesk.core import clock
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from supportdesk.odoo import signatures
-from supportdesk.odoo.ocr import Reading
 from supportdesk.odoo.recognise import find_references, parse_odoo_url
 from supportdesk.odoo.screen_models import (
     ErrorSignature,
@@ -30,6 +29,9 @@ from supportdesk.odoo.screen_models import (
     TicketSignature,
 )
 from supportdesk.tickets.models import Attachment, Event, OdooReference, Ticket
+
+if TYPE_CHECKING:  # the OCR (Tesseract, numpy) is loaded by the worker that reads
+    from supportdesk.odoo.ocr import Reading
 
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp", "image/gif", "image/bmp"})
 CROP_MARGIN = 12  # pixels around a finding, so the crop shows where it was

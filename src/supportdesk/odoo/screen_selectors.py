@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import imagehash
 from django.db.models import Count, Q, QuerySet
 
 from supportdesk.core import clock
@@ -111,6 +110,8 @@ def findings(ticket: Ticket) -> QuerySet[ScreenshotFinding]:
 
 def near_duplicates(ticket: Ticket) -> list[tuple[Ticket, int]]:
     """Open tickets of the same organisation with a near-identical screenshot (staff)."""
+    import imagehash  # numpy and scipy: loaded when a workspace asks, not at start-up
+
     mine = [
         imagehash.hex_to_hash(h)
         for h in ticket.screenshots.exclude(phash="").values_list("phash", flat=True)
