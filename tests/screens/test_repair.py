@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from supportdesk.odoo.ocr_repair import address_url, fix_digits
+from supportdesk.odoo.recognise import parse_odoo_url
 
 URL = "nordvik.odoo.com/web#id=42&cids=1&menu_id=178&action=301&model=sale.order&view_type=form"
 
@@ -86,3 +89,24 @@ def test_lines_without_an_odoo_screen_url_give_none(read):
 )
 def test_digits_read_as_letters_are_repaired_only_in_numbers(read, fixed):
     assert fix_digits(read) == fixed
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_any_line_gives_none_or_an_odoo_url(line):
+    url = address_url(line)
+    assert url is None or parse_odoo_url(url.normalised()) is not None
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    host=st.from_regex(r"[a-z]{3,10}\.odoo\.com", fullmatch=True),
+    model=st.sampled_from(["sale.order", "account.move", "stock.picking", "res.partner"]),
+    record_id=st.integers(min_value=1, max_value=10**6),
+    action=st.integers(min_value=1, max_value=9999),
+)
+def test_a_clean_address_bar_reads_as_itself(host, model, record_id, action):
+    line = f"Not secure {host}/web#id={record_id}&action={action}&model={model}&view_type=form"
+    url = address_url(line)
+    assert url is not None
+    assert (url.host, url.model, url.record_id, url.action) == (host, model, record_id, str(action))
