@@ -12,20 +12,12 @@ from playwright.sync_api import expect
 
 from supportdesk.odoo.subscribers import customer_wrote
 from supportdesk.tickets.models import Ticket
+from tests.browser.test_portal_journey import PASTE_SCREENSHOT as PASTE
 from tests.factories import OrganisationFactory, UserFactory, make_ticket
 from tests.screens.conftest import CORPUS, require_tools
 from tests.screens.corpus import _SALE_TB, build, corpus_key, variants
 
 pytestmark = pytest.mark.browser
-
-PASTE = """(b64) => {
-  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  const data = new DataTransfer();
-  data.items.add(new File([bytes], "image.png", { type: "image/png" }));
-  const event = new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true });
-  document.activeElement.dispatchEvent(event);
-  return event.defaultPrevented;
-}"""
 
 
 @pytest.fixture

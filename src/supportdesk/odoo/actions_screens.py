@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -21,6 +21,7 @@ from supportdesk.accounts.models import User
 from supportdesk.core import clock
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from supportdesk.odoo import signatures
+from supportdesk.odoo.actions import _event
 from supportdesk.odoo.recognise import find_references, parse_odoo_url
 from supportdesk.odoo.screen_models import (
     ErrorSignature,
@@ -28,7 +29,7 @@ from supportdesk.odoo.screen_models import (
     ScreenshotFinding,
     TicketSignature,
 )
-from supportdesk.tickets.models import Attachment, Event, OdooReference, Ticket
+from supportdesk.tickets.models import Attachment, OdooReference, Ticket
 
 if TYPE_CHECKING:  # the OCR (Tesseract, numpy) is loaded by the worker that reads
     from supportdesk.odoo.ocr import Reading
@@ -45,26 +46,6 @@ SIGNATURE_SEEN = "error_signature_seen"
 
 def _lock(ticket_id: int) -> Ticket:
     return Ticket.objects.select_for_update().get(pk=ticket_id)
-
-
-def _event(
-    ticket: Ticket,
-    actor: User | None,
-    verb: str,
-    new: dict[str, Any],
-    *,
-    public: bool = True,
-    reason: str = "",
-) -> Event:
-    return Event.objects.create(
-        ticket=ticket,
-        actor=actor,
-        verb=verb,
-        new=new,
-        reason=reason,
-        public=public,
-        created_at=clock.now(),
-    )
 
 
 def is_customer_image(attachment: Attachment) -> bool:
@@ -163,7 +144,7 @@ def screenshot_record(
             ticket,
             None,
             SCREENSHOT_READ,
-            {
+            new={
                 "attachment": shot.attachment.filename,
                 "found": added,
                 "dialog": dialog.title if dialog else "",
@@ -230,7 +211,7 @@ def finding_remove(
         finding.removed_at = clock.now()
         finding.removed_by = actor
         finding.save(update_fields=["reference", "removed_at", "removed_by"])
-        _event(ticket, actor, FINDING_REMOVED, {"text": text}, reason=reason[:2000])
+        _event(ticket, actor, FINDING_REMOVED, new={"text": text}, reason=reason[:2000])
     return finding
 
 
@@ -276,7 +257,9 @@ def finding_correct(*, finding: ScreenshotFinding, actor: User, text: str) -> Sc
         finding.corrected_to = row.text
         finding.removed_at = None
         finding.save(update_fields=["reference", "corrected_to", "removed_at"])
-        _event(ticket, actor, FINDING_CORRECTED, {"text": row.text}, reason=f"read as {old}"[:2000])
+        _event(
+            ticket, actor, FINDING_CORRECTED, new={"text": row.text}, reason=f"read as {old}"[:2000]
+        )
     return finding
 
 
@@ -300,7 +283,7 @@ def _link_signature(ticket: Ticket, found: signatures.Signature, source: str) ->
             ticket,
             None,
             SIGNATURE_SEEN,
-            {"signature": found.summary, "source": source},
+            new={"signature": found.summary, "source": source},
             public=False,
         )
     return found.key
