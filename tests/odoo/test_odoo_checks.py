@@ -89,7 +89,7 @@ def test_a_check_is_stored_and_kept_off_the_customer_timeline(instance, alice, c
 
 
 def test_a_consultant_may_check_a_url_of_another_host_on_a_chosen_instance(
-    instance, odoo17, alice, consultant
+    instance, odoo, alice, consultant
 ):
     # The customer pasted a link to a host that is not configured (a staging copy, or
     # anything else): checking it on the chosen instance calls that instance only.
@@ -108,9 +108,9 @@ def test_an_instance_of_another_organisation_is_refused(
         actions.reference_check(ticket=ticket, actor=consultant, instance=other)
 
 
-def test_an_instance_error_is_stored_with_the_check(instance, odoo17, alice, consultant):
+def test_an_instance_error_is_stored_with_the_check(instance, odoo, alice, consultant):
     ticket = make_ticket(alice, subject="S00042", description="")
-    odoo17.stop()
+    odoo.stop()
     (check,) = actions.reference_check(ticket=ticket, actor=consultant)
     assert check.exists is None and "cannot be reached" in check.error
     assert check.summary.startswith("not checked: ")

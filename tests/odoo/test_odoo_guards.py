@@ -171,9 +171,9 @@ def test_a_key_revoked_after_login_is_a_clear_error(odoo_server):
 
 
 def test_a_wrong_key_is_stored_on_the_instance_as_its_error(
-    odoo17, make_instance, org_a, consultant
+    odoo, make_instance, org_a, consultant
 ):
-    instance = make_instance(odoo17, org_a, key="expired-key")
+    instance = make_instance(odoo, org_a, key="expired-key")
     with pytest.raises(InvalidInput, match="refused the login"):
         actions.instance_detect_version(instance=instance, actor=consultant)
     instance.refresh_from_db()
@@ -191,16 +191,16 @@ def test_a_slow_server_times_out(odoo_server):
 
 
 def test_a_host_typed_by_a_customer_is_never_called(
-    instance, odoo17, alice, consultant, monkeypatch
+    instance, odoo, alice, consultant, monkeypatch
 ):
     ticket = make_ticket(
         alice,
         description="See https://169.254.169.254/odoo/sale.order/42 and "
-        f"http://127.0.0.1:{odoo17.port + 1}/odoo/sale.order/42",
+        f"http://127.0.0.1:{odoo.port + 1}/odoo/sale.order/42",
     )
     urls = list(ticket.odoo_refs.filter(type=OdooReference.Type.URL))
     assert len(urls) == 2
-    before = len(odoo17.requests)
+    before = len(odoo.requests)
     resolved = []
     real = socket.getaddrinfo
     monkeypatch.setattr(
@@ -210,4 +210,4 @@ def test_a_host_typed_by_a_customer_is_never_called(
         with pytest.raises(InvalidInput, match="is not a configured Odoo instance"):
             actions.reference_check(ticket=ticket, actor=consultant, reference=reference)
     assert resolved == []
-    assert len(odoo17.requests) == before
+    assert len(odoo.requests) == before
