@@ -103,8 +103,7 @@ def statement_export(*, statement: Statement, actor: User) -> int:
         if found:
             move_id = int(found[0]["id"])
         else:
-            created = client.call("account.move", "create", vals_list=[values])
-            move_id = int(created[0] if isinstance(created, list) else created)
+            move_id = client.create("account.move", [values])[0]
     except OdooError as exc:
         raise ExportFailed(f"export of {statement.number} to Odoo failed: {exc.message}") from None
     with transaction.atomic():

@@ -37,8 +37,10 @@ from django.conf import settings
 from supportdesk.core.crypto import DecryptionError
 
 __all__ = [
+    "OdooAccessError",
     "OdooAuthError",
     "OdooCallError",
+    "OdooDatabaseNotServed",
     "OdooClient",
     "OdooError",
     "OdooRefused",
@@ -52,16 +54,39 @@ MAX_ANSWER_BYTES = 20 * 1024 * 1024
 _MODEL_NAME = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*")
 _METHOD_NAME = re.compile(r"[a-z][a-z0-9_]*")  # Odoo refuses private (_…) methods anyway
 _SERIE = re.compile(r"(?:saas~)?([0-9]{1,3})\.([0-9]{1,2})")
-# Odoo's XML-RPC fault code for AccessDenied (odoo.service.wsgi_server).
+# Odoo's XML-RPC fault codes (odoo/addons/base/controllers/rpc.py, before 17
+# odoo/service/wsgi_server.py): 1 a traceback, 2 a UserError (MissingError included),
+# 3 AccessDenied (login or key), 4 AccessError (access rights).
+_FAULT_TRACEBACK = 1
 _FAULT_ACCESS_DENIED = 3
+_FAULT_ACCESS_ERROR = 4
+_DETAILS_LIMIT = 8000
+
+
+def _headline(text: str, *, traceback: bool) -> str:
+    """The meaningful line of an Odoo error text: for a traceback the exception line (the
+    first line after the last indented frame line), otherwise the first non-empty line."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    if traceback and lines and lines[0].startswith("Traceback"):
+        frames = [i for i, line in enumerate(lines) if line.startswith((" ", "\t"))]
+        rest = lines[frames[-1] + 1 :] if frames else lines[1:]
+        lines = [line for line in rest if line.strip()] or lines
+    return next((line.strip() for line in lines if line.strip()), "error")[:300]
 
 
 class OdooError(Exception):
-    """A call to an Odoo instance failed; ``message`` says why in one sentence."""
+    """A call to an Odoo instance failed; ``message`` says why in one sentence, ``details``
+    keeps the rest of what Odoo said (the whole fault text or traceback)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, details: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.details = details
+
+    @property
+    def full(self) -> str:
+        """The message, then Odoo's own text: what is stored and shown folded."""
+        return f"{self.message}\n\n{self.details}" if self.details else self.message
 
 
 class OdooRefused(OdooError):
@@ -86,6 +111,15 @@ class OdooNotFound(OdooUnavailable):
 
 class OdooCallError(OdooError):
     """The instance answered with an error: unknown model or field, access rights…"""
+
+
+class OdooAccessError(OdooCallError):
+    """The API user lacks the access rights (Odoo's AccessError: Fault 4, HTTP 403)."""
+
+
+class OdooDatabaseNotServed(OdooCallError):
+    """The host runs Odoo 19+ but serves no such database over JSON-2 (wrong name, or the
+    server's database filter excludes it): Odoo answers its plain HTML 404 page."""
 
 
 @dataclass(frozen=True)
@@ -287,11 +321,19 @@ class OdooClient:
         return result
 
     def _fault(self, fault: xmlrpc.client.Fault) -> OdooError:
-        text = str(fault.faultString or "")
-        if fault.faultCode == _FAULT_ACCESS_DENIED or "AccessDenied" in text:
+        text = str(fault.faultString or "").strip()
+        traceback = fault.faultCode == _FAULT_TRACEBACK and text.startswith("Traceback")
+        headline = _headline(text, traceback=traceback)
+        if fault.faultCode == _FAULT_ACCESS_DENIED or headline.startswith(
+            "odoo.exceptions.AccessDenied"
+        ):
             return self._auth_error()
-        lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-        return OdooCallError(f"{self.where} refused the call: {(lines or ['error'])[-1][:300]}")
+        details = text[:_DETAILS_LIMIT] if text.strip() != headline else ""
+        if fault.faultCode == _FAULT_ACCESS_ERROR:
+            return OdooAccessError(
+                f"{self.where} refused access to the API user: {headline}", details
+            )
+        return OdooCallError(f"{self.where} refused the call: {headline}", details)
 
     def _auth_error(self) -> OdooAuthError:
         return OdooAuthError(
@@ -330,18 +372,50 @@ class OdooClient:
             if answer is None and data.strip() not in (b"null", b""):
                 raise OdooUnavailable(f"{self.host} did not answer JSON at {path}")
             return answer
-        message = ""
+        # Errors as Json2Dispatcher.handle_error (odoo/http.py, 19.0) sends them: a
+        # serialize_exception body {name, message, arguments, context, debug}.
+        text = ""
         if isinstance(answer, dict):
-            message = str(answer.get("message") or answer.get("name") or "")[:300]
+            text = str(answer.get("message") or answer.get("name") or "").strip()
+        elif isinstance(answer, str):
+            text = answer.strip()
         if status == 401:
             raise self._auth_error()
-        if status == 404 and not message:
-            raise OdooNotFound(f"{self.host} has no JSON-2 API at {path}")
-        if status >= 500 and not message:
+        if status == 404 and not text:
+            # No JSON-2 route at all: Odoo's plain 404 page. Odoo 19 answers that way too
+            # when it serves no such database (unknown, or excluded by its db filter).
+            raise self._json2_not_found(path)
+        if status >= 500 and not text:
             raise OdooUnavailable(f"{self.host} answered HTTP {status} at {path}")
+        headline = _headline(text, traceback=False) if text else "no reason given"
+        debug = str(answer.get("debug") or "") if isinstance(answer, dict) else ""
+        details = "\n\n".join(part for part in (text if text != headline else "", debug) if part)
+        if status == 403:
+            raise OdooAccessError(
+                f"{self.where} refused access to the API user ({model}.{method}): {headline}",
+                details[:_DETAILS_LIMIT],
+            )
         raise OdooCallError(
-            f"{self.where} refused {model}.{method} (HTTP {status}): {message or 'no reason given'}"
+            f"{self.where} refused {model}.{method} (HTTP {status}): {headline}",
+            details[:_DETAILS_LIMIT],
         )
+
+    def _json2_not_found(self, path: str) -> OdooError:
+        """Tell "no such database here" from "no JSON-2 API": ask ``/web/version``."""
+        try:
+            status, data = self._request("GET", "/web/version", None, {})
+            info = json.loads(data) if status == 200 else None
+        except (OdooError, ValueError):
+            info = None
+        version = str(info.get("version", "")) if isinstance(info, dict) else ""
+        match = _SERIE.search(version)
+        if match and int(match.group(1)) >= 19:
+            return OdooDatabaseNotServed(
+                f"{self.host} runs Odoo {version} but serves no database {self.database!r} "
+                "over JSON-2: the database name is wrong, or the server's database filter "
+                "(dbfilter) excludes it; check the name in the instance's settings"
+            )
+        return OdooNotFound(f"{self.host} has no JSON-2 API at {path}")
 
     # --- the API the app uses ----------------------------------------------------------
 
@@ -393,6 +467,35 @@ class OdooClient:
             "execute_kw",
             (self.database, uid, self._api_key, model, method, args, kwargs),
         )
+
+    def create(self, model: str, vals_list: list[dict[str, Any]]) -> list[int]:
+        """``model.create(vals_list)``: the new ids.
+
+        Over XML-RPC the values go positionally: Odoo's ``call_kw`` reads ``args[0]`` after
+        creating (odoo/api.py ``_call_kw_model_create``), so a keyword-only call fails and
+        rolls back. JSON-2 binds arguments by name (``vals_list``)."""
+        if self.api == "json2":
+            result = self.call(model, "create", vals_list=vals_list)
+        else:
+            if not _MODEL_NAME.fullmatch(model):
+                raise OdooCallError(f"{model!r} is not an Odoo model name")
+            result = self._xmlrpc(
+                "object",
+                "execute_kw",
+                (
+                    self.database,
+                    self.authenticate(),
+                    self._api_key,
+                    model,
+                    "create",
+                    [vals_list],
+                    {},
+                ),
+            )
+        ids = result if isinstance(result, list) else [result]
+        if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+            raise OdooUnavailable(f"{self.host} answered create without record ids")
+        return [int(i) for i in ids]
 
     def check_login(self) -> None:
         """Prove the login and key work (XML-RPC authenticate, or a JSON-2 call)."""
