@@ -55,44 +55,62 @@ same). ``cids`` keeps its order (the first is the active company) in the ``1-2``
 
 Document numbers (Odoo defaults, editable per database)
 -------------------------------------------------------
-========================================  ===================  ===============
-form                                      kind                 model
-========================================  ===================  ===============
-``S00042`` (S + 5-7 digits)               sale_order           sale.order
-``P00023``, ``PO00023``                   purchase_order       purchase.order
-``INV/2026/00001``                        customer_invoice     account.move
-``RINV/2026/00001``                       credit_note          account.move
-``BILL/2026/01/0001``                     vendor_bill          account.move
-``RBILL/2026/01/0001``                    vendor_refund        account.move
-``MISC/2026/01/0001``                     misc_entry           account.move
-``BNK1/2026/00001``                       bank_entry           account.move
-``PBNK1/2026/00001``                      payment              account.payment
-``WH/IN/00005``                           receipt              stock.picking
-``WH/OUT/00005``                          delivery             stock.picking
-``WH/PICK/00005``                         pick                 stock.picking
-``WH/PACK/00005``                         pack                 stock.picking
-``WH/INT/00005``                          internal_transfer    stock.picking
-``WH/MO/00001``                           manufacturing_order  mrp.production
-``Shop/0001``, ``Shop - 0001``,           pos_order            pos.order
+========================================  ======================  ===============
+form                                      kind                    model
+========================================  ======================  ===============
+``S00042`` (S + 5-7 digits)               sale_order              sale.order
+``P00023``, ``PO00023``                   purchase_order          purchase.order
+``INV/2026/00001``                        customer_invoice        account.move
+``RINV/2026/00001``                       credit_note             account.move
+``BILL/2026/01/0001``                     vendor_bill             account.move
+``RBILL/2026/01/0001``                    vendor_refund           account.move
+``MISC/2026/01/0001``                     misc_entry              account.move
+``BNK1/2026/00001``                       bank_entry              account.move
+``PBNK1/2026/00001``                      payment                 account.payment
+``CSH1/2026/00001``                       cash_entry              account.move
+``PCSH1/2026/00001``                      payment                 account.payment
+``EXCH/2026/01/0001``                     exchange_difference     account.move
+``STJ/2026/01/0001``                      stock_valuation         account.move
+``DINV/2026/00001`` (debit note)          debit_note              account.move
+``WH/IN/00005``                           receipt                 stock.picking
+``WH/OUT/00005``                          delivery                stock.picking
+``WH/PICK/00005``                         pick                    stock.picking
+``WH/PACK/00005``                         pack                    stock.picking
+``WH/INT/00005``                          internal_transfer       stock.picking
+``WH/QC/00005`` (18/19)                   quality_control         stock.picking
+``WH/STOR/00005`` (18/19)                 storage                 stock.picking
+``WH/XD/00005`` (18/19)                   cross_dock              stock.picking
+``WH/POS/00005`` (18/19)                  pos_delivery            stock.picking
+``WH/PC/00005``                           pick_components         stock.picking
+``WH/SFP/00005``                          store_finished_product  stock.picking
+``WH/MO/00001``                           manufacturing_order     mrp.production
+``Shop/0001``, ``Shop - 0001``,           pos_order               pos.order
+``Furniture Shop/0001``,
+``Restaurant - 00001``,
 ``Order 00012-003-0004``
-========================================  ===================  ===============
+========================================  ======================  ===============
 
 Accounting numbers: any journal year form ``2026`` or staggered ``25-26`` (consecutive
 years), an optional month ``01``-``12``, then 3-8 digits; matched case-insensitively.
-``BNK`` takes up to two digits (``BNK1``, ``BNK12``). Sale/purchase and stock numbers are
+``BNK`` and ``CSH`` take up to two digits (``BNK1``, ``CSH12``). Sale/purchase and stock numbers are
 matched case-sensitively (``s00042`` is more often something else); the warehouse code is
 1-5 upper-case letters or digits starting with a letter (Odoo allows a leading digit; such
 numbers are missed rather than risk ``3/OUT/2024``-like text).
 
 Point of sale: Odoo names an order after its POS (``<POS name>/0001`` up to 17,
 ``<POS name> - 0001`` in 18/19) and the name is free text, so a generic ``Word/0001`` rule
-would catch ``Jan/2026`` and the like. Recognised are only: a POS named by the word ``POS``,
-``Shop``, ``Butik`` or ``Kassa`` (case as written, optionally with 1-2 digits, e.g.
-``POS2``) followed by ``/`` and 4-6 digits that are not a year 1900-2199, or by `` - `` and
-a zero-padded number ``0001``-``099999`` (``Shop - 1500`` is more likely a price); and the
-receipt reference ``Order 00012-003-0004`` (``pos_reference``, printed on receipts). For a
-multi-word POS name only the last word is part of the match (``Furniture Shop/0001`` gives
-``Shop/0001``, which still finds the order with an ``ilike`` search).
+would catch ``Jan/2026`` and the like. Recognised are: a POS whose name ends in the word
+``POS``, ``Shop``, ``Butik``, ``Kassa`` or ``Restaurant`` (case as written, optionally with
+1-2 digits, e.g. ``POS2``) followed by ``/`` and 4-6 digits that are not a year 1900-2199;
+any POS name of capitalised words (``Restaurant``, ``Bar Centralen``) followed by `` - ``
+and a zero-padded number ``0001``-``099999`` (``Shop - 1500`` is more likely a price, and
+``Page - 0001`` is a rare false hit that a look-up answers with "not found by this name");
+and the receipt reference ``Order 00012-003-0004`` (``pos_reference``, printed on
+receipts). Up to two capitalised words before the POS word are part of the name
+(``Furniture Shop/0001``); a word is capitalised when an upper-case letter is followed by a
+lower-case one, so ``S00042 Shop/0001`` is two numbers. A capitalised word that is not part
+of the name ("Kvitto Shop/0001") is dealt with by the look-up, which then searches by the
+name's end.
 
 All numbers need clean edges: not preceded by a letter, digit, ``_``, ``/``, ``-``, ``.``,
 ``@`` or ``\\``; not followed by a letter, digit, ``_``, ``/``, ``@`` or ``\\``, nor by
@@ -425,15 +443,22 @@ def _query(pairs: list[tuple[str, str]]) -> str:
 # ---------------------------------------------------------------------------
 
 _BEFORE = r"(?<![\w/.@\\-])"
+# A word of a point of sale's name: capitalised, then lower case ("Furniture", "Café"), so
+# that a document number ("S00042") is never taken for one.
+_NAME_WORD = r"[A-ZÅÄÖÉ][a-zåäöéü][A-Za-zÅÄÖåäöÉéü0-9&']*"
+_POS_WORD = r"(?:POS|Shop|Butik|Kassa|Restaurant)[0-9]{0,2}"
 _AFTER = r"(?![\w/@\\]|[.,:][0-9]|-\w)"
 _REFERENCE = re.compile(
     _BEFORE
     + r"(?:"
-    + r"(?P<acc>(?i:(?P<journal>R?INV|R?BILL|MISC|P?BNK[0-9]{0,2})"
+    + r"(?P<acc>(?i:(?P<journal>[RD]?INV|R?BILL|MISC|EXCH|STJ|P?(?:BNK|CSH)[0-9]{0,2})"
     + r"/(?P<year>(?:19|20|21)[0-9]{2}|[0-9]{2}-[0-9]{2})"
     + r"/(?:(?:0[1-9]|1[0-2])/)?[0-9]{3,8}))"
-    + r"|(?P<stock>[A-Z][A-Z0-9]{0,4}/(?P<operation>IN|OUT|PICK|PACK|INT|MO)/[0-9]{4,7})"
-    + r"|(?P<pos>(?:POS|Shop|Butik|Kassa)[0-9]{0,2}(?:/[0-9]{4,6}| - 0[0-9]{3,5}))"
+    + r"|(?P<stock>[A-Z][A-Z0-9]{0,4}/(?P<operation>"
+    + r"IN|OUT|PICK|PACK|INT|QC|STOR|XD|POS|MO|PC|SFP)/[0-9]{4,7})"
+    + r"|(?P<pos>(?:" + _NAME_WORD + r" ){0,2}"
+    + r"(?:" + _POS_WORD + r"/[0-9]{4,6}|(?:" + _POS_WORD + "|" + _NAME_WORD + r") - 0[0-9]{3,5})"
+    + r")"
     + r"|(?P<receipt>(?i:order) [0-9]{5}-[0-9]{3}-[0-9]{4})"
     + r"|(?P<sale>S[0-9]{5,7})"
     + r"|(?P<purchase>PO?[0-9]{5,7})"
@@ -445,9 +470,14 @@ _JOURNAL_KINDS = {
     "RINV": ("credit_note", "account.move"),
     "BILL": ("vendor_bill", "account.move"),
     "RBILL": ("vendor_refund", "account.move"),
+    "DINV": ("debit_note", "account.move"),
     "MISC": ("misc_entry", "account.move"),
+    "EXCH": ("exchange_difference", "account.move"),
+    "STJ": ("stock_valuation", "account.move"),
     "BNK": ("bank_entry", "account.move"),
     "PBNK": ("payment", "account.payment"),
+    "CSH": ("cash_entry", "account.move"),
+    "PCSH": ("payment", "account.payment"),
 }
 _OPERATION_KINDS = {
     "IN": ("receipt", "stock.picking"),
@@ -455,6 +485,12 @@ _OPERATION_KINDS = {
     "PICK": ("pick", "stock.picking"),
     "PACK": ("pack", "stock.picking"),
     "INT": ("internal_transfer", "stock.picking"),
+    "QC": ("quality_control", "stock.picking"),
+    "STOR": ("storage", "stock.picking"),
+    "XD": ("cross_dock", "stock.picking"),
+    "POS": ("pos_delivery", "stock.picking"),
+    "PC": ("pick_components", "stock.picking"),
+    "SFP": ("store_finished_product", "stock.picking"),
     "MO": ("manufacturing_order", "mrp.production"),
 }
 # A number is looked up in the whitespace-delimited token around it, at most this far either

@@ -71,7 +71,7 @@ def instance_detect_version(*, instance: OdooInstance, actor: User) -> OdooInsta
     """Ask the instance its version (XML-RPC ``version()``; JSON-2 from 19) and prove the
     login and API key work. The outcome, error included, is stored on the instance."""
     _require_staff(actor, "check Odoo instances")
-    error = ""
+    error = headline = ""
     info = None
     try:
         client = OdooClient.for_instance(instance)
@@ -79,7 +79,7 @@ def instance_detect_version(*, instance: OdooInstance, actor: User) -> OdooInsta
         client.api = info.api
         client.check_login()
     except OdooError as exc:
-        error = exc.message
+        error, headline = exc.full, exc.message
     with transaction.atomic():
         instance = OdooInstance.objects.select_for_update().get(pk=instance.pk)
         instance.version_checked_at = clock.now()
@@ -90,7 +90,7 @@ def instance_detect_version(*, instance: OdooInstance, actor: User) -> OdooInsta
             instance.api = info.api
         instance.save()
     if error:
-        raise InvalidInput("instance", f"{instance}: {error}")
+        raise InvalidInput("instance", f"{instance}: {headline}")
     return instance
 
 

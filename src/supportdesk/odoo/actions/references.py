@@ -50,7 +50,7 @@ def reference_check(
                 clients[target.pk] = OdooClient.for_instance(target)
             found = look_up(clients[target.pk], ref)
         except (OdooError, CannotLookUp) as exc:
-            check.error = exc.message
+            check.error = exc.full if isinstance(exc, OdooError) else exc.message
         else:
             check.exists = found.exists
             check.model, check.record_id = found.model, found.record_id
