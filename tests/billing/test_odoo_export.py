@@ -17,6 +17,7 @@ from supportdesk.tickets.models import Kind
 from tests.billing.conftest import log, ticket_of
 from tests.odoo.odoo_server import API_KEY, DATABASE, LOGIN, VERSIONS, FakeOdoo
 
+
 @pytest.fixture(params=VERSIONS)
 def odoo(request, settings):
     """Our own Odoo: the shared protocol-level test server, once per version it imitates."""

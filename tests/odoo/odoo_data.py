@@ -72,7 +72,11 @@ ACCESS: dict[str, tuple[str, frozenset[str], frozenset[str]]] = {
     "stock.picking": ("Transfer", frozenset({"stock.group_stock_user"}), frozenset()),
     "mrp.production": ("Production Order", frozenset({"mrp.group_mrp_user"}), frozenset()),
     "purchase.order": ("Purchase Order", frozenset({"purchase.group_purchase_user"}), frozenset()),
-    "helpdesk.ticket": ("Helpdesk Ticket", frozenset({"helpdesk.group_helpdesk_user"}), frozenset()),
+    "helpdesk.ticket": (
+        "Helpdesk Ticket",
+        frozenset({"helpdesk.group_helpdesk_user"}),
+        frozenset(),
+    ),
 }
 
 
@@ -213,7 +217,12 @@ def _registry(module_version: str, enterprise: bool) -> dict[str, list[dict[str,
         ("product_brand", "model_product_brand", "ir.model", 105),
         ("l10n_se_linserv", "model_l10n_se_sie_export", "ir.model", 107),
         ("sale", "field_sale_order__partner_id", "ir.model.fields", 1001),
-        ("studio_customization", "field_sale_order__x_studio_delivery_window", "ir.model.fields", 1002),
+        (
+            "studio_customization",
+            "field_sale_order__x_studio_delivery_window",
+            "ir.model.fields",
+            1002,
+        ),
         ("l10n_se_linserv", "field_account_move__l10n_se_ocr_reference", "ir.model.fields", 1004),
         ("helpdesk", "field_helpdesk_ticket__sla_ids", "ir.model.fields", 1005),
         ("product_brand", "field_product_brand__name", "ir.model.fields", 1006),

@@ -72,6 +72,19 @@ def _like(pattern: str, value: Any, *, exact: bool, ignore_case: bool) -> bool:
     return re.fullmatch(regex, value, re.IGNORECASE if ignore_case else 0) is not None
 
 
+def _compare(op: str, field_value: Any, value: Any, term: Any) -> bool:
+    if op == "=":
+        return bool(field_value == value)
+    if op == "!=":
+        return bool(field_value != value)
+    if op in ("in", "not in"):
+        return (field_value in value) == (op == "in")
+    if op in ("=ilike", "=like", "ilike", "like"):
+        exact, ignore_case = op.startswith("="), "ilike" in op
+        return _like(value, field_value, exact=exact, ignore_case=ignore_case)
+    raise ValueError(f"Invalid leaf {list(term)!r}")  # odoo/osv/expression.py
+
+
 def _matches(record: dict[str, Any], domain: list[Any]) -> bool:
     for term in domain:
         if term == "&":
@@ -82,19 +95,7 @@ def _matches(record: dict[str, Any], domain: list[Any]) -> bool:
         field_value = record.get(name, False)
         if isinstance(field_value, list) and len(field_value) == 2:
             field_value = field_value[0]  # many2one compares by id
-        tests: dict[str, Callable[[], bool]] = {
-            "=": lambda: field_value == value,
-            "!=": lambda: field_value != value,
-            "in": lambda: field_value in value,
-            "not in": lambda: field_value not in value,
-            "=ilike": lambda: _like(value, field_value, exact=True, ignore_case=True),
-            "=like": lambda: _like(value, field_value, exact=True, ignore_case=False),
-            "ilike": lambda: _like(value, field_value, exact=False, ignore_case=True),
-            "like": lambda: _like(value, field_value, exact=False, ignore_case=False),
-        }
-        if op not in tests:
-            raise ValueError(f"Invalid leaf {list(term)!r}")
-        if not tests[op]():
+        if not _compare(op, field_value, value, term):
             return False
     return True
 
@@ -176,7 +177,9 @@ class Orm:
     def _public_method(self, model_name: str, name: str) -> Callable[..., Any]:
         # odoo/service/model.py get_public_method
         if name.startswith("_"):
-            raise AccessError(f"Private methods (such as '{model_name}.{name}') cannot be called remotely.")
+            raise AccessError(
+                f"Private methods (such as '{model_name}.{name}') cannot be called remotely."
+            )
         method = getattr(self, f"m_{name}", None)
         if method is None:
             raise AttributeError(f"The method '{model_name}.{name}' does not exist")
@@ -192,9 +195,7 @@ class Orm:
         allowed = readers if operation == "read" else writers
         if self.groups & allowed:
             return
-        header = (
-            f"You are not allowed to {_OPERATION[operation]} '{description}' ({model_name}) records."
-        )
+        header = f"You are not allowed to {_OPERATION[operation]} '{description}' ({model_name}) records."
         if allowed:
             names = "\n".join(f"\t- {GROUPS[g]}" for g in sorted(allowed, key=GROUPS.__getitem__))
             groups = f"This operation is allowed for the following groups:\n{names}"
@@ -221,7 +222,9 @@ class Orm:
             )
         return [by_id[i] for i in ids]
 
-    def _project(self, model_name: str, row: dict[str, Any], fields: list[str] | None) -> dict[str, Any]:
+    def _project(
+        self, model_name: str, row: dict[str, Any], fields: list[str] | None
+    ) -> dict[str, Any]:
         if not fields:
             return copy.deepcopy(row)
         known = set(row) | set(self.schema.get(model_name, {}))
@@ -231,7 +234,12 @@ class Orm:
         return {"id": row["id"], **{n: copy.deepcopy(row.get(n, False)) for n in fields}}
 
     def _search(
-        self, model_name: str, domain: list[Any] | None, offset: int, limit: int | None, order: str | None
+        self,
+        model_name: str,
+        domain: list[Any] | None,
+        offset: int,
+        limit: int | None,
+        order: str | None,
     ) -> list[dict[str, Any]]:
         self.check_access(model_name, "read")
         found = [r for r in self._rows(model_name) if _matches(r, list(domain or []))]
@@ -271,14 +279,21 @@ class Orm:
         return len(self._search(model_name, domain, 0, limit, None))
 
     def m_read(
-        self, model_name: str, ids: list[int], fields: list[str] | None = None, load: str = "_classic_read"
+        self,
+        model_name: str,
+        ids: list[int],
+        fields: list[str] | None = None,
+        load: str = "_classic_read",
     ) -> list[dict[str, Any]]:
         self.check_access(model_name, "read")
         return [self._project(model_name, r, fields) for r in self._browse(model_name, ids)]
 
     @model
     def m_fields_get(
-        self, model_name: str, allfields: list[str] | None = None, attributes: list[str] | None = None
+        self,
+        model_name: str,
+        allfields: list[str] | None = None,
+        attributes: list[str] | None = None,
     ) -> dict[str, Any]:
         rows = self._rows(model_name)
         described = self.schema.get(model_name) or {
@@ -291,7 +306,9 @@ class Orm:
         }
 
     @model_create_multi
-    def m_create(self, model_name: str, vals_list: list[dict[str, Any]] | dict[str, Any]) -> list[int]:
+    def m_create(
+        self, model_name: str, vals_list: list[dict[str, Any]] | dict[str, Any]
+    ) -> list[int]:
         self.check_access(model_name, "create")
         if isinstance(vals_list, Mapping):
             vals_list = [vals_list]

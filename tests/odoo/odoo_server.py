@@ -46,12 +46,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from tests.odoo.odoo_data import (
-    ACCESS,
     ADMIN_GROUPS,
     API_KEY,
     COMPANY,
     DATABASE,
-    GROUPS,
     LIMITED_KEY,
     LIMITED_LOGIN,
     LIMITED_UID,
@@ -327,7 +325,11 @@ class FakeOdoo:
             return
         try:
             user = next(
-                (u for login in self.databases[db]["users"] if (u := self._user(db, login))[1] == key),
+                (
+                    u
+                    for login in self.databases[db]["users"]
+                    if (u := self._user(db, login))[1] == key
+                ),
                 None,
             )
             if user is None:
@@ -347,4 +349,3 @@ class FakeOdoo:
             self._send(handler, status, json.dumps(error).encode(), "application/json")
             return
         self._send(handler, 200, payload, "application/json; charset=utf-8")
-

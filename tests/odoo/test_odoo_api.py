@@ -135,7 +135,9 @@ def test_staff_configure_an_instance_and_the_key_is_never_returned(api, consulta
     assert created.status_code == 201
     assert API_KEY not in created.content.decode()
     detected = as_consultant.post(f"/odoo/instances/{created.json()['id']}/version")
-    assert detected.status_code == 200 and detected.json()["serie"] == version_info(odoo.version)["server_serie"].removeprefix("saas~")
+    assert detected.status_code == 200 and detected.json()["serie"] == version_info(odoo.version)[
+        "server_serie"
+    ].removeprefix("saas~")
     listed = as_consultant.get(f"/odoo/instances?organisation_id={org_a.pk}")
     assert [i["name"] for i in listed.json()] == ["staging"]
     assert API_KEY not in listed.content.decode()

@@ -170,9 +170,7 @@ def test_a_key_revoked_after_login_is_a_clear_error(odoo_server):
         client.read("sale.order", [42], ["name"])
 
 
-def test_a_wrong_key_is_stored_on_the_instance_as_its_error(
-    odoo, make_instance, org_a, consultant
-):
+def test_a_wrong_key_is_stored_on_the_instance_as_its_error(odoo, make_instance, org_a, consultant):
     instance = make_instance(odoo, org_a, key="expired-key")
     with pytest.raises(InvalidInput, match="refused the login"):
         actions.instance_detect_version(instance=instance, actor=consultant)
@@ -190,9 +188,7 @@ def test_a_slow_server_times_out(odoo_server):
     assert "did not answer within 0.3 s" in error.value.message
 
 
-def test_a_host_typed_by_a_customer_is_never_called(
-    instance, odoo, alice, consultant, monkeypatch
-):
+def test_a_host_typed_by_a_customer_is_never_called(instance, odoo, alice, consultant, monkeypatch):
     ticket = make_ticket(
         alice,
         description="See https://169.254.169.254/odoo/sale.order/42 and "

@@ -456,8 +456,16 @@ _REFERENCE = re.compile(
     + r"/(?:(?:0[1-9]|1[0-2])/)?[0-9]{3,8}))"
     + r"|(?P<stock>[A-Z][A-Z0-9]{0,4}/(?P<operation>"
     + r"IN|OUT|PICK|PACK|INT|QC|STOR|XD|POS|MO|PC|SFP)/[0-9]{4,7})"
-    + r"|(?P<pos>(?:" + _NAME_WORD + r" ){0,2}"
-    + r"(?:" + _POS_WORD + r"/[0-9]{4,6}|(?:" + _POS_WORD + "|" + _NAME_WORD + r") - 0[0-9]{3,5})"
+    + r"|(?P<pos>(?:"
+    + _NAME_WORD
+    + r" ){0,2}"
+    + r"(?:"
+    + _POS_WORD
+    + r"/[0-9]{4,6}|(?:"
+    + _POS_WORD
+    + "|"
+    + _NAME_WORD
+    + r") - 0[0-9]{3,5})"
     + r")"
     + r"|(?P<receipt>(?i:order) [0-9]{5}-[0-9]{3}-[0-9]{4})"
     + r"|(?P<sale>S[0-9]{5,7})"
