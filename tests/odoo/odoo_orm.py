@@ -64,9 +64,17 @@ _OPERATION = {"read": "access", "write": "modify", "create": "create", "unlink":
 def _like(pattern: str, value: Any, *, exact: bool, ignore_case: bool) -> bool:
     if not isinstance(value, str):
         return False
-    regex = "".join(
-        ".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in str(pattern)
-    )
+    # SQL (I)LIKE as PostgreSQL reads it: % and _ are wildcards, a backslash escapes.
+    parts, escaped = [], False
+    for ch in str(pattern):
+        if escaped:
+            parts.append(re.escape(ch))
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        else:
+            parts.append(".*" if ch == "%" else "." if ch == "_" else re.escape(ch))
+    regex = "".join(parts)
     if not exact:
         regex = f".*{regex}.*"
     return re.fullmatch(regex, value, re.IGNORECASE if ignore_case else 0) is not None

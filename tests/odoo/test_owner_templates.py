@@ -94,7 +94,7 @@ def test_the_staff_panel_shows_checks_and_the_classification(instance, alice, co
         Context({"ticket": ticket})
     )
     assert sale_order_summary(instance.server_version) in html
-    assert "no such record" in html
+    assert "not found by this name" in html
     assert "comes from Odoo Community: module sale" in html
 
 
