@@ -129,6 +129,7 @@ class VersionInfo:
     major: int
     minor: int
     api: str  # "xmlrpc" or "json2": the API data calls go through
+    enterprise: bool = False  # a "+e" build (odoo/release.py), or Odoo Online (saas~)
 
     @property
     def label(self) -> str:
@@ -447,7 +448,15 @@ class OdooClient:
             raise OdooUnavailable(f"{self.host} reports an unreadable version {server_version!r}")
         major, minor = int(match.group(1)), int(match.group(2))
         api = "json2" if major >= 19 else "xmlrpc"
-        return VersionInfo(server_version, f"{major}.{minor}", major, minor, api)
+        edition = info.get("server_version_info") if isinstance(info, dict) else None
+        if not isinstance(edition, list):
+            edition = info.get("version_info") if isinstance(info, dict) else None
+        enterprise = (
+            "+e" in server_version
+            or server_version.startswith("saas~")
+            or (isinstance(edition, list) and len(edition) > 5 and edition[5] == "e")
+        )
+        return VersionInfo(server_version, f"{major}.{minor}", major, minor, api, enterprise)
 
     def call(self, model: str, method: str, *, ids: list[int] | None = None, **kwargs: Any) -> Any:
         """``model.method(**kwargs)`` on the records ``ids`` (if any), through the API."""

@@ -1,15 +1,17 @@
-"""The Odoo panel's buttons in the console: check references, classify the code owner."""
+"""The Odoo panel's buttons in the console: check references, classify the code owner, test
+the connection to one of the organisation's instances."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from supportdesk.console.views.common import report, staff_only, staff_user
 from supportdesk.core.errors import ActionError
 from supportdesk.odoo import actions
+from supportdesk.odoo.models import OdooInstance
 from supportdesk.tickets.access import ticket_for_user
 
 
@@ -56,3 +58,23 @@ def classify_owner(request: HttpRequest, number: str) -> HttpResponse:
     else:
         messages.success(request, f"Code owner: {row.get_owner_display()}")
     return _back(ticket.number)
+
+
+@staff_only
+@require_POST
+def test_connection(request: HttpRequest, pk: int) -> HttpResponse:
+    """Log in to an instance and show, in words, what the API user can read and which
+    features that leaves working."""
+    user = staff_user(request)
+    instance = get_object_or_404(OdooInstance.objects.select_related("organisation"), pk=pk)
+    try:
+        outcome = actions.instance_test_connection(instance=instance, actor=user)
+    except ActionError as exc:
+        report(request, exc)
+        return redirect("/console/")
+    back = request.POST.get("ticket", "")
+    return render(
+        request,
+        "odoo/connection_report.html",
+        {"instance": instance, "report": outcome, "back": back if back.isascii() else ""},
+    )

@@ -21,7 +21,11 @@ from supportdesk.odoo.actions.bugs import (
     patch_release_publish,
     upstream_update,
 )
-from supportdesk.odoo.actions.instances import instance_detect_version, instance_save
+from supportdesk.odoo.actions.instances import (
+    instance_detect_version,
+    instance_save,
+    instance_test_connection,
+)
 from supportdesk.odoo.actions.owners import code_owner_classify, code_owner_override
 from supportdesk.odoo.actions.references import reference_check, reference_remove
 
@@ -33,6 +37,7 @@ __all__ = [
     "code_owner_override",
     "instance_detect_version",
     "instance_save",
+    "instance_test_connection",
     "patch_release_create",
     "patch_release_link",
     "patch_release_publish",

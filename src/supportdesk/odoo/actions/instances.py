@@ -9,6 +9,7 @@ from supportdesk.core import clock
 from supportdesk.core.errors import InvalidInput
 from supportdesk.odoo.actions._common import _require_staff, _text
 from supportdesk.odoo.client import OdooClient, OdooError, OdooRefused, check_base_url
+from supportdesk.odoo.connection import ConnectionReport, connection_report
 from supportdesk.odoo.models import OdooInstance
 from supportdesk.tickets.models import OdooReference, Ticket
 
@@ -92,6 +93,29 @@ def instance_detect_version(*, instance: OdooInstance, actor: User) -> OdooInsta
     if error:
         raise InvalidInput("instance", f"{instance}: {headline}")
     return instance
+
+
+def instance_test_connection(*, instance: OdooInstance, actor: User) -> ConnectionReport:
+    """ "Test connection": log in and report what the API user can read and which features
+    that leaves working (``connection.connection_report``). The version found and the error,
+    if any, are stored on the instance as ``instance_detect_version`` does."""
+    _require_staff(actor, "test Odoo connections")
+    try:
+        client = OdooClient.for_instance(instance)
+    except OdooError as exc:
+        report = ConnectionReport(instance=str(instance), error=exc.message)
+    else:
+        report = connection_report(client, str(instance))
+    with transaction.atomic():
+        locked = OdooInstance.objects.select_for_update().get(pk=instance.pk)
+        locked.version_checked_at = clock.now()
+        locked.last_error = report.error
+        if report.version is not None:
+            locked.server_version = report.version.server_version[:40]
+            locked.serie = report.version.serie
+            locked.api = report.version.api
+        locked.save()
+    return report
 
 
 def _instance_for(
