@@ -340,14 +340,14 @@ class Orm:
             row.update(copy.deepcopy(vals))
         return True
 
-    def m_button_cancel(self, model_name: str, ids: list[int]) -> bool:
-        """account.move button_cancel: only a draft entry can be cancelled."""
+    def m_button_cancel(self, model_name: str, ids: list[int]) -> None:
+        """account.move button_cancel: a draft becomes cancelled. It returns nothing, so over
+        XML-RPC Odoo commits and then fails to marshal None (Fault 1, TypeError)."""
         self.check_access(model_name, "write")
         for row in self._browse(model_name, ids):
             if row.get("state") != "draft":
                 raise UserError("Only draft journal entries can be cancelled.")
             row["state"] = "cancel"
-        return True
 
     @model
     def m_context_get(self, model_name: str) -> dict[str, Any]:
