@@ -10,9 +10,9 @@ and licences. Without these variables the same tests run against the protocol-le
 server (tests/odoo/odoo_server.py) as every version it imitates: no real Odoo can be
 installed here.
 
-One test writes: the statement export creates a draft customer invoice (reference
-"SUPPORTDESK-TEST-…") for the partner ODOO_TEST_PARTNER (an id; else the first contact)
-and cancels it at once. Everything else only reads.
+One test writes: the statement export creates a draft customer invoice (its reference is
+the statement's number) for the contact ODOO_TEST_PARTNER (an id; else the first contact)
+and cancels it at once; use a staging database. Everything else only reads.
 """
 
 from __future__ import annotations
