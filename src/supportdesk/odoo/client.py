@@ -20,21 +20,35 @@ API key never appears in them.
 from __future__ import annotations
 
 import http.client
-import ipaddress
 import json
 import re
-import socket
 import ssl
 import time
 import xmlrpc.client
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 from xml.parsers.expat import ExpatError
 
 from django.conf import settings
 
 from supportdesk.core.crypto import DecryptionError
+from supportdesk.odoo.errors import (
+    OdooAccessError,
+    OdooAuthError,
+    OdooCallError,
+    OdooDatabaseNotServed,
+    OdooError,
+    OdooNotFound,
+    OdooRefused,
+    OdooTimeout,
+    OdooUnavailable,
+)
+from supportdesk.odoo.guards import (
+    _PinnedHTTPConnection,
+    _PinnedHTTPSConnection,
+    _vetted_address,
+    check_base_url,
+)
 
 __all__ = [
     "OdooAccessError",
@@ -74,54 +88,6 @@ def _headline(text: str, *, traceback: bool) -> str:
     return next((line.strip() for line in lines if line.strip()), "error")[:300]
 
 
-class OdooError(Exception):
-    """A call to an Odoo instance failed; ``message`` says why in one sentence, ``details``
-    keeps the rest of what Odoo said (the whole fault text or traceback)."""
-
-    def __init__(self, message: str, details: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details
-
-    @property
-    def full(self) -> str:
-        """The message, then Odoo's own text: what is stored and shown folded."""
-        return f"{self.message}\n\n{self.details}" if self.details else self.message
-
-
-class OdooRefused(OdooError):
-    """Refused before or instead of talking: a forbidden address, scheme or redirect."""
-
-
-class OdooAuthError(OdooError):
-    """The instance refused the login or API key."""
-
-
-class OdooTimeout(OdooError):
-    """The instance did not answer within the timeout."""
-
-
-class OdooUnavailable(OdooError):
-    """The instance could not be reached or did not answer like Odoo."""
-
-
-class OdooNotFound(OdooUnavailable):
-    """The endpoint does not exist on the instance (HTTP 404)."""
-
-
-class OdooCallError(OdooError):
-    """The instance answered with an error: unknown model or field, access rights…"""
-
-
-class OdooAccessError(OdooCallError):
-    """The API user lacks the access rights (Odoo's AccessError: Fault 4, HTTP 403)."""
-
-
-class OdooDatabaseNotServed(OdooCallError):
-    """The host runs Odoo 19+ but serves no such database over JSON-2 (wrong name, or the
-    server's database filter excludes it): Odoo answers its plain HTML 404 page."""
-
-
 @dataclass(frozen=True)
 class VersionInfo:
     server_version: str  # "17.0+e", "saas~17.2", "19.0"
@@ -134,81 +100,6 @@ class VersionInfo:
     @property
     def label(self) -> str:
         return f"{self.server_version} ({'JSON-2' if self.api == 'json2' else 'XML-RPC'})"
-
-
-def check_base_url(url: str, *, allow_private: bool | None = None) -> tuple[str, str, int]:
-    """(scheme, host, port) of an instance URL, or ``OdooRefused`` saying what is wrong.
-
-    Only the origin is allowed: no user name, path, query or fragment.
-    """
-    allow = settings.ODOO_ALLOW_PRIVATE_HOSTS if allow_private is None else allow_private
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        raise OdooRefused(f"{url!r} is not a URL") from None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
-        raise OdooRefused(f"{url!r} is not an http(s) URL with a host")
-    if scheme == "http" and not allow:
-        raise OdooRefused(
-            f"{url!r} uses plain http: the API key would travel unencrypted; use https "
-            "(http only with ODOO_ALLOW_PRIVATE_HOSTS for an instance on a private network)"
-        )
-    if parts.username or parts.password:
-        raise OdooRefused(f"{url!r} contains a user name: give the login separately")
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise OdooRefused(
-            f"{url!r} has a path or query: give only the address of the instance, "
-            "like https://acme.odoo.com"
-        )
-    return scheme, parts.hostname.lower(), port or (443 if scheme == "https" else 80)
-
-
-def _vetted_address(host: str, port: int, *, allow_private: bool) -> str:
-    """The address to connect to; refuses hosts resolving to non-public addresses."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise OdooUnavailable(f"{host} cannot be resolved: {exc}") from None
-    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
-    if not addresses:
-        raise OdooUnavailable(f"{host} resolves to no address")
-    if not allow_private:
-        for address in addresses:
-            ip = ipaddress.ip_address(address.split("%", 1)[0])
-            if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-                ip = ip.ipv4_mapped
-            if not ip.is_global or ip.is_multicast:
-                raise OdooRefused(
-                    f"{host} resolves to {address}, a loopback, private or link-local "
-                    "address: refused (an instance on a private network needs "
-                    "ODOO_ALLOW_PRIVATE_HOSTS)"
-                )
-    return addresses[0]
-
-
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    """Connects to the vetted address while speaking to ``host`` (Host header)."""
-
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout)
-        self._address = address
-
-    def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
-
-
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    """TLS to the vetted address, with SNI and certificate checked for ``host``."""
-
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self._address = address
-
-    def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
 
 
 class OdooClient:
