@@ -26,9 +26,7 @@ def worked(alice, dispatcher, consultant):
     ticket = make_ticket(alice, subject="Payment term missing on invoices")
     actions.ticket_assign(ticket=ticket, actor=dispatcher, assignee=consultant)
     actions.ticket_start(ticket=Ticket.objects.get(pk=ticket.pk), actor=consultant)
-    time_log(
-        ticket=ticket, actor=consultant, minutes=20, description="Added payment term net 45"
-    )
+    time_log(ticket=ticket, actor=consultant, minutes=20, description="Added payment term net 45")
     actions.ticket_wait(
         ticket=Ticket.objects.get(pk=ticket.pk),
         actor=consultant,
