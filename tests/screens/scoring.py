@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from supportdesk.odoo.ocr import Reading
-from supportdesk.odoo.recognise import parse_odoo_url
+from supportdesk.tickets.recognise import parse_odoo_url
 from tests.screens.corpus import Shot
 
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from supportdesk.odoo.ocr_repair import address_url, fix_digits
-from supportdesk.odoo.recognise import parse_odoo_url
+from supportdesk.tickets.recognise import parse_odoo_url
 
 URL = "nordvik.odoo.com/web#id=42&cids=1&menu_id=178&action=301&model=sale.order&view_type=form"
 

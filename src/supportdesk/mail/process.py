@@ -31,12 +31,11 @@ from supportdesk.mail.parse import ParsedMail, message_ids, parse
 from supportdesk.mail.quotes import split_reply
 from supportdesk.mail.senders import Sender, contact_for, resolve
 from supportdesk.mail.threading import clean_subject, find_ticket, our_addresses, ticket_for_ids
-from supportdesk.odoo import subscribers as screens
-from supportdesk.odoo.recognise import find_references, find_urls
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import tickets_for_user
 from supportdesk.tickets.actions.lifecycle import BODY_MAX, SUBJECT_MAX
 from supportdesk.tickets.models import Channel, Status, Ticket, TicketLink
+from supportdesk.tickets.recognise import find_references, find_urls
 
 log = logging.getLogger(__name__)
 
@@ -283,8 +282,6 @@ def _reply(inbound: InboundMail, mail: ParsedMail, sender: Sender, ticket: Ticke
         )
     _add_refs(ticket, visible)
     _refuse_files(mail, ticket, refused)
-    if not actor.is_support_staff:
-        screens.after_commit(ticket.pk)  # read attached and inline screenshots (R2)
     inbound.ticket, inbound.ticket_message = ticket, message
     inbound.state, inbound.outcome = State.PROCESSED, outcome
 
@@ -343,8 +340,6 @@ def _new(
             kind=TicketLink.Kind.FOLLOW_UP,
         )
     _refuse_files(mail, ticket, refused)
-    if not sender.is_staff:
-        screens.after_commit(ticket.pk)  # read attached and inline screenshots (R2)
     inbound.ticket = ticket
     inbound.ticket_message = (
         ticket.messages.filter(message_id=mail.message_id).first() if mail.message_id else None

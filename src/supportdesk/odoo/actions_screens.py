@@ -21,27 +21,21 @@ from supportdesk.accounts.models import User
 from supportdesk.core import clock
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from supportdesk.odoo import signatures
-from supportdesk.odoo.actions import _event
-from supportdesk.odoo.recognise import find_references, parse_odoo_url
 from supportdesk.odoo.screen_models import (
     ErrorSignature,
     Screenshot,
     ScreenshotFinding,
     TicketSignature,
 )
+from supportdesk.tickets.events import Verb, record_event
 from supportdesk.tickets.models import Attachment, OdooReference, Ticket
+from supportdesk.tickets.recognise import find_references, parse_odoo_url
 
 if TYPE_CHECKING:  # the OCR (Tesseract, numpy) is loaded by the worker that reads
     from supportdesk.odoo.ocr import Reading
 
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp", "image/gif", "image/bmp"})
 CROP_MARGIN = 12  # pixels around a finding, so the crop shows where it was
-
-# Event verbs of this module (the timeline renders them; see portal.selectors).
-SCREENSHOT_READ = "screenshot_read"
-FINDING_REMOVED = "screenshot_finding_removed"
-FINDING_CORRECTED = "screenshot_finding_corrected"
-SIGNATURE_SEEN = "error_signature_seen"
 
 
 def _lock(ticket_id: int) -> Ticket:
@@ -140,10 +134,10 @@ def screenshot_record(
             found = signatures.from_dialog(dialog.title, dialog.message, dialog.traceback)
             if found is not None:
                 signature_key = _link_signature(ticket, found, TicketSignature.Source.SCREENSHOT)
-        _event(
+        record_event(
             ticket,
             None,
-            SCREENSHOT_READ,
+            Verb.SCREENSHOT_READ,
             new={
                 "attachment": shot.attachment.filename,
                 "found": added,
@@ -211,7 +205,9 @@ def finding_remove(
         finding.removed_at = clock.now()
         finding.removed_by = actor
         finding.save(update_fields=["reference", "removed_at", "removed_by"])
-        _event(ticket, actor, FINDING_REMOVED, new={"text": text}, reason=reason[:2000])
+        record_event(
+            ticket, actor, Verb.SCREENSHOT_FINDING_REMOVED, new={"text": text}, reason=reason[:2000]
+        )
     return finding
 
 
@@ -257,8 +253,12 @@ def finding_correct(*, finding: ScreenshotFinding, actor: User, text: str) -> Sc
         finding.corrected_to = row.text
         finding.removed_at = None
         finding.save(update_fields=["reference", "corrected_to", "removed_at"])
-        _event(
-            ticket, actor, FINDING_CORRECTED, new={"text": row.text}, reason=f"read as {old}"[:2000]
+        record_event(
+            ticket,
+            actor,
+            Verb.SCREENSHOT_FINDING_CORRECTED,
+            new={"text": row.text},
+            reason=f"read as {old}"[:2000],
         )
     return finding
 
@@ -279,10 +279,10 @@ def _link_signature(ticket: Ticket, found: signatures.Signature, source: str) ->
         ticket=ticket, signature=signature, defaults={"source": source, "created_at": clock.now()}
     )
     if created:
-        _event(
+        record_event(
             ticket,
             None,
-            SIGNATURE_SEEN,
+            Verb.ERROR_SIGNATURE_SEEN,
             new={"signature": found.summary, "source": source},
             public=False,
         )

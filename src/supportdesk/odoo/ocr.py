@@ -39,7 +39,7 @@ import tesserocr
 from PIL import Image, ImageOps
 
 from supportdesk.odoo.ocr_repair import address_url, fix_digits
-from supportdesk.odoo.recognise import OdooUrl, Reference, find_references, find_urls
+from supportdesk.tickets.recognise import OdooUrl, Reference, find_references, find_urls
 
 TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata")
 MAX_PIXELS = 40_000_000  # refuse decompression bombs before reading

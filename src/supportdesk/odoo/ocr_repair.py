@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from supportdesk.odoo.recognise import OdooUrl, parse_odoo_url
+from supportdesk.tickets.recognise import OdooUrl, parse_odoo_url
 
 __all__ = ["address_url", "fix_digits", "repair_url"]
 

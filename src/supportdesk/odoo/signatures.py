@@ -22,7 +22,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from supportdesk.odoo.recognise import find_references
+from supportdesk.tickets.recognise import find_references
 
 __all__ = ["Signature", "from_dialog", "from_text"]
 

@@ -1,12 +1,23 @@
-"""What the Odoo app does after a customer writes: read their screenshots and the error
-signatures in their text (R2, R8). Runs after commit; the OCR is a task."""
+"""What the Odoo app does after a customer writes (R2, R8): their screenshots are read and
+the error signatures in their text kept. Subscribers of the ticket's events, after commit;
+the work itself is a task."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
+from supportdesk.core.dispatch import subscriber
 from supportdesk.odoo.actions_screens import screenshots_register, signatures_from_text
-from supportdesk.tickets.models import Ticket
+from supportdesk.tickets.events import Verb
+from supportdesk.tickets.models import Event, Ticket
+
+
+@subscriber(Verb.CREATED, Verb.REPLIED, durable="odoo.screens")
+def read_what_the_customer_sent(event: Event) -> None:
+    """A new ticket or reply from any channel (portal, mail, API): queue the reading."""
+    from supportdesk.odoo import tasks
+
+    tasks.customer_wrote(event.ticket_id)
 
 
 def customer_wrote(ticket_id: int) -> None:
@@ -26,8 +37,3 @@ def customer_wrote(ticket_id: int) -> None:
         ids = screenshots_register(ticket=ticket)
     for screenshot_id in ids:
         tasks.read_screenshot(screenshot_id)
-
-
-def after_commit(ticket_id: int) -> None:
-    """Call ``customer_wrote`` once the current transaction commits."""
-    transaction.on_commit(lambda: customer_wrote(ticket_id))

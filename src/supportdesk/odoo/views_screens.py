@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from supportdesk.accounts.http import request_user
 from supportdesk.accounts.models import User
-from supportdesk.console.views.common import report, staff_only, staff_user
 from supportdesk.core.errors import ActionError
+from supportdesk.core.web import refused, staff_only
 from supportdesk.odoo import actions_screens, screen_selectors
 from supportdesk.odoo.screen_models import ErrorSignature, ScreenshotFinding
 from supportdesk.tickets.access import ticket_for_user
@@ -21,8 +22,7 @@ from supportdesk.tickets.models import Ticket
 
 
 def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+    return request_user(request)
 
 
 def _finding(user: User, number: str, finding_id: int) -> tuple[Ticket, ScreenshotFinding]:
@@ -69,14 +69,14 @@ def remove(request: HttpRequest, number: str, finding_id: int) -> HttpResponse:
 @staff_only
 @require_POST
 def correct(request: HttpRequest, number: str, finding_id: int) -> HttpResponse:
-    user = staff_user(request)
+    user = request_user(request)
     ticket, finding = _finding(user, number, finding_id)
     try:
         actions_screens.finding_correct(
             finding=finding, actor=user, text=request.POST.get("text", "")
         )
     except ActionError as exc:
-        report(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, _("Corrected."))
     return _back(user, ticket)

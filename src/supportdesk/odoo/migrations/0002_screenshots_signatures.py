@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('odoo', '0001_initial'),
-        ('tickets', '0003_odooreference_source'),
+        ('tickets', '0004_odooreference_source'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -19,7 +19,6 @@ from supportdesk.accounts.models import User
 from supportdesk.commitments.clocks import ticket_clocks
 from supportdesk.core import clock
 from supportdesk.core.errors import ActionError, InvalidInput
-from supportdesk.odoo import subscribers as screens
 from supportdesk.portal.forms import IMPACT_MEANINGS, ReopenForm, ReplyForm, TicketForm
 from supportdesk.portal.hints import charge_hint, charge_hints
 from supportdesk.portal.selectors import (
@@ -169,7 +168,6 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
             except InvalidInput as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
             else:
-                screens.after_commit(ticket.pk)  # read screenshots, error signatures (R2)
                 messages.success(
                     request,
                     _(
@@ -263,8 +261,6 @@ def ticket_reply(request: HttpRequest, number: str) -> HttpResponse:
         except ActionError as exc:
             messages.error(request, exc.message)
         else:
-            if not user.is_support_staff:
-                screens.after_commit(ticket.pk)  # read screenshots, error signatures (R2)
             messages.success(request, _("Your message was added."))
             form = ReplyForm()
     else:

@@ -28,8 +28,8 @@ from supportdesk.odoo import actions
 from supportdesk.odoo.client import OdooClient, OdooError
 from supportdesk.odoo.models import OdooInstance
 from supportdesk.odoo.ownership import NotOnInstance, classify, gather
-from supportdesk.odoo.recognise import OdooUrl, Reference, find_references, find_urls
 from supportdesk.tickets.models import Ticket
+from supportdesk.tickets.recognise import OdooUrl, Reference, find_references, find_urls
 
 
 def url_item(url: OdooUrl) -> dict[str, Any]:
