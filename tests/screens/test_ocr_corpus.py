@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 
-from supportdesk.odoo.recognise import parse_odoo_url
+from supportdesk.tickets.recognise import parse_odoo_url
 from tests.screens.scoring import score
 
 
