@@ -49,6 +49,10 @@ PAYLOADS: dict[str, tuple[dict, dict, str]] = {
     Verb.PATCH_PLANNED: ({}, {"module": "l10n_se_x", "version": "1.2"}, ""),
     Verb.ASSIGNMENT_WARNING: ({}, {"assignment_due": "2027-03-03T10:00:00+01:00"}, ""),
     Verb.ASSIGNMENT_BREACHED: ({}, {"assignment_due": "2027-03-03T10:00:00+01:00"}, ""),
+    Verb.SCREENSHOT_READ: ({}, {"attachment": "shot.png", "found": ["S00042"], "dialog": ""}, ""),
+    Verb.SCREENSHOT_FINDING_REMOVED: ({}, {"text": "S00042"}, ""),
+    Verb.SCREENSHOT_FINDING_CORRECTED: ({}, {"text": "S00043"}, "read as S00042"),
+    Verb.ERROR_SIGNATURE_SEEN: ({}, {"signature": "UserError: <text>", "source": "text"}, ""),
 }
 
 
