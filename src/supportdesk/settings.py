@@ -27,9 +27,19 @@ except OSError as exc:
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY") or ""
+# ``make run`` makes var/secret.key once; a command run later from the same checkout uses it.
+_made_key = VAR_DIR / "secret.key"
+if not SECRET_KEY and _made_key.is_file():
+    try:
+        SECRET_KEY = _made_key.read_text().strip()
+    except OSError as exc:
+        raise ConfigError(f"{_made_key} cannot be read: {exc.strerror}") from exc
 if not SECRET_KEY:
     if not DEBUG:
-        raise ConfigError("SECRET_KEY is required when DEBUG is off: set SECRET_KEY or DEBUG=true")
+        raise ConfigError(
+            "SECRET_KEY is required when DEBUG is off: set SECRET_KEY, or run make run once "
+            "to make var/secret.key, or set DEBUG=true"
+        )
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
