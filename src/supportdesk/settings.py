@@ -145,6 +145,8 @@ MIDDLEWARE = [
     "supportdesk.portal.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A bare 405 gets the site's page (the other error pages are templates).
+    "supportdesk.core.error_pages.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "supportdesk.urls"
