@@ -397,7 +397,11 @@ def statement_credit(*, statement: Statement, actor: User, reason: str) -> State
                 raw_minutes=-line.raw_minutes,
                 billed_minutes=-line.billed_minutes,
                 charge=line.charge,
-                reason=f"credit of {statement.number}: {line.reason}",
+                reason_data={
+                    "type": "credit",
+                    "number": statement.number,
+                    "of": line.reason_data or {"type": "text", "text": line.legacy_reason},
+                },
                 amount=-line.amount,
             )
             for line in statement.lines.order_by("position")

@@ -266,7 +266,10 @@ class StatementLine(models.Model):
     raw_minutes = models.IntegerField(default=0)
     billed_minutes = models.IntegerField(default=0)
     charge = models.CharField(max_length=8, choices=Charge.choices)
-    reason = models.TextField()
+    # Why, as data (``billing.reasons``): put into words in the reader's language.
+    reason_data = models.JSONField(_("reason"), default=dict, blank=True)
+    # Words of lines issued before reasons were data; empty since.
+    legacy_reason = models.TextField(blank=True, default="", db_column="reason")
     amount = models.DecimalField(max_digits=12, decimal_places=2)
 
     class Meta:
@@ -286,6 +289,13 @@ class StatementLine(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         self._refuse_unless_draft()
         return super().delete(*args, **kwargs)
+
+    @property
+    def reason(self) -> str:
+        """Why this line costs what it costs, in the active language."""
+        from supportdesk.billing.reasons import reason_text
+
+        return reason_text(self.reason_data) if self.reason_data else self.legacy_reason
 
     @property
     def ticket_number(self) -> str:
