@@ -59,6 +59,8 @@ class BillingProfile(models.Model):
     )
 
     class Meta:
+        verbose_name = _("billing profile")
+        verbose_name_plural = _("billing profiles")
         constraints = [
             models.CheckConstraint(
                 condition=Q(hourly_rate__isnull=True) | Q(hourly_rate__gte=0),
@@ -113,6 +115,8 @@ class TimeEntry(models.Model):
     override_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("time entry")
+        verbose_name_plural = _("time entries")
         ordering = ["date", "id"]
         indexes = [models.Index(fields=["ticket", "date"], name="time_entry_ticket_date")]
         constraints = [
@@ -181,6 +185,8 @@ class Statement(models.Model):
     AFTER_ISSUE_FIELDS = frozenset({"status", "credited_at", "odoo_move_id", "exported_at"})
 
     class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
         ordering = ["-month", "organisation", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -273,6 +279,8 @@ class StatementLine(models.Model):
     amount = models.DecimalField(max_digits=12, decimal_places=2)
 
     class Meta:
+        verbose_name = _("statement line")
+        verbose_name_plural = _("statement lines")
         ordering = ["statement", "position"]
         indexes = [
             models.Index(fields=["ticket", "statement"], name="statement_line_ticket"),
@@ -319,6 +327,10 @@ class StatementSequence(models.Model):
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("statement number sequence")
+        verbose_name_plural = _("statement number sequences")
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
