@@ -27,7 +27,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # and worker threads read while another writes instead of failing with "database
     # table is locked". One file per test run, removed by Django when the run ends.
     DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": str(
-            Path(tempfile.gettempdir()) / f"supportdesk-test-{os.getpid()}.sqlite3"
-        )
+        "NAME": str(Path(tempfile.gettempdir()) / f"supportdesk-test-{os.getpid()}.sqlite3")
     }

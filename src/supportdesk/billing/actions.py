@@ -13,6 +13,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import SYSTEM_EMAIL, Organisation, Role, User
 from supportdesk.billing.compute import compute_statement, line_key
@@ -43,7 +44,7 @@ def _today() -> dt.date:
 
 def _require_staff(actor: User, what: str) -> None:
     if not actor.is_support_staff:
-        raise PermissionDenied(f"only support staff may {what}")
+        raise PermissionDenied(_("only support staff may %(what)s") % {"what": what})
 
 
 def may_bill(actor: User) -> bool:
@@ -53,7 +54,9 @@ def may_bill(actor: User) -> bool:
 
 def _require_billing(actor: User, what: str) -> None:
     if not may_bill(actor):
-        raise PermissionDenied(f"only business consultants and administrators may {what}")
+        raise PermissionDenied(
+            _("only business consultants and administrators may %(what)s") % {"what": what}
+        )
 
 
 def _lock_ticket(ticket: Ticket) -> Ticket:
@@ -80,11 +83,17 @@ def _event(ticket: Ticket, actor: User, verb: str, *, new: dict[str, object], re
 
 def _minutes(field: str, value: object, *, most: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(field, f"{value!r} is not a whole number of minutes")
+        raise InvalidInput(
+            field, _("%(value)r is not a whole number of minutes") % {"value": value}
+        )
     if value < 1:
         raise InvalidInput(field, "must be at least 1 minute")
     if value > most:
-        raise InvalidInput(field, f"is {value} minutes; at most {most} are allowed in one entry")
+        raise InvalidInput(
+            field,
+            _("is %(value)s minutes; at most %(most)s are allowed in one entry")
+            % {"value": value, "most": most},
+        )
     return value
 
 
@@ -93,7 +102,11 @@ def _text(field: str, value: str | None, *, limit: int = DESCRIPTION_MAX) -> str
     if not value:
         raise InvalidInput(field, "is required")
     if len(value) > limit:
-        raise InvalidInput(field, f"is {len(value)} characters; at most {limit} are allowed")
+        raise InvalidInput(
+            field,
+            _("is %(length)s characters; at most %(limit)s are allowed")
+            % {"length": len(value), "limit": limit},
+        )
     return value
 
 
@@ -159,7 +172,7 @@ def time_override(*, entry: TimeEntry, actor: User, charge: str, reason: str = "
     locked: correct it instead.
     """
     if actor.role not in OVERRIDE_ROLES:
-        raise PermissionDenied("only consultants and business consultants may override a charge")
+        raise PermissionDenied(_("only consultants and business consultants may override a charge"))
     if charge not in Override.values:
         raise InvalidInput("charge", f"{charge!r} is not one of 'free', 'charged' or ''")
     reason = _text("reason", reason) if charge else ""
@@ -168,7 +181,7 @@ def time_override(*, entry: TimeEntry, actor: User, charge: str, reason: str = "
         entry = TimeEntry.objects.select_for_update().select_related("ticket").get(pk=entry.pk)
         if entry.corrects_id:
             raise IllegalTransition(
-                "a correction is charged as the entry it corrects: override that entry"
+                _("a correction is charged as the entry it corrects: override that entry")
             )
         issued = issued_statement_of(entry)
         if issued is not None:
@@ -203,7 +216,9 @@ def time_correct(*, entry: TimeEntry, actor: User, minutes: int, reason: str) ->
     with transaction.atomic():
         entry = TimeEntry.objects.select_for_update().select_related("ticket").get(pk=entry.pk)
         if entry.corrects_id:
-            raise IllegalTransition("a correction cannot be corrected: correct the original entry")
+            raise IllegalTransition(
+                _("a correction cannot be corrected: correct the original entry")
+            )
         taken = entry.corrections.aggregate(total=Sum("minutes"))["total"] or 0
         left = entry.minutes - taken
         if left <= 0:
@@ -362,7 +377,9 @@ def statement_credit(*, statement: Statement, actor: User, reason: str) -> State
         _lock_organisation(statement.organisation_id)
         statement = Statement.objects.select_for_update().get(pk=statement.pk)
         if statement.type == Statement.Type.CREDIT:
-            raise IllegalTransition(f"{statement.number} is a credit statement: it is final")
+            raise IllegalTransition(
+                _("%(number)s is a credit statement: it is final") % {"number": statement.number}
+            )
         if statement.status != Statement.Status.ISSUED:
             raise IllegalTransition(
                 f"only an issued statement can be credited; this one is {statement.status}"

@@ -62,9 +62,7 @@ def _minimum_words(r: Reason) -> str:
     }
     if logged <= 0:
         return (
-            _(
-                "minimum charge: withdrawn, no chargeable time left (0 min logged%(earlier)s)"
-            )
+            _("minimum charge: withdrawn, no chargeable time left (0 min logged%(earlier)s)")
             % values
         )
     if logged < minimum:

@@ -79,7 +79,11 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(Kind.LICENCE, None, Charge.FREE, _("Odoo licence question"), "R6"),
     Rule(
-        Kind.SERVER_RESOURCES, None, Charge.FREE, _("provision of additional server resources"), "R6"
+        Kind.SERVER_RESOURCES,
+        None,
+        Charge.FREE,
+        _("provision of additional server resources"),
+        "R6",
     ),
     Rule(Kind.CONFIGURATION, None, Charge.CHARGED, _("configuration change"), "R6"),
     Rule(Kind.BUG_FIX, None, Charge.CHARGED, _("applying or installing a bug fix"), "R6"),
@@ -94,9 +98,15 @@ RULES: tuple[Rule, ...] = (
         _("bug in your own code or Studio customisation"),
         "R7",
     ),
-    Rule(Kind.BUG, CodeOwner.ODOO_COMMUNITY, Charge.CHARGED, _("work on an Odoo Community bug"), "R8"),
     Rule(
-        Kind.BUG, CodeOwner.ODOO_ENTERPRISE, Charge.CHARGED, _("work on an Odoo Enterprise bug"), "R8"
+        Kind.BUG, CodeOwner.ODOO_COMMUNITY, Charge.CHARGED, _("work on an Odoo Community bug"), "R8"
+    ),
+    Rule(
+        Kind.BUG,
+        CodeOwner.ODOO_ENTERPRISE,
+        Charge.CHARGED,
+        _("work on an Odoo Enterprise bug"),
+        "R8",
     ),
     Rule(Kind.BUG, CodeOwner.THIRD_PARTY, Charge.CHARGED, _("work on a third-party app bug"), "R8"),
     Rule(Kind.BUG, None, Charge.CHARGED, _("bug work, code owner not classified"), "R6"),

@@ -10,6 +10,7 @@ import datetime as dt
 import math
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import User
 from supportdesk.billing.actions import MAX_ENTRY_MINUTES, time_log
@@ -23,7 +24,7 @@ from supportdesk.tickets.models import Ticket
 
 def _require_staff(actor: User, what: str) -> None:
     if not actor.is_support_staff:
-        raise PermissionDenied(f"only support staff may {what}")
+        raise PermissionDenied(_("only support staff may %(what)s") % {"what": what})
 
 
 def timer_start(*, ticket: Ticket, actor: User) -> TimerRun:
@@ -33,7 +34,9 @@ def timer_start(*, ticket: Ticket, actor: User) -> TimerRun:
         with transaction.atomic():
             return TimerRun.objects.create(user=actor, ticket=ticket, started_at=clock.now())
     except IntegrityError:
-        raise IllegalTransition(f"your timer on {ticket.number} is already running") from None
+        raise IllegalTransition(
+            _("your timer on %(number)s is already running") % {"number": ticket.number}
+        ) from None
 
 
 def timer_minutes(run: TimerRun, now: dt.datetime | None = None) -> int:
@@ -50,7 +53,9 @@ def timer_stop(
     with transaction.atomic():
         run = TimerRun.objects.select_for_update().filter(user=actor, ticket=ticket).first()
         if run is None:
-            raise IllegalTransition(f"no timer of yours runs on {ticket.number}")
+            raise IllegalTransition(
+                _("no timer of yours runs on %(number)s") % {"number": ticket.number}
+            )
         minutes = min(timer_minutes(run), MAX_ENTRY_MINUTES)
         entry = time_log(
             ticket=ticket, actor=actor, minutes=minutes, description=description, date=date
@@ -63,7 +68,9 @@ def timer_discard(*, ticket: Ticket, actor: User) -> None:
     """Throw a running timer away without logging anything."""
     deleted, _ = TimerRun.objects.filter(user=actor, ticket=ticket).delete()
     if not deleted:
-        raise IllegalTransition(f"no timer of yours runs on {ticket.number}")
+        raise IllegalTransition(
+            _("no timer of yours runs on %(number)s") % {"number": ticket.number}
+        )
 
 
 def saved_reply_save(
@@ -73,11 +80,11 @@ def saved_reply_save(
     _require_staff(actor, "keep saved replies")
     title, body = title.strip(), body.strip()
     if not title:
-        raise InvalidInput("title", "is required")
+        raise InvalidInput("title", _("is required"))
     if len(title) > 120:
         raise InvalidInput("title", f"is {len(title)} characters; at most 120 are allowed")
     if not body:
-        raise InvalidInput("body", "is required")
+        raise InvalidInput("body", _("is required"))
     clash = SavedReply.objects.filter(title__iexact=title)
     if reply is not None:
         clash = clash.exclude(pk=reply.pk)

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import Organisation, User
 from supportdesk.core import clock
@@ -63,7 +64,7 @@ _FIELD = re.compile(r"[a-z_][a-z0-9_]*")
 
 def _require_staff(actor: User, what: str) -> None:
     if not actor.is_support_staff:
-        raise PermissionDenied(f"only support staff may {what}")
+        raise PermissionDenied(_("only support staff may %(what)s") % {"what": what})
 
 
 def _lock(ticket: Ticket) -> Ticket:
@@ -95,7 +96,11 @@ def _text(field: str, value: str, *, required: bool, limit: int) -> str:
     if required and not value:
         raise InvalidInput(field, "is required")
     if len(value) > limit:
-        raise InvalidInput(field, f"is {len(value)} characters; at most {limit} are allowed")
+        raise InvalidInput(
+            field,
+            _("is %(length)s characters; at most %(limit)s are allowed")
+            % {"length": len(value), "limit": limit},
+        )
     return value
 
 
@@ -104,7 +109,7 @@ def _web_url(field: str, value: str) -> str:
     if value:
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise InvalidInput(field, f"{value[:80]!r} is not an http(s) link")
+            raise InvalidInput(field, _("%(value)r is not an http(s) link") % {"value": value[:80]})
     return value
 
 
@@ -140,9 +145,9 @@ def instance_save(
     except OdooRefused as exc:
         raise InvalidInput("url", exc.message) from None
     if instance is None and not api_key:
-        raise InvalidInput("api_key", "is required for a new instance")
+        raise InvalidInput("api_key", _("is required for a new instance"))
     if instance is not None and instance.organisation_id != organisation.pk:
-        raise InvalidInput("organisation", "an instance cannot move to another organisation")
+        raise InvalidInput("organisation", _("an instance cannot move to another organisation"))
     with transaction.atomic():
         if instance is None:
             if organisation.odoo_instances.filter(name=name).exists():
@@ -290,7 +295,7 @@ def reference_remove(
         locked = _lock(ticket)
         row = OdooReference.objects.filter(pk=reference.pk, ticket=locked).first()
         if row is None:
-            raise IllegalTransition("the reference was already removed")
+            raise IllegalTransition(_("the reference was already removed"))
         text = row.text
         row.delete()
         _event(locked, actor, "odoo_ref_removed", new={"odoo_ref": text}, reason=reason.strip())
@@ -430,7 +435,7 @@ def bug_evidence_record(
     if not runbot_url and not reproduction:
         raise InvalidInput(
             "reproduction",
-            "give a runbot URL or a written reproduction on standard data (R8)",
+            _("give a runbot URL or a written reproduction on standard data (R8)"),
         )
     if reproduction and not runbot_url and len(reproduction) < REPRODUCTION_MIN:
         raise InvalidInput(
@@ -487,7 +492,7 @@ def bug_report_upstream(
                 "to report it to"
             )
         if owner not in _UPSTREAM_TARGET:
-            raise IllegalTransition("classify the code owner first: it decides who gets the bug")
+            raise IllegalTransition(_("classify the code owner first: it decides who gets the bug"))
         evidence = BugEvidence.objects.filter(ticket=locked).first()
         if evidence is None:
             raise IllegalTransition(
@@ -499,7 +504,7 @@ def bug_report_upstream(
             latest = OwnerClassification.objects.filter(ticket=locked).first()
             vendor = latest.vendor if latest else ""
             if not vendor:
-                raise InvalidInput("vendor", "name the vendor the bug was reported to")
+                raise InvalidInput("vendor", _("name the vendor the bug was reported to"))
         now = clock.now()
         report = UpstreamReport.objects.create(
             ticket=locked,
@@ -542,7 +547,7 @@ def upstream_update(
         locked = _lock(report.ticket)
         report = UpstreamReport.objects.select_for_update().get(pk=report.pk)
         if report.state == state:
-            raise IllegalTransition(f"the report is already '{state}'")
+            raise IllegalTransition(_("the report is already '%(state)s'") % {"state": state})
         old = report.state
         report.state = state
         report.state_changed_at = clock.now()
@@ -598,16 +603,25 @@ def patch_release_link(*, release: PatchRelease, ticket: Ticket, actor: User) ->
         release = PatchRelease.objects.select_for_update().get(pk=release.pk)
         locked = _lock(ticket)
         if release.is_published:
-            raise IllegalTransition(f"{release} is published: link the ticket to a later release")
+            raise IllegalTransition(
+                _("%(release)s is published: link the ticket to a later release")
+                % {"release": release}
+            )
         if locked.code_owner != CodeOwner.PARTNER:
             raise IllegalTransition(
                 f"{locked.number} is not a bug in our localisation addons (code owner "
                 f"'{locked.get_code_owner_display()}'): only those are fixed in our patches"
             )
         if locked.status not in OPEN_STATUSES:
-            raise IllegalTransition(f"{locked.number} is {locked.status}: reopen it first")
+            raise IllegalTransition(
+                _("%(number)s is %(status)s: reopen it first")
+                % {"number": locked.number, "status": locked.status}
+            )
         if PatchReleaseTicket.objects.filter(release=release, ticket=locked).exists():
-            raise IllegalTransition(f"{locked.number} is already linked to {release}")
+            raise IllegalTransition(
+                _("%(number)s is already linked to %(release)s")
+                % {"number": locked.number, "release": release}
+            )
         link = PatchReleaseTicket.objects.create(
             release=release, ticket=locked, linked_by=actor, linked_at=clock.now()
         )
@@ -644,7 +658,10 @@ def patch_release_publish(*, release: PatchRelease, actor: User) -> list[Ticket]
     with transaction.atomic():
         release = PatchRelease.objects.select_for_update().get(pk=release.pk)
         if release.is_published:
-            raise IllegalTransition(f"{release} was published on {release.published_at:%Y-%m-%d}")
+            raise IllegalTransition(
+                _("%(release)s was published on %(published_at)s")
+                % {"release": release, "published_at": format(release.published_at, "%Y-%m-%d")}
+            )
         linked = list(
             Ticket.objects.filter(patch_links__release=release)
             .select_related("requester", "organisation")
@@ -662,7 +679,9 @@ def patch_release_publish(*, release: PatchRelease, actor: User) -> list[Ticket]
                     resolution=f"fixed in {release} ({release.release_date.isoformat()})",
                 )
             except IllegalTransition as exc:
-                raise IllegalTransition(f"{ticket.number}: {exc.message}") from None
+                raise IllegalTransition(
+                    _("%(number)s: %(message)s") % {"number": ticket.number, "message": exc.message}
+                ) from None
             resolved.append(ticket)
         release.published_at = clock.now()
         release.published_by = actor

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from supportdesk.console.views.common import report, staff_only, staff_user
@@ -54,5 +55,5 @@ def classify_owner(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         report(request, exc)
     else:
-        messages.success(request, f"Code owner: {row.get_owner_display()}")
+        messages.success(request, _("Code owner: %(owner)s") % {"owner": row.get_owner_display()})
     return _back(ticket.number)

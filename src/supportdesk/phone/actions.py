@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import Organisation, User
 from supportdesk.core import clock
@@ -69,7 +70,7 @@ def cti_event(*, pbx: Pbx, data: Mapping[str, Any]) -> Call:
     if event not in CTI_EVENTS:
         raise InvalidInput("event", f"{event!r} is not one of 'newCall', 'answer', 'hangup'")
     if not call_id:
-        raise InvalidInput("callId", "is required")
+        raise InvalidInput("callId", _("is required"))
     direction = _field(data, "direction") or Direction.INBOUND
     if direction not in Direction.values:
         raise InvalidInput("direction", f"{direction!r} is not one of 'in', 'out'")
@@ -169,31 +170,33 @@ def call_log(
     from supportdesk.tickets import actions as ticket_actions
 
     if not actor.is_support_staff:
-        raise PermissionDenied("only support staff log calls")
+        raise PermissionDenied(_("only support staff log calls"))
     summary = (summary or "").strip()
     if not summary:
-        raise InvalidInput("summary", "is required: say what the call was about")
+        raise InvalidInput("summary", _("is required: say what the call was about"))
     if direction not in Direction.values:
         raise InvalidInput("direction", f"{direction!r} is not one of 'in', 'out'")
     e164 = normalise(number) if number.strip() else None
     if number.strip() and e164 is None:
         raise InvalidInput("number", f"{number.strip()[:40]!r} is not a telephone number")
     if caller is None and e164:
-        _, caller = find_caller(e164)
+        _organisation, caller = find_caller(e164)
     if caller is not None and not caller.is_customer:
         raise InvalidInput("caller", f"{caller} is not a customer user")
     organisation = organisation or (caller.organisation if caller else None)
     if caller is not None and organisation is not None and caller.organisation != organisation:
         raise InvalidInput("caller", f"{caller} does not belong to {organisation}")
     if ticket is None and organisation is None:
-        raise InvalidInput("organisation", "is required for a caller we do not know")
+        raise InvalidInput("organisation", _("is required for a caller we do not know"))
     if ticket is not None and organisation is not None and ticket.organisation != organisation:
         raise InvalidInput("ticket", f"{ticket.number} is not a ticket of {organisation}")
     with transaction.atomic():
         if call is not None:
             call = Call.objects.select_for_update().get(pk=call.pk)
             if call.ticket_id is not None:
-                raise IllegalTransition(f"this call is already logged on ticket {call.ticket}")
+                raise IllegalTransition(
+                    _("this call is already logged on ticket %(ticket)s") % {"ticket": call.ticket}
+                )
         else:
             now = clock.now()
             call = Call(
@@ -216,7 +219,9 @@ def call_log(
         if ticket is not None:
             ticket = Ticket.objects.get(pk=ticket.pk)
             if ticket.status not in OPEN_STATUSES:
-                raise IllegalTransition(f"{ticket.number} is not open: reopen it first")
+                raise IllegalTransition(
+                    _("%(number)s is not open: reopen it first") % {"number": ticket.number}
+                )
             ticket_actions.ticket_reply(
                 ticket=ticket,
                 actor=actor,
@@ -247,11 +252,11 @@ def call_log(
 def call_claim(*, call: Call, actor: User) -> Call:
     """Take a missed call's call-back on oneself."""
     if not actor.is_support_staff:
-        raise PermissionDenied("only support staff call back")
+        raise PermissionDenied(_("only support staff call back"))
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
         if call.state != CallState.MISSED or call.called_back_at is not None:
-            raise IllegalTransition("this call does not wait for a call-back")
+            raise IllegalTransition(_("this call does not wait for a call-back"))
         call.callback_owner = actor
         call.save(update_fields=["callback_owner"])
     return call
@@ -260,11 +265,11 @@ def call_claim(*, call: Call, actor: User) -> Call:
 def call_called_back(*, call: Call, actor: User) -> Call:
     """A missed call was returned: it leaves the call-back list."""
     if not actor.is_support_staff:
-        raise PermissionDenied("only support staff call back")
+        raise PermissionDenied(_("only support staff call back"))
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
         if call.state != CallState.MISSED:
-            raise IllegalTransition("only a missed call is called back")
+            raise IllegalTransition(_("only a missed call is called back"))
         if call.called_back_at is not None:
             raise IllegalTransition(
                 f"{call.called_back_by or 'someone'} already called back "

@@ -8,6 +8,7 @@ from typing import cast
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from supportdesk.accounts.models import STAFF_ROLES, User
@@ -117,7 +118,7 @@ def reply(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         report(request, exc)
     else:
-        messages.success(request, "Reply sent to the customer.")
+        messages.success(request, _("Reply sent to the customer."))
     return _back(ticket, "reply")
 
 
@@ -137,7 +138,7 @@ def note(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         report(request, exc)
     else:
-        messages.success(request, "Internal note added.")
+        messages.success(request, _("Internal note added."))
     return _back(ticket, "note")
 
 
@@ -149,7 +150,11 @@ def fields(request: HttpRequest, number: str) -> HttpResponse:
     form = TicketFieldsForm(request.POST, user=user, ticket=ticket)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
+            messages.error(
+                request,
+                _("%(field)s: %(errors)s")
+                % {"field": field, "errors": " ".join(str(e) for e in errors)},
+            )
         return _back(ticket, "fields")
     data = form.cleaned_data
     try:
@@ -164,7 +169,7 @@ def fields(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         report(request, exc)
     else:
-        messages.success(request, "Ticket updated.")
+        messages.success(request, _("Ticket updated."))
     return _back(ticket, "fields")
 
 
@@ -194,7 +199,10 @@ def transition(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         report(request, exc)
     else:
-        messages.success(request, f"{TRANSITION_LABELS[move]}: done.")
+        messages.success(
+            request,
+            _("%(action)s: done.") % {"action": TRANSITION_LABELS[move]},
+        )
     return _back(ticket)
 
 
@@ -207,7 +215,7 @@ def assign(request: HttpRequest, number: str) -> HttpResponse:
     assignee = User.objects.filter(pk=int_or_none(request.POST.get("assignee")) or 0).first()
     try:
         if assignee is None:
-            raise InvalidInput("assignee", "choose a consultant")
+            raise InvalidInput("assignee", _("choose a consultant"))
         actions.ticket_assign(
             ticket=ticket,
             actor=user,
@@ -217,7 +225,7 @@ def assign(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         report(request, exc)
     else:
-        messages.success(request, f"Assigned to {assignee}.")
+        messages.success(request, _("Assigned to %(assignee)s.") % {"assignee": assignee})
     return _back(ticket, "assignment")
 
 
@@ -232,7 +240,11 @@ def time_entry(request: HttpRequest, number: str) -> HttpResponse:
     form = TimeEntryForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
+            messages.error(
+                request,
+                _("%(field)s: %(errors)s")
+                % {"field": field, "errors": " ".join(str(e) for e in errors)},
+            )
         return _back(ticket, "time")
     try:
         entry = time_log(
@@ -245,7 +257,7 @@ def time_entry(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         report(request, exc)
     else:
-        messages.success(request, f"Logged {entry.minutes} min.")
+        messages.success(request, _("Logged %(minutes)s min.") % {"minutes": entry.minutes})
     return _back(ticket, "time")
 
 
@@ -259,15 +271,17 @@ def timer(request: HttpRequest, number: str) -> HttpResponse:
     try:
         if what == "start":
             console_actions.timer_start(ticket=ticket, actor=user)
-            messages.success(request, "Timer started.")
+            messages.success(request, _("Timer started."))
         elif what == "stop":
             entry = console_actions.timer_stop(
                 ticket=ticket, actor=user, description=request.POST.get("description", "")
             )
-            messages.success(request, f"Timer stopped: logged {entry.minutes} min.")
+            messages.success(
+                request, _("Timer stopped: logged %(minutes)s min.") % {"minutes": entry.minutes}
+            )
         elif what == "discard":
             console_actions.timer_discard(ticket=ticket, actor=user)
-            messages.success(request, "Timer discarded.")
+            messages.success(request, _("Timer discarded."))
         else:
             raise InvalidInput("timer", f"{what!r} is not one of start, stop, discard")
     except ActionError as exc:
@@ -289,11 +303,11 @@ def link(request: HttpRequest, number: str) -> HttpResponse:
             actions.ticket_merge(
                 duplicate=ticket, target=other, actor=user, reason=request.POST.get("reason", "")
             )
-            messages.success(request, f"Merged into {other.number}.")
+            messages.success(request, _("Merged into %(number)s.") % {"number": other.number})
             return _back(other)
         kind = TicketLink.Kind.FOLLOW_UP if how == "follow_up" else TicketLink.Kind.RELATED
         actions.ticket_link(source=ticket, target=other, actor=user, kind=kind)
-        messages.success(request, f"Linked to {other.number}.")
+        messages.success(request, _("Linked to %(number)s.") % {"number": other.number})
     except ActionError as exc:
         report(request, exc)
     return _back(ticket, "links")
@@ -327,5 +341,5 @@ def split(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         report(request, exc)
         return _back(ticket, "links")
-    messages.success(request, f"Split into {new.number}.")
+    messages.success(request, _("Split into %(number)s.") % {"number": new.number})
     return _back(new)
