@@ -100,8 +100,14 @@ def test_issued_reasons_read_in_the_viewers_language(alice, consultant, biller, 
         )
     # Stored as data, not as words in either language.
     stored = StatementLine.objects.filter(statement=march).values_list("reason_data", flat=True)
-    assert {"type": "minimum", "logged": 12, "before": 0, "total": 30, "increment": 0,
-            "minimum": 30} in list(stored)
+    assert {
+        "type": "minimum",
+        "logged": 12,
+        "before": 0,
+        "total": 30,
+        "increment": 0,
+        "minimum": 30,
+    } in list(stored)
 
 
 def test_free_time_never_triggers_the_minimum(alice, consultant, biller, org_a):

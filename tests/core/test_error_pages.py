@@ -69,9 +69,7 @@ def test_not_allowed_and_server_error_pages_are_in_the_layout_and_language():
 
 
 def test_a_server_error_page_that_cannot_render_still_answers(settings):
-    settings.TEMPLATES = [
-        {**settings.TEMPLATES[0], "DIRS": [], "APP_DIRS": False, "OPTIONS": {}}
-    ]
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [], "APP_DIRS": False, "OPTIONS": {}}]
     response = server_error(_request("en"))
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()

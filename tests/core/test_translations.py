@@ -121,7 +121,11 @@ def extracted_catalogue(tmp_path_factory) -> str:
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    return (root / "supportdesk" / "locale" / "sv" / "LC_MESSAGES" / "django.po").read_text()
+    # One catalogue: an app with a locale directory of its own would take its messages
+    # away from it (and from this check).
+    catalogues = sorted((root / "supportdesk").rglob("locale/sv/LC_MESSAGES/django.po"))
+    assert [c.relative_to(root) for c in catalogues] == [CATALOGUE.relative_to(PACKAGE_DIR.parent)]
+    return catalogues[0].read_text()
 
 
 def test_every_message_in_the_source_has_a_swedish_translation(extracted_catalogue):

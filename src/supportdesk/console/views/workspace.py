@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from supportdesk.accounts.models import STAFF_ROLES, User
@@ -45,13 +46,13 @@ TRANSITIONS = {
     Status.CLOSED: ["reopen"],
 }
 TRANSITION_LABELS = {
-    "start": "Start work",
-    "wait_customer": "Wait on customer",
-    "wait_third_party": "Wait on third party",
-    "resume": "Resume work",
-    "resolve": "Resolve",
-    "close": "Close",
-    "reopen": "Reopen",
+    "start": gettext_lazy("Start work"),
+    "wait_customer": gettext_lazy("Wait on customer"),
+    "wait_third_party": gettext_lazy("Wait on third party"),
+    "resume": gettext_lazy("Resume work"),
+    "resolve": gettext_lazy("Resolve"),
+    "close": gettext_lazy("Close"),
+    "reopen": gettext_lazy("Reopen"),
 }
 
 
