@@ -26,7 +26,7 @@ from supportdesk.billing.models import (
     month_start,
 )
 from supportdesk.core import clock
-from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
+from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied, Text
 from supportdesk.tickets.models import Event, Ticket
 
 # Longest single entry: a working day and then some; longer work is several entries.
@@ -42,7 +42,7 @@ def _today() -> dt.date:
     return timezone.localdate(clock.now())
 
 
-def _require_staff(actor: User, what: str) -> None:
+def _require_staff(actor: User, what: Text) -> None:
     if not actor.is_support_staff:
         raise PermissionDenied(_("only support staff may %(what)s") % {"what": what})
 
@@ -52,7 +52,7 @@ def may_bill(actor: User) -> bool:
     return actor.role in BILLING_ROLES or actor.email == SYSTEM_EMAIL
 
 
-def _require_billing(actor: User, what: str) -> None:
+def _require_billing(actor: User, what: Text) -> None:
     if not may_bill(actor):
         raise PermissionDenied(
             _("only business consultants and administrators may %(what)s") % {"what": what}
@@ -139,7 +139,7 @@ def time_log(
 
     Billed minutes are never typed: the charging rules compute them on the statement.
     """
-    _require_staff(actor, "log time")
+    _require_staff(actor, _("log time"))
     minutes = _minutes("minutes", minutes, most=MAX_ENTRY_MINUTES)
     description = _text("description", description)
     day = date or _today()
@@ -211,7 +211,7 @@ def time_correct(*, entry: TimeEntry, actor: User, minutes: int, reason: str) ->
 
     Entries on issued statements are never edited; this is how they are corrected.
     """
-    _require_staff(actor, "correct time")
+    _require_staff(actor, _("correct time"))
     reason = _text("reason", reason)
     with transaction.atomic():
         entry = TimeEntry.objects.select_for_update().select_related("ticket").get(pk=entry.pk)
@@ -253,7 +253,7 @@ def statement_draft(*, organisation: Organisation, month: dt.date, actor: User) 
 
     Returns ``None`` and removes a stale draft when there is nothing to bill.
     """
-    _require_billing(actor, "draft statements")
+    _require_billing(actor, _("draft statements"))
     month = month_start(month)
     with transaction.atomic():
         organisation = _lock_organisation(organisation.pk)
@@ -291,7 +291,7 @@ def statement_draft(*, organisation: Organisation, month: dt.date, actor: User) 
 
 def close_month(*, month: dt.date, actor: User) -> list[Statement]:
     """Draft the month's statements for every organisation with time to bill (R6)."""
-    _require_billing(actor, "close a month")
+    _require_billing(actor, _("close a month"))
     month = month_start(month)
     # Organisations with unbilled time up to the month's end, or a draft to refresh.
     on_live = StatementLine.objects.filter(
@@ -342,7 +342,7 @@ def statement_issue(*, statement: Statement, actor: User) -> Statement:
     Refused when the time behind it changed since it was drafted: the draft a person
     reviewed is the statement that is issued.
     """
-    _require_billing(actor, "issue statements")
+    _require_billing(actor, _("issue statements"))
     with transaction.atomic():
         _lock_organisation(statement.organisation_id)
         statement = Statement.objects.select_for_update().get(pk=statement.pk)
@@ -371,7 +371,7 @@ def statement_credit(*, statement: Statement, actor: User, reason: str) -> State
 
     Its time entries are released: the next draft of the month bills them again.
     """
-    _require_billing(actor, "credit statements")
+    _require_billing(actor, _("credit statements"))
     reason = _text("reason", reason, limit=1000)
     with transaction.atomic():
         _lock_organisation(statement.organisation_id)

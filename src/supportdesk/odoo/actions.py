@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import Organisation, User
 from supportdesk.core import clock
-from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
+from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied, Text
 from supportdesk.mail.outbox import queue_mail
 from supportdesk.odoo.client import OdooClient, OdooError, OdooRefused, check_base_url
 from supportdesk.odoo.lookup import CannotLookUp, look_up
@@ -62,7 +62,7 @@ _FIELD = re.compile(r"[a-z_][a-z0-9_]*")
 # --- helpers ----------------------------------------------------------------------------
 
 
-def _require_staff(actor: User, what: str) -> None:
+def _require_staff(actor: User, what: Text) -> None:
     if not actor.is_support_staff:
         raise PermissionDenied(_("only support staff may %(what)s") % {"what": what})
 
@@ -133,7 +133,7 @@ def instance_save(
 
     An empty ``api_key`` keeps the stored one when changing an instance.
     """
-    _require_staff(actor, "configure Odoo instances")
+    _require_staff(actor, _("configure Odoo instances"))
     name = _text("name", name, required=True, limit=60)
     database = _text("database", database, required=True, limit=63)
     login = _text("login", login, required=True, limit=200)
@@ -173,7 +173,7 @@ def instance_save(
 def instance_detect_version(*, instance: OdooInstance, actor: User) -> OdooInstance:
     """Ask the instance its version (XML-RPC ``version()``; JSON-2 from 19) and prove the
     login and API key work. The outcome, error included, is stored on the instance."""
-    _require_staff(actor, "check Odoo instances")
+    _require_staff(actor, _("check Odoo instances"))
     error = ""
     info = None
     try:
@@ -235,7 +235,7 @@ def reference_check(
     exist, its display name, state and company. Every reference when none is named.
 
     Failures are stored as checks with their error; the caller gets them all."""
-    _require_staff(actor, "check Odoo references")
+    _require_staff(actor, _("check Odoo references"))
     if reference is not None and reference.ticket_id != ticket.pk:
         raise InvalidInput("reference", f"is not a reference of {ticket.number}")
     references = [reference] if reference is not None else list(ticket.odoo_refs.all())
@@ -288,7 +288,7 @@ def reference_remove(
 ) -> None:
     """A consultant removes a URL or reference recognised by mistake (R2); its checks go
     with it. References are added with ``ticket_update(add_urls=…, add_references=…)``."""
-    _require_staff(actor, "remove Odoo references")
+    _require_staff(actor, _("remove Odoo references"))
     if reference.ticket_id != ticket.pk:
         raise InvalidInput("reference", f"is not a reference of {ticket.number}")
     with transaction.atomic():
@@ -322,7 +322,7 @@ def code_owner_classify(
     the result is stored with its evidence and sets the ticket's code owner, unless a
     consultant overrode it (an override stands until another override).
     """
-    _require_staff(actor, "classify the code owner")
+    _require_staff(actor, _("classify the code owner"))
     model = _text("model", model, required=True, limit=128)
     field = _text("field", field, required=False, limit=128)
     if not _MODEL.fullmatch(model):
@@ -385,7 +385,7 @@ def code_owner_override(
 ) -> OwnerClassification:
     """A consultant sets the code owner against or without a classification (R7); the
     reason is required and kept on the timeline."""
-    _require_staff(actor, "set the code owner")
+    _require_staff(actor, _("set the code owner"))
     reason = _text("reason", reason, required=True, limit=2000)
     if owner not in CodeOwner.values or not owner:
         allowed = ", ".join(repr(v) for v in CodeOwner.values if v)
@@ -423,7 +423,7 @@ def bug_evidence_record(
 ) -> BugEvidence:
     """Record that the bug reproduces on standard data (R8): a runbot URL, or written
     steps with the expected and the actual result."""
-    _require_staff(actor, "record bug evidence")
+    _require_staff(actor, _("record bug evidence"))
     runbot_url = _web_url("runbot_url", runbot_url)
     reproduction = _text("reproduction", reproduction, required=False, limit=20_000)
     if runbot_url and not _RUNBOT_HOST.fullmatch(urlsplit(runbot_url).hostname or ""):
@@ -474,7 +474,7 @@ def bug_report_upstream(
     """Keep the reference of a bug reported to Odoo support or a vendor (R8); the ticket
     then waits on the third party. Refused without evidence on standard data, and for
     code that is not Odoo's or a vendor's."""
-    _require_staff(actor, "report bugs upstream")
+    _require_staff(actor, _("report bugs upstream"))
     reference = _text("reference", reference, required=True, limit=120)
     url = _web_url("url", url)
     vendor = _text("vendor", vendor, required=False, limit=300)
@@ -538,7 +538,7 @@ def upstream_update(
 ) -> UpstreamReport:
     """Record the state of an upstream report (R8). When they fixed, rejected or closed
     it, a ticket waiting on them goes back to work."""
-    _require_staff(actor, "update upstream reports")
+    _require_staff(actor, _("update upstream reports"))
     if state not in UpstreamReport.State.values:
         allowed = ", ".join(repr(v) for v in UpstreamReport.State.values)
         raise InvalidInput("state", f"{state!r} is not one of {allowed}")
@@ -578,7 +578,7 @@ def patch_release_create(
     *, actor: User, module: str, version: str, release_date: dt.date, notes: str = ""
 ) -> PatchRelease:
     """A coming patch release of our localisation addons (R8)."""
-    _require_staff(actor, "plan patch releases")
+    _require_staff(actor, _("plan patch releases"))
     module = _text("module", module, required=True, limit=128)
     version = _text("version", version, required=True, limit=40)
     notes = _text("notes", notes, required=False, limit=20_000)
@@ -598,7 +598,7 @@ def patch_release_create(
 def patch_release_link(*, release: PatchRelease, ticket: Ticket, actor: User) -> PatchReleaseTicket:
     """Link a localisation bug to the patch release that fixes it (R8: fixed free in the
     next patch). Only open tickets whose code owner is our localisation addons."""
-    _require_staff(actor, "link tickets to patch releases")
+    _require_staff(actor, _("link tickets to patch releases"))
     with transaction.atomic():
         release = PatchRelease.objects.select_for_update().get(pk=release.pk)
         locked = _lock(ticket)
@@ -654,7 +654,7 @@ def patch_release_publish(*, release: PatchRelease, actor: User) -> list[Ticket]
     """Publish a patch release (R8): its linked tickets are resolved and each of their
     contacts gets one notice, reminding them that updating their system is theirs to do
     unless they ask us to (which is charged, R6). Returns the tickets resolved."""
-    _require_staff(actor, "publish patch releases")
+    _require_staff(actor, _("publish patch releases"))
     with transaction.atomic():
         release = PatchRelease.objects.select_for_update().get(pk=release.pk)
         if release.is_published:
