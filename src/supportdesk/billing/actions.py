@@ -144,7 +144,10 @@ def time_log(
     description = _text("description", description)
     day = date or _today()
     if day > _today():
-        raise InvalidInput("date", f"{day.isoformat()} is in the future: log time once it is done")
+        raise InvalidInput(
+            "date",
+            _("%(day)s is in the future: log time once it is done") % {"day": day.isoformat()},
+        )
     with transaction.atomic():
         ticket = _lock_ticket(ticket)
         entry = TimeEntry.objects.create(
@@ -174,7 +177,9 @@ def time_override(*, entry: TimeEntry, actor: User, charge: str, reason: str = "
     if actor.role not in OVERRIDE_ROLES:
         raise PermissionDenied(_("only consultants and business consultants may override a charge"))
     if charge not in Override.values:
-        raise InvalidInput("charge", f"{charge!r} is not one of 'free', 'charged' or ''")
+        raise InvalidInput(
+            "charge", _("%(charge)r is not one of 'free', 'charged' or ''") % {"charge": charge}
+        )
     reason = _text("reason", reason) if charge else ""
     with transaction.atomic():
         _lock_organisation(entry.ticket.organisation_id)
@@ -186,8 +191,11 @@ def time_override(*, entry: TimeEntry, actor: User, charge: str, reason: str = "
         issued = issued_statement_of(entry)
         if issued is not None:
             raise IllegalTransition(
-                f"the {entry.date.isoformat()} entry is on issued statement {issued.number}: "
-                "it is locked; correct it instead"
+                _(
+                    "the %(day)s entry is on issued statement %(number)s: it is locked; "
+                    "correct it instead"
+                )
+                % {"day": entry.date.isoformat(), "number": issued.number}
             )
         if charge == entry.override and reason == entry.override_reason:
             return entry
@@ -223,7 +231,8 @@ def time_correct(*, entry: TimeEntry, actor: User, minutes: int, reason: str) ->
         left = entry.minutes - taken
         if left <= 0:
             raise IllegalTransition(
-                f"the {entry.date.isoformat()} entry has been corrected to 0 minutes already"
+                _("the %(day)s entry has been corrected to 0 minutes already")
+                % {"day": entry.date.isoformat()}
             )
         minutes = _minutes("minutes", minutes, most=left)
         correction = TimeEntry.objects.create(
@@ -265,8 +274,11 @@ def statement_draft(*, organisation: Organisation, month: dt.date, actor: User) 
         ).first()
         if live is not None and not live.is_draft:
             raise IllegalTransition(
-                f"{organisation} has issued statement {live.number} for {month:%Y-%m}: "
-                "credit it before drafting the month again"
+                _(
+                    "%(organisation)s has issued statement %(number)s for %(month)s: credit it "
+                    "before drafting the month again"
+                )
+                % {"organisation": organisation, "number": live.number, "month": f"{month:%Y-%m}"}
             )
         computed = compute_statement(organisation, month, draft=live)
         if not computed.lines:
@@ -354,8 +366,11 @@ def statement_issue(*, statement: Statement, actor: User) -> Statement:
             computed.rate != statement.hourly_rate
         ):
             raise IllegalTransition(
-                f"the draft for {statement.organisation} {statement.month:%Y-%m} is out of date: "
-                "time or rules changed since it was drafted; draft it again and review it"
+                _(
+                    "the draft for %(organisation)s %(month)s is out of date: time or rules "
+                    "changed since it was drafted; draft it again and review it"
+                )
+                % {"organisation": statement.organisation, "month": f"{statement.month:%Y-%m}"}
             )
         now = clock.now()
         statement.number = _take_number(timezone.localdate(now).year)
@@ -382,7 +397,8 @@ def statement_credit(*, statement: Statement, actor: User, reason: str) -> State
             )
         if statement.status != Statement.Status.ISSUED:
             raise IllegalTransition(
-                f"only an issued statement can be credited; this one is {statement.status}"
+                _("only an issued statement can be credited; this one is %(status)s")
+                % {"status": statement.get_status_display()}
             )
         # Written as a draft, then issued in the same transaction: lines are only ever
         # added to drafts.

@@ -212,8 +212,11 @@ class Statement(models.Model):
                 fields = kwargs.get("update_fields")
                 if fields is None or not set(fields) <= self.AFTER_ISSUE_FIELDS:
                     raise IllegalTransition(
-                        f"statement {stored['number']} is {stored['status']}: an issued "
-                        "statement is never changed; credit it with a credit statement instead"
+                        _(
+                            "statement %(number)s is %(status)s: an issued statement is never "
+                            "changed; credit it with a credit statement instead"
+                        )
+                        % {"number": stored["number"], "status": stored["status"]}
                     )
         super().save(*args, **kwargs)
 
@@ -317,8 +320,11 @@ class StatementLine(models.Model):
         )[0]
         if status != Statement.Status.DRAFT:
             raise IllegalTransition(
-                f"statement {number} is {status}: its lines are never changed; "
-                "credit it with a credit statement instead"
+                _(
+                    "statement %(number)s is %(status)s: its lines are never changed; credit it "
+                    "with a credit statement instead"
+                )
+                % {"number": number, "status": status}
             )
 
 

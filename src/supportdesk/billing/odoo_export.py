@@ -84,13 +84,15 @@ def statement_export(*, statement: Statement, actor: User) -> int:
         raise IllegalTransition(_("a draft is not exported: issue it first"))
     if statement.odoo_move_id:
         raise IllegalTransition(
-            f"statement {statement.number} was exported already as invoice {statement.odoo_move_id}"
+            _("statement %(number)s was exported already as invoice %(move)s")
+            % {"number": statement.number, "move": statement.odoo_move_id}
         )
     profile = BillingProfile.objects.filter(organisation=statement.organisation).first()
     if profile is None or not profile.odoo_partner_id:
         raise InvalidInput(
             "odoo_partner_id",
-            f"{statement.organisation} has no customer id in our Odoo: set it in its billing profile",
+            _("%(organisation)s has no customer id in our Odoo: set it in its billing profile")
+            % {"organisation": statement.organisation},
         )
     values = invoice_values(statement, profile.odoo_partner_id)
     try:

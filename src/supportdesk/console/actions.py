@@ -82,14 +82,18 @@ def saved_reply_save(
     if not title:
         raise InvalidInput("title", _("is required"))
     if len(title) > 120:
-        raise InvalidInput("title", f"is {len(title)} characters; at most 120 are allowed")
+        raise InvalidInput(
+            "title", _("is %(length)s characters; at most 120 are allowed") % {"length": len(title)}
+        )
     if not body:
         raise InvalidInput("body", _("is required"))
     clash = SavedReply.objects.filter(title__iexact=title)
     if reply is not None:
         clash = clash.exclude(pk=reply.pk)
     if clash.exists():
-        raise InvalidInput("title", f"a saved reply is already called {title!r}")
+        raise InvalidInput(
+            "title", _("a saved reply is already called %(title)r") % {"title": title}
+        )
     with transaction.atomic():
         if reply is None:
             reply = SavedReply(created_by=actor)

@@ -22,7 +22,11 @@ def lead_create(
     if not message:
         raise InvalidInput("message", _("is required"))
     if source not in Lead.Source.values:
-        raise InvalidInput("source", f"{source!r} is not one of {', '.join(Lead.Source.values)}")
+        raise InvalidInput(
+            "source",
+            _("%(source)r is not one of %(value)s")
+            % {"source": source, "value": ", ".join(Lead.Source.values)},
+        )
     if not (email or phone):
         raise InvalidInput("email", _("give an e-mail address or a telephone number to answer"))
     with transaction.atomic():

@@ -139,7 +139,9 @@ def instance_save(
     login = _text("login", login, required=True, limit=200)
     url = _text("url", url, required=True, limit=200).rstrip("/")
     if role not in OdooInstance.Role.values:
-        raise InvalidInput("role", f"{role!r} is not one of production, staging, test")
+        raise InvalidInput(
+            "role", _("%(role)r is not one of production, staging, test") % {"role": role}
+        )
     try:
         check_base_url(url)
     except OdooRefused as exc:
@@ -151,12 +153,20 @@ def instance_save(
     with transaction.atomic():
         if instance is None:
             if organisation.odoo_instances.filter(name=name).exists():
-                raise InvalidInput("name", f"{organisation} already has an instance {name!r}")
+                raise InvalidInput(
+                    "name",
+                    _("%(organisation)s already has an instance %(name)r")
+                    % {"organisation": organisation, "name": name},
+                )
             instance = OdooInstance(organisation=organisation)
         else:
             instance = OdooInstance.objects.select_for_update().get(pk=instance.pk)
             if organisation.odoo_instances.filter(name=name).exclude(pk=instance.pk).exists():
-                raise InvalidInput("name", f"{organisation} already has an instance {name!r}")
+                raise InvalidInput(
+                    "name",
+                    _("%(organisation)s already has an instance %(name)r")
+                    % {"organisation": organisation, "name": name},
+                )
             if (instance.url, instance.database) != (url, database):
                 # Another server: what was detected about the old one no longer holds.
                 instance.server_version = instance.serie = ""
@@ -193,7 +203,9 @@ def instance_detect_version(*, instance: OdooInstance, actor: User) -> OdooInsta
             instance.api = info.api
         instance.save()
     if error:
-        raise InvalidInput("instance", f"{instance}: {error}")
+        raise InvalidInput(
+            "instance", _("%(instance)s: %(error)s") % {"instance": instance, "error": error}
+        )
     return instance
 
 
@@ -204,10 +216,18 @@ def _instance_for(
     instances = list(ticket.organisation.odoo_instances.all())
     if instance is not None:
         if instance.organisation_id != ticket.organisation_id:
-            raise InvalidInput("instance", f"is not an Odoo instance of {ticket.organisation}")
+            raise InvalidInput(
+                "instance",
+                _("is not an Odoo instance of %(organisation)s")
+                % {"organisation": ticket.organisation},
+            )
         return instance
     if not instances:
-        raise InvalidInput("instance", f"{ticket.organisation} has no Odoo instance configured")
+        raise InvalidInput(
+            "instance",
+            _("%(organisation)s has no Odoo instance configured")
+            % {"organisation": ticket.organisation},
+        )
     if reference is not None and reference.host:
         matching = [i for i in instances if i.host == reference.host.lower()]
         if not matching:
@@ -237,10 +257,14 @@ def reference_check(
     Failures are stored as checks with their error; the caller gets them all."""
     _require_staff(actor, _("check Odoo references"))
     if reference is not None and reference.ticket_id != ticket.pk:
-        raise InvalidInput("reference", f"is not a reference of {ticket.number}")
+        raise InvalidInput(
+            "reference", _("is not a reference of %(number)s") % {"number": ticket.number}
+        )
     references = [reference] if reference is not None else list(ticket.odoo_refs.all())
     if not references:
-        raise InvalidInput("reference", f"{ticket.number} has no Odoo URL or reference")
+        raise InvalidInput(
+            "reference", _("%(number)s has no Odoo URL or reference") % {"number": ticket.number}
+        )
     pending: list[RecordCheck] = []
     clients: dict[int, OdooClient] = {}
     refused: list[InvalidInput] = []
@@ -290,7 +314,9 @@ def reference_remove(
     with it. References are added with ``ticket_update(add_urls=…, add_references=…)``."""
     _require_staff(actor, _("remove Odoo references"))
     if reference.ticket_id != ticket.pk:
-        raise InvalidInput("reference", f"is not a reference of {ticket.number}")
+        raise InvalidInput(
+            "reference", _("is not a reference of %(number)s") % {"number": ticket.number}
+        )
     with transaction.atomic():
         locked = _lock(ticket)
         row = OdooReference.objects.filter(pk=reference.pk, ticket=locked).first()
@@ -326,9 +352,13 @@ def code_owner_classify(
     model = _text("model", model, required=True, limit=128)
     field = _text("field", field, required=False, limit=128)
     if not _MODEL.fullmatch(model):
-        raise InvalidInput("model", f"{model!r} is not an Odoo model name like sale.order")
+        raise InvalidInput(
+            "model", _("%(model)r is not an Odoo model name like sale.order") % {"model": model}
+        )
     if field and not _FIELD.fullmatch(field):
-        raise InvalidInput("field", f"{field!r} is not an Odoo field name like partner_id")
+        raise InvalidInput(
+            "field", _("%(field)r is not an Odoo field name like partner_id") % {"field": field}
+        )
     target = _instance_for(ticket, None, instance)
     own_authors = [a for a in target.own_module_authors.split(",") if a.strip()]
     try:
@@ -336,7 +366,9 @@ def code_owner_classify(
     except NotOnInstance as exc:
         raise InvalidInput(exc.field, exc.message) from None
     except OdooError as exc:
-        raise InvalidInput("instance", f"{target}: {exc.message}") from None
+        raise InvalidInput(
+            "instance", _("%(target)s: %(message)s") % {"target": target, "message": exc.message}
+        ) from None
     result = classify(facts, partner_authors=_partner_authors(), own_authors=own_authors)
     with transaction.atomic():
         locked = _lock(ticket)
@@ -389,7 +421,9 @@ def code_owner_override(
     reason = _text("reason", reason, required=True, limit=2000)
     if owner not in CodeOwner.values or not owner:
         allowed = ", ".join(repr(v) for v in CodeOwner.values if v)
-        raise InvalidInput("owner", f"{owner!r} is not one of {allowed}")
+        raise InvalidInput(
+            "owner", _("%(owner)r is not one of %(allowed)s") % {"owner": owner, "allowed": allowed}
+        )
     with transaction.atomic():
         locked = _lock(ticket)
         latest = OwnerClassification.objects.filter(ticket=locked).first()
@@ -541,7 +575,9 @@ def upstream_update(
     _require_staff(actor, _("update upstream reports"))
     if state not in UpstreamReport.State.values:
         allowed = ", ".join(repr(v) for v in UpstreamReport.State.values)
-        raise InvalidInput("state", f"{state!r} is not one of {allowed}")
+        raise InvalidInput(
+            "state", _("%(state)r is not one of %(allowed)s") % {"state": state, "allowed": allowed}
+        )
     reason = _text("reason", reason, required=False, limit=2000)
     with transaction.atomic():
         locked = _lock(report.ticket)
@@ -584,7 +620,10 @@ def patch_release_create(
     notes = _text("notes", notes, required=False, limit=20_000)
     with transaction.atomic():
         if PatchRelease.objects.filter(module=module, version=version).exists():
-            raise InvalidInput("version", f"{module} {version} already exists")
+            raise InvalidInput(
+                "version",
+                _("%(module)s %(version)s already exists") % {"module": module, "version": version},
+            )
         return PatchRelease.objects.create(
             module=module,
             version=version,

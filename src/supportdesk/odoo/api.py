@@ -322,7 +322,10 @@ def _instance_arg(user: User, instance_id: int | None) -> OdooInstance | None:
     try:
         return instance_for_user(user, instance_id)
     except Http404:
-        raise InvalidInput("instance_id", f"no Odoo instance has id {instance_id}") from None
+        raise InvalidInput(
+            "instance_id",
+            _("no Odoo instance has id %(instance_id)s") % {"instance_id": instance_id},
+        ) from None
 
 
 # --- tickets ----------------------------------------------------------------------------
@@ -488,7 +491,11 @@ def create_instance(request: HttpRequest, payload: InstanceIn) -> Status[dict[st
         raise PermissionDenied(_("only support staff may configure Odoo instances"))
     organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
     if organisation is None:
-        raise InvalidInput("organisation_id", f"no organisation has id {payload.organisation_id}")
+        raise InvalidInput(
+            "organisation_id",
+            _("no organisation has id %(organisation_id)s")
+            % {"organisation_id": payload.organisation_id},
+        )
     instance = actions.instance_save(
         actor=user,
         organisation=organisation,

@@ -68,12 +68,16 @@ def cti_event(*, pbx: Pbx, data: Mapping[str, Any]) -> Call:
     event = _field(data, "event")
     call_id = _field(data, "callId")
     if event not in CTI_EVENTS:
-        raise InvalidInput("event", f"{event!r} is not one of 'newCall', 'answer', 'hangup'")
+        raise InvalidInput(
+            "event", _("%(event)r is not one of 'newCall', 'answer', 'hangup'") % {"event": event}
+        )
     if not call_id:
         raise InvalidInput("callId", _("is required"))
     direction = _field(data, "direction") or Direction.INBOUND
     if direction not in Direction.values:
-        raise InvalidInput("direction", f"{direction!r} is not one of 'in', 'out'")
+        raise InvalidInput(
+            "direction", _("%(direction)r is not one of 'in', 'out'") % {"direction": direction}
+        )
     payload = {k: _field(data, k) for k in data}
     now = clock.now()
     with transaction.atomic():
@@ -175,21 +179,33 @@ def call_log(
     if not summary:
         raise InvalidInput("summary", _("is required: say what the call was about"))
     if direction not in Direction.values:
-        raise InvalidInput("direction", f"{direction!r} is not one of 'in', 'out'")
+        raise InvalidInput(
+            "direction", _("%(direction)r is not one of 'in', 'out'") % {"direction": direction}
+        )
     e164 = normalise(number) if number.strip() else None
     if number.strip() and e164 is None:
-        raise InvalidInput("number", f"{number.strip()[:40]!r} is not a telephone number")
+        raise InvalidInput(
+            "number", _("%(number)r is not a telephone number") % {"number": number.strip()[:40]}
+        )
     if caller is None and e164:
         _organisation, caller = find_caller(e164)
     if caller is not None and not caller.is_customer:
-        raise InvalidInput("caller", f"{caller} is not a customer user")
+        raise InvalidInput("caller", _("%(caller)s is not a customer user") % {"caller": caller})
     organisation = organisation or (caller.organisation if caller else None)
     if caller is not None and organisation is not None and caller.organisation != organisation:
-        raise InvalidInput("caller", f"{caller} does not belong to {organisation}")
+        raise InvalidInput(
+            "caller",
+            _("%(caller)s does not belong to %(organisation)s")
+            % {"caller": caller, "organisation": organisation},
+        )
     if ticket is None and organisation is None:
         raise InvalidInput("organisation", _("is required for a caller we do not know"))
     if ticket is not None and organisation is not None and ticket.organisation != organisation:
-        raise InvalidInput("ticket", f"{ticket.number} is not a ticket of {organisation}")
+        raise InvalidInput(
+            "ticket",
+            _("%(number)s is not a ticket of %(organisation)s")
+            % {"number": ticket.number, "organisation": organisation},
+        )
     with transaction.atomic():
         if call is not None:
             call = Call.objects.select_for_update().get(pk=call.pk)
@@ -272,8 +288,11 @@ def call_called_back(*, call: Call, actor: User) -> Call:
             raise IllegalTransition(_("only a missed call is called back"))
         if call.called_back_at is not None:
             raise IllegalTransition(
-                f"{call.called_back_by or 'someone'} already called back "
-                f"at {call.called_back_at:%H:%M}"
+                _("%(who)s already called back at %(time)s")
+                % {
+                    "who": call.called_back_by or _("someone"),
+                    "time": f"{call.called_back_at:%H:%M}",
+                }
             )
         call.called_back_at = clock.now()
         call.called_back_by = actor

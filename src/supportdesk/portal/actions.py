@@ -55,13 +55,19 @@ def invitation_create(
     try:
         validate_email(email)
     except ValidationError:
-        raise InvalidInput("email", f"{email!r} is not an e-mail address") from None
+        raise InvalidInput(
+            "email", _("%(email)r is not an e-mail address") % {"email": email}
+        ) from None
     if language not in dict(settings.LANGUAGES):
-        raise InvalidInput("language", f"{language!r} is not one of the site's languages")
+        raise InvalidInput(
+            "language",
+            _("%(language)r is not one of the site's languages") % {"language": language},
+        )
     if User.objects.filter(email__iexact=email).exists():
         raise InvalidInput(
             "email",
-            f"{email} already has an account: they can use “Forgot your password?”",
+            _("%(email)s already has an account: they can use “Forgot your password?”")
+            % {"email": email},
         )
     token = secrets.token_urlsafe(32)
     now = clock.now()

@@ -106,7 +106,9 @@ def log_call(request: HttpRequest) -> HttpResponse:
                 pk = Ticket.pk_from_number(data["ticket"])
                 ticket = tickets_for_user(user).filter(pk=pk).first() if pk else None
                 if ticket is None:
-                    raise InvalidInput("ticket", f"{data['ticket']!r} is not a ticket number")
+                    raise InvalidInput(
+                        "ticket", _("%(data)r is not a ticket number") % {"data": data["ticket"]}
+                    )
             logged = phone_actions.call_log(
                 actor=user,
                 number=data["number"],

@@ -196,7 +196,7 @@ def transition(request: HttpRequest, number: str) -> HttpResponse:
         elif move == "reopen":
             actions.ticket_reopen(ticket=ticket, actor=user, reason=reason)
         else:
-            raise InvalidInput("move", f"{move!r} is not a change of status")
+            raise InvalidInput("move", _("%(move)r is not a change of status") % {"move": move})
     except ActionError as exc:
         report(request, exc)
     else:
@@ -284,7 +284,9 @@ def timer(request: HttpRequest, number: str) -> HttpResponse:
             console_actions.timer_discard(ticket=ticket, actor=user)
             messages.success(request, _("Timer discarded."))
         else:
-            raise InvalidInput("timer", f"{what!r} is not one of start, stop, discard")
+            raise InvalidInput(
+                "timer", _("%(what)r is not one of start, stop, discard") % {"what": what}
+            )
     except ActionError as exc:
         report(request, exc)
     return _back(ticket, "time")
@@ -318,7 +320,9 @@ def _other(user: User, number: str) -> Ticket:
     pk = Ticket.pk_from_number(number) if number else None
     found = tickets_for_user(user).filter(pk=pk).first() if pk else None
     if found is None:
-        raise InvalidInput("other", f"{number or 'nothing'!r} is not a ticket number")
+        raise InvalidInput(
+            "other", _("%(number)r is not a ticket number") % {"number": number or "nothing"}
+        )
     return ticket_for_user(user, found.number)
 
 
