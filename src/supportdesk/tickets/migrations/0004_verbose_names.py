@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0002_events_append_only'),
+        ('tickets', '0003_event_delivery'),
     ]
 
     operations = [
