@@ -12,6 +12,13 @@ from django.views.defaults import permission_denied
 from supportdesk.core.error_pages import server_error
 
 
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A Swedish request leaves Swedish active in this thread: later tests expect English."""
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def swedish(client):
     client.cookies["django_language"] = "sv"
