@@ -225,12 +225,21 @@ def status_changed(
                     "reason": reason.strip(),
                     "assignee": ticket.assignee,
                     "reopen_days": settings.MAIL_REOPEN_DAYS,
+                    # Help center (issue 18): "How did we do?" links in the resolution mail.
+                    "rating_links": _rating_links(ticket, contact) if status == Status.RESOLVED else [],
                 },
             )
         )
         if prefers_phone(ticket, contact) and status != Status.CLOSED:
             _call_task(ticket, contact, gettext("Status: %s") % label)
     return sent
+
+
+def _rating_links(ticket: Ticket, contact: User) -> list[tuple[int, str]]:
+    """Help center (issue 18): the signed rating links, when this contact is asked now."""
+    from supportdesk.help.ratings import satisfaction_links
+
+    return satisfaction_links(ticket, contact)
 
 
 def remind(ticket: Ticket, *, waiting_since: dt.datetime, reason: str) -> list[OutboundMail]:

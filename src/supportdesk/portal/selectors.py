@@ -156,6 +156,8 @@ def describe_event(event: Event) -> tuple[str, str] | None:
         ), event.reason
     if verb == "reopened":
         return _("Reopened"), event.reason
+    if verb == "rated":  # help center: the contact's answer to "How did we do?"
+        return _("Rated %(score)s of 5") % {"score": new.get("rating", "?")}, event.reason
     if verb == "resumed":
         return _("Work resumed"), event.reason
     if verb == "updated":

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class HelpConfig(AppConfig):
+    name = "supportdesk.help"
+    label = "help"
+    verbose_name = "Help center and satisfaction"

@@ -1,0 +1,157 @@
+"""Full-text search of articles, on the same backends as ticket search.
+
+PostgreSQL: a stored ``tsvector`` per article built in its own language's configuration
+(``english`` or ``swedish``: "invoices" finds "invoice", "fakturor" finds "faktura"),
+behind a GIN index; a query is matched in both configurations with prefix matching,
+ranked by ``ts_rank`` and quoted by ``ts_headline``. SQLite: an FTS5 table ``help_fts``
+kept in step by :func:`index_article`, ranked by ``bm25``, quoted by ``snippet()``.
+Only the articles of the queryset given are searched: visibility is decided by the
+caller through :mod:`supportdesk.help.access`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case, F, QuerySet, Value, When
+from django.utils.safestring import SafeString
+
+from supportdesk.help.models import Article
+from supportdesk.search.backends import START, STOP, highlight, terms
+
+CONFIGS = {"en": "english", "sv": "swedish"}
+
+
+@dataclasses.dataclass
+class ArticleHit:
+    article: Article
+    rank: float
+    title: SafeString
+    snippet: SafeString
+
+
+def search_articles(
+    articles: QuerySet[Article], query: str, *, limit: int = 10, language: str = ""
+) -> list[ArticleHit]:
+    """Articles of ``articles`` matching every word of ``query`` (as prefixes), best first.
+
+    Of an article and its translations only one is returned: the one in ``language``
+    when it matched, else the best ranked.
+    """
+    words = terms(query)
+    if not words:
+        return []
+    found = _postgres(articles, words, limit * 2) if _pg() else _sqlite(articles, words, limit * 2)
+    best: dict[int, ArticleHit] = {}
+    for hit in found:
+        family = hit.article.family_id
+        held = best.get(family)
+        if held is None or (
+            hit.article.language == language and held.article.language != language
+        ):
+            best[family] = hit if held is None else dataclasses.replace(hit, rank=held.rank)
+    return sorted(best.values(), key=lambda h: (-h.rank, h.article.pk))[:limit]
+
+
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _postgres(articles: QuerySet[Article], words: list[str], limit: int) -> list[ArticleHit]:
+    raw = " & ".join(f"{w}:*" for w in words)
+    query = SearchQuery(raw, search_type="raw", config="english") | SearchQuery(
+        raw, search_type="raw", config="swedish"
+    )
+
+    def headline(field: str, **options: Any) -> Case:
+        return Case(
+            *[
+                When(
+                    language=code,
+                    then=SearchHeadline(
+                        field, query, config=config, start_sel=START, stop_sel=STOP, **options
+                    ),
+                )
+                for code, config in CONFIGS.items()
+            ],
+            default=Value(""),
+        )
+
+    rows = (
+        articles.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "pk")[:limit]
+    )
+    # Headlines are costly: made only for the rows returned.
+    ids = [row.pk for row in rows]
+    ranks = {row.pk: float(getattr(row, "rank", 0.0)) for row in rows}
+    quoted = (
+        Article.objects.filter(pk__in=ids)
+        .select_related("original")
+        .annotate(
+            hl_title=headline("title", highlight_all=True),
+            hl_body=headline("body_text", max_words=30, min_words=12),
+        )
+    )
+    hits = [
+        ArticleHit(
+            article=a,
+            rank=ranks[a.pk],
+            title=highlight(getattr(a, "hl_title", "") or a.title),
+            snippet=highlight(getattr(a, "hl_body", "") or a.body_text[:200]),
+        )
+        for a in quoted
+    ]
+    hits.sort(key=lambda h: (-h.rank, h.article.pk))
+    return hits
+
+
+def _fts_query(words: list[str]) -> str:
+    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+
+
+def _sqlite(articles: QuerySet[Article], words: list[str], limit: int) -> list[ArticleHit]:
+    visible_sql, visible_params = articles.values("pk").query.sql_with_params()
+    sql = (
+        "SELECT rowid, highlight(help_fts, 0, %s, %s), snippet(help_fts, 2, %s, %s, '…', 24), "
+        "bm25(help_fts, 4.0, 2.0, 1.0) AS score FROM help_fts "
+        f"WHERE help_fts MATCH %s AND rowid IN ({visible_sql}) ORDER BY score LIMIT %s"
+    )
+    params: list[Any] = [START, STOP, START, STOP, _fts_query(words), *visible_params, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    by_id = Article.objects.select_related("original").in_bulk([r[0] for r in rows])
+    return [
+        ArticleHit(by_id[pk], -float(score), highlight(title), highlight(body))
+        for pk, title, body, score in rows
+        if pk in by_id
+    ]
+
+
+def index_article(article: Article) -> None:
+    """Bring the search index of one article up to date, inside the caller's transaction."""
+    tags = " ".join(article.tags.values_list("name", flat=True))
+    if _pg():
+        config = CONFIGS.get(article.language, "simple")
+        Article.objects.filter(pk=article.pk).update(
+            search_vector=SearchVector("title", weight="A", config=config)
+            + SearchVector(Value(tags), weight="B", config=config)
+            + SearchVector("body_text", weight="C", config=config)
+        )
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM help_fts WHERE rowid = %s", [article.pk])
+        cursor.execute(
+            "INSERT INTO help_fts(rowid, title, tags, body) VALUES (%s, %s, %s, %s)",
+            [article.pk, article.title, tags, article.body_text],
+        )
+
+
+def unindex_article(article_id: int) -> None:
+    if not _pg():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM help_fts WHERE rowid = %s", [article_id])
