@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models import Case, F, QuerySet, TextField, Value, When
 from django.utils.safestring import SafeString
 
 from supportdesk.help.models import Article
@@ -78,6 +78,7 @@ def _postgres(articles: QuerySet[Article], words: list[str], limit: int) -> list
                 for code, config in CONFIGS.items()
             ],
             default=Value(""),
+            output_field=TextField(),
         )
 
     rows = (

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -126,6 +127,10 @@ def solved(request: HttpRequest) -> HttpResponse:
     article = article_for_user(request.user, slug)
     record(HelpActivity.Kind.SOLVED, draft=draft, user=request.user, article_id=article.pk)
     messages.success(request, _("Glad that solved it. No ticket was registered."))
+    if _htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("help:index")
+        return response
     return redirect("help:index")
 
 
