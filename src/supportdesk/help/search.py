@@ -39,32 +39,56 @@ def search_articles(
     """Articles of ``articles`` matching every word of ``query`` (as prefixes), best first.
 
     Of an article and its translations only one is returned: the one in ``language``
-    when it matched, else the best ranked.
+    when it matched, else the best ranked (with the family's best rank).
     """
     words = terms(query)
     if not words:
         return []
-    found = _postgres(articles, words, limit * 2) if _pg() else _sqlite(articles, words, limit * 2)
-    best: dict[int, ArticleHit] = {}
-    for hit in found:
-        family = hit.article.family_id
+    if _pg():
+        ranked = _postgres_ranked(articles, words, limit * 2)
+    else:
+        ranked = _sqlite_ranked(articles, words, limit * 2)
+    best: dict[int, tuple[int, float, str]] = {}  # family → (article, rank, language)
+    for pk, rank, family, lang in ranked:
         held = best.get(family)
-        if held is None or (
-            hit.article.language == language and held.article.language != language
-        ):
-            best[family] = hit if held is None else dataclasses.replace(hit, rank=held.rank)
-    return sorted(best.values(), key=lambda h: (-h.rank, h.article.pk))[:limit]
+        if held is None:
+            best[family] = (pk, rank, lang)
+        elif lang == language and held[2] != language:
+            best[family] = (pk, held[1], lang)
+    chosen = sorted(best.values(), key=lambda item: (-item[1], item[0]))[:limit]
+    ranks = {pk: rank for pk, rank, _lang in chosen}
+    quoted = _postgres_quoted(words, ranks) if _pg() else _sqlite_quoted(words, ranks)
+    return sorted(quoted, key=lambda h: (-h.rank, h.article.pk))
 
 
 def _pg() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _postgres(articles: QuerySet[Article], words: list[str], limit: int) -> list[ArticleHit]:
+def _pg_query(words: list[str]) -> SearchQuery:
     raw = " & ".join(f"{w}:*" for w in words)
-    query = SearchQuery(raw, search_type="raw", config="english") | SearchQuery(
+    return SearchQuery(raw, search_type="raw", config="english") | SearchQuery(
         raw, search_type="raw", config="swedish"
     )
+
+
+def _postgres_ranked(
+    articles: QuerySet[Article], words: list[str], limit: int
+) -> list[tuple[int, float, int, str]]:
+    """(article, rank, family, language) of the best matches: ranks only, no text read."""
+    query = _pg_query(words)
+    rows = (
+        articles.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "pk")
+        .values_list("pk", "rank", "original_id", "language")[:limit]
+    )
+    return [(pk, float(rank), original or pk, lang) for pk, rank, original, lang in rows]
+
+
+def _postgres_quoted(words: list[str], ranks: dict[int, float]) -> list[ArticleHit]:
+    """Headlines (costly) made only for the articles returned, in their own language."""
+    query = _pg_query(words)
 
     def headline(field: str, **options: Any) -> Case:
         return Case(
@@ -81,23 +105,16 @@ def _postgres(articles: QuerySet[Article], words: list[str], limit: int) -> list
             output_field=TextField(),
         )
 
-    rows = (
-        articles.filter(search_vector=query)
-        .annotate(rank=SearchRank(F("search_vector"), query))
-        .order_by("-rank", "pk")[:limit]
-    )
-    # Headlines are costly: made only for the rows returned.
-    ids = [row.pk for row in rows]
-    ranks = {row.pk: float(getattr(row, "rank", 0.0)) for row in rows}
     quoted = (
-        Article.objects.filter(pk__in=ids)
+        Article.objects.filter(pk__in=list(ranks))
         .select_related("original")
+        .defer("body", "search_vector")
         .annotate(
             hl_title=headline("title", highlight_all=True),
             hl_body=headline("body_text", max_words=30, min_words=12),
         )
     )
-    hits = [
+    return [
         ArticleHit(
             article=a,
             rank=ranks[a.pk],
@@ -106,29 +123,43 @@ def _postgres(articles: QuerySet[Article], words: list[str], limit: int) -> list
         )
         for a in quoted
     ]
-    hits.sort(key=lambda h: (-h.rank, h.article.pk))
-    return hits
 
 
 def _fts_query(words: list[str]) -> str:
     return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
 
 
-def _sqlite(articles: QuerySet[Article], words: list[str], limit: int) -> list[ArticleHit]:
+def _sqlite_ranked(
+    articles: QuerySet[Article], words: list[str], limit: int
+) -> list[tuple[int, float, int, str]]:
     visible_sql, visible_params = articles.values("pk").query.sql_with_params()
     sql = (
-        "SELECT rowid, highlight(help_fts, 0, %s, %s), snippet(help_fts, 2, %s, %s, '…', 24), "
-        "bm25(help_fts, 4.0, 2.0, 1.0) AS score FROM help_fts "
-        f"WHERE help_fts MATCH %s AND rowid IN ({visible_sql}) ORDER BY score LIMIT %s"
+        "SELECT f.rowid, bm25(help_fts, 4.0, 2.0, 1.0) AS score, a.original_id, a.language "
+        "FROM help_fts f JOIN help_article a ON a.id = f.rowid "
+        f"WHERE help_fts MATCH %s AND f.rowid IN ({visible_sql}) ORDER BY score LIMIT %s"
     )
-    params: list[Any] = [START, STOP, START, STOP, _fts_query(words), *visible_params, limit]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [_fts_query(words), *visible_params, limit])
         rows = cursor.fetchall()
-    by_id = Article.objects.select_related("original").in_bulk([r[0] for r in rows])
+    # bm25 is smaller for better matches; negated so that higher is better.
+    return [(pk, -float(score), original or pk, lang) for pk, score, original, lang in rows]
+
+
+def _sqlite_quoted(words: list[str], ranks: dict[int, float]) -> list[ArticleHit]:
+    if not ranks:
+        return []
+    marks = ", ".join("%s" for _ in ranks)
+    sql = (
+        "SELECT rowid, highlight(help_fts, 0, %s, %s), snippet(help_fts, 2, %s, %s, '…', 24) "
+        f"FROM help_fts WHERE help_fts MATCH %s AND rowid IN ({marks})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [START, STOP, START, STOP, _fts_query(words), *ranks])
+        rows = cursor.fetchall()
+    by_id = Article.objects.select_related("original").in_bulk(list(ranks))
     return [
-        ArticleHit(by_id[pk], -float(score), highlight(title), highlight(body))
-        for pk, title, body, score in rows
+        ArticleHit(by_id[pk], ranks[pk], highlight(title), highlight(body))
+        for pk, title, body in rows
         if pk in by_id
     ]
 
