@@ -33,8 +33,16 @@ def knowledge(consultant):
             "3. Post the invoice again.",
             Visibility.PUBLIC,
         ),
-        ("Moving the tax lock date at month end", "Set the tax lock date after the VAT report.", Visibility.CUSTOMERS),
-        ("Internal: unlocking periods in the database", "Never do this at a customer.", Visibility.INTERNAL),
+        (
+            "Moving the tax lock date at month end",
+            "Set the tax lock date after the VAT report.",
+            Visibility.CUSTOMERS,
+        ),
+        (
+            "Internal: unlocking periods in the database",
+            "Never do this at a customer.",
+            Visibility.INTERNAL,
+        ),
     ]:
         help_actions.article_save(
             actor=consultant,
@@ -49,7 +57,15 @@ def knowledge(consultant):
 
 
 def test_answer_before_a_ticket_and_rating_after_one(
-    knowledge, alice, bob, consultant, dispatcher, logged_in_page, new_context, base_url, save_screenshot
+    knowledge,
+    alice,
+    bob,
+    consultant,
+    dispatcher,
+    logged_in_page,
+    new_context,
+    base_url,
+    save_screenshot,
 ):
     # 1. Alice starts a ticket; an article is suggested as she types.
     tickets_before = Ticket.objects.count()
@@ -74,16 +90,22 @@ def test_answer_before_a_ticket_and_rating_after_one(
     ticket = make_ticket(bob, subject="VAT report shows last month twice")
     actions.ticket_assign(ticket=ticket, actor=consultant, assignee=consultant)
     actions.ticket_resolve(
-        ticket=Ticket.objects.get(pk=ticket.pk), actor=consultant, resolution="Moved the tax lock date."
+        ticket=Ticket.objects.get(pk=ticket.pk),
+        actor=consultant,
+        resolution="Moved the tax lock date.",
     )
     mail = OutboundMail.objects.filter(ticket=ticket, purpose="status").latest("id")
-    link = re.search(r"4: (\S+)", mail.text).group(1).replace(settings.SITE_URL.rstrip("/"), base_url)
+    link = (
+        re.search(r"4: (\S+)", mail.text).group(1).replace(settings.SITE_URL.rstrip("/"), base_url)
+    )
     # 5. He rates it from the link, without logging in.
     anonymous = new_context(viewport={"width": 1000, "height": 700}).new_page()
     anonymous.goto(link)
     expect(anonymous.get_by_role("heading", name="How did we do?")).to_be_visible()
     expect(anonymous.get_by_role("radio", name="4")).to_be_checked()
-    anonymous.get_by_label("Anything you want to tell us (optional)").fill("Fixed the same day, thanks.")
+    anonymous.get_by_label("Anything you want to tell us (optional)").fill(
+        "Fixed the same day, thanks."
+    )
     save_screenshot(anonymous, "help-rate")
     anonymous.get_by_role("button", name="Send my rating").click()
     expect(anonymous.get_by_text(f"Your rating of {ticket.number} is recorded.")).to_be_visible()

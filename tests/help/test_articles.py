@@ -25,9 +25,13 @@ PNG = bytes.fromhex(
 
 def test_every_save_writes_a_revision_with_author_and_changed_fields(consultant, other_consultant):
     article = write(consultant, title="Lock dates", body="Set the lock date.", publish=False)
-    actions.article_save(actor=other_consultant, article=article, body="Set the lock date first.", note="clearer")
+    actions.article_save(
+        actor=other_consultant, article=article, body="Set the lock date first.", note="clearer"
+    )
     actions.article_publish(actor=consultant, article=article)
-    actions.article_save(actor=consultant, article=article, body="Set the lock date first.")  # no change
+    actions.article_save(
+        actor=consultant, article=article, body="Set the lock date first."
+    )  # no change
     revisions = list(article.revisions.order_by("number"))
     assert [(r.number, r.author, r.changed) for r in revisions] == [
         (1, consultant, list(actions.TRACKED)),
@@ -60,14 +64,24 @@ def test_bad_input_names_the_field_and_changes_nothing(consultant, alice):
             actions.article_save(actor=consultant, article=article, **fields)
         assert raised.value.field == field
     article.refresh_from_db()
-    assert (article.title, article.visibility, article.revisions.count()) == ("Lock dates", "public", 1)
+    assert (article.title, article.visibility, article.revisions.count()) == (
+        "Lock dates",
+        "public",
+        1,
+    )
     with pytest.raises(PermissionDenied):
         actions.article_save(actor=alice, article=article, title="Mine")
 
 
 def test_translation_is_linked_and_the_readers_language_comes_first(client, consultant, alice):
     original = write(consultant, title="Posting invoices", body="Post the invoice.")
-    swedish = write(consultant, title="Bokföra fakturor", body="Bokför fakturan.", language="sv", original=original)
+    swedish = write(
+        consultant,
+        title="Bokföra fakturor",
+        body="Bokför fakturan.",
+        language="sv",
+        original=original,
+    )
     assert swedish.original == original and swedish.slug.endswith("-sv")
     with pytest.raises(InvalidInput) as raised:
         write(consultant, title="Again", body="x", language="en", original=original)
@@ -109,9 +123,17 @@ def test_markdown_is_rendered_and_scripts_never_survive():
 
 
 def test_images_are_served_only_to_readers_of_their_article(client, consultant, alice, bob, org_a):
-    article = write(consultant, title="Alpha screens", body="See below.", visibility=Visibility.ORGANISATION, organisation=org_a)
+    article = write(
+        consultant,
+        title="Alpha screens",
+        body="See below.",
+        visibility=Visibility.ORGANISATION,
+        organisation=org_a,
+    )
     image = actions.article_image_add(
-        actor=consultant, article=article, upload=SimpleUploadedFile("shot.png", PNG, content_type="image/png")
+        actor=consultant,
+        article=article,
+        upload=SimpleUploadedFile("shot.png", PNG, content_type="image/png"),
     )
     client.force_login(alice)
     response = client.get(f"/help/images/{image.pk}/")
@@ -122,15 +144,28 @@ def test_images_are_served_only_to_readers_of_their_article(client, consultant, 
     assert client.get(f"/help/images/{image.pk}/").status_code == 404
     with pytest.raises(InvalidInput) as raised:
         actions.article_image_add(
-            actor=consultant, article=article, upload=SimpleUploadedFile("x.svg", b"<svg/>", content_type="image/svg+xml")
+            actor=consultant,
+            article=article,
+            upload=SimpleUploadedFile("x.svg", b"<svg/>", content_type="image/svg+xml"),
         )
     assert raised.value.field == "image"
 
 
-def test_draft_from_a_resolved_ticket_removes_names_organisation_and_references(client, alice, consultant, org_a):
-    ticket = make_ticket(alice, subject="Alpha AB cannot post INV/2026/00012", description=f"Hi, {alice.name} here ({alice.email}).")
+def test_draft_from_a_resolved_ticket_removes_names_organisation_and_references(
+    client, alice, consultant, org_a
+):
+    ticket = make_ticket(
+        alice,
+        subject="Alpha AB cannot post INV/2026/00012",
+        description=f"Hi, {alice.name} here ({alice.email}).",
+    )
     ticket_actions.ticket_assign(ticket=ticket, actor=consultant, assignee=consultant)
-    ticket_actions.ticket_reply(ticket=Ticket.objects.get(pk=ticket.pk), actor=consultant, body=f"Dear {alice.name.split()[0]}, open Accounting > Lock dates and clear it.", channel="console")
+    ticket_actions.ticket_reply(
+        ticket=Ticket.objects.get(pk=ticket.pk),
+        actor=consultant,
+        body=f"Dear {alice.name.split()[0]}, open Accounting > Lock dates and clear it.",
+        channel="console",
+    )
     ticket_actions.ticket_resolve(ticket=Ticket.objects.get(pk=ticket.pk), actor=consultant)
     client.force_login(consultant)
     response = client.post(f"/console/tickets/{ticket.number}/to-article/")

@@ -8,10 +8,10 @@ import io
 
 import pytest
 
+from supportdesk.core import clock
 from supportdesk.help import ratings
 from supportdesk.help.models import HelpActivity, RatingRequest
 from supportdesk.reports.satisfaction import satisfaction_report
-from supportdesk.core import clock
 from supportdesk.tickets import actions
 from supportdesk.tickets.models import Ticket
 from tests.factories import make_ticket
@@ -51,8 +51,18 @@ def rows(report, table):
 def test_satisfaction_figures_equal_hand_computed_values(dataset, consultant, other_consultant):
     report = satisfaction_report(now=clock.now())
     total = report.facts["satisfaction"]
-    assert (total["asked"], total["answered"], total["response_rate"], total["average"], total["low"]) == (
-        4, 3, 0.75, 3.67, 1,
+    assert (
+        total["asked"],
+        total["answered"],
+        total["response_rate"],
+        total["average"],
+        total["low"],
+    ) == (
+        4,
+        3,
+        0.75,
+        3.67,
+        1,
     )
     assert rows(report, "by_consultant") == {
         str(consultant): (2, 2, 1.0, "3.50", 1),
@@ -95,14 +105,22 @@ def test_our_service_page_shows_only_the_customers_own_figures(client, dataset, 
     assert "Average 3.5 of 5 from 2 answers (2 asked)." in html
 
 
-def test_answers_before_a_ticket_are_counted_once_and_no_ticket_is_made(client, alice, consultant, dispatcher):
-    write(consultant, title="Lock date blocks posting", body="Clear the lock date under Accounting settings.")
+def test_answers_before_a_ticket_are_counted_once_and_no_ticket_is_made(
+    client, alice, consultant, dispatcher
+):
+    write(
+        consultant,
+        title="Lock date blocks posting",
+        body="Clear the lock date under Accounting settings.",
+    )
     write(consultant, title="Posting with a lock date", body="The lock date stops posting.")
     write(consultant, title="Exporting SIE files", body="Use the SIE export.")
     client.force_login(alice)
     before = Ticket.objects.count()
     for typed in ("lock date", "lock date blocks", "lock date blocks posting"):
-        html = client.get("/help/suggest/", {"subject": typed, "description": "", "help_draft": "form-1"}).content.decode()
+        html = client.get(
+            "/help/suggest/", {"subject": typed, "description": "", "help_draft": "form-1"}
+        ).content.decode()
     assert "Lock date blocks posting" in html.replace("<mark>", "").replace("</mark>", "")
     article = HelpActivity.objects.filter(kind="suggested").first().article
     assert client.get(f"/help/a/{article.slug}/", {"draft": "form-1"}).status_code == 200
@@ -112,5 +130,10 @@ def test_answers_before_a_ticket_are_counted_once_and_no_ticket_is_made(client, 
     client.force_login(dispatcher)
     html = client.get("/reports/satisfaction/").content.decode()
     deflection = satisfaction_report(now=clock.now()).facts["deflection"]
-    assert (deflection["forms"], deflection["suggested"], deflection["opened"], deflection["solved"]) == (1, 2, 1, 1)
+    assert (
+        deflection["forms"],
+        deflection["suggested"],
+        deflection["opened"],
+        deflection["solved"],
+    ) == (1, 2, 1, 1)
     assert 'data-figure="solved">1<' in html and 'data-figure="suggested">2<' in html

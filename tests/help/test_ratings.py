@@ -1,4 +1,4 @@
-""""How did we do?": the signed link (tampered, expired, reused, other ticket → refused,
+""" "How did we do?": the signed link (tampered, expired, reused, other ticket → refused,
 nothing recorded), once per resolution, once a week per contact, the timeline, and the
 business consultant told of a low rating."""
 
@@ -24,7 +24,9 @@ pytestmark = pytest.mark.django_db
 
 def resolve(ticket, consultant, text="Unlock the period, then post."):
     actions.ticket_assign(ticket=ticket, actor=consultant, assignee=consultant)
-    actions.ticket_resolve(ticket=Ticket.objects.get(pk=ticket.pk), actor=consultant, resolution=text)
+    actions.ticket_resolve(
+        ticket=Ticket.objects.get(pk=ticket.pk), actor=consultant, resolution=text
+    )
     return Ticket.objects.get(pk=ticket.pk)
 
 
@@ -71,8 +73,12 @@ def test_tampered_link_is_refused(client, resolved):
     response = client.post(tampered, {"score": "5"})
     assert response.status_code == 410 and "not valid" in response.content.decode()
     # A token signed with another key is refused too.
-    forged = signing.dumps({"r": RatingRequest.objects.get().pk, "t": resolved.pk}, key="x" * 50, salt=ratings.SALT)
-    assert client.post(f"/tickets/{resolved.number}/rate/{forged}/", {"score": "5"}).status_code == 410
+    forged = signing.dumps(
+        {"r": RatingRequest.objects.get().pk, "t": resolved.pk}, key="x" * 50, salt=ratings.SALT
+    )
+    assert (
+        client.post(f"/tickets/{resolved.number}/rate/{forged}/", {"score": "5"}).status_code == 410
+    )
     assert not Rating.objects.exists()
 
 
@@ -97,7 +103,10 @@ def test_link_for_one_ticket_does_not_rate_another(client, resolved, alice, cons
 def test_bad_score_is_refused_naming_the_field(client, resolved):
     link = mailed_link(resolved).split("?")[0]
     response = client.post(link, {"score": "9"})
-    assert response.status_code == 422 and "score: must be a whole number from 1 to 5" in response.content.decode()
+    assert (
+        response.status_code == 422
+        and "score: must be a whole number from 1 to 5" in response.content.decode()
+    )
     assert not Rating.objects.exists()
 
 
@@ -107,7 +116,9 @@ def test_asked_once_per_resolution_and_again_after_a_new_resolution(alice, consu
     assert RatingRequest.objects.filter(ticket=ticket).count() == 1
     assert ratings.ask(ticket, alice) is None  # the same resolution: never asked twice
     actions.ticket_reopen(ticket=ticket, actor=alice, reason="Still failing")
-    actions.ticket_resolve(ticket=Ticket.objects.get(pk=ticket.pk), actor=consultant, resolution="Fixed now")
+    actions.ticket_resolve(
+        ticket=Ticket.objects.get(pk=ticket.pk), actor=consultant, resolution="Fixed now"
+    )
     assert RatingRequest.objects.filter(ticket=ticket, contact=alice).count() == 2
 
 
@@ -127,7 +138,9 @@ def test_not_asked_more_than_once_a_week_per_contact(alice, alice_colleague, con
 
 
 def test_low_rating_notifies_the_business_consultant(resolved, org_a):
-    manager = UserFactory(email="bea@partner.example", role="business_consultant", organisation=None)
+    manager = UserFactory(
+        email="bea@partner.example", role="business_consultant", organisation=None
+    )
     org_a.business_consultant = manager
     org_a.save()
     request = RatingRequest.objects.get()
@@ -137,7 +150,9 @@ def test_low_rating_notifies_the_business_consultant(resolved, org_a):
 
 
 def test_good_rating_notifies_nobody(resolved, org_a):
-    manager = UserFactory(email="bea@partner.example", role="business_consultant", organisation=None)
+    manager = UserFactory(
+        email="bea@partner.example", role="business_consultant", organisation=None
+    )
     org_a.business_consultant = manager
     org_a.save()
     ratings.rate(request=RatingRequest.objects.get(), score=5)

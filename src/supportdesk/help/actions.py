@@ -88,7 +88,9 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     if "category" in out and out["category"] not in Category.values:
         raise InvalidInput("category", f"'{out['category']}' is not an Odoo application we file by")
     if "visibility" in out and out["visibility"] not in Visibility.values:
-        raise InvalidInput("visibility", f"'{out['visibility']}' is not one of: {', '.join(Visibility.values)}")
+        raise InvalidInput(
+            "visibility", f"'{out['visibility']}' is not one of: {', '.join(Visibility.values)}"
+        )
     if "odoo_versions" in out:
         versions = [v.strip() for v in str(out["odoo_versions"]).split(",") if v.strip()]
         for version in versions:
@@ -106,7 +108,8 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
 def _unique_slug(title: str, language: str, *, exclude: int | None = None) -> str:
     base = (slugify(title)[:100] or "article") + ("" if language == "en" else f"-{language}")
     slug, n = base, 1
-    while Article.objects.filter(slug=slug).exclude(pk=exclude).exists():
+    others = Article.objects.all() if exclude is None else Article.objects.exclude(pk=exclude)
+    while others.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -156,7 +159,9 @@ def article_save(
         after = _snapshot(article)
         changed = [k for k in TRACKED if before.get(k) != after.get(k)]
         if changed or creating:
-            number = (article.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+            number = (
+                article.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+            ) + 1
             ArticleRevision.objects.create(
                 article=article,
                 number=number,
@@ -196,10 +201,14 @@ def article_image_add(*, actor: User, article: Article, upload: UploadedFile) ->
     _require_staff(actor)
     content_type = (upload.content_type or "").lower()
     if content_type not in IMAGE_TYPES:
-        raise InvalidInput("image", f"'{content_type or 'unknown'}' is not a PNG, JPEG, GIF or WebP image")
+        raise InvalidInput(
+            "image", f"'{content_type or 'unknown'}' is not a PNG, JPEG, GIF or WebP image"
+        )
     size = upload.size or 0
     if size > settings.ATTACHMENT_MAX_BYTES:
-        raise InvalidInput("image", f"is {size} bytes; at most {settings.ATTACHMENT_MAX_BYTES} are allowed")
+        raise InvalidInput(
+            "image", f"is {size} bytes; at most {settings.ATTACHMENT_MAX_BYTES} are allowed"
+        )
     image = ArticleImage(
         article=article,
         filename=(upload.name or "image")[:255],
@@ -251,8 +260,11 @@ def article_from_ticket(*, actor: User, ticket: Ticket) -> Article:
     secrets += list(OdooReference.objects.filter(ticket=ticket).values_list("text", flat=True))
     secrets = [s.strip() for s in secrets]
     body = (
-        "## " + _scrub(ticket.subject, secrets) + "\n\n"
-        + _scrub(ticket.description, secrets) + "\n\n## Answer\n\n"
+        "## "
+        + _scrub(ticket.subject, secrets)
+        + "\n\n"
+        + _scrub(ticket.description, secrets)
+        + "\n\n## Answer\n\n"
         + _scrub(answer.body, secrets)
     )
     article = article_save(

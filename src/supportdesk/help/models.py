@@ -217,7 +217,7 @@ class HelpActivity(models.Model):
 
 
 class RatingRequest(models.Model):
-    """"How did we do?" asked of one contact for one resolution of a ticket, once."""
+    """ "How did we do?" asked of one contact for one resolution of a ticket, once."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="rating_requests")
     resolution = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
@@ -232,7 +232,9 @@ class RatingRequest(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["resolution", "contact"], name="asked_once_per_resolution")
+            models.UniqueConstraint(
+                fields=["resolution", "contact"], name="asked_once_per_resolution"
+            )
         ]
         indexes = [models.Index(fields=["contact", "created_at"], name="rating_request_contact")]
 

@@ -109,9 +109,10 @@ def request_from_token(number: str, token: str) -> RatingRequest:
     pk = Ticket.pk_from_number(number)
     if not isinstance(data, dict) or pk is None or data.get("t") != pk:
         raise RatingRefused("This link is not for this ticket.")
+    request_id = data.get("r")
     request = (
         RatingRequest.objects.select_related("ticket", "contact", "ticket__organisation")
-        .filter(pk=data.get("r"), ticket_id=pk)
+        .filter(pk=request_id if isinstance(request_id, int) else -1, ticket_id=pk)
         .first()
     )
     if request is None:
@@ -134,7 +135,9 @@ def rate(*, request: RatingRequest, score: int, comment: str = "") -> Rating:
         request = RatingRequest.objects.select_for_update().get(pk=request.pk)
         if Rating.objects.filter(request=request).exists():
             raise RatingRefused("This ticket has already been rated. Thank you!")
-        rating = Rating.objects.create(request=request, score=score, comment=comment, created_at=now)
+        rating = Rating.objects.create(
+            request=request, score=score, comment=comment, created_at=now
+        )
         ticket = request.ticket
         # The Event table is the timeline: the answer is shown there (R9).
         Event.objects.create(

@@ -135,9 +135,10 @@ def _sqlite_ranked(
     visible_sql, visible_params = articles.values("pk").query.sql_with_params()
     sql = (
         "SELECT f.rowid, bm25(help_fts, 4.0, 2.0, 1.0) AS score, a.original_id, a.language "
-        "FROM help_fts f JOIN help_article a ON a.id = f.rowid "
-        f"WHERE help_fts MATCH %s AND f.rowid IN ({visible_sql}) ORDER BY score LIMIT %s"
+        "FROM help_fts f JOIN help_article a ON a.id = f.rowid WHERE help_fts MATCH %s"
     )
+    # The ORM's own SQL for the visible articles; its parameters are bound below.
+    sql += f" AND f.rowid IN ({visible_sql}) ORDER BY score LIMIT %s"
     with connection.cursor() as cursor:
         cursor.execute(sql, [_fts_query(words), *visible_params, limit])
         rows = cursor.fetchall()
@@ -151,8 +152,9 @@ def _sqlite_quoted(words: list[str], ranks: dict[int, float]) -> list[ArticleHit
     marks = ", ".join("%s" for _ in ranks)
     sql = (
         "SELECT rowid, highlight(help_fts, 0, %s, %s), snippet(help_fts, 2, %s, %s, '…', 24) "
-        f"FROM help_fts WHERE help_fts MATCH %s AND rowid IN ({marks})"
+        "FROM help_fts WHERE help_fts MATCH %s"
     )
+    sql += f" AND rowid IN ({marks})"  # placeholders only
     with connection.cursor() as cursor:
         cursor.execute(sql, [START, STOP, START, STOP, _fts_query(words), *ranks])
         rows = cursor.fetchall()

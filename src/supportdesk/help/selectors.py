@@ -25,7 +25,9 @@ SUGGESTIONS = 5
 MIN_QUERY = 3
 
 
-def suggest(user: Any, text: str, *, language: str = "", limit: int = SUGGESTIONS) -> list[ArticleHit]:
+def suggest(
+    user: Any, text: str, *, language: str = "", limit: int = SUGGESTIONS
+) -> list[ArticleHit]:
     """Published articles ``user`` may read that match what they are typing.
 
     Words are matched as alternatives here, not all together: a description is long, and
@@ -159,5 +161,7 @@ def satisfaction_by(rows: QuerySet[RatingRequest], group: str) -> list[dict[str,
         label = labels.get(key, key) if labels else key
         if label in (None, ""):
             label = "—"
-        out.append({"group": label, **_figures(row["asked"], row["answered"], row["total"], row["low"])})
+        out.append(
+            {"group": label, **_figures(row["asked"], row["answered"], row["total"], row["low"])}
+        )
     return out

@@ -106,7 +106,10 @@ def from_ticket(request: HttpRequest, number: str) -> HttpResponse:
     except InvalidInput as exc:
         messages.error(request, exc.message)
         return redirect("console:workspace", number=number)
-    messages.success(request, _("Draft article made from %(number)s: review it before publishing.") % {"number": number})
+    messages.success(
+        request,
+        _("Draft article made from %(number)s: review it before publishing.") % {"number": number},
+    )
     return redirect("help:staff_edit", pk=article.pk)
 
 

@@ -17,7 +17,5 @@ urlpatterns = [
     path("console/help/<int:pk>/publish/", staff_views.article_publish, name="staff_publish"),
     path("console/help/<int:pk>/images/", staff_views.image_upload, name="staff_image"),
     path("console/help/suggest/", staff_views.workspace_suggestions, name="staff_suggest"),
-    path(
-        "console/tickets/<str:number>/to-article/", staff_views.from_ticket, name="from_ticket"
-    ),
+    path("console/tickets/<str:number>/to-article/", staff_views.from_ticket, name="from_ticket"),
 ]

@@ -112,14 +112,17 @@ def suggestions(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and not request.user.is_support_staff:
         for hit in hits:
             record(
-                HelpActivity.Kind.SUGGESTED, draft=draft, user=request.user, article_id=hit.article.pk
+                HelpActivity.Kind.SUGGESTED,
+                draft=draft,
+                user=request.user,
+                article_id=hit.article.pk,
             )
     return render(request, "help/partials/suggestions.html", {"hits": hits, "draft": draft})
 
 
 @require_POST
 def solved(request: HttpRequest) -> HttpResponse:
-    """"This solved it": counted, and no ticket is made."""
+    """ "This solved it": counted, and no ticket is made."""
     if not request.user.is_authenticated:
         raise Http404("not found")
     draft = request.POST.get("help_draft", "")[:40]
@@ -136,7 +139,7 @@ def solved(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def rate(request: HttpRequest, number: str, token: str) -> HttpResponse:
-    """"How did we do?": works without logging in, for this ticket only, once."""
+    """ "How did we do?": works without logging in, for this ticket only, once."""
     try:
         rating_request = ratings.request_from_token(number, token)
     except ratings.RatingRefused as refused:
@@ -155,7 +158,9 @@ def rate(request: HttpRequest, number: str, token: str) -> HttpResponse:
         except InvalidInput as exc:
             error = exc.message
         except ratings.RatingRefused as refused:
-            return render(request, "help/rate_refused.html", {"reason": _(str(refused))}, status=410)
+            return render(
+                request, "help/rate_refused.html", {"reason": _(str(refused))}, status=410
+            )
         else:
             return render(request, "help/rate_thanks.html", {"ticket": rating_request.ticket})
     context = {

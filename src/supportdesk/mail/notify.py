@@ -226,7 +226,9 @@ def status_changed(
                     "assignee": ticket.assignee,
                     "reopen_days": settings.MAIL_REOPEN_DAYS,
                     # Help center (issue 18): "How did we do?" links in the resolution mail.
-                    "rating_links": _rating_links(ticket, contact) if status == Status.RESOLVED else [],
+                    "rating_links": _rating_links(ticket, contact)
+                    if status == Status.RESOLVED
+                    else [],
                 },
             )
         )

@@ -34,9 +34,11 @@ def _average(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def satisfaction_report(*, now: dt.datetime) -> Report:
-    """"How did we do?" answers by month, consultant, kind, code owner and organisation,
+    """ "How did we do?" answers by month, consultant, kind, code owner and organisation,
     with the response rate; and the answers found before a ticket."""
-    report = Report(key="satisfaction", title="Help center and satisfaction", generated_at=now, params={})
+    report = Report(
+        key="satisfaction", title="Help center and satisfaction", generated_at=now, params={}
+    )
     requests = help_selectors.requests()
     total = help_selectors.satisfaction_total(requests)
     report.facts = {"satisfaction": total, "deflection": help_selectors.deflection_figures()}
@@ -45,7 +47,7 @@ def satisfaction_report(*, now: dt.datetime) -> Report:
             Table(
                 key=f"by_{group}",
                 title=f"Satisfaction {title.lower()}",
-                caption="Contacts asked \"How did we do?\" after a resolution, and their answers.",
+                caption='Contacts asked "How did we do?" after a resolution, and their answers.',
                 columns=[Column("group", label, kind), *FIGURE_COLUMNS],
                 rows=_average(help_selectors.satisfaction_by(requests, group)),
             )
