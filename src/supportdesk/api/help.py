@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from supportdesk.accounts.models import Organisation, User
 from supportdesk.core.errors import InvalidInput, PermissionDenied
@@ -142,11 +142,11 @@ def _require_staff(user: User) -> None:
 
 
 @router.post("/articles", response={201: ArticleOut})
-def create_article(request: HttpRequest, payload: ArticleIn) -> tuple[int, dict[str, Any]]:
+def create_article(request: HttpRequest, payload: ArticleIn) -> Status:
     user = _user(request)
     _require_staff(user)
     article = actions.article_save(actor=user, **_fields(payload))
-    return 201, _out(article)
+    return Status(201, _out(article))
 
 
 @router.patch("/articles/{slug}", response={200: ArticleOut})
