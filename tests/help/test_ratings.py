@@ -177,3 +177,12 @@ def test_staff_are_never_asked(client, resolved, consultant):
     client.force_login(consultant)
     assert "How did we do?" not in client.get(f"/tickets/{resolved.number}/").content.decode()
     assert ratings.ask(resolved, consultant) is None
+
+
+def test_a_colleague_who_is_not_a_contact_is_not_asked(client, resolved, alice_colleague, org_a):
+    org_a.members_see_all = True
+    org_a.save()
+    client.force_login(alice_colleague)
+    page = client.get(f"/tickets/{resolved.number}/")
+    assert page.status_code == 200 and "How did we do?" not in page.content.decode()
+    assert not RatingRequest.objects.filter(contact=alice_colleague).exists()

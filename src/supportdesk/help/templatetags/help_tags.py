@@ -20,6 +20,9 @@ def rating_prompt(ticket: Any, user: Any) -> str:
     """The ticket page's "How did we do?" form address, when this contact is asked now."""
     if not user.is_authenticated or user.is_support_staff:
         return ""
+    # Asked of the ticket's contacts (its requester and those copied), as the mail is.
+    if ticket.requester_id != user.pk and not ticket.watchers.filter(pk=user.pk).exists():
+        return ""
     request = ratings.open_request(ticket, user) or ratings.ask(ticket, user)
     if request is None:
         return ""
