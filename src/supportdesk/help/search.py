@@ -12,11 +12,23 @@ caller through :mod:`supportdesk.help.access`.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, F, QuerySet, TextField, Value, When
+from django.db.models import (
+    Case,
+    F,
+    Field,
+    FloatField,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.utils.safestring import SafeString
 
 from supportdesk.help.models import Article
@@ -45,9 +57,11 @@ def search_articles(
     if not words:
         return []
     if _pg():
-        ranked = _postgres_ranked(articles, words, limit * 2)
-    else:
-        ranked = _sqlite_ranked(articles, words, limit * 2)
+        # One round trip: the best matches ranked, and quoted, in one statement. Headlines
+        # are the costly part, so only ``limit`` rows are quoted; an article and its
+        # translation rarely both match (their words are in different languages).
+        return _one_per_family(_postgres(articles, words, limit), language)[:limit]
+    ranked = _sqlite_ranked(articles, words, limit * 2)
     best: dict[int, tuple[int, float, str]] = {}  # family → (article, rank, language)
     for pk, rank, family, lang in ranked:
         held = best.get(family)
@@ -56,60 +70,76 @@ def search_articles(
         elif lang == language and held[2] != language:
             best[family] = (pk, held[1], lang)
     chosen = sorted(best.values(), key=lambda item: (-item[1], item[0]))[:limit]
-    ranks = {pk: rank for pk, rank, _lang in chosen}
-    quoted = _postgres_quoted(words, ranks) if _pg() else _sqlite_quoted(words, ranks)
+    quoted = _sqlite_quoted(words, {pk: rank for pk, rank, _lang in chosen})
     return sorted(quoted, key=lambda h: (-h.rank, h.article.pk))
+
+
+def _one_per_family(hits: list[ArticleHit], language: str) -> list[ArticleHit]:
+    """An article or its translation, once: in ``language`` if it matched, with the
+    family's best rank."""
+    best: dict[int, ArticleHit] = {}
+    for hit in sorted(hits, key=lambda h: (-h.rank, h.article.pk)):
+        family = hit.article.family_id
+        held = best.get(family)
+        if held is None:
+            best[family] = hit
+        elif hit.article.language == language and held.article.language != language:
+            best[family] = dataclasses.replace(hit, rank=held.rank)
+    return sorted(best.values(), key=lambda h: (-h.rank, h.article.pk))
 
 
 def _pg() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _pg_query(words: list[str]) -> SearchQuery:
+def _pg_queries(words: list[str]) -> dict[str, SearchQuery]:
+    """The query per article language, in that language's configuration."""
     raw = " & ".join(f"{w}:*" for w in words)
-    return SearchQuery(raw, search_type="raw", config="english") | SearchQuery(
-        raw, search_type="raw", config="swedish"
-    )
+    return {
+        code: SearchQuery(raw, search_type="raw", config=config) for code, config in CONFIGS.items()
+    }
 
 
-def _postgres_ranked(
-    articles: QuerySet[Article], words: list[str], limit: int
-) -> list[tuple[int, float, int, str]]:
-    """(article, rank, family, language) of the best matches: ranks only, no text read."""
-    query = _pg_query(words)
-    rows = (
-        articles.filter(search_vector=query)
-        .annotate(rank=SearchRank(F("search_vector"), query))
-        .order_by("-rank", "pk")
-        .values_list("pk", "rank", "original_id", "language")[:limit]
-    )
-    return [(pk, float(rank), original or pk, lang) for pk, rank, original, lang in rows]
+def _postgres(articles: QuerySet[Article], words: list[str], limit: int) -> list[ArticleHit]:
+    """The best ``limit`` matches, ranked; headlines (costly) made for those rows only.
 
+    An article is matched and ranked with the query in its own language's configuration
+    only: an English stem means nothing against Swedish lexemes, and each row is ranked
+    once.
+    """
+    queries = _pg_queries(words)
+    match = Q()
+    for code, query in queries.items():
+        match |= Q(language=code, search_vector=query)
 
-def _postgres_quoted(words: list[str], ranks: dict[int, float]) -> list[ArticleHit]:
-    """Headlines (costly) made only for the articles returned, in their own language."""
-    query = _pg_query(words)
-
-    def headline(field: str, **options: Any) -> Case:
+    def by_language(make: Callable[[SearchQuery, str], Any], output: Field[Any, Any]) -> Case:
         return Case(
             *[
-                When(
-                    language=code,
-                    then=SearchHeadline(
-                        field, query, config=config, start_sel=START, stop_sel=STOP, **options
-                    ),
-                )
-                for code, config in CONFIGS.items()
+                When(language=code, then=make(query, CONFIGS[code]))
+                for code, query in queries.items()
             ],
-            default=Value(""),
-            output_field=TextField(),
+            default=Value(None),
+            output_field=output,
         )
 
-    quoted = (
-        Article.objects.filter(pk__in=list(ranks))
+    rank = by_language(lambda query, _config: SearchRank(F("search_vector"), query), FloatField())
+    top = articles.filter(match).annotate(rank=rank).order_by("-rank", "pk").values("pk")[:limit]
+
+    def headline(field: str, **options: Any) -> Case:
+        return by_language(
+            lambda query, config: SearchHeadline(
+                field, query, config=config, start_sel=START, stop_sel=STOP, **options
+            ),
+            TextField(),
+        )
+
+    rows = (
+        Article.objects.filter(pk__in=Subquery(top))
+        .order_by()
         .select_related("original")
-        .defer("body", "search_vector")
+        .defer("body", "search_vector", "original__body", "original__search_vector")
         .annotate(
+            rank=rank,
             hl_title=headline("title", highlight_all=True),
             hl_body=headline("body_text", max_words=30, min_words=12),
         )
@@ -117,11 +147,11 @@ def _postgres_quoted(words: list[str], ranks: dict[int, float]) -> list[ArticleH
     return [
         ArticleHit(
             article=a,
-            rank=ranks[a.pk],
+            rank=float(getattr(a, "rank", None) or 0.0),
             title=highlight(getattr(a, "hl_title", "") or a.title),
             snippet=highlight(getattr(a, "hl_body", "") or a.body_text[:200]),
         )
-        for a in quoted
+        for a in rows
     ]
 
 
