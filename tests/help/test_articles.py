@@ -183,3 +183,16 @@ def test_an_open_ticket_cannot_become_an_article(alice, consultant):
     with pytest.raises(InvalidInput) as raised:
         actions.article_from_ticket(actor=consultant, ticket=ticket)
     assert raised.value.field == "ticket" and "not resolved" in raised.value.reason
+
+
+def test_help_pages_and_the_rating_question_read_in_swedish(client, consultant, alice):
+    write(consultant, title="Bokföra fakturor", body="Bokför fakturan.", language="sv")
+    alice.language = "sv"
+    alice.save()
+    client.force_login(alice)
+    html = client.get("/help/?q=faktura", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Sök i hjälpen" in html and "1 artikel hittades" in html
+    suggestions = client.get(
+        "/help/suggest/", {"subject": "fakturor", "help_draft": "x"}, HTTP_ACCEPT_LANGUAGE="sv"
+    ).content.decode()
+    assert "De här artiklarna kanske besvarar din fråga" in suggestions
