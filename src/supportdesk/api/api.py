@@ -413,6 +413,6 @@ def kpi(request: HttpRequest, query: Query[KpiQuery]) -> dict[str, Any]:
 api.add_router("", tickets)
 api.add_router("", search_router)
 api.add_router("", "supportdesk.odoo.api.router")
-api.add_router("/reports/", "supportdesk.reports.api.router")
+api.add_router("/reports/", "supportdesk.api.reports.router")
 api.add_router("/help/", "supportdesk.api.help.router")
 _unused = (EventOut,)

@@ -22,10 +22,10 @@ from supportdesk.commitments.models import Notification
 from supportdesk.core import clock
 from supportdesk.core.errors import InvalidInput
 from supportdesk.help.models import Rating, RatingRequest
+from supportdesk.tickets.events import Verb, record_event
 from supportdesk.tickets.models import Event, Status, Ticket
 
 SALT = "supportdesk.help.rating"
-RATED = "rated"  # the timeline verb of an answer
 COMMENT_MAX = 2000
 
 
@@ -36,7 +36,7 @@ class RatingRefused(Exception):
 def latest_resolution(ticket: Ticket) -> Event | None:
     if ticket.status not in (Status.RESOLVED, Status.CLOSED):
         return None
-    return ticket.events.filter(verb="resolved").order_by("-created_at", "-id").first()
+    return ticket.events.filter(verb=Verb.RESOLVED).order_by("-created_at", "-id").first()
 
 
 def ask(ticket: Ticket, contact: User, *, now: dt.datetime | None = None) -> RatingRequest | None:
@@ -89,14 +89,6 @@ def rating_url(request: RatingRequest, *, score: int | None = None) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}{query}"
 
 
-def satisfaction_links(ticket: Ticket, contact: User) -> list[tuple[int, str]]:
-    """For the resolution mail: the five links (score, URL), or none if not asked now."""
-    request = ask(ticket, contact)
-    if request is None:
-        return []
-    return [(score, rating_url(request, score=score)) for score in range(1, 6)]
-
-
 def request_from_token(number: str, token: str) -> RatingRequest:
     """The request a link is for; refused when tampered, expired, used, or for another ticket."""
     max_age = dt.timedelta(days=settings.SATISFACTION_LINK_DAYS)
@@ -139,15 +131,9 @@ def rate(*, request: RatingRequest, score: int, comment: str = "") -> Rating:
             request=request, score=score, comment=comment, created_at=now
         )
         ticket = request.ticket
-        # The Event table is the timeline: the answer is shown there (R9).
-        Event.objects.create(
-            ticket=ticket,
-            actor=request.contact,
-            verb=RATED,
-            new={"rating": score},
-            reason=comment,
-            public=True,
-            created_at=now,
+        # The answer is on the ticket's timeline (R9): the customer reads their own answer.
+        record_event(
+            ticket, request.contact, Verb.RATED, new={"rating": score}, reason=comment, at=now
         )
         consultant = ticket.organisation.business_consultant
         if score <= settings.SATISFACTION_LOW_RATING and consultant is not None:

@@ -31,8 +31,8 @@ from django.db.models import (
 )
 from django.utils.safestring import SafeString
 
+from supportdesk.core.textsearch import START, STOP, highlight, terms
 from supportdesk.help.models import Article
-from supportdesk.search.backends import START, STOP, highlight, terms
 
 CONFIGS = {"en": "english", "sv": "swedish"}
 

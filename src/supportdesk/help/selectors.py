@@ -16,6 +16,7 @@ from django.db.models.functions import TruncMonth
 
 from supportdesk.accounts.models import User
 from supportdesk.core import clock
+from supportdesk.core.textsearch import terms
 from supportdesk.help.access import articles_for_user
 from supportdesk.help.models import ArticleStatus, HelpActivity, RatingRequest
 from supportdesk.help.search import ArticleHit, search_articles
@@ -43,8 +44,6 @@ def suggest(
         return whole
     seen = {h.article.family_id for h in whole}
     extra: list[ArticleHit] = []
-    from supportdesk.search.backends import terms
-
     for word in sorted(set(terms(text)), key=len, reverse=True)[:6]:
         if len(word) < 4:
             continue
