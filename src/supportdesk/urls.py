@@ -14,6 +14,7 @@ urlpatterns = [
     # Browsers and feed readers ask for /favicon.ico whatever the page links.
     path("favicon.ico", core_views.favicon, name="favicon"),
     # Log-in, invitations, public support pages and the customers' ticket pages.
+    path("", include("supportdesk.help.urls")),
     path("", include("supportdesk.portal.urls")),
     path("account/tokens/", api_views.api_tokens, name="api_tokens"),
     path("admin/", admin.site.urls),
