@@ -19,12 +19,14 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import InterfaceError, OperationalError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from supportdesk.accounts.models import ContactMethod, Organisation, User, system_user
 from supportdesk.core import clock
 from supportdesk.leads.actions import lead_create
 from supportdesk.mail import notify
+from supportdesk.mail.authres import vouched
 from supportdesk.mail.auto import BOUNCE, Automatic, bounce_details, classify
 from supportdesk.mail.models import InboundMail, OutboundMail
 from supportdesk.mail.parse import ParsedMail, message_ids, parse
@@ -156,6 +158,11 @@ def _process(inbound: InboundMail) -> None:
     if ticket is not None and not _may_write_to(ticket, sender):
         log.info("mail #%s names %s but %s is not of it", inbound.pk, ticket, mail.from_address)
         ticket = None
+    if sender.is_staff and not vouched(
+        mail.message, mail.from_address, settings.MAIL_TRUSTED_AUTHSERV_IDS
+    ):
+        _unverified_staff(inbound, mail, sender, ticket)
+        return
     if automatic.kind:
         _automatic(inbound, mail, automatic, ticket)
         return
@@ -166,6 +173,25 @@ def _process(inbound: InboundMail) -> None:
         _reply(inbound, mail, sender, ticket)
     else:
         _new(inbound, mail, sender)
+
+
+def _unverified_staff(
+    inbound: InboundMail, mail: ParsedMail, sender: Sender, ticket: Ticket | None
+) -> None:
+    """A staff address in From that no trusted server vouches for: a note, never a reply."""
+    assert sender.user is not None
+    with translation.override(sender.user.language or settings.LANGUAGE_CODE):
+        claim = gettext("Claims to be from %(address)s, not verified.") % {
+            "address": mail.from_address
+        }
+    inbound.outcome = "unverified_staff"
+    if ticket is None:
+        inbound.state = State.IGNORED
+        inbound.error = f"{claim} It names no ticket: nothing to do."
+        return
+    body = _text(f"{claim}\n\n{mail.subject}\n\n{mail.text}", BODY_MAX)
+    inbound.ticket_message = actions.ticket_add_note(ticket=ticket, actor=system_user(), body=body)
+    inbound.ticket, inbound.state = ticket, State.PROCESSED
 
 
 def _is_our_own(mail: ParsedMail, ours: set[str]) -> bool:
