@@ -154,7 +154,8 @@ def _process(inbound: InboundMail) -> None:
         _bounce(inbound, mail)
         return
     sender = resolve(mail.from_address, mail.from_name, inbound.mailbox)
-    ticket, _how = find_ticket(mail, inbound.envelope_to)
+    organisation_id = sender.organisation.pk if sender.organisation else None
+    ticket, _how = find_ticket(mail, inbound.envelope_to, organisation_id)
     if ticket is not None and not _may_write_to(ticket, sender):
         log.info("mail #%s names %s but %s is not of it", inbound.pk, ticket, mail.from_address)
         ticket = None
