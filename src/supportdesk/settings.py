@@ -256,10 +256,9 @@ MAIL_WEBHOOK_PROVIDERS = env_list("MAIL_WEBHOOK_PROVIDERS", [])
 # from one of these servers (authserv-id) shows DMARC or DKIM pass for the staff domain.
 MAIL_TRUSTED_AUTHSERV_IDS = [a.lower() for a in env_list("MAIL_TRUSTED_AUTHSERV_IDS", [])]
 # Bounded work per message: processing longer than this is stopped and kept as failed;
-# at most this many parts become attachments; longer subjects and headers are cut.
+# at most this many parts become attachments (the rest stay in the raw message, listed).
 MAIL_PROCESS_SECONDS = env_int("MAIL_PROCESS_SECONDS", 20, minimum=1)
 MAIL_MAX_ATTACHMENTS = env_int("MAIL_MAX_ATTACHMENTS", 100, minimum=1)
-MAIL_MAX_HEADER_CHARS = env_int("MAIL_MAX_HEADER_CHARS", 4000, minimum=200)
 # Provider settings for django-anymail come from ANYMAIL_<NAME> variables, e.g.
 # ANYMAIL_WEBHOOK_SECRET=user:password, ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY=….
 ANYMAIL: dict[str, Any] = {

@@ -11,10 +11,15 @@ from __future__ import annotations
 import email
 import re
 from dataclasses import dataclass, field
-from email import policy
 from email.message import Message
 
-from supportdesk.mail.parse import ParsedMail, header_text, message_ids, normalise_message_id
+from supportdesk.mail.parse import (
+    POLICY,
+    ParsedMail,
+    header_text,
+    message_ids,
+    normalise_message_id,
+)
 
 AUTO_REPLY = "auto_reply"
 BULK = "bulk"
@@ -108,7 +113,7 @@ def bounce_details(mail: ParsedMail) -> Bounce:
                 if original:
                     found.original_ids.append(original)
         elif content_type == "text/rfc822-headers":
-            headers = email.message_from_string(part.get_content(), policy=policy.default)
+            headers = email.message_from_string(part.get_content(), policy=POLICY)
             original = normalise_message_id(header_text(headers, "Message-ID"))
             if original:
                 found.original_ids.append(original)

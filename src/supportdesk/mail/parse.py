@@ -10,17 +10,48 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import functools
 import email.utils
 import mimetypes
 import re
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage, Message
+from email.policy import EmailPolicy
 from typing import Any
 
 from supportdesk.mail.html import html_to_text, sanitise
 
 _MSG_ID = re.compile(r"<[^<>\s]{1,990}>")
+
+# A header value longer than this is cut before it is parsed (the structured parser is
+# slower than linear); the raw message keeps it whole. Subjects are cut with a note.
+HEADER_MAX_CHARS = 4000
+# Parts looked at for text and attachments; the rest stay in the raw message, listed.
+PARTS_MAX = 1000
+ATTACHMENTS_MAX = 100
+_FILENAME = re.compile(r"""filename\*?(?:\*\d+)?\*?\s*=\s*"?([^";\r\n]{1,255})""", re.I)
+
+
+class _BoundedPolicy(EmailPolicy):
+    """``policy.default``, but header values are cut to ``HEADER_MAX_CHARS`` when read.
+
+    Parsed values are remembered: the parser reads every part's Content-Type many times,
+    and a message of thousands of parts would spend seconds parsing the same text again.
+    """
+
+    def header_fetch_parse(self, name: str, value: str) -> Any:
+        if len(value) > HEADER_MAX_CHARS:
+            value = value[:HEADER_MAX_CHARS]
+        return _parsed_header(self, name, value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parsed_header(policy_: EmailPolicy, name: str, value: str) -> Any:
+    return EmailPolicy.header_fetch_parse(policy_, name, value)
+
+
+POLICY = _BoundedPolicy()
 
 
 class UnreadableMail(Exception):
@@ -55,6 +86,8 @@ class ParsedMail:
     html: str
     language: str
     attachments: list[Part] = field(default_factory=list)
+    # What a person should know: a subject cut, NUL bytes replaced, parts not taken…
+    notes: list[str] = field(default_factory=list)
 
     _headers: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -226,11 +259,28 @@ def _part_bytes(part: Message) -> bytes:
     return data if isinstance(data, bytes) else b""
 
 
-def parse(raw: bytes) -> ParsedMail:
+def _without_nul(text: str, notes: list[str], what: str) -> str:
+    if "\x00" not in text:
+        return text
+    notes.append(f"{text.count(chr(0))} NUL bytes in the {what} were replaced by \ufffd.")
+    return text.replace("\x00", "\ufffd")
+
+
+def _listed_names(parts: list[Message]) -> str:
+    names = []
+    for part in parts[:50]:
+        header = " ".join(str(v) for k, v in part.raw_items() if k.lower().startswith("content-"))
+        found = _FILENAME.search(header[:HEADER_MAX_CHARS])
+        names.append(found.group(1).strip() if found else part.get_content_type())
+    more = f" and {len(parts) - 50} more" if len(parts) > 50 else ""
+    return ", ".join(names) + more
+
+
+def parse(raw: bytes, *, max_attachments: int = ATTACHMENTS_MAX) -> ParsedMail:
     """Everything processing needs from a raw message; ``UnreadableMail`` if it is not one."""
     if not raw.strip():
         raise UnreadableMail("the message is empty")
-    message = email.message_from_bytes(raw, policy=policy.default)
+    message = email.message_from_bytes(raw, policy=POLICY)
     assert isinstance(message, EmailMessage)
     if not any(True for _ in message.raw_items()):
         raise UnreadableMail("no header: this is not a mail message")
@@ -238,11 +288,14 @@ def parse(raw: bytes) -> ParsedMail:
     if not senders:
         raise UnreadableMail("no sender address in From")
     from_name, from_address = senders[0]
+    notes: list[str] = []
 
     plain_parts: list[str] = []
     html_parts: list[str] = []
     attachments: list[Part] = []
-    for number, part in enumerate(_leaves(message), start=1):
+    leaves = _leaves(message)
+    left: list[Message] = []
+    for number, part in enumerate(leaves[:PARTS_MAX], start=1):
         content_type = part.get_content_type()
         if content_type in {"text/plain", "text/html"} and not _is_attachment(part):
             (plain_parts if content_type == "text/plain" else html_parts).append(_text_of(part))
@@ -250,6 +303,9 @@ def parse(raw: bytes) -> ParsedMail:
         if content_type in {"message/delivery-status", "text/rfc822-headers"} or (
             part.is_multipart() and content_type != "message/rfc822"
         ):
+            continue
+        if len(attachments) >= max_attachments:
+            left.append(part)
             continue
         data = _part_bytes(part)
         if not data:
@@ -264,17 +320,29 @@ def parse(raw: bytes) -> ParsedMail:
                 inline=disposition == "inline" or bool(part.get("Content-ID")),
             )
         )
-    html_source = "\n".join(html_parts)
-    text = "\n\n".join(p.strip("\n") for p in plain_parts).strip()
+    left += leaves[PARTS_MAX:]
+    if left:
+        notes.append(
+            f"{len(left)} more parts were not taken as attachments (at most "
+            f"{max_attachments}); they stay in the raw message: {_listed_names(left)}."
+        )
+    html_source = _without_nul("\n".join(html_parts), notes, "HTML")
+    text = _without_nul("\n\n".join(p.strip("\n") for p in plain_parts).strip(), notes, "text")
     if not text and html_source:
         text = html_to_text(html_source)
+    subject = _without_nul(header_text(message, "Subject"), notes, "subject")
+    raw_subject = sum(len(str(v)) for k, v in message.raw_items() if k.lower() == "subject")
+    if raw_subject > HEADER_MAX_CHARS:
+        notes.append(
+            f"The subject of {raw_subject} characters was cut to {HEADER_MAX_CHARS} to read it."
+        )
     return ParsedMail(
         message=message,
         message_id=normalise_message_id(header_text(message, "Message-ID")),
-        in_reply_to=message_ids(_raw_header(message, "In-Reply-To")),
-        references=message_ids(_raw_header(message, "References")),
-        subject=header_text(message, "Subject"),
-        from_name=from_name,
+        in_reply_to=message_ids(_raw_header(message, "In-Reply-To")[:HEADER_MAX_CHARS * 4]),
+        references=message_ids(_raw_header(message, "References")[:HEADER_MAX_CHARS * 4]),
+        subject=subject,
+        from_name=_without_nul(from_name, notes, "sender's name"),
         from_address=from_address,
         to=[a for _, a in _addresses(message, "To")],
         cc=[a for _, a in _addresses(message, "Cc")],
@@ -288,6 +356,7 @@ def parse(raw: bytes) -> ParsedMail:
         html=sanitise(html_source) if html_source else "",
         language=header_text(message, "Content-Language")[:2].lower(),
         attachments=attachments,
+        notes=notes,
     )
 
 
@@ -297,7 +366,7 @@ def peek(raw: bytes) -> dict[str, Any]:
     if header_end < 0:
         header_end = raw.find(b"\n\n")
     head = raw if header_end < 0 else raw[: header_end + 2]
-    message = email.message_from_bytes(head, policy=policy.default)
+    message = email.message_from_bytes(head, policy=POLICY)
     senders = _addresses(message, "From")
     return {
         "message_id": normalise_message_id(header_text(message, "Message-ID")),

@@ -27,6 +27,7 @@ from supportdesk.core import clock
 from supportdesk.leads.actions import lead_create
 from supportdesk.mail import notify
 from supportdesk.mail.authres import vouched
+from supportdesk.mail.deadline import ProcessingTimeout, deadline
 from supportdesk.mail.auto import BOUNCE, Automatic, bounce_details, classify
 from supportdesk.mail.models import InboundMail, OutboundMail
 from supportdesk.mail.parse import ParsedMail, message_ids, parse
@@ -61,7 +62,7 @@ def process(inbound_id: int, *, retry_failed: bool = False) -> InboundMail:
         inbound.attempts += 1
         inbound.error = ""
         try:
-            with transaction.atomic():
+            with transaction.atomic(), deadline(settings.MAIL_PROCESS_SECONDS):
                 _process(inbound)
         except TRANSIENT:
             raise
@@ -70,6 +71,9 @@ def process(inbound_id: int, *, retry_failed: bool = False) -> InboundMail:
             inbound.state = State.FAILED
             inbound.outcome = ""
             inbound.error = f"{exc.__class__.__name__}: {exc}"[:4000]
+            if isinstance(exc, ProcessingTimeout):  # kept as failed: no sweep retries it
+                limit = settings.MAIL_PROCESS_SECONDS
+                inbound.error = f"Stopped: {exc or f'processing took longer than {limit} s'}"
             inbound.ticket = inbound.ticket_message = inbound.lead = None
         inbound.processed_at = timezone.now()
         inbound.save()
@@ -137,7 +141,9 @@ def process_pending(*, older_than: dt.timedelta = dt.timedelta(0), limit: int = 
 
 
 def _process(inbound: InboundMail) -> None:
-    mail = parse(bytes(inbound.raw))
+    mail = parse(bytes(inbound.raw), max_attachments=settings.MAIL_MAX_ATTACHMENTS)
+    if mail.notes:
+        inbound.notes = "\n".join(filter(None, [inbound.notes, *mail.notes]))
     inbound.message_id = inbound.message_id or mail.message_id
     inbound.subject = mail.subject[:250]
     inbound.from_address = mail.from_address[:254]
