@@ -165,7 +165,7 @@ def _raw_header(message: Message, name: str) -> str:
     return _unsurrogate(" ".join(values))
 
 
-def _addresses(message: EmailMessage, name: str) -> list[tuple[str, str]]:
+def addresses(message: EmailMessage, name: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     try:
         header = message.get(name)
@@ -259,6 +259,74 @@ def _part_bytes(part: Message) -> bytes:
     return data if isinstance(data, bytes) else b""
 
 
+_HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")
+_SPACED_NAME = re.compile(rb"^([\x21-\x39\x3b-\x7e]+)[ \t]+:")
+
+
+def repair_header(raw: bytes) -> tuple[bytes, list[str]]:
+    """The message with its header block made readable, and what was repaired.
+
+    Mature parsers read on where the ``email`` package stops: a header name with a space
+    before the colon (``From  :``) is a header, and a broken line with headers after it
+    does not end the header block. Only the copy that is parsed is repaired.
+    """
+    end = raw.find(b"\n\n")
+    crlf_end = raw.find(b"\r\n\r\n")
+    if crlf_end >= 0 and (end < 0 or crlf_end < end):
+        end = crlf_end
+    head = raw if end < 0 else raw[:end]
+    lines = head.split(b"\n")
+    notes: list[str] = []
+    headers_after = [False] * (len(lines) + 1)
+    for index in range(len(lines) - 1, -1, -1):
+        headers_after[index] = headers_after[index + 1] or bool(_HEADER_LINE.match(lines[index]))
+    repaired: list[bytes] = []
+    for index, line in enumerate(lines):
+        if index == 0 and line.startswith(b"From ") and not _SPACED_NAME.match(line):
+            repaired.append(line)  # an mbox separator, skipped by the parser
+            continue
+        spaced = _SPACED_NAME.match(line)
+        if spaced:
+            line = spaced.group(1) + b":" + line[spaced.end() :]
+            notes.append(f"A space before the colon of {spaced.group(1)[:60]!r} was read past.")
+        elif not _HEADER_LINE.match(line) and line[:1] not in (b" ", b"\t"):
+            if headers_after[index + 1] and line.strip():
+                notes.append(f"A broken header line was skipped: {line[:80]!r}.")
+                continue
+        repaired.append(line)
+    if not notes:
+        return raw, []
+    return b"\n".join(repaired) + (b"" if end < 0 else raw[end:]), notes
+
+
+_UTF7 = re.compile(r"\+[A-Za-z0-9+/]{3,}-?")
+
+
+def _utf7(text: str) -> str:
+    """Raw UTF-7 (``Hej +AOQ-ndring``) read as the characters it spells."""
+    if "+" not in text or not text.isascii():
+        return text
+
+    def decode(match: re.Match[str]) -> str:
+        try:
+            decoded = match.group(0).encode("ascii").decode("utf-7")
+        except UnicodeDecodeError:
+            return match.group(0)
+        return decoded if decoded.isprintable() and not decoded.isascii() else match.group(0)
+
+    return _UTF7.sub(decode, text)
+
+
+def _display_name_only(message: Message) -> str:
+    value = _raw_header(message, "From")[:HEADER_MAX_CHARS]
+    name = email.utils.parseaddr(value)[0] or value.split("<", 1)[0]
+    try:
+        name = str(email.header.make_header(email.header.decode_header(name)))
+    except Exception:  # noqa: S110 - keep the name as written
+        pass
+    return re.sub(r"\s+", " ", name).strip().strip('"').strip()[:200]
+
+
 def _without_nul(text: str, notes: list[str], what: str) -> str:
     if "\x00" not in text:
         return text
@@ -280,15 +348,21 @@ def parse(raw: bytes, *, max_attachments: int = ATTACHMENTS_MAX) -> ParsedMail:
     """Everything processing needs from a raw message; ``UnreadableMail`` if it is not one."""
     if not raw.strip():
         raise UnreadableMail("the message is empty")
+    raw, notes = repair_header(raw)
     message = email.message_from_bytes(raw, policy=POLICY)
     assert isinstance(message, EmailMessage)
     if not any(True for _ in message.raw_items()):
         raise UnreadableMail("no header: this is not a mail message")
-    senders = _addresses(message, "From") or _addresses(message, "Sender")
-    if not senders:
-        raise UnreadableMail("no sender address in From")
-    from_name, from_address = senders[0]
-    notes: list[str] = []
+    senders = addresses(message, "From") or addresses(message, "Sender")
+    if senders:
+        from_name, from_address = senders[0]
+    else:
+        # ``From: "Name" <>``: the name is kept; the address comes from the envelope or
+        # Reply-To when processing, and the sender is not verified.
+        from_name, from_address = _display_name_only(message), ""
+        if not from_name:
+            raise UnreadableMail("no sender address in From")
+        notes.append(f"From names {from_name!r} but no address: the sender is not verified.")
 
     plain_parts: list[str] = []
     html_parts: list[str] = []
@@ -330,7 +404,7 @@ def parse(raw: bytes, *, max_attachments: int = ATTACHMENTS_MAX) -> ParsedMail:
     text = _without_nul("\n\n".join(p.strip("\n") for p in plain_parts).strip(), notes, "text")
     if not text and html_source:
         text = html_to_text(html_source)
-    subject = _without_nul(header_text(message, "Subject"), notes, "subject")
+    subject = _utf7(_without_nul(header_text(message, "Subject"), notes, "subject"))
     raw_subject = sum(len(str(v)) for k, v in message.raw_items() if k.lower() == "subject")
     if raw_subject > HEADER_MAX_CHARS:
         notes.append(
@@ -344,12 +418,12 @@ def parse(raw: bytes, *, max_attachments: int = ATTACHMENTS_MAX) -> ParsedMail:
         subject=subject,
         from_name=_without_nul(from_name, notes, "sender's name"),
         from_address=from_address,
-        to=[a for _, a in _addresses(message, "To")],
-        cc=[a for _, a in _addresses(message, "Cc")],
+        to=[a for _, a in addresses(message, "To")],
+        cc=[a for _, a in addresses(message, "Cc")],
         delivered_to=[
             a
             for name in ("Delivered-To", "X-Original-To", "Envelope-To")
-            for _, a in _addresses(message, name)
+            for _, a in addresses(message, name)
         ],
         sent_at=_date(message),
         text=text.replace("\r\n", "\n"),
@@ -366,11 +440,12 @@ def peek(raw: bytes) -> dict[str, Any]:
     if header_end < 0:
         header_end = raw.find(b"\n\n")
     head = raw if header_end < 0 else raw[: header_end + 2]
+    head = repair_header(head[: HEADER_MAX_CHARS * 64])[0]
     message = email.message_from_bytes(head, policy=POLICY)
-    senders = _addresses(message, "From")
+    senders = addresses(message, "From")
     return {
         "message_id": normalise_message_id(header_text(message, "Message-ID")),
-        "subject": header_text(message, "Subject")[:250],
+        "subject": _utf7(header_text(message, "Subject"))[:250].replace("\x00", "\ufffd"),
         "from_address": senders[0][1][:254] if senders else "",
         "sent_at": _date(message),
     }

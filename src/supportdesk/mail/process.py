@@ -30,7 +30,7 @@ from supportdesk.mail.authres import vouched
 from supportdesk.mail.deadline import ProcessingTimeout, deadline
 from supportdesk.mail.auto import BOUNCE, Automatic, bounce_details, classify
 from supportdesk.mail.models import InboundMail, OutboundMail
-from supportdesk.mail.parse import ParsedMail, message_ids, parse
+from supportdesk.mail.parse import ParsedMail, UnreadableMail, addresses, message_ids, parse
 from supportdesk.mail.quotes import split_reply
 from supportdesk.mail.senders import Sender, contact_for, resolve
 from supportdesk.mail.threading import clean_subject, find_ticket, our_addresses, ticket_for_ids
@@ -144,6 +144,14 @@ def _process(inbound: InboundMail) -> None:
     mail = parse(bytes(inbound.raw), max_attachments=settings.MAIL_MAX_ATTACHMENTS)
     if mail.notes:
         inbound.notes = "\n".join(filter(None, [inbound.notes, *mail.notes]))
+    recovered = not mail.from_address
+    if recovered:  # From: "Name" <>: an address from Reply-To or the envelope, unverified
+        fallback = [a for _, a in addresses(mail.message, "Reply-To")]
+        if "@" in inbound.envelope_from:
+            fallback.append(inbound.envelope_from.strip("<>").lower())
+        if not fallback:
+            raise UnreadableMail(f"no sender address in From (only the name {mail.from_name!r})")
+        mail.from_address = fallback[0]
     inbound.message_id = inbound.message_id or mail.message_id
     inbound.subject = mail.subject[:250]
     inbound.from_address = mail.from_address[:254]
@@ -160,13 +168,14 @@ def _process(inbound: InboundMail) -> None:
         _bounce(inbound, mail)
         return
     sender = resolve(mail.from_address, mail.from_name, inbound.mailbox)
+    sender.verified = sender.verified and not recovered
     organisation_id = sender.organisation.pk if sender.organisation else None
     ticket, _how = find_ticket(mail, inbound.envelope_to, organisation_id)
     if ticket is not None and not _may_write_to(ticket, sender):
         log.info("mail #%s names %s but %s is not of it", inbound.pk, ticket, mail.from_address)
         ticket = None
-    if sender.is_staff and not vouched(
-        mail.message, mail.from_address, settings.MAIL_TRUSTED_AUTHSERV_IDS
+    if sender.is_staff and (
+        recovered or not vouched(mail.message, mail.from_address, settings.MAIL_TRUSTED_AUTHSERV_IDS)
     ):
         _unverified_staff(inbound, mail, sender, ticket)
         return
