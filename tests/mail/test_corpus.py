@@ -152,3 +152,19 @@ def test_a_mailbox_with_a_default_organisation_routes_unknown_senders_to_it(worl
     ticket = ingest(raw, mailbox=world.mailbox).ticket
     assert ticket.organisation == org_b and not ticket.sender_verified
     assert ticket.requester.email == "dana@freemail.example"
+
+
+def test_the_unverified_staff_note_is_in_the_consultants_language(world):
+    world.consultant.language = "sv"
+    world.consultant.save()
+    raw = (
+        b"From: carl@partner.example\r\nTo: support+"
+        + world.open.reply_token.encode()
+        + b"@example.com\r\n"
+        b"Subject: Re: x\r\nMessage-ID: <staff-sv@partner.example>\r\n\r\nHej.\r\n"
+    )
+    inbound = ingest(raw, mailbox=world.mailbox)
+    assert inbound.ticket_message.internal
+    assert "Utger sig för att vara från carl@partner.example, inte verifierat." in (
+        inbound.ticket_message.body
+    )

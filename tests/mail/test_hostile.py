@@ -114,7 +114,9 @@ def test_a_thirty_megabyte_message_keeps_its_header_and_stays_in_memory_bounds(w
     assert grown_mb < 200
 
 
-def test_processing_that_takes_too_long_is_stopped_kept_and_not_retried(world, settings, monkeypatch):
+def test_processing_that_takes_too_long_is_stopped_kept_and_not_retried(
+    world, settings, monkeypatch
+):
     settings.MAIL_PROCESS_SECONDS = 1
     real_parse = process_module.parse
 

@@ -77,9 +77,7 @@ def test_threading_when_two_stored_messages_share_a_message_id(world, org_b, bob
             b"In-Reply-To: <reused@mailer.example>\r\n\r\nAny news?\r\n"
         )
 
-    assert ingest(reply(b"bob@beta.example", 1), mailbox=world.mailbox).ticket == (
-        bob_first.ticket
-    )
+    assert ingest(reply(b"bob@beta.example", 1), mailbox=world.mailbox).ticket == (bob_first.ticket)
     assert ingest(reply(b"alice@alpha.example", 2), mailbox=world.mailbox).ticket == (
         alice_first.ticket
     )

@@ -24,7 +24,7 @@ def _raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
     )
 
 
-class deadline:  # noqa: N801 - used as a context manager, like a function
+class deadline:
     """``with deadline(20): ...`` raises ProcessingTimeout in this thread after 20 s."""
 
     def __init__(self, seconds: float) -> None:

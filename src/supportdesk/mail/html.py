@@ -77,6 +77,7 @@ def bounded(html: str, max_chars: int = HTML_MAX_CHARS, max_depth: int = HTML_MA
     out.append(html[position:])
     return "".join(out)
 
+
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "div", "dl", "dt", "em",
     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "small",
@@ -196,7 +197,6 @@ class _TextWriter:
             self.current.append(data)
             if not self.has_text and data.strip():
                 self.has_text = True
-
 
     def feed(self, html: str) -> None:
         position = 0

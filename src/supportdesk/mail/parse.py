@@ -8,10 +8,11 @@ charset, and header values so broken that the structured parser gives up.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email
-import functools
 import email.utils
+import functools
 import mimetypes
 import re
 from dataclasses import dataclass, field
@@ -289,10 +290,14 @@ def repair_header(raw: bytes) -> tuple[bytes, list[str]]:
         if spaced:
             line = spaced.group(1) + b":" + line[spaced.end() :]
             notes.append(f"A space before the colon of {spaced.group(1)[:60]!r} was read past.")
-        elif not _HEADER_LINE.match(line) and line[:1] not in (b" ", b"\t"):
-            if headers_after[index + 1] and line.strip():
-                notes.append(f"A broken header line was skipped: {line[:80]!r}.")
-                continue
+        elif (
+            not _HEADER_LINE.match(line)
+            and line[:1] not in (b" ", b"\t")
+            and headers_after[index + 1]
+            and line.strip()
+        ):
+            notes.append(f"A broken header line was skipped: {line[:80]!r}.")
+            continue
         repaired.append(line)
     if not notes:
         return raw, []
@@ -320,10 +325,8 @@ def _utf7(text: str) -> str:
 def _display_name_only(message: Message) -> str:
     value = _raw_header(message, "From")[:HEADER_MAX_CHARS]
     name = email.utils.parseaddr(value)[0] or value.split("<", 1)[0]
-    try:
+    with contextlib.suppress(Exception):  # keep the name as written
         name = str(email.header.make_header(email.header.decode_header(name)))
-    except Exception:  # noqa: S110 - keep the name as written
-        pass
     return re.sub(r"\s+", " ", name).strip().strip('"').strip()[:200]
 
 
@@ -413,8 +416,8 @@ def parse(raw: bytes, *, max_attachments: int = ATTACHMENTS_MAX) -> ParsedMail:
     return ParsedMail(
         message=message,
         message_id=normalise_message_id(header_text(message, "Message-ID")),
-        in_reply_to=message_ids(_raw_header(message, "In-Reply-To")[:HEADER_MAX_CHARS * 4]),
-        references=message_ids(_raw_header(message, "References")[:HEADER_MAX_CHARS * 4]),
+        in_reply_to=message_ids(_raw_header(message, "In-Reply-To")[: HEADER_MAX_CHARS * 4]),
+        references=message_ids(_raw_header(message, "References")[: HEADER_MAX_CHARS * 4]),
         subject=subject,
         from_name=_without_nul(from_name, notes, "sender's name"),
         from_address=from_address,
@@ -442,6 +445,7 @@ def peek(raw: bytes) -> dict[str, Any]:
     head = raw if header_end < 0 else raw[: header_end + 2]
     head = repair_header(head[: HEADER_MAX_CHARS * 64])[0]
     message = email.message_from_bytes(head, policy=POLICY)
+    assert isinstance(message, EmailMessage)
     senders = addresses(message, "From")
     return {
         "message_id": normalise_message_id(header_text(message, "Message-ID")),

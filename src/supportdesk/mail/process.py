@@ -27,8 +27,8 @@ from supportdesk.core import clock
 from supportdesk.leads.actions import lead_create
 from supportdesk.mail import notify
 from supportdesk.mail.authres import vouched
-from supportdesk.mail.deadline import ProcessingTimeout, deadline
 from supportdesk.mail.auto import BOUNCE, Automatic, bounce_details, classify
+from supportdesk.mail.deadline import ProcessingTimeout, deadline
 from supportdesk.mail.models import InboundMail, OutboundMail
 from supportdesk.mail.parse import ParsedMail, UnreadableMail, addresses, message_ids, parse
 from supportdesk.mail.quotes import split_reply
@@ -175,7 +175,8 @@ def _process(inbound: InboundMail) -> None:
         log.info("mail #%s names %s but %s is not of it", inbound.pk, ticket, mail.from_address)
         ticket = None
     if sender.is_staff and (
-        recovered or not vouched(mail.message, mail.from_address, settings.MAIL_TRUSTED_AUTHSERV_IDS)
+        recovered
+        or not vouched(mail.message, mail.from_address, settings.MAIL_TRUSTED_AUTHSERV_IDS)
     ):
         _unverified_staff(inbound, mail, sender, ticket)
         return

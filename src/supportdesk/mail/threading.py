@@ -56,9 +56,9 @@ def ticket_for_ids(ids: list[str], organisation_id: int | None = None) -> Ticket
         InboundMail.objects.filter(message_id__in=ids, ticket__isnull=False),
     ):
         for message_id, ticket_id in query.order_by("pk").values_list("message_id", "ticket_id"):
-            tickets = found.setdefault(message_id, [])
-            if ticket_id not in tickets:
-                tickets.append(ticket_id)
+            named = found.setdefault(message_id, [])
+            if ticket_id not in named:
+                named.append(ticket_id)
     candidates = [found[message_id] for message_id in ids if message_id in found]
     if not candidates:
         return None

@@ -60,7 +60,8 @@ def _view_class(provider: Provider) -> type:
     import importlib
 
     module, _, name = provider.view.partition(":")
-    return getattr(importlib.import_module(f"anymail.webhooks.{module}"), name)  # type: ignore[no-any-return]
+    view: type = getattr(importlib.import_module(f"anymail.webhooks.{module}"), name)
+    return view
 
 
 def configured_view(name: str) -> Any | None:
