@@ -170,7 +170,7 @@ def _process(inbound: InboundMail) -> None:
     sender = resolve(mail.from_address, mail.from_name, inbound.mailbox)
     sender.verified = sender.verified and not recovered
     organisation_id = sender.organisation.pk if sender.organisation else None
-    ticket, _how = find_ticket(mail, inbound.envelope_to, organisation_id)
+    ticket, _how = find_ticket(mail, inbound.envelope_to, organisation_id, ours)
     if ticket is not None and not _may_write_to(ticket, sender):
         log.info("mail #%s names %s but %s is not of it", inbound.pk, ticket, mail.from_address)
         ticket = None

@@ -74,10 +74,13 @@ def ticket_for_ids(ids: list[str], organisation_id: int | None = None) -> Ticket
 
 
 def find_ticket(
-    mail: ParsedMail, envelope_to: Iterable[str] = (), organisation_id: int | None = None
+    mail: ParsedMail,
+    envelope_to: Iterable[str] = (),
+    organisation_id: int | None = None,
+    ours: set[str] | None = None,
 ) -> tuple[Ticket | None, str]:
     """The ticket and how it was found ("reply address", "references", "subject")."""
-    ours = our_addresses()
+    ours = our_addresses() if ours is None else ours
     for token in _tokens([*envelope_to, *mail.delivered_to, *mail.to, *mail.cc], ours):
         ticket = Ticket.objects.filter(reply_token=token).first()
         if ticket is not None:
