@@ -18,7 +18,7 @@ from django.utils import timezone
 from supportdesk.accounts.models import Agreement, Organisation, Skill, User
 from supportdesk.billing.models import Charge, TimeEntry
 from supportdesk.billing.selectors import entry_decision
-from supportdesk.commitments.assignment import ranked_consultants
+from supportdesk.commitments.assignment import pick, ranked_consultants
 from supportdesk.commitments.clocks import current_calendar, working_minutes_left
 from supportdesk.commitments.queue import after_cursor, in_queue_order, queue_cursor
 from supportdesk.core import clock
@@ -163,23 +163,15 @@ def board_tickets(
 
 
 def consultants_for_suggestions() -> list[User]:
-    """Present consultants in the order of ``commitments.assignment.ranked_consultants``
-    — fewest open tickets, then longest since their last assignment — with their skills
-    (two queries, whatever the number of tickets)."""
-    return list(ranked_consultants(skill_id=None).prefetch_related("skills"))
+    """Everyone who may be suggested for some ticket, in the order of
+    ``commitments.assignment.ranked_consultants`` — fewest open tickets, then longest since
+    their last assignment — with their skills (two queries, whatever the number of tickets)."""
+    return list(ranked_consultants(skill_id=None, any_skill=True).prefetch_related("skills"))
 
 
 def suggest(ticket: Ticket, consultants: Sequence[User]) -> tuple[User | None, bool]:
-    """The first consultant with the ticket's required skill in the ranked list, else the
-    first of the list: the same order as ``commitments.assignment.suggestions`` (R3)."""
-    if not consultants:
-        return None, False
-    if ticket.required_skill_id is None:
-        return consultants[0], True
-    for consultant in consultants:
-        if any(s.pk == ticket.required_skill_id for s in consultant.skills.all()):
-            return consultant, True
-    return consultants[0], False
+    """The suggestion for ``ticket`` from the list: ``commitments.assignment.pick`` (R3)."""
+    return pick(ticket.required_skill_id, consultants)
 
 
 def board_page(

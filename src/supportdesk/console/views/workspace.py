@@ -8,9 +8,10 @@ from typing import cast
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from supportdesk.accounts.models import STAFF_ROLES, User
+from supportdesk.accounts.models import STAFF_ROLES, Role, User
 from supportdesk.billing.selectors import entries_for_ticket
 from supportdesk.commitments.assignment import suggestions
 from supportdesk.commitments.clocks import ticket_clocks
@@ -27,7 +28,7 @@ from supportdesk.console.selectors import (
 )
 from supportdesk.console.views.common import int_or_none, report, staff_only, staff_user
 from supportdesk.core import clock
-from supportdesk.core.errors import ActionError, InvalidInput
+from supportdesk.core.errors import ActionError, IllegalTransition, InvalidInput
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import ticket_for_user, tickets_for_user
 from supportdesk.tickets.actions.lifecycle import Upload
@@ -85,6 +86,9 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
             "links": ticket_links(ticket),
             "saved_replies": SavedReply.objects.all(),
             "suggestions": suggestions(ticket) if ticket.is_open else [],
+            "can_take": ticket.is_open
+            and ticket.assignee_id is None
+            and (user.role == Role.CONSULTANT or user.takes_tickets),
             "staff": User.objects.filter(role__in=STAFF_ROLES, is_active=True).exclude(
                 email__endswith="@system.invalid"
             ),
@@ -219,6 +223,25 @@ def assign(request: HttpRequest, number: str) -> HttpResponse:
     else:
         messages.success(request, f"Assigned to {assignee}.")
     return _back(ticket, "assignment")
+
+
+@staff_only
+@require_POST
+def take(request: HttpRequest, number: str) -> HttpResponse:
+    """A consultant takes an unassigned ticket for themself (R3: the skill check holds)."""
+    user = staff_user(request)
+    ticket = ticket_for_user(user, number)
+    try:
+        if ticket.assignee_id is not None:
+            raise IllegalTransition(
+                _("the ticket is already assigned to %(who)s") % {"who": ticket.assignee}
+            )
+        actions.ticket_assign(ticket=ticket, actor=user, assignee=user)
+    except ActionError as exc:
+        report(request, exc)
+    else:
+        messages.success(request, _("You took %(number)s.") % {"number": ticket.number})
+    return _back(ticket)
 
 
 @staff_only

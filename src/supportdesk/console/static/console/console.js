@@ -58,6 +58,11 @@
       case "a":
         if (row) { var button = row.querySelector("button.assign-suggested"); if (button) button.click(); }
         break;
+      case "t":
+        var take = document.getElementById("take-it");
+        if (take) take.click();
+        else return;
+        break;
       case "o":
       case "Enter":
         if (row) window.location.href = row.getAttribute("data-href");
