@@ -31,7 +31,19 @@ def url(ticket, action=""):
     return f"/console/tickets/{ticket.number}/{action + '/' if action else ''}"
 
 
-PAGES = ["", "reply", "note", "fields", "status", "assign", "take", "time", "timer", "link", "split"]
+PAGES = [
+    "",
+    "reply",
+    "note",
+    "fields",
+    "status",
+    "assign",
+    "take",
+    "time",
+    "timer",
+    "link",
+    "split",
+]
 
 
 @pytest.mark.parametrize("action", PAGES)
