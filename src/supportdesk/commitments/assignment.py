@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -45,7 +46,7 @@ def _eligible(skill_id: int | None) -> Q:
     takers = Q(takes_tickets=True, role__in=STAFF_ROLES)
     if skill_id:
         holds = User.skills.through.objects.filter(user=OuterRef("pk"), skill_id=skill_id)
-        takers &= Exists(holds)
+        takers &= Q(Exists(holds))
     return consultants | takers
 
 
@@ -81,7 +82,11 @@ def ranked_consultants(
             ),
         )
     )
-    fairness = ["open_load", F("last_assigned_at").asc(nulls_first=True), "pk"]
+    fairness: list[str | OrderBy] = [
+        "open_load",
+        F("last_assigned_at").asc(nulls_first=True),
+        "pk",
+    ]
     if skill_id is not None and not any_skill:
         has_skill = User.skills.through.objects.filter(user=OuterRef("pk"), skill_id=skill_id)
         return people.annotate(qualified=Exists(has_skill)).order_by(

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from django.conf import settings
+from django.core.files import File
 from django.db import IntegrityError, transaction
 
 from supportdesk.accounts.models import User
@@ -18,6 +20,7 @@ from supportdesk.commitments.models import Notification
 from supportdesk.console.models import MAIL_PREFERENCE, SavedReply, StaffPreference, TimerRun
 from supportdesk.core import clock
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
+from supportdesk.tickets.actions.lifecycle import Upload
 from supportdesk.tickets.models import Ticket
 
 
@@ -67,9 +70,15 @@ def timer_discard(*, ticket: Ticket, actor: User) -> None:
 
 
 def saved_reply_save(
-    *, actor: User, title: str, body: str, reply: SavedReply | None = None
+    *,
+    actor: User,
+    title: str,
+    body: str,
+    reply: SavedReply | None = None,
+    attachment: Upload | None = None,
 ) -> SavedReply:
-    """Create or change a saved reply shared with the desk."""
+    """Create or change a saved reply shared with the desk, optionally with a file that is
+    sent with every reply made from it."""
     _require_staff(actor, "keep saved replies")
     title, body = title.strip(), body.strip()
     if not title:
@@ -83,12 +92,32 @@ def saved_reply_save(
         clash = clash.exclude(pk=reply.pk)
     if clash.exists():
         raise InvalidInput("title", f"a saved reply is already called {title!r}")
+    if attachment is not None and (attachment.size or 0) > settings.ATTACHMENT_MAX_BYTES:
+        raise InvalidInput(
+            "attachment",
+            f"'{attachment.name}' is {(attachment.size or 0) / 1048576:.1f} MB; "
+            f"the limit is {settings.ATTACHMENT_MAX_BYTES // 1048576} MB",
+        )
     with transaction.atomic():
         if reply is None:
             reply = SavedReply(created_by=actor)
         reply.title, reply.body = title, body
+        if attachment is not None:
+            name = (attachment.name or "attachment").replace("/", "_").replace("\\", "_")
+            reply.attachment_name = name[-255:]
+            reply.attachment_type = (attachment.content_type or "application/octet-stream")[:150]
+            upload = attachment if isinstance(attachment, File) else File(attachment)  # type: ignore[arg-type]
+            reply.attachment.save(name, upload, save=False)
         reply.save()
     return reply
+
+
+class SavedAttachment(File):
+    """A saved reply's file as an attachment argument of ``ticket_reply`` (an ``Upload``)."""
+
+    def __init__(self, reply: SavedReply) -> None:
+        super().__init__(reply.attachment.open("rb"), name=reply.attachment_name or "attachment")
+        self.content_type = reply.attachment_type or "application/octet-stream"
 
 
 def saved_reply_delete(*, actor: User, reply: SavedReply) -> None:

@@ -106,3 +106,4 @@ class PreferenceForm(forms.Form):
 class SavedReplyForm(forms.Form):
     title = forms.CharField(max_length=120)
     body = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 5}))
+    attachment = forms.FileField(required=False)

@@ -55,7 +55,19 @@ class SavedReply(models.Model):
     """A reply text consultants reuse; shared with the whole desk."""
 
     title = models.CharField(_("title"), max_length=120, unique=True)
-    body = models.TextField(_("text"))
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Markdown. Placeholders: {customer_first_name}, {ticket_number}, "
+            "{consultant_name}, {organisation}."
+        ),
+    )
+    # Sent with the reply when the saved reply is chosen (a guide, a form to fill in…).
+    attachment = models.FileField(
+        _("attachment"), upload_to="saved-replies/%Y/", max_length=300, blank=True
+    )
+    attachment_name = models.CharField(max_length=255, blank=True)
+    attachment_type = models.CharField(max_length=150, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )

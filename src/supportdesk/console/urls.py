@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supportdesk.console.views import board, calendar, desk, phone, workspace
+from supportdesk.console.views import board, calendar, compose, desk, phone, workspace
 
 app_name = "console"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("notifications/read/", desk.notifications_read, name="notifications_read"),
     path("preferences/", desk.preferences, name="preferences"),
     path("saved-replies/", desk.saved_replies, name="saved_replies"),
+    path("compose/preview/", compose.preview, name="preview"),
+    path("compose/mentions/", compose.mentions, name="mentions"),
     path("calendar/", calendar.calendar, name="calendar"),
     path("calendar/preview/", calendar.calendar_preview, name="calendar_preview"),
     path("calendar/save/", calendar.calendar_save, name="calendar_save"),

@@ -71,7 +71,7 @@ def saved_replies(request: HttpRequest) -> HttpResponse:
     from supportdesk.console.models import SavedReply
 
     user = staff_user(request)
-    form = SavedReplyForm(request.POST or None)
+    form = SavedReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if delete := int_or_none(request.POST.get("delete")):
             reply = SavedReply.objects.filter(pk=delete).first()
@@ -83,7 +83,10 @@ def saved_replies(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 console_actions.saved_reply_save(
-                    actor=user, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
+                    actor=user,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    attachment=form.cleaned_data["attachment"],
                 )
             except ActionError as exc:
                 report(request, exc)

@@ -18,6 +18,7 @@ from supportdesk.commitments.clocks import ticket_clocks
 from supportdesk.console import actions as console_actions
 from supportdesk.console.forms import TicketFieldsForm, TimeEntryForm
 from supportdesk.console.models import SavedReply, TimerRun
+from supportdesk.console.placeholders import fill, values_for
 from supportdesk.console.selectors import (
     assignment_clock,
     resolution_clock,
@@ -72,6 +73,7 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
     ticket = ticket_for_user(user, number)
     now = clock.now()
     timer = TimerRun.objects.filter(user=user, ticket=ticket).first()
+    placeholder_values = values_for(ticket, user)
     return render(
         request,
         "console/workspace.html",
@@ -84,7 +86,9 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
             "timeline": timeline(ticket),
             "odoo_refs": ticket.odoo_refs.all(),
             "links": ticket_links(ticket),
-            "saved_replies": SavedReply.objects.all(),
+            "saved_replies": [
+                (r, fill(r.body, placeholder_values)) for r in SavedReply.objects.all()
+            ],
             "suggestions": suggestions(ticket) if ticket.is_open else [],
             "can_take": ticket.is_open
             and ticket.assignee_id is None
@@ -110,13 +114,17 @@ def reply(request: HttpRequest, number: str) -> HttpResponse:
     """A reply to the customer, sent by the mail channel as the contact prefers (R9)."""
     user = staff_user(request)
     ticket = ticket_for_user(user, number)
+    uploads = list(_uploads(request))
+    saved = SavedReply.objects.filter(pk=int_or_none(request.POST.get("saved_reply")) or 0).first()
+    if saved is not None and saved.attachment:
+        uploads.append(cast(Upload, console_actions.SavedAttachment(saved)))
     try:
         actions.ticket_reply(
             ticket=ticket,
             actor=user,
             body=request.POST.get("body", ""),
             channel=Channel.CONSOLE,
-            attachments=_uploads(request),
+            attachments=uploads,
         )
     except ActionError as exc:
         report(request, exc)
