@@ -57,4 +57,3 @@ _LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+|mailto:[^)\s]+)\)")
 def to_text(text: str) -> str:
     """The readable text part of a mail for Markdown ``text``: links as "words <address>"."""
     return _LINK.sub(lambda m: m[1] if m[1] == m[2] else f"{m[1]} <{m[2]}>", text or "")
-
