@@ -17,22 +17,26 @@ from supportdesk.core.errors import ActionError, InvalidInput
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import tickets_for_user
 from supportdesk.tickets.models import Ticket
+from supportdesk.tickets.sorting import parse_sort
 
-FILTER_KEYS = ("view", "skill", "org")
+FILTER_KEYS = ("view", "skill", "org", "sort")
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
     source = request.GET if request.method == "GET" else request.POST
     view = source.get("view", "all")
+    sort, descending = parse_sort(source.get("sort"))
     return {
         "view": view if view in VIEWS else "all",
         "skill": str(int_or_none(source.get("skill")) or ""),
         "org": str(int_or_none(source.get("org")) or ""),
+        "sort": f"{'-' if descending else ''}{sort}" if sort else "",
     }
 
 
 def _page(request: HttpRequest, filters: dict[str, str]) -> dict[str, object]:
     user = staff_user(request)
+    sort, descending = parse_sort(filters["sort"])
     try:
         page = board_page(
             user,
@@ -40,6 +44,8 @@ def _page(request: HttpRequest, filters: dict[str, str]) -> dict[str, object]:
             skill_id=int_or_none(filters["skill"]),
             organisation_id=int_or_none(filters["org"]),
             cursor=request.GET.get("after") or None,
+            sort=sort,
+            descending=descending,
         )
     except InvalidInput as exc:
         messages.error(request, exc.message)
