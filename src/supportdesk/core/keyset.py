@@ -12,13 +12,11 @@ import dataclasses
 import datetime as dt
 import json
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db.models import F, Model, Q, QuerySet
 
 from supportdesk.core.errors import InvalidInput
-
-M = TypeVar("M", bound=Model)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,7 +42,7 @@ def _decode(cursor: str, count: int) -> list[Any]:
         raise InvalidInput("cursor", "is not a cursor this list returned") from None
 
 
-def page(
+def page[M: Model](
     rows: QuerySet[M],
     fields: Sequence[str],
     *,
