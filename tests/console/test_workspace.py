@@ -279,3 +279,29 @@ def test_taking_an_assigned_ticket_is_refused_and_changes_nothing(
 def test_a_dispatcher_is_not_offered_to_take_tickets(client, ticket, dispatcher):
     client.force_login(dispatcher)
     assert 'id="take-it"' not in client.get(url(ticket)).content.decode()
+
+
+def test_the_workspace_says_when_a_colleague_has_the_ticket_open_or_is_typing(
+    client, ticket, consultant, other_consultant
+):
+    other_consultant.name = "Cecilia Holm"
+    other_consultant.save()
+    client.force_login(other_consultant)
+    assert client.post(url(ticket, "presence")).content.decode().strip() == ""  # alone
+    client.force_login(consultant)
+    assert (
+        "Cecilia Holm also has this ticket open."
+        in client.post(url(ticket, "presence")).content.decode()
+    )
+
+    client.force_login(other_consultant)
+    seen = client.post(url(ticket, "presence"), {"typing": "1"}).content.decode()
+    assert "also has this ticket open" in seen  # Carl, seen just now
+    client.force_login(consultant)
+    assert "Cecilia Holm is typing a reply on this ticket." in (
+        client.post(url(ticket, "presence")).content.decode()
+    )
+
+    later = clock.now() + dt.timedelta(seconds=45)
+    with clock.at(later):  # Cecilia closed the page: her entry goes stale
+        assert "Cecilia" not in client.post(url(ticket, "presence")).content.decode()

@@ -32,6 +32,7 @@ urlpatterns = [
     path("tickets/<str:number>/status/", workspace.transition, name="transition"),
     path("tickets/<str:number>/assign/", workspace.assign, name="assign"),
     path("tickets/<str:number>/take/", workspace.take, name="take"),
+    path("tickets/<str:number>/presence/", workspace.presence, name="presence"),
     path("tickets/<str:number>/time/", workspace.time_entry, name="time_entry"),
     path("tickets/<str:number>/timer/", workspace.timer, name="timer"),
     path("tickets/<str:number>/link/", workspace.link, name="link"),

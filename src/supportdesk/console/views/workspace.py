@@ -16,6 +16,7 @@ from supportdesk.billing.selectors import entries_for_ticket
 from supportdesk.commitments.assignment import suggestions
 from supportdesk.commitments.clocks import ticket_clocks
 from supportdesk.console import actions as console_actions
+from supportdesk.console import presence as console_presence
 from supportdesk.console.forms import TicketFieldsForm, TimeEntryForm
 from supportdesk.console.models import SavedReply, TimerRun
 from supportdesk.console.placeholders import fill, values_for
@@ -231,6 +232,20 @@ def assign(request: HttpRequest, number: str) -> HttpResponse:
     else:
         messages.success(request, f"Assigned to {assignee}.")
     return _back(ticket, "assignment")
+
+
+@staff_only
+@require_POST
+def presence(request: HttpRequest, number: str) -> HttpResponse:
+    """Report that I have the ticket open (typing or not); answer who else has (htmx poll)."""
+    user = staff_user(request)
+    ticket = ticket_for_user(user, number)
+    console_presence.report(ticket.pk, user, typing=request.POST.get("typing") == "1")
+    return render(
+        request,
+        "console/partials/presence.html",
+        {"others": console_presence.others(ticket.pk, user)},
+    )
 
 
 @staff_only

@@ -149,6 +149,17 @@
     box.dispatchEvent(new Event("input", { bubbles: true }));
   });
 
+  /* Tell the presence poll that a reply or note is being typed (for 15 s after a key). */
+  var typingTimer = null;
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    var flag = document.getElementById("presence-typing");
+    if (!flag || !box.matches || !box.matches("#reply-body, #note-body")) return;
+    flag.value = "1";
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(function () { flag.value = "0"; }, 15000);
+  });
+
   /* Clicking a ticket number in the caller lookup fills "add to open ticket". */
   document.addEventListener("click", function (event) {
     var pick = event.target.closest && event.target.closest(".pick-ticket");
