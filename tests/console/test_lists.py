@@ -103,3 +103,25 @@ def test_tickets_where_the_customer_wrote_last_are_marked(client, consultant, al
         assert set(rows) == {waiting.number, answered.number}, url
         marked = {n for n, row in rows.items() if "customer replied" in row}
         assert marked == {waiting.number}, url
+
+
+def test_saved_views_are_per_user_and_show_their_counts(
+    client, dispatcher, consultant, tickets, org_a
+):
+    client.force_login(dispatcher)
+    response = client.post(
+        "/console/board/views/", {"name": "Alpha", "org": str(org_a.pk), "sort": "-number"}
+    )
+    assert response.status_code == 302 and f"org={org_a.pk}" in response["Location"]
+
+    html = client.get("/console/").content.decode()
+    alpha_open = Ticket.objects.filter(organisation=org_a).count()
+    assert re.search(rf'>Alpha <span class="count">{alpha_open}</span></a>', html)
+    client.force_login(consultant)
+    assert "Alpha <span" not in client.get("/console/").content.decode()  # not theirs
+
+
+def test_a_saved_view_needs_a_name(client, dispatcher):
+    client.force_login(dispatcher)
+    html = client.post("/console/board/views/", {"name": "  "}, follow=True).content.decode()
+    assert "name: is required" in html

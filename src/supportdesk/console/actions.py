@@ -12,12 +12,19 @@ import math
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from supportdesk.accounts.models import User
 from supportdesk.billing.actions import MAX_ENTRY_MINUTES, time_log
 from supportdesk.billing.models import TimeEntry
 from supportdesk.commitments.models import Notification
-from supportdesk.console.models import MAIL_PREFERENCE, SavedReply, StaffPreference, TimerRun
+from supportdesk.console.models import (
+    MAIL_PREFERENCE,
+    SavedReply,
+    SavedView,
+    StaffPreference,
+    TimerRun,
+)
 from supportdesk.core import clock
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from supportdesk.tickets.actions.lifecycle import Upload
@@ -148,3 +155,26 @@ def preference_update(*, actor: User, **choices: bool) -> StaffPreference:
             setattr(preference, name, value)
         preference.save()
     return preference
+
+
+def saved_view_save(*, actor: User, name: str, query: str) -> SavedView:
+    """Name the board's current filter for ``actor`` (a new name, or the same name again to
+    change what it shows)."""
+    _require_staff(actor, "save board views")
+    name = name.strip()
+    if not name:
+        raise InvalidInput("name", _("is required"))
+    if len(name) > 60:
+        raise InvalidInput("name", _("is %(n)d characters; at most 60 are allowed") % {"n": len(name)})
+    if len(query) > 500:
+        raise InvalidInput("query", _("is too long to save"))
+    view, _created = SavedView.objects.update_or_create(
+        user=actor, name=name, defaults={"query": query}
+    )
+    return view
+
+
+def saved_view_delete(*, actor: User, view_id: int) -> None:
+    deleted, _rows = SavedView.objects.filter(user=actor, pk=view_id).delete()
+    if not deleted:
+        raise InvalidInput("view", _("no such saved view of yours"))

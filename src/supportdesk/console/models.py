@@ -96,3 +96,22 @@ class TimerRun(models.Model):
 
     def __str__(self) -> str:
         return f"timer of {self.user_id} on {self.ticket_id}"
+
+
+class SavedView(models.Model):
+    """A board filter a member of staff named, to come back to (with its count)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(max_length=500)  # the board's own parameters: view, skill, org, sort
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_view_name_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", board.board, name="board"),
     path("board/rows/", board.board_rows, name="board_rows"),
     path("board/assign/", board.board_assign, name="board_assign"),
+    path("board/views/", board.board_view_save, name="board_view_save"),
     path("my-day/", desk.my_day_view, name="my_day"),
     path("search/", desk.search_view, name="search"),
     path("notifications/", desk.notifications, name="notifications"),
