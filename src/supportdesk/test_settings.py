@@ -19,3 +19,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Tests see every change at once; the dashboard's cache has its own test.
 REPORTS_CACHE_SECONDS = 0
+# Every mail goes out at once; coalescing a ticket's news has its own tests.
+MAIL_COALESCE_SECONDS = 0

@@ -165,7 +165,9 @@ def saved_view_save(*, actor: User, name: str, query: str) -> SavedView:
     if not name:
         raise InvalidInput("name", _("is required"))
     if len(name) > 60:
-        raise InvalidInput("name", _("is %(n)d characters; at most 60 are allowed") % {"n": len(name)})
+        raise InvalidInput(
+            "name", _("is %(n)d characters; at most 60 are allowed") % {"n": len(name)}
+        )
     if len(query) > 500:
         raise InvalidInput("query", _("is too long to save"))
     view, _created = SavedView.objects.update_or_create(
