@@ -146,3 +146,22 @@ def test_mention_completion_lists_staff_matching_the_prefix(client, consultant, 
     html = client.get("/console/compose/mentions/?q=er").content.decode()
     assert 'data-handle="erik"' in html and "Erik Berg" in html
     assert "alice" not in html and "carl" not in html
+
+
+def test_a_note_mentioning_a_colleague_notifies_them_and_mails_as_they_prefer(
+    client, ticket, consultant, other_consultant
+):
+    from supportdesk.commitments.models import Notification
+    from supportdesk.console.models import StaffPreference
+
+    erik = UserFactory(email="erik@partner.example", role="consultant", organisation=None)
+    StaffPreference.objects.create(user=other_consultant, mail_mentions=False)
+    client.force_login(consultant)
+    client.post(url(ticket, "note"), {"body": "@erik @cecilia @carl can you check the lock date?"})
+
+    told = Notification.objects.filter(kind="mentioned")
+    assert {n.user for n in told} == {erik, other_consultant}  # not the author
+    assert all(ticket.number in n.text for n in told)
+    mails = OutboundMail.objects.filter(purpose="staff_mentioned")
+    assert [m.to for m in mails] == [[erik.email]]  # Cecilia wants no mail for it
+    assert f"/console/tickets/{ticket.number}/" in mails[0].text

@@ -12,6 +12,7 @@ import re
 from django.db.models import Q, QuerySet
 
 from supportdesk.accounts.models import STAFF_ROLES, SYSTEM_EMAIL, User
+from supportdesk.tickets.models import Message
 
 _MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9][\w.+-]*[\w])")
 
@@ -47,3 +48,22 @@ def matching(prefix: str, *, limit: int = 8) -> list[User]:
             | Q(name__icontains=f" {prefix}")
         )
     return list(people.order_by("name", "email")[:limit])
+
+
+def notify_mentioned(message: Message) -> list[User]:
+    """Tell each member of staff named by ``@handle`` in an internal note (console, and mail
+    as they prefer); the author is not told of their own mention. Returns who was told."""
+    from supportdesk.console.notify import notify
+
+    if not message.internal or message.author is None:
+        return []
+    author = message.author
+    told = [user for user in mentioned(message.body) if user.pk != author.pk]
+    ticket = message.ticket
+    notify(
+        users=told,
+        kind="mentioned",
+        text=f"{author} mentioned you on {ticket.number}: {message.body[:160]}",
+        ticket=ticket,
+    )
+    return told

@@ -15,6 +15,7 @@ MAIL_PREFERENCE = {
     "assignment_warning": "mail_deadlines",
     "assignment_breached": "mail_deadlines",
     "missed_call": "mail_missed_calls",
+    "mentioned": "mail_mentions",
 }
 
 
@@ -29,6 +30,7 @@ class StaffPreference(models.Model):
     mail_customer_replied = models.BooleanField(_("a customer replied on my ticket"), default=True)
     mail_deadlines = models.BooleanField(_("deadline warnings and breaches"), default=True)
     mail_missed_calls = models.BooleanField(_("missed calls to call back"), default=True)
+    mail_mentions = models.BooleanField(_("a colleague mentions me in a note"), default=True)
 
     def __str__(self) -> str:
         return f"preferences of {self.user}"

@@ -19,6 +19,7 @@ from supportdesk.console import actions as console_actions
 from supportdesk.console import presence as console_presence
 from supportdesk.console.forms import TicketFieldsForm, TimeEntryForm
 from supportdesk.console.models import SavedReply, TimerRun
+from supportdesk.console.mentions import notify_mentioned
 from supportdesk.console.placeholders import fill, values_for
 from supportdesk.console.selectors import (
     assignment_clock,
@@ -141,7 +142,7 @@ def note(request: HttpRequest, number: str) -> HttpResponse:
     user = staff_user(request)
     ticket = ticket_for_user(user, number)
     try:
-        actions.ticket_add_note(
+        message = actions.ticket_add_note(
             ticket=ticket,
             actor=user,
             body=request.POST.get("body", ""),
@@ -150,6 +151,8 @@ def note(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         report(request, exc)
     else:
+        # Until notes are events with subscribers, the console tells who was @mentioned.
+        notify_mentioned(message)
         messages.success(request, "Internal note added.")
     return _back(ticket, "note")
 
