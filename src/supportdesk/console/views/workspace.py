@@ -18,8 +18,8 @@ from supportdesk.commitments.clocks import ticket_clocks
 from supportdesk.console import actions as console_actions
 from supportdesk.console import presence as console_presence
 from supportdesk.console.forms import TicketFieldsForm, TimeEntryForm
-from supportdesk.console.models import SavedReply, TimerRun
 from supportdesk.console.mentions import notify_mentioned
+from supportdesk.console.models import SavedReply, TimerRun
 from supportdesk.console.placeholders import fill, values_for
 from supportdesk.console.selectors import (
     assignment_clock,
