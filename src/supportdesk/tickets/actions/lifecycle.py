@@ -505,9 +505,12 @@ def ticket_reply(
             created_at=now,
         )
         _store_uploads(ticket, message, attachments, actor)
-        _record(
-            ticket, actor, "replied", new={"message_id": message.pk, "channel": channel}, at=now
-        )
+        replied: dict[str, Any] = {"message_id": message.pk, "channel": channel}
+        if not actor.is_support_staff:
+            # R2: references are recognised in every customer message, not only the first.
+            if added := _add_refs(ticket, _odoo_refs([], [], [body])):
+                replied["odoo_refs"] = added
+        _record(ticket, actor, "replied", new=replied, at=now)
         old = ticket.status
         if actor.is_support_staff and old == Status.ASSIGNED and ticket.assignee_id == actor.pk:
             ticket.status = Status.IN_PROGRESS
