@@ -16,8 +16,6 @@ from supportdesk.core.markdown import render, to_text
 
 register = template.Library()
 
-STAFF_ROLES = {"consultant", "business_consultant", "dispatcher", "admin"}
-
 
 @register.filter
 def markdown(text: str) -> SafeString:
@@ -30,7 +28,7 @@ def message_html(message: object) -> SafeString:
     """A message's text: Markdown when staff wrote it, else plain text with links made
     clickable (a customer's mail is not Markdown: its "*" and "#" stay as typed)."""
     author = getattr(message, "author", None)
-    by_staff = author is not None and getattr(author, "role", "") in STAFF_ROLES
+    by_staff = bool(getattr(author, "is_support_staff", False))
     return render(getattr(message, "body", ""), markdown=by_staff)
 
 
@@ -39,7 +37,7 @@ def message_text(message: object) -> str:
     """A message's text for the plain part of a mail: Markdown links as "words <address>"."""
     author = getattr(message, "author", None)
     body = getattr(message, "body", "")
-    by_staff = author is not None and getattr(author, "role", "") in STAFF_ROLES
+    by_staff = bool(getattr(author, "is_support_staff", False))
     return to_text(body) if by_staff else body
 
 

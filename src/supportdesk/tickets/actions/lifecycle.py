@@ -506,10 +506,9 @@ def ticket_reply(
         )
         _store_uploads(ticket, message, attachments, actor)
         replied: dict[str, Any] = {"message_id": message.pk, "channel": channel}
-        if not actor.is_support_staff:
-            # R2: references are recognised in every customer message, not only the first.
-            if added := _add_refs(ticket, _odoo_refs([], [], [body])):
-                replied["odoo_refs"] = added
+        # R2: references are recognised in every customer message, not only the first.
+        if not actor.is_support_staff and (added := _add_refs(ticket, _odoo_refs([], [], [body]))):
+            replied["odoo_refs"] = added
         _record(ticket, actor, "replied", new=replied, at=now)
         old = ticket.status
         if actor.is_support_staff and old == Status.ASSIGNED and ticket.assignee_id == actor.pk:
