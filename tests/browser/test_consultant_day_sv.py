@@ -45,7 +45,7 @@ def morning(alice, consultant, skill):
 def test_a_consultants_day_in_swedish(logged_in_page, save_screenshot, morning, consultant, alice):
     ticket = morning
     number = ticket.number
-    work = logged_in_page(consultant, locale="sv-SE")
+    work = logged_in_page(consultant, locale="sv-SE", viewport={"width": 1600, "height": 1000})
 
     # My day, sorted by last activity: in Swedish, nothing assigned yet.
     work.goto("/console/my-day/?sort=-updated")
@@ -97,6 +97,7 @@ def test_a_consultants_day_in_swedish(logged_in_page, save_screenshot, morning, 
     work.click("#time button[value=stop]")
     expect(work.locator("#time-entries")).to_contain_text("Flyttade låsdatumet")
     assert TimeEntry.objects.filter(ticket=ticket, consultant=consultant).count() == 1
+    work.evaluate("window.scrollTo(0, 0)")
     save_screenshot(work, "console-workspace-sv")
 
     # Resolved.
