@@ -7,7 +7,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from supportdesk.odoo.recognise import (
+from supportdesk.tickets.recognise import (
     OdooUrl,
     Reference,
     find_references,

@@ -12,7 +12,7 @@ import re
 from django.db.models import Q, QuerySet
 
 from supportdesk.accounts.models import STAFF_ROLES, SYSTEM_EMAIL, User
-from supportdesk.tickets.models import Message
+from supportdesk.tickets.models import Event, Message
 
 _MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9][\w.+-]*[\w])")
 
@@ -67,3 +67,9 @@ def notify_mentioned(message: Message) -> list[User]:
         ticket=ticket,
     )
     return told
+
+
+def mentioned_in_event(event: Event) -> list[User]:
+    """The subscriber's work for a ``noted`` event: tell whom its note mentions."""
+    message = Message.objects.filter(pk=event.new.get("message_id"), internal=True).first()
+    return notify_mentioned(message) if message is not None else []

@@ -42,6 +42,7 @@ from supportdesk.tickets.actions import (
     ticket_update,
     ticket_wait,
 )
+from supportdesk.tickets.events import Verb, record_event
 from supportdesk.tickets.models import (
     OPEN_STATUSES,
     CodeOwner,
@@ -73,21 +74,13 @@ def _lock(ticket: Ticket) -> Ticket:
 def _event(
     ticket: Ticket,
     actor: User | None,
-    verb: str,
+    verb: Verb,
     *,
     new: dict[str, Any],
     reason: str = "",
     public: bool = True,
 ) -> Event:
-    return Event.objects.create(
-        ticket=ticket,
-        actor=actor,
-        verb=verb,
-        new=new,
-        reason=reason,
-        public=public,
-        created_at=clock.now(),
-    )
+    return record_event(ticket, actor, verb, new=new, reason=reason, public=public)
 
 
 def _text(field: str, value: str, *, required: bool, limit: int) -> str:
@@ -271,7 +264,7 @@ def reference_check(
         _event(
             ticket,
             actor,
-            "odoo_checked",
+            Verb.ODOO_CHECKED,
             new={"checks": [{"reference": c.reference.text, "result": c.summary} for c in pending]},
             public=False,
         )
@@ -293,7 +286,7 @@ def reference_remove(
             raise IllegalTransition("the reference was already removed")
         text = row.text
         row.delete()
-        _event(locked, actor, "odoo_ref_removed", new={"odoo_ref": text}, reason=reason.strip())
+        _event(locked, actor, Verb.ODOO_REF_REMOVED, new={"odoo_ref": text}, reason=reason.strip())
 
 
 # --- code owner (R7) --------------------------------------------------------------------
@@ -360,7 +353,7 @@ def code_owner_classify(
         _event(
             locked,
             actor,
-            "code_owner_classified",
+            Verb.CODE_OWNER_CLASSIFIED,
             new={"owner": result.owner, "subject": facts.subject, "module": result.module},
             reason=result.explanation,
             public=False,
@@ -406,7 +399,7 @@ def code_owner_override(
         if locked.code_owner != owner:
             ticket_update(ticket=locked, actor=actor, code_owner=owner, reason=reason)
         else:
-            _event(locked, actor, "code_owner_confirmed", new={"owner": owner}, reason=reason)
+            _event(locked, actor, Verb.CODE_OWNER_CONFIRMED, new={"owner": owner}, reason=reason)
     return row
 
 
@@ -450,7 +443,7 @@ def bug_evidence_record(
         _event(
             locked,
             actor,
-            "bug_reproduced",
+            Verb.BUG_REPRODUCED,
             new={"runbot_url": runbot_url, "written": bool(reproduction)},
         )
     return evidence
@@ -515,7 +508,7 @@ def bug_report_upstream(
         _event(
             locked,
             actor,
-            "reported_upstream",
+            Verb.REPORTED_UPSTREAM,
             new={"to": report.vendor, "reference": reference, "url": url},
         )
         if locked.status != Status.WAITING_THIRD_PARTY:
@@ -550,7 +543,7 @@ def upstream_update(
         _event(
             locked,
             actor,
-            "upstream_updated",
+            Verb.UPSTREAM_UPDATED,
             new={"reference": report.reference, "from": old, "state": state},
             reason=reason,
         )
@@ -614,7 +607,7 @@ def patch_release_link(*, release: PatchRelease, ticket: Ticket, actor: User) ->
         _event(
             locked,
             actor,
-            "patch_planned",
+            Verb.PATCH_PLANNED,
             new={"module": release.module, "version": release.version},
             reason=f"fixed in {release} (planned {release.release_date.isoformat()})",
         )

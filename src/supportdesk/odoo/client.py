@@ -20,10 +20,8 @@ API key never appears in them.
 from __future__ import annotations
 
 import http.client
-import ipaddress
 import json
 import re
-import socket
 import ssl
 import time
 import xmlrpc.client
@@ -34,6 +32,7 @@ from xml.parsers.expat import ExpatError
 
 from django.conf import settings
 
+from supportdesk.core import netguard
 from supportdesk.core.crypto import DecryptionError
 
 __all__ = [
@@ -131,49 +130,22 @@ def check_base_url(url: str, *, allow_private: bool | None = None) -> tuple[str,
 
 
 def _vetted_address(host: str, port: int, *, allow_private: bool) -> str:
-    """The address to connect to; refuses hosts resolving to non-public addresses."""
+    """The address to connect to, through the one outbound guard (``core.netguard``)."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise OdooUnavailable(f"{host} cannot be resolved: {exc}") from None
-    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
-    if not addresses:
-        raise OdooUnavailable(f"{host} resolves to no address")
-    if not allow_private:
-        for address in addresses:
-            ip = ipaddress.ip_address(address.split("%", 1)[0])
-            if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-                ip = ip.ipv4_mapped
-            if not ip.is_global or ip.is_multicast:
-                raise OdooRefused(
-                    f"{host} resolves to {address}, a loopback, private or link-local "
-                    "address: refused (an instance on a private network needs "
-                    "ODOO_ALLOW_PRIVATE_HOSTS)"
-                )
-    return addresses[0]
+        return netguard.vetted_address(
+            host,
+            port,
+            allow_private=allow_private,
+            hint="an instance on a private network needs ODOO_ALLOW_PRIVATE_HOSTS",
+        )
+    except netguard.AddressRefused as exc:
+        raise OdooRefused(str(exc)) from None
+    except netguard.HostUnavailable as exc:
+        raise OdooUnavailable(str(exc)) from None
 
 
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    """Connects to the vetted address while speaking to ``host`` (Host header)."""
-
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout)
-        self._address = address
-
-    def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
-
-
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    """TLS to the vetted address, with SNI and certificate checked for ``host``."""
-
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self._address = address
-
-    def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+_PinnedHTTPConnection = netguard.PinnedHTTPConnection
+_PinnedHTTPSConnection = netguard.PinnedHTTPSConnection
 
 
 class OdooClient:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from supportdesk.odoo.client import OdooClient
-from supportdesk.odoo.recognise import parse_odoo_url
 from supportdesk.tickets.models import OdooReference
+from supportdesk.tickets.recognise import parse_odoo_url
 
 ACTION_MODEL = "ir.actions.act_window"
 _NO_ARCHIVE_FILTER = {"active_test": False}  # an archived record still exists

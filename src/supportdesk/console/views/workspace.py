@@ -18,7 +18,6 @@ from supportdesk.commitments.clocks import ticket_clocks
 from supportdesk.console import actions as console_actions
 from supportdesk.console import presence as console_presence
 from supportdesk.console.forms import TicketFieldsForm, TimeEntryForm
-from supportdesk.console.mentions import notify_mentioned
 from supportdesk.console.models import SavedReply, TimerRun
 from supportdesk.console.placeholders import fill, values_for
 from supportdesk.console.selectors import (
@@ -142,7 +141,7 @@ def note(request: HttpRequest, number: str) -> HttpResponse:
     user = staff_user(request)
     ticket = ticket_for_user(user, number)
     try:
-        message = actions.ticket_add_note(
+        actions.ticket_add_note(
             ticket=ticket,
             actor=user,
             body=request.POST.get("body", ""),
@@ -151,8 +150,6 @@ def note(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         report(request, exc)
     else:
-        # Until notes are events with subscribers, the console tells who was @mentioned.
-        notify_mentioned(message)
         messages.success(request, "Internal note added.")
     return _back(ticket, "note")
 
