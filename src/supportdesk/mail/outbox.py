@@ -64,21 +64,22 @@ def queue_mail(
     now = clock.now()
     window = settings.MAIL_COALESCE_SECONDS if coalesce_with and ticket is not None else 0
     if window:
-        held = (
-            OutboundMail.objects.select_for_update()
-            .filter(
-                ticket=ticket,  # type: ignore[misc]
-                recipient=recipients[0].lower()[:254],
-                purpose__regex=r"^(" + "|".join(coalesce_with) + r")(\+|$)",
-                state=OutboundMail.State.QUEUED,
-                attempts=0,
-                next_attempt_at__gt=now,
+        with transaction.atomic():  # the held row stays locked until the merge is saved
+            held = (
+                OutboundMail.objects.select_for_update()
+                .filter(
+                    ticket=ticket,  # type: ignore[misc]
+                    recipient=recipients[0].lower()[:254],
+                    purpose__regex=r"^(" + "|".join(coalesce_with) + r")(\+|$)",
+                    state=OutboundMail.State.QUEUED,
+                    attempts=0,
+                    next_attempt_at__gt=now,
+                )
+                .order_by("created_at", "id")
+                .first()
             )
-            .order_by("created_at", "id")
-            .first()
-        )
-        if held is not None:
-            return _merge(held, subject=subject, text=text, html=html, purpose=purpose)
+            if held is not None:
+                return _merge(held, subject=subject, text=text, html=html, purpose=purpose)
     # X-Loop marks every mail as ours, so that it is dropped if it ever comes back in.
     all_headers = {
         "X-Loop": settings.SUPPORT_EMAIL,
