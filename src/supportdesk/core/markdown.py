@@ -1,8 +1,10 @@
-"""Message text as safe HTML: Markdown by staff, plain text by customers, links clickable.
+"""Markdown to safe HTML: one rendering for articles, replies, notes and saved replies.
 
-One renderer for the timeline, the portal, the previews and mail. Markdown is parsed by
-markdown-it-py with raw HTML off, and whatever it produces is sanitised by nh3, so that
-neither a reply nor a customer's mail can put a script, a style or an image into a page.
+markdown-it-py (CommonMark, plus tables, strikethrough and bare links made clickable)
+makes the HTML; raw HTML in the source is not passed through, and nh3 cleans the result,
+so a script, a style, an event handler or a ``javascript:`` link never reaches a page
+whatever the author typed. A customer's own message is not Markdown (``markdown=False``):
+only its paragraphs, line breaks and links are kept, its ``*`` and ``#`` stay as typed.
 """
 
 from __future__ import annotations
@@ -14,41 +16,69 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
-_TAGS = {
+TAGS = {
     "a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
-    "li", "ol", "p", "pre", "s", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
+    "img", "li", "ol", "p", "pre", "s", "strong", "table", "tbody", "td", "th", "thead",
+    "tr", "ul",
 }  # fmt: skip
-_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "td": {"style"}, "th": {"style"}}
+ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "td": {"style"},
+    "th": {"style"},
+    "ol": {"start"},
+    "code": {"class"},
+}
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": True}).enable(
+    ["table", "strikethrough", "linkify"]
+)
 
 
 @cache
-def _parser(markdown: bool) -> MarkdownIt:
-    # "breaks": a line break in the text stays one (people write replies like mail).
-    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "breaks": True})
-    md.enable(["linkify", "table", "strikethrough"])
+def _parser(markdown: bool, breaks: bool) -> MarkdownIt:
     if not markdown:
-        # Plain text: only paragraphs, line breaks and bare links; "*" and "#" stay as typed.
-        md = MarkdownIt("zero", {"html": False, "linkify": True, "breaks": True})
-        md.enable(["linkify", "newline"])
-    return md
+        # Plain text: only paragraphs, line breaks and bare links.
+        return MarkdownIt("zero", {"html": False, "linkify": True, "breaks": True}).enable(
+            ["linkify", "newline"]
+        )
+    if not breaks:
+        return _md
+    # "breaks": a line break stays one, as people write replies like mail.
+    return MarkdownIt("commonmark", {"html": False, "linkify": True, "breaks": True}).enable(
+        ["table", "strikethrough", "linkify"]
+    )
 
 
-def _clean(html: str) -> str:
-    return nh3.clean(
+def render(text: str, *, markdown: bool = True, breaks: bool = False) -> SafeString:
+    """``text`` as sanitised HTML, safe to put in a template: Markdown (a single line break
+    kept as one with ``breaks``), or with ``markdown=False`` plain text whose bare links
+    are made clickable and nothing else is interpreted."""
+    html = _parser(markdown, breaks).render(text or "")
+    cleaned = nh3.clean(
         html,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
         filter_style_properties={"text-align"},
     )
+    return mark_safe(cleaned)  # noqa: S308 - cleaned by nh3 just above
 
 
-def render(text: str, *, markdown: bool = True) -> SafeString:
-    """``text`` as sanitised HTML: Markdown, or with ``markdown=False`` plain text whose
-    bare links are made clickable and nothing else is interpreted."""
-    return mark_safe(_clean(_parser(markdown).render(text or "")))  # noqa: S308 (sanitised)
+def plain(text: str) -> str:
+    """The words of ``text`` without Markdown syntax: for snippets and search."""
+    from html.parser import HTMLParser
+
+    parts: list[str] = []
+
+    class _Text(HTMLParser):
+        def handle_data(self, data: str) -> None:
+            parts.append(data)
+
+    _Text().feed(_md.render(text or ""))
+    return " ".join(" ".join(parts).split())
 
 
 _LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+|mailto:[^)\s]+)\)")

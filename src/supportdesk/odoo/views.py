@@ -1,16 +1,18 @@
-"""The Odoo panel's buttons in the console: check references, classify the code owner."""
+"""The Odoo panel's buttons in the console: check references, classify the code owner, test
+the connection to one of the organisation's instances."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from supportdesk.accounts.http import request_user
 from supportdesk.core.web import run_action, staff_only
 from supportdesk.odoo import actions
+from supportdesk.odoo.models import OdooInstance
 from supportdesk.tickets.access import ticket_for_user
 
 
@@ -57,3 +59,22 @@ def classify_owner(request: HttpRequest, number: str) -> HttpResponse:
             request, _("Code owner: %(owner)s") % {"owner": outcome.value.get_owner_display()}
         )
     return _back(ticket.number)
+
+
+@staff_only
+@require_POST
+def test_connection(request: HttpRequest, pk: int) -> HttpResponse:
+    """Log in to an instance and show, in words, what the API user can read and which
+    features that leaves working."""
+    user = request_user(request)
+    instance = get_object_or_404(OdooInstance.objects.select_related("organisation"), pk=pk)
+    tested = run_action(request, actions.instance_test_connection, instance=instance, actor=user)
+    if not tested:
+        return redirect("/console/")
+    outcome = tested.value
+    back = request.POST.get("ticket", "")
+    return render(
+        request,
+        "odoo/connection_report.html",
+        {"instance": instance, "report": outcome, "back": back if back.isascii() else ""},
+    )

@@ -18,7 +18,7 @@ def preview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "console/partials/preview.html",
-        {"html": render_markdown(request.POST.get("body", "")[:100_000])},
+        {"html": render_markdown(request.POST.get("body", "")[:100_000], breaks=True)},
     )
 
 

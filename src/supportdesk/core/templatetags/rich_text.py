@@ -20,7 +20,7 @@ register = template.Library()
 @register.filter
 def markdown(text: str) -> SafeString:
     """Markdown (a reply, a note, a saved reply) as sanitised HTML."""
-    return render(text)
+    return render(text, breaks=True)
 
 
 @register.filter
@@ -29,7 +29,7 @@ def message_html(message: object) -> SafeString:
     clickable (a customer's mail is not Markdown: its "*" and "#" stay as typed)."""
     author = getattr(message, "author", None)
     by_staff = bool(getattr(author, "is_support_staff", False))
-    return render(getattr(message, "body", ""), markdown=by_staff)
+    return render(getattr(message, "body", ""), markdown=by_staff, breaks=True)
 
 
 @register.filter
