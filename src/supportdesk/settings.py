@@ -249,7 +249,14 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Support <{SUPPORT_EMAIL}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL or ""
 SUPPORT_PHONE = env_str("SUPPORT_PHONE", "+46 8 749 0995") or ""
 SITE_NAME = env_str("SITE_NAME", "Supportdesk") or "Supportdesk"
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000") or ""
+# The address people reach the site at: every link in a mail is absolute from it. ``make run``
+# sets it to the address it serves; behind a proxy, set it to the public address.
+SITE_URL = (
+    env_str("SITE_URL", "") or f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1)}"
+).rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ConfigError(f"SITE_URL={SITE_URL!r} must start with http:// or https://")
+MAIL_COALESCE_SECONDS = env_int("MAIL_COALESCE_SECONDS", 120, minimum=0)
 
 # Mail channel (README: "Mail"). Messages larger than this keep only their header; the
 # sender is told politely.

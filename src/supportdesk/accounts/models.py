@@ -177,6 +177,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language"), max_length=8, choices=[("en", "English"), ("sv", "Svenska")], default="en"
     )
     skills = models.ManyToManyField(Skill, blank=True, related_name="consultants")
+    # R3 names a qualified *consultant*: a dispatcher, business consultant or administrator is
+    # suggested only with this set, and only for tickets needing a skill they hold.
+    takes_tickets = models.BooleanField(
+        _("takes tickets"),
+        default=False,
+        help_text=_(
+            "For staff who are not consultants: suggested for tickets that need one of "
+            "their skills."
+        ),
+    )
     # When a ticket was last assigned to this consultant (R3: fairness of suggestions);
     # set by ticket_assign, so ranking reads one column instead of every ticket.
     last_assigned_at = models.DateTimeField(null=True, blank=True)

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +30,7 @@ from supportdesk.billing.selectors import (
     statement_for_user,
     statements_for_user,
 )
+from supportdesk.core import clock
 from supportdesk.core.errors import ActionError, InvalidInput
 from supportdesk.tickets.access import ticket_for_user
 
@@ -99,6 +101,11 @@ def _refused(request: HttpRequest, exc: ActionError) -> None:
 def statement_issue_view(request: HttpRequest, number: str) -> HttpResponse:
     user = _staff(request)
     statement = statement_for_user(user, number)
+    if request.POST.get("confirmed") != "yes" and statement.is_draft:
+        # Issuing freezes the statement for good: say what will be issued, and as what.
+        context = statement_context(statement)
+        context["next_number"] = actions.next_number(timezone.localdate(clock.now()).year)
+        return render(request, "billing/statement_issue_confirm.html", context)
     try:
         statement = actions.statement_issue(statement=statement, actor=user)
     except ActionError as exc:

@@ -12,13 +12,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from supportdesk.accounts.models import STAFF_ROLES, User
+from supportdesk.accounts.models import STAFF_ROLES, Role, User
 from supportdesk.billing.selectors import entries_for_ticket
 from supportdesk.commitments.assignment import suggestions
 from supportdesk.commitments.clocks import ticket_clocks
 from supportdesk.console import actions as console_actions
+from supportdesk.console import presence as console_presence
 from supportdesk.console.forms import TicketFieldsForm, TimeEntryForm
 from supportdesk.console.models import SavedReply, TimerRun
+from supportdesk.console.placeholders import fill, values_for
 from supportdesk.console.selectors import (
     assignment_clock,
     resolution_clock,
@@ -29,7 +31,7 @@ from supportdesk.console.selectors import (
 )
 from supportdesk.console.views.common import int_or_none, report, staff_only, staff_user
 from supportdesk.core import clock
-from supportdesk.core.errors import ActionError, InvalidInput
+from supportdesk.core.errors import ActionError, IllegalTransition, InvalidInput
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import ticket_for_user, tickets_for_user
 from supportdesk.tickets.actions.lifecycle import Upload
@@ -73,6 +75,7 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
     ticket = ticket_for_user(user, number)
     now = clock.now()
     timer = TimerRun.objects.filter(user=user, ticket=ticket).first()
+    placeholder_values = values_for(ticket, user)
     return render(
         request,
         "console/workspace.html",
@@ -85,8 +88,13 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
             "timeline": timeline(ticket),
             "odoo_refs": ticket.odoo_refs.all(),
             "links": ticket_links(ticket),
-            "saved_replies": SavedReply.objects.all(),
+            "saved_replies": [
+                (r, fill(r.body, placeholder_values)) for r in SavedReply.objects.all()
+            ],
             "suggestions": suggestions(ticket) if ticket.is_open else [],
+            "can_take": ticket.is_open
+            and ticket.assignee_id is None
+            and (user.role == Role.CONSULTANT or user.takes_tickets),
             "staff": User.objects.filter(role__in=STAFF_ROLES, is_active=True).exclude(
                 email__endswith="@system.invalid"
             ),
@@ -108,13 +116,17 @@ def reply(request: HttpRequest, number: str) -> HttpResponse:
     """A reply to the customer, sent by the mail channel as the contact prefers (R9)."""
     user = staff_user(request)
     ticket = ticket_for_user(user, number)
+    uploads = list(_uploads(request))
+    saved = SavedReply.objects.filter(pk=int_or_none(request.POST.get("saved_reply")) or 0).first()
+    if saved is not None and saved.attachment:
+        uploads.append(cast(Upload, console_actions.SavedAttachment(saved)))
     try:
         actions.ticket_reply(
             ticket=ticket,
             actor=user,
             body=request.POST.get("body", ""),
             channel=Channel.CONSOLE,
-            attachments=_uploads(request),
+            attachments=uploads,
         )
     except ActionError as exc:
         report(request, exc)
@@ -228,6 +240,39 @@ def assign(request: HttpRequest, number: str) -> HttpResponse:
     else:
         messages.success(request, _("Assigned to %(assignee)s.") % {"assignee": assignee})
     return _back(ticket, "assignment")
+
+
+@staff_only
+@require_POST
+def presence(request: HttpRequest, number: str) -> HttpResponse:
+    """Report that I have the ticket open (typing or not); answer who else has (htmx poll)."""
+    user = staff_user(request)
+    ticket = ticket_for_user(user, number)
+    console_presence.report(ticket.pk, user, typing=request.POST.get("typing") == "1")
+    return render(
+        request,
+        "console/partials/presence.html",
+        {"others": console_presence.others(ticket.pk, user)},
+    )
+
+
+@staff_only
+@require_POST
+def take(request: HttpRequest, number: str) -> HttpResponse:
+    """A consultant takes an unassigned ticket for themself (R3: the skill check holds)."""
+    user = staff_user(request)
+    ticket = ticket_for_user(user, number)
+    try:
+        if ticket.assignee_id is not None:
+            raise IllegalTransition(
+                _("the ticket is already assigned to %(who)s") % {"who": ticket.assignee}
+            )
+        actions.ticket_assign(ticket=ticket, actor=user, assignee=user)
+    except ActionError as exc:
+        report(request, exc)
+    else:
+        messages.success(request, _("You took %(number)s.") % {"number": ticket.number})
+    return _back(ticket)
 
 
 @staff_only
