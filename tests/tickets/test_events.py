@@ -53,6 +53,7 @@ PAYLOADS: dict[str, tuple[dict, dict, str]] = {
     Verb.SCREENSHOT_FINDING_REMOVED: ({}, {"text": "S00042"}, ""),
     Verb.SCREENSHOT_FINDING_CORRECTED: ({}, {"text": "S00043"}, "read as S00042"),
     Verb.ERROR_SIGNATURE_SEEN: ({}, {"signature": "UserError: <text>", "source": "text"}, ""),
+    Verb.RATED: ({}, {"rating": 4}, "Quick and clear"),
 }
 
 

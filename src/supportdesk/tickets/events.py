@@ -41,6 +41,7 @@ screenshot_read              new: attachment (file name), found (texts added), d
 screenshot_finding_removed   new: text; reason
 screenshot_finding_corrected new: text; reason: what it was read as
 error_signature_seen         new: signature (summary), source (internal)
+rated                        new: rating (1-5); reason: the contact's comment
 ============================ ================================================================
 """
 
@@ -102,6 +103,8 @@ class Verb(models.TextChoices):
         gettext_lazy("recognised finding corrected"),
     )
     ERROR_SIGNATURE_SEEN = "error_signature_seen", gettext_lazy("error signature seen")
+    # Help center: a contact's answer to "How did we do?"; new: {"rating": 1-5}, reason: comment.
+    RATED = "rated", gettext_lazy("rated")
 
 
 # Verbs whose row on a timeline is the message itself, not a sentence about it.
@@ -354,6 +357,10 @@ def _staff_sentences() -> dict[str, Sentence]:
         Verb.ERROR_SIGNATURE_SEEN: lambda e: (
             _("Error signature: %(signature)s") % {"signature": e.new.get("signature", "")}
         ),
+        Verb.RATED: lambda e: (
+            _("%(actor)s rated our work %(score)s of 5")
+            % {"actor": _name(e), "score": e.new.get("rating", "?")}
+        ),
     }
 
 
@@ -425,6 +432,7 @@ def _customer_sentences() -> dict[str, Sentence]:
         Verb.ASSIGNMENT_BREACHED: lambda e: None,
         **_screenshot_sentences(),
         Verb.ERROR_SIGNATURE_SEEN: lambda e: None,
+        Verb.RATED: lambda e: _("Rated %(score)s of 5") % {"score": e.new.get("rating", "?")},
     }
 
 
