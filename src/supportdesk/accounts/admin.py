@@ -56,13 +56,16 @@ class UserCreationForm(forms.ModelForm):
 class UserAdmin(BaseUserAdmin):
     add_form = UserCreationForm
     ordering = ["email"]
-    list_display = ["email", "name", "role", "organisation", "is_active"]
-    list_filter = ["role", "is_active"]
+    list_display = ["email", "name", "role", "organisation", "billing_contact", "is_active"]
+    list_filter = ["role", "is_active", "billing_contact"]
     search_fields = ["email", "name"]
     filter_horizontal = ["skills"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Person", {"fields": ["name", "phone", "preferred_contact", "language"]}),
-        ("Role", {"fields": ["role", "organisation", "skills", "is_active"]}),
+        (
+            "Role",
+            {"fields": ["role", "organisation", "billing_contact", "skills", "is_active"]},
+        ),
     ]
     add_fieldsets = [(None, {"fields": ["email", "name", "role", "organisation", "password"]})]

@@ -269,6 +269,10 @@ class StatementLine(models.Model):
     reason = models.TextField()
     amount = models.DecimalField(max_digits=12, decimal_places=2)
 
+    # Not a column: set by selectors.statement_lines_for_user when the viewer may not
+    # open the line's ticket (its subject and description are then left out).
+    withheld: bool = False
+
     class Meta:
         ordering = ["statement", "position"]
         indexes = [

@@ -91,6 +91,24 @@ def invitation_create(
     return invitation, link
 
 
+def billing_contact_set(*, actor: User, user: User, billing_contact: bool) -> User:
+    """Make ``user`` a billing contact of their organisation, or stop it.
+
+    Billing contacts see the organisation's statements (R6, R9). Set by the
+    organisation's business consultant or an administrator, for customer users only.
+    """
+    if not user.is_customer or user.organisation_id is None:
+        raise InvalidInput("billing_contact", "only customer users receive statements")
+    if not organisations_user_may_invite_to(actor).filter(pk=user.organisation_id).exists():
+        raise PermissionDenied(f"you may not manage the users of {user.organisation}")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.billing_contact != billing_contact:
+            locked.billing_contact = billing_contact
+            locked.save(update_fields=["billing_contact"])
+    return locked
+
+
 def invitation_for_token(token: str) -> Invitation | None:
     return (
         Invitation.objects.select_related("organisation", "invited_by")

@@ -24,6 +24,7 @@ from supportdesk.portal.actions import (
     invitation_accept as accept,
 )
 from supportdesk.portal.actions import (
+    billing_contact_set,
     invitation_create,
     invitation_for_token,
     organisations_user_may_invite_to,
@@ -111,11 +112,50 @@ def invitations(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at")[:50]
     )
     now = clock.now()
+    members = (
+        User.objects.filter(organisation__in=organisations, role="customer", is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name", "email")
+    )
     return render(
         request,
         "portal/invitations.html",
-        {"form": form, "invitations": [(i, i.state_at(now)) for i in recent]},
+        {
+            "form": form,
+            "invitations": [(i, i.state_at(now)) for i in recent],
+            "members": members,
+        },
     )
+
+
+@login_required
+@require_POST
+def billing_contact(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Turn a customer user's billing-contact flag on or off (the "Invite" page)."""
+    actor = _user(request)
+    member = (
+        User.objects.filter(pk=user_id, organisation__in=organisations_user_may_invite_to(actor))
+        .select_related("organisation")
+        .first()
+    )
+    if member is None:
+        raise Http404("no such user")
+    value = request.POST.get("billing_contact", "")
+    if value not in {"on", "off"}:
+        messages.error(request, _("billing_contact: choose on or off"))
+        return redirect("invitations")
+    try:
+        billing_contact_set(actor=actor, user=member, billing_contact=value == "on")
+    except (InvalidInput, PermissionDenied) as exc:
+        messages.error(request, exc.message)
+    else:
+        text = (
+            _("%(email)s now receives the statements.")
+            if value == "on"
+            else _("%(email)s no longer receives the statements.")
+        )
+        messages.success(request, text % {"email": member.email})
+    return redirect("invitations")
 
 
 @never_cache
