@@ -21,13 +21,13 @@ from supportdesk.accounts.models import User
 from supportdesk.core import clock
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from supportdesk.portal.actions import (
-    invitation_accept as accept,
-)
-from supportdesk.portal.actions import (
     billing_contact_set,
     invitation_create,
     invitation_for_token,
     organisations_user_may_invite_to,
+)
+from supportdesk.portal.actions import (
+    invitation_accept as accept,
 )
 from supportdesk.portal.forms import (
     AcceptInvitationForm,
