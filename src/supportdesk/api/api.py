@@ -8,10 +8,10 @@ transition.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query, Router, Schema, Status
+from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
@@ -35,6 +35,7 @@ from supportdesk.api.schemas import (
 from supportdesk.commitments.kpi import attainment
 from supportdesk.commitments.queue import after_cursor, in_queue_order, queue_cursor
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
+from supportdesk.core.schemas import CleanSchema, Code, Id, Line
 from supportdesk.search.api import router as search_router
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import messages_for_user, ticket_for_user, tickets_for_user
@@ -179,16 +180,16 @@ def _detail_out(ticket: Ticket, user: User) -> dict[str, Any]:
 tickets = Router(tags=["tickets"])
 
 
-class TicketFilters(Schema):
-    status: list[str] | None = None
+class TicketFilters(CleanSchema):
+    status: list[Code] | None = None
     open: bool | None = None
-    organisation_id: int | None = None
-    assignee_id: int | None = None
-    kind: str | None = None
-    impact: str | None = None
-    order: str = "recent"
-    cursor: str | None = None
-    limit: int = 50
+    organisation_id: Id | None = None
+    assignee_id: Id | None = None
+    kind: Code | None = None
+    impact: Code | None = None
+    order: Literal["recent", "queue"] = "recent"
+    cursor: Line | None = None
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
 
 
 @tickets.get("/tickets", response={200: TicketPage, 422: ErrorOut})
@@ -393,7 +394,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
     return {"id": user.pk, "name": user.get_full_name(), "email": user.email}
 
 
-class KpiQuery(Schema):
+class KpiQuery(CleanSchema):
     start: dt.date = Field(alias="from", description="first day of the period (local date)")
     end: dt.date = Field(alias="to", description="last day of the period, included")
 
