@@ -208,6 +208,18 @@ STORAGES = {
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The upload budget: per request (enforced while the body is read), per ticket, and per
+# organisation and calendar month.
+UPLOAD_REQUEST_MAX_BYTES = env_int("UPLOAD_REQUEST_MAX_MB", 50, minimum=1) * 1024 * 1024
+UPLOAD_TICKET_MAX_BYTES = env_int("UPLOAD_TICKET_MAX_MB", 200, minimum=1) * 1024 * 1024
+UPLOAD_ORGANISATION_MONTH_MAX_BYTES = (
+    env_int("UPLOAD_ORGANISATION_MONTH_MAX_MB", 1000, minimum=1) * 1024 * 1024
+)
+FILE_UPLOAD_HANDLERS = [
+    "supportdesk.core.uploads.RequestBudgetUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- mail -----------------------------------------------------------------------------
 # Outbound mail (Django's MAILERS): SMTP by default; EMAIL_BACKEND may name another

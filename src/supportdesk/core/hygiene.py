@@ -20,6 +20,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from supportdesk.core.uploads import UploadTooLarge
+
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -80,14 +82,22 @@ class InputHygieneMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         exempt = getattr(settings, "INPUT_HYGIENE_EXEMPT_PATHS", ())
         if not request.path_info.startswith(tuple(exempt)):
-            problem = request_problem(request)
+            try:
+                problem = request_problem(request)
+            except UploadTooLarge as exc:
+                return self.respond(request, "attachments", str(exc), status=413)
             if problem is not None:
                 return self.refuse(request, *problem)
         return self.get_response(request)
 
     def refuse(self, request: HttpRequest, field: str, character: str) -> HttpResponse:
-        message = refusal(field, character)
+        api = request.path_info.startswith("/api/")
+        return self.respond(request, field, refusal(field, character), status=422 if api else 400)
+
+    def respond(
+        self, request: HttpRequest, field: str, message: str, *, status: int
+    ) -> HttpResponse:
         if request.path_info.startswith("/api/"):
-            return JsonResponse({"detail": message, "field": field}, status=422)
+            return JsonResponse({"detail": message, "field": field}, status=status)
         html = render_to_string("core/bad_input.html", {"message": message}, request=None)
-        return HttpResponse(html, status=400)
+        return HttpResponse(html, status=status)

@@ -40,6 +40,7 @@ from supportdesk.tickets.models import (
     Status,
     Ticket,
 )
+from supportdesk.tickets.uploads import check_upload_budget
 
 SUBJECT_MAX = 250
 BODY_MAX = 100_000
@@ -156,15 +157,10 @@ def _choice(field: str, value: str, choices: type[Any]) -> str:
     return value
 
 
-def _check_uploads(files: Sequence[Upload]) -> None:
-    limit = settings.ATTACHMENT_MAX_BYTES
-    for upload in files:
-        if (upload.size or 0) > limit:
-            raise InvalidInput(
-                "attachments",
-                f"'{upload.name}' is {(upload.size or 0) / 1048576:.1f} MB; "
-                f"the limit is {limit // 1048576} MB",
-            )
+def _check_uploads(
+    files: Sequence[Upload], *, organisation: Organisation | None, ticket: Ticket | None = None
+) -> None:
+    check_upload_budget(files, organisation=organisation, ticket=ticket)
 
 
 def _store_uploads(
@@ -331,7 +327,7 @@ def ticket_create(
                 "contact_phone", "is required when you want to be contacted by phone"
             )
     refs = _odoo_refs(odoo_urls, references, [subject, description])
-    _check_uploads(attachments)
+    _check_uploads(attachments, organisation=organisation)
     now = clock.now()
     registered = registered_at or now
 
@@ -486,7 +482,7 @@ def ticket_reply(
     """
     body = _text("body", body, required=True, limit=BODY_MAX)
     _choice("channel", channel, Channel)
-    _check_uploads(attachments)
+    _check_uploads(attachments, organisation=ticket.organisation, ticket=ticket)
     _require_visible(ticket, actor)
     with transaction.atomic():
         ticket = _lock(ticket)
@@ -544,7 +540,7 @@ def ticket_add_note(
     """An internal note: staff only, never shown in the portal or its API."""
     _require_staff(actor, "write internal notes")
     body = _text("body", body, required=True, limit=BODY_MAX)
-    _check_uploads(attachments)
+    _check_uploads(attachments, organisation=ticket.organisation, ticket=ticket)
     with transaction.atomic():
         ticket = _lock(ticket)
         now = clock.now()
