@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "anymail",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "supportdesk.core",
     "supportdesk.accounts",
     "supportdesk.tickets",

@@ -5,6 +5,7 @@ from supportdesk.api.api import api
 from supportdesk.core import views as core_views
 from supportdesk.mail import views as mail_views
 from supportdesk.phone import views as phone_views
+from supportdesk.portal.views import accounts as portal_accounts
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -12,6 +13,8 @@ urlpatterns = [
     # Log-in, invitations, public support pages and the customers' ticket pages.
     path("", include("supportdesk.portal.urls")),
     path("account/tokens/", core_views.api_tokens, name="api_tokens"),
+    # One log-in page for everyone: the admin's own form is never shown.
+    path("admin/login/", portal_accounts.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("billing/", include("supportdesk.billing.urls")),
     path("console/", include("supportdesk.console.urls")),

@@ -1,8 +1,11 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from supportdesk.accounts.models import Agreement, Organisation, Skill, User
+from supportdesk.accounts.twofactor import issue_enrolment_code
 
 
 class AgreementInline(admin.TabularInline):
@@ -69,3 +72,14 @@ class UserAdmin(BaseUserAdmin):
         ),
     ]
     add_fieldsets = [(None, {"fields": ["email", "name", "role", "organisation", "password"]})]
+    actions = ["issue_enrolment_code"]
+
+    @admin.action(description="Issue a two-factor enrolment code (shown once)")
+    def issue_enrolment_code(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """For an administrator who cannot receive the mailed code: hand it over in person."""
+        for user in queryset:
+            if user.pk == request.user.pk:
+                self.message_user(request, "You cannot issue a code for yourself.", "error")
+                continue
+            code = issue_enrolment_code(user)
+            self.message_user(request, f"Enrolment code for {user.email}: {code}")
