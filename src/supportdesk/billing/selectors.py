@@ -149,7 +149,7 @@ def statements_for_user(user: User) -> QuerySet[Statement]:
     queryset = Statement.objects.select_related("organisation", "credits", "credited_by")
     if user.is_support_staff:
         return queryset
-    if not user.sees_statements:
+    if not user.sees_statements or user.organisation_id is None:
         return Statement.objects.none()
     return queryset.filter(organisation_id=user.organisation_id).exclude(
         status=Statement.Status.DRAFT

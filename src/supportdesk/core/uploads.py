@@ -41,7 +41,7 @@ class RequestBudgetUploadHandler(FileUploadHandler):
         input_data: Any,
         META: dict[str, Any],
         content_length: int,
-        boundary: bytes,
+        boundary: str,
         encoding: str | None = None,
     ) -> None:
         # The form fields and multipart framing come on top of the files: a little slack.
