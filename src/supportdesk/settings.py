@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
+from django.utils.csp import CSP
 from whitenoise.compress import Compressor
 
 from supportdesk.env import ConfigError, env_bool, env_int, env_list, env_str
@@ -137,6 +138,7 @@ MIDDLEWARE = [
     # Idle timeout, two-factor verification of staff, the user's own language.
     "supportdesk.portal.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -158,6 +160,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "supportdesk.core.context.site",
+                "django.template.context_processors.csp",
             ]
         },
     }
@@ -287,6 +290,31 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS in production (README: "Security"): HSTS, the redirect, and a TLS proxy's headers.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# A load balancer's health check may speak plain HTTP to the node.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Only behind a proxy that sets X-Forwarded-Proto/-Host itself (and drops the client's).
+TRUST_PROXY_HEADERS = env_bool("TRUST_PROXY_HEADERS", False)
+if TRUST_PROXY_HEADERS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+# Content-Security-Policy on every page (Django's own middleware): scripts only from our
+# static files, and those we name carry the request's nonce; no inline handlers, no eval.
+# Styles may be inline: the server-drawn SVG charts and QR codes carry their own.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 # A session ends after this many minutes without a request (README: "Portal").
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60, minimum=1)
 SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12, minimum=1) * 3600

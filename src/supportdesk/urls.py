@@ -20,6 +20,8 @@ urlpatterns = [
     path("console/", include("supportdesk.console.urls")),
     path("console/odoo/", include("supportdesk.odoo.urls")),
     path("reports/", include("supportdesk.reports.urls")),
+    # The token in the X-CTI-Token header; in the path only for PBXs that cannot send one.
+    path("api/v1/cti", phone_views.cti_webhook, name="cti_webhook_header"),
     path("api/v1/cti/<str:token>", phone_views.cti_webhook, name="cti_webhook"),
     path("api/v1/", api.urls),
     # Mail: the original of a received mail, and providers' inbound webhooks (anymail).
