@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from supportdesk.accounts.models import Agreement, Organisation, Skill, User
 from supportdesk.accounts.twofactor import issue_enrolment_code
+from supportdesk.core.audit import AuditedAdmin
 
 
 class AgreementInline(admin.TabularInline):
@@ -14,20 +15,20 @@ class AgreementInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ["name", "business_consultant", "odoo_url", "members_see_all"]
     search_fields = ["name", "mail_domains"]
     inlines = [AgreementInline]
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(AuditedAdmin):
     list_display = ["organisation", "valid_from", "valid_to", "reference"]
     list_filter = ["valid_to"]
 
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
+class SkillAdmin(AuditedAdmin):
     list_display = ["name", "description"]
     search_fields = ["name"]
 
@@ -56,7 +57,7 @@ class UserCreationForm(forms.ModelForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     add_form = UserCreationForm
     ordering = ["email"]
     list_display = ["email", "name", "role", "organisation", "billing_contact", "is_active"]

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from supportdesk.core.audit import AuditedAdmin
 from supportdesk.odoo.client import OdooRefused, check_base_url
 from supportdesk.odoo.models import (
     OdooInstance,
@@ -49,7 +50,7 @@ class OdooInstanceForm(forms.ModelForm):
 
 
 @admin.register(OdooInstance)
-class OdooInstanceAdmin(admin.ModelAdmin):
+class OdooInstanceAdmin(AuditedAdmin):
     form = OdooInstanceForm
     list_display = ["organisation", "name", "role", "url", "database", "server_version", "api"]
     list_filter = ["role", "api"]

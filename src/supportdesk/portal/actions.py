@@ -17,6 +17,7 @@ from django.utils import translation
 
 from supportdesk.accounts.models import Organisation, Role, User
 from supportdesk.core import clock
+from supportdesk.core.audit import record_change, snapshot
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from supportdesk.mail.outbox import queue_mail
 from supportdesk.portal.models import Invitation, hash_invitation_token
@@ -104,8 +105,10 @@ def billing_contact_set(*, actor: User, user: User, billing_contact: bool) -> Us
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         if locked.billing_contact != billing_contact:
+            before = snapshot(locked)
             locked.billing_contact = billing_contact
             locked.save(update_fields=["billing_contact"])
+            record_change(actor=actor, obj=locked, before=before, via="invitations page")
     return locked
 
 
