@@ -41,7 +41,32 @@ from supportdesk.tickets import actions
 from supportdesk.tickets.access import messages_for_user, ticket_for_user, tickets_for_user
 from supportdesk.tickets.models import OPEN_STATUSES, Channel, Ticket
 
-api = NinjaAPI(
+# Answers any operation may give besides its own: the boundary's refusals and the errors
+# of the access helpers and actions. Stated once for the whole document.
+COMMON_ERRORS = {
+    "400": "The body is not valid JSON.",
+    "401": "No valid token: send Authorization: Bearer <token>.",
+    "403": "You may see this object but not do this to it.",
+    "404": "Not found, or not yours.",
+    "409": "The object's state does not allow this.",
+    "413": "The request body passes the upload budget.",
+    "422": "Invalid input (including control characters in text): `field` names it.",
+}
+
+
+class SupportdeskAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in COMMON_ERRORS.items():
+                    responses.setdefault(status, {"description": description, "content": error})
+        return schema
+
+
+api = SupportdeskAPI(
     title="Supportdesk API",
     version="1",
     urls_namespace="api",

@@ -60,6 +60,9 @@ def request_problem(request: HttpRequest) -> tuple[str, str] | None:
     if problem:
         return problem
     if request.method in {"POST", "PUT", "PATCH"} and request.content_type in FORM_TYPES:
+        if request.path_info.startswith("/api/"):
+            # The API reads the raw body (JSON) and takes no files: keep it readable.
+            _ = request.body
         problem = _first_problem(
             (key, value) for key in request.POST for value in request.POST.getlist(key)
         )
