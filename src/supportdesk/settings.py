@@ -28,9 +28,19 @@ except OSError as exc:
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY") or ""
+# ``make run`` makes var/secret.key once; a command run later from the same checkout uses it.
+_made_key = VAR_DIR / "secret.key"
+if not SECRET_KEY and _made_key.is_file():
+    try:
+        SECRET_KEY = _made_key.read_text().strip()
+    except OSError as exc:
+        raise ConfigError(f"{_made_key} cannot be read: {exc.strerror}") from exc
 if not SECRET_KEY:
     if not DEBUG:
-        raise ConfigError("SECRET_KEY is required when DEBUG is off: set SECRET_KEY or DEBUG=true")
+        raise ConfigError(
+            "SECRET_KEY is required when DEBUG is off: set SECRET_KEY, or run make run once "
+            "to make var/secret.key, or set DEBUG=true"
+        )
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
@@ -100,6 +110,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django_htmx",
     "huey.contrib.djhuey",
     "ninja",
@@ -121,6 +132,7 @@ INSTALLED_APPS = [
     "supportdesk.phone",
     "supportdesk.search",
     "supportdesk.reports",
+    "supportdesk.help",
     "supportdesk.webhooks",
     "supportdesk.demo",
 ]
@@ -142,6 +154,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A bare 405 gets the site's page (the other error pages are templates).
+    "supportdesk.core.error_pages.MethodNotAllowedPageMiddleware",
 ]
 
 # Raw MIME from mail providers may hold escape sequences: checked by the mail parser.
@@ -264,6 +278,11 @@ MAIL_MAX_BYTES = env_int("MAIL_MAX_MB", 25, minimum=1) * 1024 * 1024
 # A reply to a ticket closed at most this many days ago reopens it; later, it starts a
 # follow-up ticket linked to the old one.
 MAIL_REOPEN_DAYS = env_int("MAIL_REOPEN_DAYS", 14, minimum=0)
+# Satisfaction: the rating link's life, the least days between two questions to one
+# contact, and the rating (1-5) at or below which the business consultant is told.
+SATISFACTION_LINK_DAYS = env_int("SATISFACTION_LINK_DAYS", 30, minimum=1)
+SATISFACTION_MIN_DAYS_BETWEEN = env_int("SATISFACTION_MIN_DAYS_BETWEEN", 7, minimum=0)
+SATISFACTION_LOW_RATING = env_int("SATISFACTION_LOW_RATING", 2, minimum=1)
 # Acknowledgements of new tickets sent to one address per hour (stops mail loops).
 MAIL_ACKS_PER_HOUR = env_int("MAIL_ACKS_PER_HOUR", 3, minimum=1)
 # A ticket waiting on the customer is recalled to them after this many days, at most

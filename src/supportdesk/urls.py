@@ -4,6 +4,7 @@ from django.urls import include, path
 from supportdesk.api import views as api_views
 from supportdesk.api.api import api
 from supportdesk.core import views as core_views
+from supportdesk.core.error_pages import server_error
 from supportdesk.mail import views as mail_views
 from supportdesk.phone import views as phone_views
 from supportdesk.portal.views import accounts as portal_accounts
@@ -11,7 +12,10 @@ from supportdesk.portal.views import accounts as portal_accounts
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page links.
+    path("favicon.ico", core_views.favicon, name="favicon"),
     # Log-in, invitations, public support pages and the customers' ticket pages.
+    path("", include("supportdesk.help.urls")),
     path("", include("supportdesk.portal.urls")),
     path("account/tokens/", api_views.api_tokens, name="api_tokens"),
     # One log-in page for everyone: the admin's own form is never shown.
@@ -33,3 +37,5 @@ urlpatterns = [
     ),
     path("mail/", include("anymail.urls")),
 ]
+
+handler500 = server_error

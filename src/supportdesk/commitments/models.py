@@ -28,8 +28,9 @@ class BusinessHours(models.Model):
     closes = models.TimeField(_("closes"))
 
     class Meta:
-        ordering = ["weekday"]
+        verbose_name = _("business hours")
         verbose_name_plural = _("business hours")
+        ordering = ["weekday"]
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
@@ -46,6 +47,8 @@ class ClosedDay(models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("closed day")
+        verbose_name_plural = _("closed days")
         ordering = ["date"]
 
     def __str__(self) -> str:
@@ -61,6 +64,8 @@ class ShortDay(models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("short day")
+        verbose_name_plural = _("short days")
         ordering = ["date"]
 
     def __str__(self) -> str:
@@ -85,6 +90,8 @@ class Absence(models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
         ordering = ["-starts"]
         indexes = [models.Index(fields=["starts", "ends"], name="absence_span")]
 
@@ -115,6 +122,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox")

@@ -30,6 +30,10 @@ class StaffPreference(models.Model):
     mail_deadlines = models.BooleanField(_("deadline warnings and breaches"), default=True)
     mail_missed_calls = models.BooleanField(_("missed calls to call back"), default=True)
 
+    class Meta:
+        verbose_name = _("staff preference")
+        verbose_name_plural = _("staff preferences")
+
     def __str__(self) -> str:
         return f"preferences of {self.user}"
 
@@ -47,6 +51,10 @@ class NotificationMail(models.Model):
     mailed = models.BooleanField(default=False)
     decided_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        verbose_name = _("notification mail")
+        verbose_name_plural = _("notification mails")
+
     def __str__(self) -> str:
         return f"mail for notification {self.notification_id}: {self.mailed}"
 
@@ -62,8 +70,9 @@ class SavedReply(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["title"]
+        verbose_name = _("saved reply")
         verbose_name_plural = _("saved replies")
+        ordering = ["title"]
 
     def __str__(self) -> str:
         return self.title
@@ -78,6 +87,8 @@ class TimerRun(models.Model):
     started_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("timer run")
+        verbose_name_plural = _("timer runs")
         constraints = [
             models.UniqueConstraint(fields=["user", "ticket"], name="one_timer_per_ticket")
         ]

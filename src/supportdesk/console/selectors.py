@@ -14,6 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Case, F, Q, QuerySet, Sum, When
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import Agreement, Organisation, Skill, User
 from supportdesk.billing.models import Charge, TimeEntry
@@ -37,12 +39,12 @@ PAGE_SIZE = 50
 RESOLUTION_RISK_MINUTES = 8 * 60
 
 VIEWS = {
-    "all": "All open",
-    "unassigned": "Unassigned",
-    "mine": "Mine",
-    "waiting": "Waiting",
-    "at_risk": "At risk",
-    "breached": "Breached",
+    "all": _("All open"),
+    "unassigned": _("Unassigned"),
+    "mine": _("Mine"),
+    "waiting": _("Waiting"),
+    "at_risk": _("At risk"),
+    "breached": _("Breached"),
 }
 
 
@@ -57,21 +59,21 @@ def hours(minutes: int) -> str:
 class Clock:
     """One commitment of a ticket as the board shows it: text, and a colour state."""
 
-    text: str
+    text: str | Promise
     state: str  # ok | warn | late | done | paused | none
-    title: str = ""
+    title: str | Promise = ""
 
 
 def assignment_clock(ticket: Ticket, now: dt.datetime) -> Clock:
     """R3: working hours left to assign, or whether it was assigned in time."""
     if ticket.assigned_at is not None:
         kept = ticket.assignment_due is None or ticket.assigned_at <= ticket.assignment_due
-        return Clock("assigned" if kept else "assigned late", "done" if kept else "late")
+        return Clock(_("assigned") if kept else _("assigned late"), "done" if kept else "late")
     left = working_minutes_left(ticket.assignment_due, now)
     if left is None:
         return Clock("—", "none")
     state = "late" if left < 0 else "warn" if left <= settings.ASSIGNMENT_WARNING_MINUTES else "ok"
-    return Clock(hours(left), state, "working hours left to assign")
+    return Clock(hours(left), state, _("working hours left to assign"))
 
 
 def same_day_clock(ticket: Ticket, now: dt.datetime) -> Clock:
@@ -81,24 +83,28 @@ def same_day_clock(ticket: Ticket, now: dt.datetime) -> Clock:
         return Clock("—", "none")
     if ticket.assigned_at is not None and ticket.started_at is not None:
         met = ticket.assigned_at <= due and ticket.started_at <= due
-        return Clock("started same day" if met else "not same day", "done" if met else "late")
+        return Clock(_("started same day") if met else _("not same day"), "done" if met else "late")
     if now > due:
-        return Clock("not same day", "late")
+        return Clock(_("not same day"), "late")
     left = working_minutes_left(due, now) or 0
-    return Clock(f"{hours(left)} today", "warn" if left <= 60 else "ok", "to start it today")
+    return Clock(
+        _("%(hours)s today") % {"hours": hours(left)},
+        "warn" if left <= 60 else "ok",
+        _("to start it today"),
+    )
 
 
 def resolution_clock(ticket: Ticket, now: dt.datetime) -> Clock:
     """R5: working hours left to the resolution target (a target, never a promise)."""
     if ticket.status in WAITING_STATUSES and ticket.status in settings.RESOLUTION_PAUSES:
-        return Clock("paused", "paused", "the resolution clock is paused while waiting")
+        return Clock(_("paused"), "paused", _("the resolution clock is paused while waiting"))
     if ticket.status not in OPEN_STATUSES:
         return Clock("—", "none")
     left = working_minutes_left(ticket.resolution_due, now)
     if left is None:
         return Clock("—", "none")
     state = "late" if left < 0 else "warn" if left <= RESOLUTION_RISK_MINUTES else "ok"
-    return Clock(hours(left), state, "working hours left to the resolution target")
+    return Clock(hours(left), state, _("working hours left to the resolution target"))
 
 
 @dataclasses.dataclass

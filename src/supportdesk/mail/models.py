@@ -77,8 +77,9 @@ class Mailbox(models.Model):
     last_error = models.TextField(blank=True, editable=False)
 
     class Meta:
-        ordering = ["name"]
+        verbose_name = _("mailbox")
         verbose_name_plural = _("mailboxes")
+        ordering = ["name"]
 
     def __str__(self) -> str:
         return f"{self.name} <{self.address}>"
@@ -155,8 +156,9 @@ class InboundMail(models.Model):
     )
 
     class Meta:
-        ordering = ["-received_at", "-id"]
         verbose_name = _("received mail")
+        verbose_name_plural = _("received mail")
+        ordering = ["-received_at", "-id"]
         indexes = [
             models.Index(fields=["message_id"], name="inbound_message_id"),
             models.Index(fields=["state", "received_at"], name="inbound_state"),
@@ -200,6 +202,8 @@ class OutboundMail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("sent mail")
+        verbose_name_plural = _("sent mail")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="outbox_due"),
@@ -225,6 +229,8 @@ class CallTask(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("call task")
+        verbose_name_plural = _("call tasks")
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(

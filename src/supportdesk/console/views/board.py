@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from supportdesk.accounts.models import User
@@ -75,15 +76,15 @@ def board_assign(request: HttpRequest) -> HttpResponse:
     reason = request.POST.get("override_reason", "")
     pairs: list[tuple[str, str]] = []
     if one := request.POST.get("one"):
-        number, _, assignee_id = one.partition(":")
+        number, _colon, assignee_id = one.partition(":")
         pairs.append((number, assignee_id))
     else:
         choice = request.POST.get("assignee", "")
         numbers = request.POST.getlist("ticket")
         if not numbers:
-            messages.error(request, "ticket: select the tickets to assign")
+            messages.error(request, _("ticket: select the tickets to assign"))
         elif not choice:
-            messages.error(request, "assignee: choose a consultant or “each to its suggestion”")
+            messages.error(request, _("assignee: choose a consultant or “each to its suggestion”"))
         else:
             suggested = dict(
                 pair.partition(":")[::2] for pair in request.POST.getlist("suggested") if pair
@@ -97,17 +98,21 @@ def board_assign(request: HttpRequest) -> HttpResponse:
         ticket = tickets_for_user(user).filter(pk=pk).first() if pk else None
         assignee = User.objects.filter(pk=int_or_none(assignee_id) or 0).first()
         if ticket is None:
-            messages.error(request, f"{number}: no such ticket")
+            messages.error(request, _("%(number)s: no such ticket") % {"number": number})
             continue
         if assignee is None:
-            messages.error(request, f"{number}: no consultant to assign it to")
+            messages.error(
+                request, _("%(number)s: no consultant to assign it to") % {"number": number}
+            )
             continue
         try:
             actions.ticket_assign(
                 ticket=ticket, actor=user, assignee=assignee, override_reason=reason
             )
         except ActionError as exc:
-            messages.error(request, f"{number}: {exc.message}")
+            messages.error(
+                request, _("%(number)s: %(message)s") % {"number": number, "message": exc.message}
+            )
         else:
             done.append(f"{number} → {assignee}")
     if done:

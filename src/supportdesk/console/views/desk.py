@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from supportdesk.commitments.models import Notification
@@ -43,7 +44,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     one = int_or_none(request.POST.get("id"))
     count = console_actions.notifications_read(actor=user, ids=[one] if one else None)
-    messages.success(request, f"{count} marked read.")
+    messages.success(request, _("%(count)s marked read.") % {"count": count})
     return redirect("console:notifications")
 
 
@@ -60,7 +61,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         except ActionError as exc:
             report(request, exc)
         else:
-            messages.success(request, "Preferences saved.")
+            messages.success(request, _("Preferences saved."))
             return redirect("console:preferences")
     return render(request, "console/preferences.html", {"form": form})
 
@@ -78,7 +79,7 @@ def saved_replies(request: HttpRequest) -> HttpResponse:
             if reply is None:
                 raise Http404("no such saved reply")
             console_actions.saved_reply_delete(actor=user, reply=reply)
-            messages.success(request, f"“{reply.title}” deleted.")
+            messages.success(request, _("“%(title)s” deleted.") % {"title": reply.title})
             return redirect("console:saved_replies")
         if form.is_valid():
             try:
@@ -88,7 +89,7 @@ def saved_replies(request: HttpRequest) -> HttpResponse:
             except ActionError as exc:
                 report(request, exc)
             else:
-                messages.success(request, "Saved reply added.")
+                messages.success(request, _("Saved reply added."))
                 return redirect("console:saved_replies")
     return render(
         request,

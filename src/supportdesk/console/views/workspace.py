@@ -8,6 +8,8 @@ from typing import cast
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from supportdesk.accounts.models import STAFF_ROLES, User
@@ -44,13 +46,13 @@ TRANSITIONS = {
     Status.CLOSED: ["reopen"],
 }
 TRANSITION_LABELS = {
-    "start": "Start work",
-    "wait_customer": "Wait on customer",
-    "wait_third_party": "Wait on third party",
-    "resume": "Resume work",
-    "resolve": "Resolve",
-    "close": "Close",
-    "reopen": "Reopen",
+    "start": gettext_lazy("Start work"),
+    "wait_customer": gettext_lazy("Wait on customer"),
+    "wait_third_party": gettext_lazy("Wait on third party"),
+    "resume": gettext_lazy("Resume work"),
+    "resolve": gettext_lazy("Resolve"),
+    "close": gettext_lazy("Close"),
+    "reopen": gettext_lazy("Reopen"),
 }
 
 
@@ -117,7 +119,7 @@ def reply(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         report(request, exc)
     else:
-        messages.success(request, "Reply sent to the customer.")
+        messages.success(request, _("Reply sent to the customer."))
     return _back(ticket, "reply")
 
 
@@ -137,7 +139,7 @@ def note(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         report(request, exc)
     else:
-        messages.success(request, "Internal note added.")
+        messages.success(request, _("Internal note added."))
     return _back(ticket, "note")
 
 
@@ -149,7 +151,11 @@ def fields(request: HttpRequest, number: str) -> HttpResponse:
     form = TicketFieldsForm(request.POST, user=user, ticket=ticket)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
+            messages.error(
+                request,
+                _("%(field)s: %(errors)s")
+                % {"field": field, "errors": " ".join(str(e) for e in errors)},
+            )
         return _back(ticket, "fields")
     data = form.cleaned_data
     try:
@@ -164,7 +170,7 @@ def fields(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         report(request, exc)
     else:
-        messages.success(request, "Ticket updated.")
+        messages.success(request, _("Ticket updated."))
     return _back(ticket, "fields")
 
 
@@ -190,11 +196,14 @@ def transition(request: HttpRequest, number: str) -> HttpResponse:
         elif move == "reopen":
             actions.ticket_reopen(ticket=ticket, actor=user, reason=reason)
         else:
-            raise InvalidInput("move", f"{move!r} is not a change of status")
+            raise InvalidInput("move", _("%(move)r is not a change of status") % {"move": move})
     except ActionError as exc:
         report(request, exc)
     else:
-        messages.success(request, f"{TRANSITION_LABELS[move]}: done.")
+        messages.success(
+            request,
+            _("%(action)s: done.") % {"action": TRANSITION_LABELS[move]},
+        )
     return _back(ticket)
 
 
@@ -207,7 +216,7 @@ def assign(request: HttpRequest, number: str) -> HttpResponse:
     assignee = User.objects.filter(pk=int_or_none(request.POST.get("assignee")) or 0).first()
     try:
         if assignee is None:
-            raise InvalidInput("assignee", "choose a consultant")
+            raise InvalidInput("assignee", _("choose a consultant"))
         actions.ticket_assign(
             ticket=ticket,
             actor=user,
@@ -217,7 +226,7 @@ def assign(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         report(request, exc)
     else:
-        messages.success(request, f"Assigned to {assignee}.")
+        messages.success(request, _("Assigned to %(assignee)s.") % {"assignee": assignee})
     return _back(ticket, "assignment")
 
 
@@ -232,7 +241,11 @@ def time_entry(request: HttpRequest, number: str) -> HttpResponse:
     form = TimeEntryForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
+            messages.error(
+                request,
+                _("%(field)s: %(errors)s")
+                % {"field": field, "errors": " ".join(str(e) for e in errors)},
+            )
         return _back(ticket, "time")
     try:
         entry = time_log(
@@ -245,7 +258,7 @@ def time_entry(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         report(request, exc)
     else:
-        messages.success(request, f"Logged {entry.minutes} min.")
+        messages.success(request, _("Logged %(minutes)s min.") % {"minutes": entry.minutes})
     return _back(ticket, "time")
 
 
@@ -259,17 +272,21 @@ def timer(request: HttpRequest, number: str) -> HttpResponse:
     try:
         if what == "start":
             console_actions.timer_start(ticket=ticket, actor=user)
-            messages.success(request, "Timer started.")
+            messages.success(request, _("Timer started."))
         elif what == "stop":
             entry = console_actions.timer_stop(
                 ticket=ticket, actor=user, description=request.POST.get("description", "")
             )
-            messages.success(request, f"Timer stopped: logged {entry.minutes} min.")
+            messages.success(
+                request, _("Timer stopped: logged %(minutes)s min.") % {"minutes": entry.minutes}
+            )
         elif what == "discard":
             console_actions.timer_discard(ticket=ticket, actor=user)
-            messages.success(request, "Timer discarded.")
+            messages.success(request, _("Timer discarded."))
         else:
-            raise InvalidInput("timer", f"{what!r} is not one of start, stop, discard")
+            raise InvalidInput(
+                "timer", _("%(what)r is not one of start, stop, discard") % {"what": what}
+            )
     except ActionError as exc:
         report(request, exc)
     return _back(ticket, "time")
@@ -289,11 +306,11 @@ def link(request: HttpRequest, number: str) -> HttpResponse:
             actions.ticket_merge(
                 duplicate=ticket, target=other, actor=user, reason=request.POST.get("reason", "")
             )
-            messages.success(request, f"Merged into {other.number}.")
+            messages.success(request, _("Merged into %(number)s.") % {"number": other.number})
             return _back(other)
         kind = TicketLink.Kind.FOLLOW_UP if how == "follow_up" else TicketLink.Kind.RELATED
         actions.ticket_link(source=ticket, target=other, actor=user, kind=kind)
-        messages.success(request, f"Linked to {other.number}.")
+        messages.success(request, _("Linked to %(number)s.") % {"number": other.number})
     except ActionError as exc:
         report(request, exc)
     return _back(ticket, "links")
@@ -303,7 +320,9 @@ def _other(user: User, number: str) -> Ticket:
     pk = Ticket.pk_from_number(number) if number else None
     found = tickets_for_user(user).filter(pk=pk).first() if pk else None
     if found is None:
-        raise InvalidInput("other", f"{number or 'nothing'!r} is not a ticket number")
+        raise InvalidInput(
+            "other", _("%(number)r is not a ticket number") % {"number": number or "nothing"}
+        )
     return ticket_for_user(user, found.number)
 
 
@@ -327,5 +346,5 @@ def split(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         report(request, exc)
         return _back(ticket, "links")
-    messages.success(request, f"Split into {new.number}.")
+    messages.success(request, _("Split into %(number)s.") % {"number": new.number})
     return _back(new)

@@ -266,7 +266,11 @@ def ticket_reply(request: HttpRequest, number: str) -> HttpResponse:
     else:
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
+            messages.error(
+                request,
+                _("%(label)s: %(errors)s")
+                % {"label": label, "errors": " ".join(str(e) for e in errors)},
+            )
     if _htmx(request):
         ticket.refresh_from_db()
         return render(
