@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_consultant_last_assigned'),
+        ('accounts', '0003_verbose_names'),
     ]
 
     operations = [
