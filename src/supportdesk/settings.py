@@ -291,6 +291,16 @@ MAIL_REMINDER_DAYS = env_int("MAIL_REMINDER_DAYS", 3, minimum=1)
 MAIL_REMINDERS = env_int("MAIL_REMINDERS", 2, minimum=0)
 # Send notifications (acknowledgements, replies, status changes) at all.
 MAIL_NOTIFICATIONS = env_bool("MAIL_NOTIFICATIONS", True)
+# Providers whose inbound webhook (/mail/<provider>/inbound/) is routed, e.g. "mailgun";
+# each also needs ANYMAIL_WEBHOOK_SECRET or its signing key, else it stays closed (404).
+MAIL_WEBHOOK_PROVIDERS = env_list("MAIL_WEBHOOK_PROVIDERS", [])
+# Mail claiming a staff sender is believed only when an Authentication-Results header
+# from one of these servers (authserv-id) shows DMARC or DKIM pass for the staff domain.
+MAIL_TRUSTED_AUTHSERV_IDS = [a.lower() for a in env_list("MAIL_TRUSTED_AUTHSERV_IDS", [])]
+# Bounded work per message: processing longer than this is stopped and kept as failed;
+# at most this many parts become attachments (the rest stay in the raw message, listed).
+MAIL_PROCESS_SECONDS = env_int("MAIL_PROCESS_SECONDS", 20, minimum=1)
+MAIL_MAX_ATTACHMENTS = env_int("MAIL_MAX_ATTACHMENTS", 100, minimum=1)
 # Provider settings for django-anymail come from ANYMAIL_<NAME> variables, e.g.
 # ANYMAIL_WEBHOOK_SECRET=user:password, ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY=….
 ANYMAIL: dict[str, Any] = {
