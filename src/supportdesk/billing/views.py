@@ -69,7 +69,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
 def statement_detail(request: HttpRequest, number: str) -> HttpResponse:
     user = _user(request)
     statement = statement_for_user(user, number)
-    context = statement_context(statement)
+    context = statement_context(statement, user)
     context["can_bill"] = user.role in actions.BILLING_ROLES
     context["credit_form"] = CreditForm()
     context["odoo_configured"] = odoo_export.is_configured()
@@ -78,16 +78,18 @@ def statement_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def statement_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
-    statement = statement_for_user(_user(request), number)
-    response = HttpResponse(statement_pdf(statement), content_type="application/pdf")
+    user = _user(request)
+    statement = statement_for_user(user, number)
+    response = HttpResponse(statement_pdf(statement, user), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="statement-{statement.reference}.pdf"'
     return response
 
 
 @login_required
 def statement_csv_view(request: HttpRequest, number: str) -> HttpResponse:
-    statement = statement_for_user(_user(request), number)
-    response = HttpResponse(statement_csv(statement), content_type="text/csv; charset=utf-8")
+    user = _user(request)
+    statement = statement_for_user(user, number)
+    response = HttpResponse(statement_csv(statement, user), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="statement-{statement.reference}.csv"'
     return response
 
