@@ -174,6 +174,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # When a ticket was last assigned to this consultant (R3: fairness of suggestions);
     # set by ticket_assign, so ranking reads one column instead of every ticket.
     last_assigned_at = models.DateTimeField(null=True, blank=True)
+    # Open tickets assigned to this user (R3: load of suggestions), kept by the database
+    # itself on every change of a ticket's status or assignee (tickets migration 0003), so
+    # the ranking on every board reads one column instead of counting open tickets.
+    open_load = models.PositiveIntegerField(default=0, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from supportdesk.accounts.models import Role, User, system_user
@@ -18,7 +17,7 @@ from supportdesk.commitments.models import Absence
 from supportdesk.commitments.queue import in_queue_order
 from supportdesk.core import clock
 from supportdesk.core.errors import ActionError
-from supportdesk.tickets.models import OPEN_STATUSES, Status, Ticket
+from supportdesk.tickets.models import Status, Ticket
 
 ASSIGNABLE_ROLES = (Role.CONSULTANT, Role.BUSINESS_CONSULTANT, Role.DISPATCHER)
 
@@ -40,21 +39,9 @@ def ranked_consultants(*, skill_id: int | None, today: dt.date | None = None) ->
         User.objects.filter(role__in=ASSIGNABLE_ROLES, is_active=True)
         .exclude(pk=system_user().pk)
         .exclude(Exists(away))
-        .annotate(
-            # A correlated count per consultant uses the (assignee, status) index instead of
-            # joining every ticket the desk ever assigned.
-            open_load=Coalesce(
-                Subquery(
-                    Ticket.objects.filter(assignee=OuterRef("pk"), status__in=OPEN_STATUSES)
-                    .order_by()
-                    .values("assignee")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1]
-                ),
-                0,
-            ),
-        )
     )
+    # ``open_load`` is kept by the database (tickets migration 0003): ranking reads a
+    # column instead of counting every consultant's open tickets.
     if skill_id is not None:
         has_skill = User.skills.through.objects.filter(user=OuterRef("pk"), skill_id=skill_id)
         consultants = consultants.annotate(qualified=Exists(has_skill))
@@ -71,7 +58,7 @@ def suggestions(ticket: Ticket, *, limit: int = 5) -> list[Suggestion]:
         Suggestion(
             user=user,
             qualified=getattr(user, "qualified", True),
-            open_load=user.open_load,  # type: ignore[attr-defined]
+            open_load=user.open_load,
             last_assigned_at=user.last_assigned_at,
         )
         for user in rows
