@@ -1,7 +1,7 @@
 """Ranked full-text search of tickets and messages, with highlighted snippets.
 
-PostgreSQL: ``to_tsvector('simple', …)`` expressions behind GIN indexes (migration
-0001), ranked by ``ts_rank``, snippets by ``ts_headline``. SQLite: an FTS5 table kept
+PostgreSQL: stored ``tsvector`` columns behind GIN indexes (search migration 0002),
+the newest ``CANDIDATES`` matches ranked by ``ts_rank``, snippets by ``ts_headline``. SQLite: an FTS5 table kept
 in sync by :func:`index_ticket`, ranked by ``bm25``, snippets by ``snippet()``.
 
 The ``simple`` configuration and prefix matching ("invoic" finds "invoices") suit
@@ -14,9 +14,8 @@ import dataclasses
 import re
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -73,52 +72,85 @@ def text_search(
 # --- PostgreSQL ----------------------------------------------------------------------
 
 
+# The newest matches that are ranked: a common word matches most of the desk, and ranking
+# every match would read them all. The candidates are found newest first by the GIN index
+# (a rare word) or by walking the primary key backwards (a common word), whichever the
+# planner finds cheaper; only they are ranked, from the stored vector.
+CANDIDATES = 200
+_TICKETS_SQL = """
+WITH candidates AS MATERIALIZED (
+    SELECT id, search_vector FROM tickets_ticket
+    WHERE search_vector @@ to_tsquery('simple', %(q)s) {visible}
+    ORDER BY id DESC LIMIT %(candidates)s
+), best AS (
+    SELECT id, ts_rank(search_vector, to_tsquery('simple', %(q)s)) AS rank FROM candidates
+    ORDER BY rank DESC, id DESC LIMIT %(limit)s
+)
+SELECT t.id, best.rank,
+    ts_headline('simple', t.description, to_tsquery('simple', %(q)s), %(body_options)s),
+    ts_headline('simple', t.subject, to_tsquery('simple', %(q)s), %(title_options)s)
+FROM best JOIN tickets_ticket t ON t.id = best.id
+ORDER BY best.rank DESC, best.id DESC
+"""
+_MESSAGES_SQL = """
+WITH candidates AS MATERIALIZED (
+    SELECT id, ticket_id, search_vector FROM tickets_message
+    WHERE search_vector @@ to_tsquery('simple', %(q)s) {internal} {visible}
+    ORDER BY id DESC LIMIT %(candidates)s
+), best AS (
+    SELECT id, ticket_id, ts_rank(search_vector, to_tsquery('simple', %(q)s)) AS rank
+    FROM candidates ORDER BY rank DESC, id DESC LIMIT %(limit)s
+)
+SELECT best.ticket_id, best.id, best.rank,
+    ts_headline('simple', m.body, to_tsquery('simple', %(q)s), %(body_options)s)
+FROM best JOIN tickets_message m ON m.id = best.id
+ORDER BY best.rank DESC, best.id DESC
+"""
+_TITLE_OPTIONS = f"StartSel={START}, StopSel={STOP}"
+_BODY_OPTIONS = f"{_TITLE_OPTIONS}, MaxWords=30, MinWords=12"
+
+
 def _postgres(
     words: list[str], *, tickets: QuerySet[Ticket] | None, internal: bool, limit: int
 ) -> list[TextHit]:
-    query = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config=CONFIG)
-    ticket_rows = Ticket.objects.annotate(vector=SearchVector(*TICKET_VECTOR, config=CONFIG))
-    message_rows = Message.objects.annotate(vector=SearchVector(*MESSAGE_VECTOR, config=CONFIG))
+    """Ranked matches from the stored ``search_vector`` columns (search migration 0002)."""
+    params: dict[str, Any] = {
+        "q": " & ".join(f"{_quote(w)}:*" for w in words),
+        "candidates": CANDIDATES,
+        "limit": limit,
+        "title_options": _TITLE_OPTIONS,
+        "body_options": _BODY_OPTIONS,
+    }
+    visible, message_visible = "", ""
     if tickets is not None:
-        ticket_rows = ticket_rows.filter(pk__in=tickets.values("pk"))
-        message_rows = message_rows.filter(ticket_id__in=tickets.values("pk"))
-    if not internal:
-        message_rows = message_rows.filter(internal=False)
-    found_tickets = (
-        ticket_rows.filter(vector=query)
-        .annotate(
-            rank=SearchRank(F("vector"), query),
-            snippet=_headline("description", query),
-            title=SearchHeadline("subject", query, config=CONFIG, start_sel=START, stop_sel=STOP),
+        # The ORM's own SQL for the visible tickets, its parameters bound by name.
+        sql, visible_params = tickets.values("pk").query.sql_with_params()
+        for k, value in enumerate(visible_params):
+            params[f"v{k}"] = value
+        sql = sql.replace("%%", "%%%%") % tuple(f"%(v{k})s" for k in range(len(visible_params)))
+        visible = f"AND id IN ({sql})"
+        message_visible = f"AND ticket_id IN ({sql})"
+    with connection.cursor() as cursor:
+        cursor.execute(_TICKETS_SQL.format(visible=visible), params)
+        hits = [
+            TextHit(pk, None, float(rank), highlight(title if START in title else snippet))
+            for pk, rank, snippet, title in cursor.fetchall()
+        ]
+        internal_sql = "" if internal else "AND NOT internal"
+        cursor.execute(
+            _MESSAGES_SQL.format(visible=message_visible, internal=internal_sql), params
         )
-        .order_by("-rank", "-pk")
-        .values_list("pk", "rank", "snippet", "title")[:limit]
-    )
-    found_messages = (
-        message_rows.filter(vector=query)
-        .annotate(
-            rank=SearchRank(F("vector"), query),
-            snippet=_headline("body", query),
-        )
-        .order_by("-rank", "-pk")
-        .values_list("ticket_id", "pk", "rank", "snippet")[:limit]
-    )
-    hits = [
-        TextHit(pk, None, float(rank), highlight(title if START in title else snippet))
-        for pk, rank, snippet, title in found_tickets
-    ]
-    hits += [
-        TextHit(ticket_id, pk, float(rank), highlight(snippet))
-        for ticket_id, pk, rank, snippet in found_messages
-    ]
+        hits += [
+            TextHit(ticket_id, pk, float(rank), highlight(snippet))
+            for ticket_id, pk, rank, snippet in cursor.fetchall()
+        ]
     hits.sort(key=lambda h: -h.rank)
     return hits[:limit]
 
 
-def _headline(field: str, query: SearchQuery) -> SearchHeadline:
-    return SearchHeadline(
-        field, query, config=CONFIG, start_sel=START, stop_sel=STOP, max_words=30, min_words=12
-    )
+def _quote(word: str) -> str:
+    """A word as a ``to_tsquery`` lexeme: quoted, so no character is an operator."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 # --- SQLite FTS5 -----------------------------------------------------------------------
