@@ -196,7 +196,7 @@ def board_page(
         user, view=view, skill_id=skill_id, organisation_id=organisation_id, now=now
     ).select_related("organisation", "assignee", "required_skill", "requester")
     if cursor:
-        tickets = after_cursor(tickets, cursor)
+        tickets = after_cursor(tickets, cursor, size=size + 1)
     page = list(tickets[: size + 1])
     more = len(page) > size
     page = page[:size]

@@ -73,36 +73,46 @@ def text_search(
 
 
 # The newest matches that are ranked: a common word matches most of the desk, and ranking
-# every match would read them all. The candidates are found newest first by the GIN index
-# (a rare word) or by walking the primary key backwards (a common word), whichever the
-# planner finds cheaper; only they are ranked, from the stored vector.
+# every match would read them all. Candidates are looked for first among the newest
+# ``RECENT`` rows, walking the primary key backwards (a common word fills them there);
+# when fewer are found, the word is rare and the GIN index finds all its rows cheaply.
+# The planner cannot tell the two apart for a prefix query, so the code decides.
 CANDIDATES = 200
-_TICKETS_SQL = """
-WITH candidates AS MATERIALIZED (
-    SELECT id, search_vector FROM tickets_ticket
-    WHERE search_vector @@ to_tsquery('simple', %(q)s) {visible}
+RECENT = 10_000
+_RECENT = """
+    SELECT id, {columns} search_vector FROM (
+        SELECT id, {columns} search_vector FROM {table} WHERE TRUE {filters}
+        ORDER BY id DESC LIMIT %(recent)s
+    ) recent
+    WHERE search_vector @@ to_tsquery('simple', %(q)s)
     ORDER BY id DESC LIMIT %(candidates)s
-), best AS (
+"""
+# ``id + 0``: sorted after the index scan, so that the GIN index is the way in.
+_INDEXED = """
+    SELECT id, {columns} search_vector FROM {table}
+    WHERE search_vector @@ to_tsquery('simple', %(q)s) {filters}
+    ORDER BY id + 0 DESC LIMIT %(candidates)s
+"""
+_TICKETS_SQL = """
+WITH candidates AS MATERIALIZED ({candidates}), best AS (
     SELECT id, ts_rank(search_vector, to_tsquery('simple', %(q)s)) AS rank FROM candidates
     ORDER BY rank DESC, id DESC LIMIT %(limit)s
 )
 SELECT t.id, best.rank,
     ts_headline('simple', t.description, to_tsquery('simple', %(q)s), %(body_options)s),
-    ts_headline('simple', t.subject, to_tsquery('simple', %(q)s), %(title_options)s)
+    ts_headline('simple', t.subject, to_tsquery('simple', %(q)s), %(title_options)s),
+    (SELECT count(*) FROM candidates)
 FROM best JOIN tickets_ticket t ON t.id = best.id
 ORDER BY best.rank DESC, best.id DESC
 """
 _MESSAGES_SQL = """
-WITH candidates AS MATERIALIZED (
-    SELECT id, ticket_id, search_vector FROM tickets_message
-    WHERE search_vector @@ to_tsquery('simple', %(q)s) {internal} {visible}
-    ORDER BY id DESC LIMIT %(candidates)s
-), best AS (
+WITH candidates AS MATERIALIZED ({candidates}), best AS (
     SELECT id, ticket_id, ts_rank(search_vector, to_tsquery('simple', %(q)s)) AS rank
     FROM candidates ORDER BY rank DESC, id DESC LIMIT %(limit)s
 )
 SELECT best.ticket_id, best.id, best.rank,
-    ts_headline('simple', m.body, to_tsquery('simple', %(q)s), %(body_options)s)
+    ts_headline('simple', m.body, to_tsquery('simple', %(q)s), %(body_options)s),
+    (SELECT count(*) FROM candidates)
 FROM best JOIN tickets_message m ON m.id = best.id
 ORDER BY best.rank DESC, best.id DESC
 """
@@ -128,24 +138,39 @@ def _postgres(
         for k, value in enumerate(visible_params):
             params[f"v{k}"] = value
         sql = sql.replace("%%", "%%%%") % tuple(f"%(v{k})s" for k in range(len(visible_params)))
-        visible = f"AND id IN ({sql})"
-        message_visible = f"AND ticket_id IN ({sql})"
-    with connection.cursor() as cursor:
-        cursor.execute(_TICKETS_SQL.format(visible=visible), params)
-        hits = [
-            TextHit(pk, None, float(rank), highlight(title if START in title else snippet))
-            for pk, rank, snippet, title in cursor.fetchall()
-        ]
-        internal_sql = "" if internal else "AND NOT internal"
-        cursor.execute(
-            _MESSAGES_SQL.format(visible=message_visible, internal=internal_sql), params
-        )
-        hits += [
-            TextHit(ticket_id, pk, float(rank), highlight(snippet))
-            for ticket_id, pk, rank, snippet in cursor.fetchall()
-        ]
+        visible = f" AND id IN ({sql})"
+        message_visible = f" AND ticket_id IN ({sql})"
+    message_filters = message_visible + ("" if internal else " AND NOT internal")
+    ticket_rows = _candidates(_TICKETS_SQL, "tickets_ticket", "", visible, params)
+    message_rows = _candidates(
+        _MESSAGES_SQL, "tickets_message", "ticket_id,", message_filters, params
+    )
+    hits = [
+        TextHit(pk, None, float(rank), highlight(title if START in title else snippet))
+        for pk, rank, snippet, title, _found in ticket_rows
+    ]
+    hits += [
+        TextHit(ticket_id, pk, float(rank), highlight(snippet))
+        for ticket_id, pk, rank, snippet, _found in message_rows
+    ]
     hits.sort(key=lambda h: -h.rank)
     return hits[:limit]
+
+
+def _candidates(
+    sql: str, table: str, columns: str, filters: str, params: dict[str, Any]
+) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` ranked over the newest candidates: the recent rows first, the GIN
+    index when they hold fewer than ``CANDIDATES`` matches (the last column counts them)."""
+    params = {**params, "recent": RECENT}
+    with connection.cursor() as cursor:
+        for way in (_RECENT, _INDEXED):
+            candidates = way.format(table=table, columns=columns, filters=filters)
+            cursor.execute(sql.format(candidates=candidates), params)
+            rows = cursor.fetchall()
+            if rows and rows[0][-1] >= CANDIDATES:
+                break
+    return rows
 
 
 def _quote(word: str) -> str:
