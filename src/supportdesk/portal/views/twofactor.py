@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from supportdesk.accounts.cache import forget_user
 from supportdesk.accounts.models import User
 from supportdesk.portal.forms import TwoFactorForm
 
@@ -60,7 +61,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             if required:
                 form.add_error(None, _("Your role must log in with a second factor."))
             elif confirmed.verify_token(form.cleaned_data["token"]):
+                persistent_id = confirmed.persistent_id
                 confirmed.delete()
+                forget_user(user.pk, persistent_id)
                 messages.success(request, _("Two-factor log-in is off."))
                 return redirect("two_factor")
             else:
@@ -77,6 +80,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            forget_user(user.pk, device.persistent_id)
             otp_login(request, device)
             messages.success(request, _("Two-factor log-in is on."))
             return redirect(_next(request))
