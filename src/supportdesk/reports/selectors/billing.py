@@ -10,7 +10,6 @@ from django.db.models import Count, Q, Sum
 
 from supportdesk.billing.models import Charge, Statement, StatementLine
 
-# The grouped variant below counts exactly what attainment() counts.
 from supportdesk.reports.selectors.common import (
     _hours,
     months_between,

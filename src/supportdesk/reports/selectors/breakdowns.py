@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db import connection
 
-# The grouped variant below counts exactly what attainment() counts.
 from supportdesk.commitments.kpi import period_bounds
 from supportdesk.reports.selectors.common import (
     FAIRNESS_TOLERANCE,

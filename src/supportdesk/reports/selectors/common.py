@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from supportdesk.billing.models import month_end
 
-# The grouped variant below counts exactly what attainment() counts.
 
 MEASURES = ("assignment", "same_day", "resolution")
 MEASURE_LABELS = {

@@ -12,7 +12,6 @@ from django.utils import timezone
 from supportdesk.accounts.models import Role, User
 from supportdesk.commitments.calendar import WorkingCalendar
 
-# The grouped variant below counts exactly what attainment() counts.
 from supportdesk.commitments.queue import in_queue_order
 from supportdesk.reports.selectors.common import (
     AGE_BANDS,

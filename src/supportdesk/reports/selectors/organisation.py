@@ -11,7 +11,6 @@ from django.db.models import Count, QuerySet
 from supportdesk.accounts.models import Organisation
 from supportdesk.billing.models import Statement, StatementLine
 
-# The grouped variant below counts exactly what attainment() counts.
 from supportdesk.reports.selectors.billing import _hours_aggregates, _hours_row
 from supportdesk.reports.selectors.common import (
     months_between,
