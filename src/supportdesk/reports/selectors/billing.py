@@ -9,7 +9,6 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 
 from supportdesk.billing.models import Charge, Statement, StatementLine
-
 from supportdesk.reports.selectors.common import (
     _hours,
     months_between,

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from supportdesk.billing.models import month_end
 
-
 MEASURES = ("assignment", "same_day", "resolution")
 MEASURE_LABELS = {
     "assignment": "Assigned within 2 working days",

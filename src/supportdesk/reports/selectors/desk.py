@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from supportdesk.accounts.models import Role, User
 from supportdesk.commitments.calendar import WorkingCalendar
-
 from supportdesk.commitments.queue import in_queue_order
 from supportdesk.reports.selectors.common import (
     AGE_BANDS,

@@ -10,7 +10,6 @@ from django.db.models import Count, QuerySet
 
 from supportdesk.accounts.models import Organisation
 from supportdesk.billing.models import Statement, StatementLine
-
 from supportdesk.reports.selectors.billing import _hours_aggregates, _hours_row
 from supportdesk.reports.selectors.common import (
     months_between,
