@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from supportdesk.accounts.models import User
+from supportdesk.core.paging import CappedPaginator
 from supportdesk.commitments.clocks import ticket_clocks
 from supportdesk.core import clock
 from supportdesk.core.errors import ActionError, InvalidInput
@@ -65,7 +65,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     filters = _filters(request)
     tickets = select_tickets(user, **filters)
-    page = Paginator(tickets, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(tickets, 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
         **filters,
