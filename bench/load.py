@@ -200,7 +200,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     command = [str(Path(sys.executable).with_name("supportdesk")), "serve", "--no-worker"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--web-workers", str(args.workers)]
-    server = subprocess.Popen(  # noqa: S603 - our own command
+    server = subprocess.Popen(
         command,
         env=os.environ.copy(),
         stdout=subprocess.DEVNULL,

@@ -36,9 +36,7 @@ def cost(client) -> int:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["alice", "consultant"])
-def test_a_logged_in_request_costs_at_most_one_query_on_a_cache_hit(
-    client, request, settings, who
-):
+def test_a_logged_in_request_costs_at_most_one_query_on_a_cache_hit(client, request, settings, who):
     for name, value in CACHED.items():
         setattr(settings, name, value)
     user = request.getfixturevalue(who)

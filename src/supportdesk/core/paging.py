@@ -4,8 +4,10 @@ of all of them on every page."""
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 
 
 class CappedPaginator(Paginator):
@@ -18,10 +20,12 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        return len(self.object_list[: self.cap + 1].values_list("pk", flat=True))  # type: ignore[union-attr]
+        # SELECT count(*) FROM (… LIMIT cap + 1): stops reading after the cap.
+        head: Any = self.object_list[: self.cap + 1]
+        return int(head.count()) if isinstance(head, QuerySet) else len(head)
 
     @cached_property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         return min(self._counted, self.cap)
 
     @property

@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from supportdesk.tickets.models import Message, Ticket
+from supportdesk.tickets.models import Ticket
 
 TICKET_VECTOR = ("subject", "description")
 MESSAGE_VECTOR = ("body",)

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from supportdesk.accounts.models import User
-from supportdesk.core.paging import CappedPaginator
 from supportdesk.commitments.clocks import ticket_clocks
 from supportdesk.core import clock
 from supportdesk.core.errors import ActionError, InvalidInput
+from supportdesk.core.paging import CappedPaginator
 from supportdesk.portal.forms import IMPACT_MEANINGS, ReopenForm, ReplyForm, TicketForm
 from supportdesk.portal.hints import charge_hint, charge_hints
 from supportdesk.portal.selectors import (
