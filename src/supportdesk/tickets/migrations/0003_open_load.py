@@ -4,7 +4,7 @@ Triggers on ``tickets_ticket`` add one to the new assignee and take one from the
 whenever a ticket enters or leaves an open status or changes hands, in the same
 transaction as the change: whatever writes a ticket (an action, the admin, a bulk import,
 a test factory), the figure cannot drift, and ranking consultants (R3) reads a column
-instead of counting 180,000 open tickets. ``supportdesk report rebuild`` recounts it.
+instead of counting 180,000 open tickets. The migration counts existing tickets once.
 """
 
 from django.db import migrations
