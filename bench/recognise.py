@@ -67,7 +67,7 @@ def rate(scan: Callable[[str], object], text: str, repeat: int = 5) -> float:
 
 def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from supportdesk.odoo.recognise import find_references, find_urls
+    from supportdesk.tickets.recognise import find_references, find_urls
 
     size_kb = int(sys.argv[1]) if len(sys.argv) > 1 else 2048
     text = mail_text(size_kb)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 import pytest
@@ -10,6 +11,62 @@ from supportdesk.commitments.clocks import clear_calendar_cache
 from tests.factories import OrganisationFactory, SkillFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _only_test_atomics(connection) -> bool:
+    """True inside the test's own transaction and no other: production would commit here."""
+    return connection.in_atomic_block and all(
+        getattr(block, "_from_testcase", False) for block in connection.atomic_blocks
+    )
+
+
+def _run(callbacks) -> None:
+    for _sids, func, robust in callbacks:
+        if robust:
+            try:
+                func()
+            except Exception:
+                logging.getLogger("django.db.backends.base").exception("on_commit callback")
+        else:
+            func()
+
+
+@pytest.fixture(autouse=True)
+def _commit_hooks_as_in_production(monkeypatch):
+    """Tests run inside a transaction that never commits, so ``on_commit`` work (the
+    event subscribers, queued tasks) would never run. Run it where production commits:
+    when an action's outermost transaction ends without error, or at once outside one.
+    A rolled-back transaction discards its callbacks, as in production."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.transaction import Atomic
+
+    original_exit = Atomic.__exit__
+    original_on_commit = BaseDatabaseWrapper.on_commit
+
+    def on_commit(self, func, robust=False):
+        if _only_test_atomics(self):
+            _run([(set(), func, robust)])
+        else:
+            original_on_commit(self, func, robust)
+
+    def exit_(self, exc_type, exc_value, traceback):
+        result = original_exit(self, exc_type, exc_value, traceback)
+        connection = connections[self.using or DEFAULT_DB_ALIAS]
+        if (
+            exc_type is None
+            and not self._from_testcase
+            and _only_test_atomics(connection)
+            and not connection.needs_rollback
+            and connection.run_on_commit
+        ):
+            pending, connection.run_on_commit = connection.run_on_commit, []
+            _run(pending)
+        return result
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "on_commit", on_commit)
+    monkeypatch.setattr(Atomic, "__exit__", exit_)
+    yield
 
 
 @pytest.fixture(autouse=True)

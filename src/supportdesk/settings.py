@@ -128,6 +128,8 @@ INSTALLED_APPS = [
     "supportdesk.phone",
     "supportdesk.search",
     "supportdesk.reports",
+    "supportdesk.webhooks",
+    "supportdesk.demo",
 ]
 
 MIDDLEWARE = [
@@ -332,6 +334,16 @@ RESOLUTION_WORKING_DAYS = env_int("RESOLUTION_WORKING_DAYS", 10, minimum=1)
 ASSIGNMENT_WARNING_MINUTES = env_int("ASSIGNMENT_WARNING_MINUTES", 120, minimum=0)
 # Assign the head of the queue to the best-qualified consultant automatically.
 AUTO_ASSIGN = env_bool("AUTO_ASSIGN", False)
+# Events whose durable subscribers have not acted this long after the commit (a worker
+# stopped in between) are delivered again by the catch-up sweep, for up to a day.
+DISPATCH_CATCH_UP_AFTER_SECONDS = env_int("DISPATCH_CATCH_UP_AFTER_SECONDS", 60, minimum=0)
+
+# Outbound webhooks (admin → Webhook endpoints) and chat notifications through apprise.
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10, minimum=1)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+WEBHOOK_DISABLE_AFTER = env_int("WEBHOOK_DISABLE_AFTER", 10, minimum=1)
+WEBHOOK_ALLOW_PRIVATE_HOSTS = env_bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", False)
+CHAT_NOTIFY_URLS = env_list("CHAT_NOTIFY_URLS", [])
 
 # --- secrets at rest and customers' Odoo instances (README: "Odoo") -------------------
 # Fernet key(s) for secrets stored in the database, comma-separated (first encrypts);

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from supportdesk.api import views as api_views
 from supportdesk.api.api import api
 from supportdesk.core import views as core_views
 from supportdesk.mail import views as mail_views
@@ -11,7 +12,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     # Log-in, invitations, public support pages and the customers' ticket pages.
     path("", include("supportdesk.portal.urls")),
-    path("account/tokens/", core_views.api_tokens, name="api_tokens"),
+    path("account/tokens/", api_views.api_tokens, name="api_tokens"),
     path("admin/", admin.site.urls),
     path("billing/", include("supportdesk.billing.urls")),
     path("console/", include("supportdesk.console.urls")),

@@ -6,8 +6,8 @@ import pytest
 
 from supportdesk.commitments.assignment import auto_assign, suggestions
 from supportdesk.commitments.models import Absence
+from supportdesk.commitments.tasks import auto_assign_queue
 from supportdesk.core.errors import InvalidInput
-from supportdesk.core.tasks import auto_assign_queue
 from supportdesk.tickets import actions
 from supportdesk.tickets.models import Impact, Ticket
 from tests.commitments.helpers import at, local

@@ -12,7 +12,8 @@ import pytest
 from supportdesk.api.models import ApiToken
 from supportdesk.odoo import actions
 from supportdesk.odoo.models import OdooInstance
-from tests.odoo.odoo_server import API_KEY, DATABASE, LOGIN, FakeOdoo
+from tests.odoo.odoo_data import parse_version
+from tests.odoo.odoo_server import API_KEY, DATABASE, LOGIN, VERSIONS, FakeOdoo
 
 PARTNER_AUTHOR = "Linserv AB"
 
@@ -61,15 +62,28 @@ def make_instance(consultant) -> Callable[..., OdooInstance]:
     return make
 
 
-@pytest.fixture
-def odoo17(odoo_server):
-    return odoo_server("17.0+e")
+@pytest.fixture(params=VERSIONS)
+def odoo_version(request) -> str:
+    """Each version the test server imitates: 16.0+e, 17.0+e, saas~17.2+e, 18.0+e, 19.0+e."""
+    return str(request.param)
+
+
+def sale_order_summary(version: str) -> str:
+    """The check summary of S00042: its state was "Locked" (done) until 16."""
+    state = "Locked" if parse_version(version)[0] <= 16 else "Sales Order"
+    return f"S00042 · {state} · Alpha AB"
 
 
 @pytest.fixture
-def instance(odoo17, make_instance, org_a, consultant) -> OdooInstance:
-    """Organisation A's production instance on an Odoo 17 test server, version detected."""
-    created = make_instance(odoo17, org_a)
+def odoo(odoo_server, odoo_version) -> FakeOdoo:
+    """A test server of each version the server imitates (the test runs once per version)."""
+    return odoo_server(odoo_version)
+
+
+@pytest.fixture
+def instance(odoo, make_instance, org_a, consultant) -> OdooInstance:
+    """Organisation A's production instance on the test server, version detected."""
+    created = make_instance(odoo, org_a)
     return actions.instance_detect_version(instance=created, actor=consultant)
 
 

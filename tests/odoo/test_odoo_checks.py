@@ -48,9 +48,49 @@ def test_references_are_checked_on_each_version(
     assert (order.display_name, order.company) == ("S00042", "Alpha AB")
     assert (order.state, order.state_label) == SALE_STATE[version]
     assert (invoice.exists, invoice.record_id, invoice.state_label) == (True, 12, "Posted")
-    assert missing.exists is False and missing.summary == "no such record"
+    # Searched by name: a miss is "not found by this name", never "does not exist".
+    assert missing.exists is False and missing.summary == "not found by this name"
     api_paths = {path for path, _ in server.requests}
     assert ("/json/2/sale.order/search_read" in api_paths) == (version == "19.0+e")
+
+
+NUMBERED = ["account.move", "account.payment", "stock.picking", "mrp.production", "pos.order"]
+
+
+def test_every_default_number_of_the_version_is_recognised_and_found(
+    odoo, instance, alice, consultant
+):
+    """The numbers real databases of each version produce (journals, operation types, points
+    of sale with multi-word names), written in a mail, are found on the instance."""
+    names = [row["name"] for model in NUMBERED for row in odoo.records(model)]
+    ticket = make_ticket(alice, subject="Several documents", description=", ".join(names))
+    checks = _checked(ticket, consultant)
+    assert sorted(checks) == sorted(names)
+    assert {n: (c.exists, c.display_name) for n, c in checks.items()} == {
+        n: (True, n) for n in names
+    }
+
+
+def test_a_pos_name_read_with_a_word_too_many_is_still_found(odoo, instance, alice, consultant):
+    name = next(r["name"] for r in odoo.records("pos.order") if r["name"].startswith("Shop"))
+    ticket = make_ticket(alice, subject=f"Kvitto {name}", description="")
+    [check] = _checked(ticket, consultant).values()
+    assert (check.reference.text, check.exists, check.display_name) == (
+        f"Kvitto {name}",
+        True,
+        name,
+    )
+
+
+def test_a_record_missing_by_id_does_not_exist_one_missing_by_name_is_not_found_by_it(
+    odoo, instance, alice, consultant
+):
+    ticket = make_ticket(
+        alice, subject="S09999", description=f"{odoo.url}/web#id=99999&model=sale.order"
+    )
+    checks = list(_checked(ticket, consultant).values())
+    summaries = sorted(c.summary for c in checks)
+    assert summaries == ["no such record", "not found by this name"]
 
 
 @pytest.mark.parametrize(
@@ -89,7 +129,7 @@ def test_a_check_is_stored_and_kept_off_the_customer_timeline(instance, alice, c
 
 
 def test_a_consultant_may_check_a_url_of_another_host_on_a_chosen_instance(
-    instance, odoo17, alice, consultant
+    instance, odoo, alice, consultant
 ):
     # The customer pasted a link to a host that is not configured (a staging copy, or
     # anything else): checking it on the chosen instance calls that instance only.
@@ -108,9 +148,9 @@ def test_an_instance_of_another_organisation_is_refused(
         actions.reference_check(ticket=ticket, actor=consultant, instance=other)
 
 
-def test_an_instance_error_is_stored_with_the_check(instance, odoo17, alice, consultant):
+def test_an_instance_error_is_stored_with_the_check(instance, odoo, alice, consultant):
     ticket = make_ticket(alice, subject="S00042", description="")
-    odoo17.stop()
+    odoo.stop()
     (check,) = actions.reference_check(ticket=ticket, actor=consultant)
     assert check.exists is None and "cannot be reached" in check.error
     assert check.summary.startswith("not checked: ")

@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 
 from supportdesk.odoo.models import RecordCheck
 from tests.factories import make_ticket
+from tests.odoo.conftest import sale_order_summary
 
 TEXT = """Hej! Fakturan INV/2026/00012 för order S00042 har fel moms,
 se https://acme.odoo.com/odoo/sales/42?debug=1 (betalning 1 250,00 kr den 2026-03-04).
@@ -62,12 +63,13 @@ def test_recognise_prints_nothing_for_text_without_odoo_data():
 @pytest.mark.django_db
 def test_version_check_and_classify(instance, alice):
     assert _run("version", "--instance", str(instance.pk)).strip() == (
-        "Alpha AB: production: Odoo 17.0+e, XML-RPC (database acme)"
+        f"Alpha AB: production: Odoo {instance.server_version}, "
+        f"{'JSON-2' if instance.api == 'json2' else 'XML-RPC'} (database acme)"
     )
     ticket = make_ticket(alice, subject="S00042", description="")
     assert (
         _run("check", ticket.number).strip()
-        == "S00042 on production: S00042 · Sales Order · Alpha AB"
+        == f"S00042 on production: {sale_order_summary(instance.server_version)}"
     )
     assert RecordCheck.objects.filter(reference__ticket=ticket).count() == 1
     printed = _run(

@@ -24,7 +24,7 @@ def test_a_consultant_checks_references_from_the_workspace(client, consultant, t
     assert response.redirect_chain[-1][0] == f"/console/tickets/{ticket.number}/#odoo"
     page = response.content.decode()
     assert "Checked 2 reference(s): 1 found" in page
-    assert "no such record" in page  # S09999, shown in the panel
+    assert "not found by this name" in page  # S09999, shown in the panel
     assert {c.reference.text: c.exists for c in ticket.odoo_refs.get(text="S00042").checks.all()}
 
 

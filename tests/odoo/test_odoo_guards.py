@@ -170,10 +170,8 @@ def test_a_key_revoked_after_login_is_a_clear_error(odoo_server):
         client.read("sale.order", [42], ["name"])
 
 
-def test_a_wrong_key_is_stored_on_the_instance_as_its_error(
-    odoo17, make_instance, org_a, consultant
-):
-    instance = make_instance(odoo17, org_a, key="expired-key")
+def test_a_wrong_key_is_stored_on_the_instance_as_its_error(odoo, make_instance, org_a, consultant):
+    instance = make_instance(odoo, org_a, key="expired-key")
     with pytest.raises(InvalidInput, match="refused the login"):
         actions.instance_detect_version(instance=instance, actor=consultant)
     instance.refresh_from_db()
@@ -190,17 +188,15 @@ def test_a_slow_server_times_out(odoo_server):
     assert "did not answer within 0.3 s" in error.value.message
 
 
-def test_a_host_typed_by_a_customer_is_never_called(
-    instance, odoo17, alice, consultant, monkeypatch
-):
+def test_a_host_typed_by_a_customer_is_never_called(instance, odoo, alice, consultant, monkeypatch):
     ticket = make_ticket(
         alice,
         description="See https://169.254.169.254/odoo/sale.order/42 and "
-        f"http://127.0.0.1:{odoo17.port + 1}/odoo/sale.order/42",
+        f"http://127.0.0.1:{odoo.port + 1}/odoo/sale.order/42",
     )
     urls = list(ticket.odoo_refs.filter(type=OdooReference.Type.URL))
     assert len(urls) == 2
-    before = len(odoo17.requests)
+    before = len(odoo.requests)
     resolved = []
     real = socket.getaddrinfo
     monkeypatch.setattr(
@@ -210,4 +206,4 @@ def test_a_host_typed_by_a_customer_is_never_called(
         with pytest.raises(InvalidInput, match="is not a configured Odoo instance"):
             actions.reference_check(ticket=ticket, actor=consultant, reference=reference)
     assert resolved == []
-    assert len(odoo17.requests) == before
+    assert len(odoo.requests) == before

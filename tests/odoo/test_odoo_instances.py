@@ -95,8 +95,8 @@ def test_several_instances_per_organisation(odoo_server, make_instance, org_a):
     assert error.value.field == "name"
 
 
-def test_the_api_key_is_encrypted_at_rest(odoo17, make_instance, org_a):
-    instance = make_instance(odoo17, org_a)
+def test_the_api_key_is_encrypted_at_rest(odoo, make_instance, org_a):
+    instance = make_instance(odoo, org_a)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT api_key_encrypted FROM odoo_odooinstance WHERE id = %s", [instance.pk]
@@ -107,15 +107,15 @@ def test_the_api_key_is_encrypted_at_rest(odoo17, make_instance, org_a):
 
 
 def test_changing_an_instance_without_a_key_keeps_the_stored_key(
-    odoo17, make_instance, org_a, consultant
+    odoo, make_instance, org_a, consultant
 ):
-    instance = make_instance(odoo17, org_a)
+    instance = make_instance(odoo, org_a)
     changed = actions.instance_save(
         actor=consultant,
         organisation=org_a,
         instance=instance,
         name="production",
-        url=odoo17.url,
+        url=odoo.url,
         database=DATABASE,
         login="other@acme.example",
         api_key="",
@@ -146,13 +146,13 @@ def test_an_instance_url_is_only_an_address(consultant, org_a, url):
     assert error.value.field == "url"
 
 
-def test_customers_cannot_configure_instances(alice, org_a, odoo17):
+def test_customers_cannot_configure_instances(alice, org_a, odoo):
     with pytest.raises(PermissionDenied):
         actions.instance_save(
             actor=alice,
             organisation=org_a,
             name="production",
-            url=odoo17.url,
+            url=odoo.url,
             database=DATABASE,
             login=LOGIN,
             api_key=API_KEY,
@@ -173,9 +173,9 @@ def test_a_server_that_is_down_is_a_clear_error_stored_on_the_instance(
 
 
 def test_a_key_that_cannot_be_decrypted_is_a_clear_error(
-    odoo17, make_instance, org_a, consultant, settings
+    odoo, make_instance, org_a, consultant, settings
 ):
-    instance = make_instance(odoo17, org_a)
+    instance = make_instance(odoo, org_a)
     settings.SECRET_KEY = "rotated-without-field-encryption-key"  # the derived key changes
     with pytest.raises(InvalidInput, match="enter the secret again"):
         actions.instance_detect_version(instance=instance, actor=consultant)

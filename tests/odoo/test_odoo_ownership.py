@@ -71,7 +71,8 @@ def test_each_owner_is_classified_from_the_instance(
 def test_the_evidence_lists_the_modules_that_extend_a_model(instance, consultant, bug):
     row = actions.code_owner_classify(ticket=bug, actor=consultant, model="sale.order")
     assert row.evidence["xml_modules"] == ["sale", "sale_management", "l10n_se_linserv"]
-    assert row.evidence["module"]["latest_version"] == "17.0.1.2"
+    major = instance.serie.split(".")[0]
+    assert row.evidence["module"]["latest_version"].startswith(f"{major}.0.1.")
 
 
 def test_without_configured_partner_authors_our_addons_are_a_third_party(

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from supportdesk.odoo.recognise import (
+from supportdesk.tickets.recognise import (
     OdooUrl,
     Reference,
     find_references,
@@ -402,7 +402,8 @@ def test_find_references_recognises_every_default_format(
         ('"INV/2026/00001"', "INV/2026/00001"),
         ("ref:WH/OUT/00005;", "WH/OUT/00005"),
         ("S00042.pdf", "S00042"),  # the quotation's PDF name
-        ("Furniture Shop/0003", "Shop/0003"),
+        ("Furniture Shop/0003", "Furniture Shop/0003"),  # the whole name of the POS
+        ("at Furniture Shop - 00003.", "Furniture Shop - 00003"),
         ("Shop/0001 REFUND", "Shop/0001"),
         ("Quotation - S00042", "S00042"),
     ],
@@ -640,6 +641,11 @@ journals = st.sampled_from(
         ("BNK1", "bank_entry"),
         ("BNK2", "bank_entry"),
         ("PBNK1", "payment"),
+        ("CSH1", "cash_entry"),
+        ("PCSH1", "payment"),
+        ("EXCH", "exchange_difference"),
+        ("STJ", "stock_valuation"),
+        ("DINV", "debit_note"),
     ]
 )
 year_parts = st.one_of(
@@ -653,6 +659,12 @@ operations = st.sampled_from(
         ("PICK", "pick"),
         ("PACK", "pack"),
         ("INT", "internal_transfer"),
+        ("QC", "quality_control"),
+        ("STOR", "storage"),
+        ("XD", "cross_dock"),
+        ("POS", "pos_delivery"),
+        ("PC", "pick_components"),
+        ("SFP", "store_finished_product"),
         ("MO", "manufacturing_order"),
     ]
 )
@@ -669,8 +681,13 @@ generated_references = st.one_of(
     st.builds(lambda c, o, n: (f"{c}/{o[0]}/{n}", o[1]), codes, operations, _padded(5)),
     st.builds(
         lambda w, n: (f"{w}/{n}", "pos_order"),
-        st.sampled_from(["POS", "Shop", "Butik", "Kassa", "POS2"]),
+        st.sampled_from(["POS", "Shop", "Butik", "Kassa", "POS2", "Furniture Shop", "Restaurant"]),
         _padded(4).filter(lambda n: not 1900 <= int(n) <= 2199),
+    ),
+    st.builds(
+        lambda w, n: (f"{w} - {n}", "pos_order"),
+        st.sampled_from(["Restaurant", "Furniture Shop", "Bar Centralen"]),
+        st.integers(1, 9999).map(lambda n: f"{n:05d}"),
     ),
     st.builds(
         lambda w, n: (f"{w} - {n}", "pos_order"),

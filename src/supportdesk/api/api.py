@@ -413,5 +413,5 @@ def kpi(request: HttpRequest, query: Query[KpiQuery]) -> dict[str, Any]:
 api.add_router("", tickets)
 api.add_router("", search_router)
 api.add_router("", "supportdesk.odoo.api.router")
-api.add_router("/reports/", "supportdesk.reports.api.router")
+api.add_router("/reports/", "supportdesk.api.reports.router")
 _unused = (EventOut,)

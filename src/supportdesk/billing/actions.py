@@ -26,6 +26,7 @@ from supportdesk.billing.models import (
 )
 from supportdesk.core import clock
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
+from supportdesk.tickets.events import Verb, record_event
 from supportdesk.tickets.models import Event, Ticket
 
 # Longest single entry: a working day and then some; longer work is several entries.
@@ -66,16 +67,11 @@ def _lock_organisation(organisation_id: int) -> Organisation:
     return Organisation.objects.select_for_update().get(pk=organisation_id)
 
 
-def _event(ticket: Ticket, actor: User, verb: str, *, new: dict[str, object], reason: str) -> Event:
-    return Event.objects.create(
-        ticket=ticket,
-        actor=actor,
-        verb=verb,
-        new=new,
-        reason=reason,
-        public=True,  # R9: customers see the consultants' work on their tickets
-        created_at=clock.now(),
-    )
+def _event(
+    ticket: Ticket, actor: User, verb: Verb, *, new: dict[str, object], reason: str
+) -> Event:
+    # R9: customers see the consultants' work on their tickets.
+    return record_event(ticket, actor, verb, new=new, reason=reason, public=True)
 
 
 def _minutes(field: str, value: object, *, most: int) -> int:
@@ -145,7 +141,7 @@ def time_log(
         _event(
             ticket,
             actor,
-            "time_logged",
+            Verb.TIME_LOGGED,
             new={"entry": entry.pk, "minutes": minutes, "date": day.isoformat()},
             reason=description,
         )
@@ -186,7 +182,7 @@ def time_override(*, entry: TimeEntry, actor: User, charge: str, reason: str = "
         _event(
             entry.ticket,
             actor,
-            "time_overridden",
+            Verb.TIME_OVERRIDDEN,
             new={"entry": entry.pk, "charge": charge or "rules"},
             reason=reason or "charged by the rules again",
         )
@@ -223,7 +219,7 @@ def time_correct(*, entry: TimeEntry, actor: User, minutes: int, reason: str) ->
         _event(
             entry.ticket,
             actor,
-            "time_corrected",
+            Verb.TIME_CORRECTED,
             new={"entry": correction.pk, "corrects": entry.pk, "minutes": -minutes},
             reason=reason,
         )

@@ -100,11 +100,8 @@ def statement_export(*, statement: Statement, actor: User) -> int:
             ["id"],
             limit=1,
         )
-        if found:
-            move_id = int(found[0]["id"])
-        else:
-            created = client.call("account.move", "create", vals_list=[values])
-            move_id = int(created[0] if isinstance(created, list) else created)
+        # Positional values: see OdooClient.create (Odoo's call_kw reads args[0]).
+        move_id = int(found[0]["id"]) if found else client.create("account.move", [values])[0]
     except OdooError as exc:
         raise ExportFailed(f"export of {statement.number} to Odoo failed: {exc.message}") from None
     with transaction.atomic():

@@ -13,7 +13,8 @@ from django.db import transaction
 from supportdesk.accounts.models import Role, User
 from supportdesk.commitments.models import Notification
 from supportdesk.core import clock
-from supportdesk.tickets.models import OPEN_STATUSES, Event, Ticket
+from supportdesk.tickets.events import Verb, record_event
+from supportdesk.tickets.models import OPEN_STATUSES, Ticket
 
 
 def _dispatchers() -> list[User]:
@@ -33,7 +34,7 @@ def ticket_warn_assignment(*, ticket_id: int, now: dt.datetime | None = None) ->
         ticket_id=ticket_id,
         now=now or clock.now(),
         column="assignment_warned_at",
-        verb="assignment_warning",
+        verb=Verb.ASSIGNMENT_WARNING,
         text="{number} ({organisation}) is unassigned; it must be assigned by {due}",
     )
 
@@ -45,7 +46,7 @@ def ticket_breach_assignment(*, ticket_id: int, now: dt.datetime | None = None) 
         ticket_id=ticket_id,
         now=now,
         column="assignment_breached_at",
-        verb="assignment_breached",
+        verb=Verb.ASSIGNMENT_BREACHED,
         text="{number} ({organisation}) passed its assignment deadline {due} unassigned",
         due_by=now,
     )
@@ -56,7 +57,7 @@ def _flag_unassigned(
     ticket_id: int,
     now: dt.datetime,
     column: str,
-    verb: str,
+    verb: Verb,
     text: str,
     due_by: dt.datetime | None = None,
 ) -> bool:
@@ -78,11 +79,12 @@ def _flag_unassigned(
             return False
         ticket = Ticket.objects.select_related("organisation").get(pk=ticket_id)
         due = ticket.assignment_due
-        Event.objects.create(
-            ticket=ticket,
-            verb=verb,
+        record_event(
+            ticket,
+            None,
+            verb,
             public=False,
-            created_at=now,
+            at=now,
             new={"assignment_due": due.isoformat() if due else None},
         )
         message = text.format(

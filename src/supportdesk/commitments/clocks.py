@@ -22,6 +22,7 @@ from threading import Lock
 from django.conf import settings
 
 from supportdesk.commitments.calendar import DEFAULT_TZ, WorkingCalendar
+from supportdesk.tickets.models import Ticket
 
 _CACHE_SECONDS = 60
 _cache: tuple[float, WorkingCalendar] | None = None
@@ -98,15 +99,15 @@ def paused_working_minutes(
 
 
 def recompute_clocks(
-    ticket: object,
+    ticket: Ticket,
     *,
     now: dt.datetime | None = None,
     events: Iterable[tuple[dt.datetime, str]] | None = None,
 ) -> None:
-    """Set the stored deadline columns of ``ticket`` from its history (no save)."""
-    from supportdesk.tickets.models import Ticket
+    """Set the stored deadline columns of ``ticket`` from its history (no save).
 
-    assert isinstance(ticket, Ticket)
+    Registered as a derivation of every ticket action (``tickets.kit.finish``).
+    """
     calendar = current_calendar()
     registered = ticket.registered_at
     ticket.assignment_due = calendar.add_working_days(registered, settings.ASSIGNMENT_WORKING_DAYS)

@@ -5,3 +5,6 @@ class ConsoleConfig(AppConfig):
     name = "supportdesk.console"
     label = "console"
     verbose_name = "Consultant console"
+
+    def ready(self) -> None:
+        from supportdesk.console import subscribers  # noqa: F401

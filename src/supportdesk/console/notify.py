@@ -1,9 +1,9 @@
 """Staff notifications: shown in the console, and mailed as each person prefers.
 
-The ticket actions call the hooks below inside their transaction (new ticket →
-dispatchers, assigned → the assignee, customer replied → the assignee); the sweep's
-deadline warnings and breaches are mailed by :func:`deliver_pending`, which runs every
-minute. Each notification's mail is decided once (``NotificationMail``), through the
+The console's subscriber queues :func:`for_event` after each ticket event commits (new
+ticket → dispatchers, assigned → the assignee, customer replied → the assignee); the
+sweep's deadline warnings and breaches are mailed by :func:`deliver_pending`, which runs
+every minute. Each notification's mail is decided once (``NotificationMail``), through the
 outbox.
 """
 
@@ -15,12 +15,14 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from supportdesk.accounts.models import SYSTEM_EMAIL, Role, User
 from supportdesk.commitments.models import Notification
 from supportdesk.console.models import NotificationMail, StaffPreference
 from supportdesk.core import clock
-from supportdesk.tickets.models import NUMBER_OFFSET, NUMBER_PREFIX, Message, Ticket
+from supportdesk.tickets.events import Verb
+from supportdesk.tickets.models import NUMBER_OFFSET, NUMBER_PREFIX, Event, Message, Ticket
 
 # Notifications older than this are not mailed any more (a sweep after a long stop).
 MAIL_WITHIN = dt.timedelta(hours=12)
@@ -101,37 +103,50 @@ def _dispatchers(*, besides: User | None = None) -> list[User]:
     return list(users)
 
 
-# --- hooks called by the ticket actions, inside their transaction ---------------------
+# --- what a ticket event means for the staff (run by the console's subscriber) ---------
 
 
-def ticket_registered(ticket: Ticket, *, actor: User) -> None:
-    """A new ticket: every dispatcher hears of it (R3: assigned within 2 working days)."""
-    notify(
-        users=_dispatchers(besides=actor),
-        kind="new_ticket",
-        text=f"New ticket {ticket.number} from {ticket.organisation}: {ticket.subject}",
-        ticket=ticket,
-    )
-
-
-def ticket_assigned(ticket: Ticket, *, actor: User, assignee: User) -> None:
-    if assignee.pk == actor.pk:
-        return
-    notify(
-        users=[assignee],
-        kind="assigned",
-        text=f"{ticket.number} was assigned to you by {actor}: {ticket.subject}",
-        ticket=ticket,
-    )
-
-
-def customer_replied(ticket: Ticket, *, message: Message, actor: User) -> None:
-    if actor.is_support_staff or ticket.assignee_id is None:
-        return
-    assignee = User.objects.get(pk=ticket.assignee_id)
-    notify(
-        users=[assignee],
-        kind="customer_replied",
-        text=f"{actor} replied on {ticket.number}: {message.body[:120]}",
-        ticket=ticket,
-    )
+def for_event(event: Event) -> list[Notification]:
+    """New ticket → dispatchers; assigned → the assignee; customer replied → the assignee."""
+    ticket, actor = event.ticket, event.actor
+    if event.verb == Verb.CREATED:
+        # R3: every dispatcher hears of a new ticket (assigned within 2 working days).
+        return notify(
+            users=_dispatchers(besides=actor),
+            kind="new_ticket",
+            text=_("New ticket %(number)s from %(organisation)s: %(subject)s")
+            % {
+                "number": ticket.number,
+                "organisation": ticket.organisation,
+                "subject": ticket.subject,
+            },
+            ticket=ticket,
+        )
+    if event.verb == Verb.ASSIGNED:
+        assignee = User.objects.filter(pk=event.new.get("assignee_id")).first()
+        if assignee is None or actor is None or assignee.pk == actor.pk:
+            return []
+        return notify(
+            users=[assignee],
+            kind="assigned",
+            text=_("%(number)s was assigned to you by %(actor)s: %(subject)s")
+            % {"number": ticket.number, "actor": actor, "subject": ticket.subject},
+            ticket=ticket,
+        )
+    if event.verb == Verb.REPLIED:
+        if actor is None or actor.is_support_staff or ticket.assignee_id is None:
+            return []
+        message = Message.objects.filter(pk=event.new.get("message_id")).first()
+        assignee = User.objects.get(pk=ticket.assignee_id)
+        return notify(
+            users=[assignee],
+            kind="customer_replied",
+            text=_("%(actor)s replied on %(number)s: %(text)s")
+            % {
+                "actor": actor,
+                "number": ticket.number,
+                "text": message.body[:120] if message else "",
+            },
+            ticket=ticket,
+        )
+    return []

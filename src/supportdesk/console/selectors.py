@@ -22,6 +22,7 @@ from supportdesk.commitments.assignment import ranked_consultants
 from supportdesk.commitments.clocks import current_calendar, working_minutes_left
 from supportdesk.commitments.queue import after_cursor, in_queue_order, queue_cursor
 from supportdesk.core import clock
+from supportdesk.tickets.events import SHOWN_AS_MESSAGE, staff_sentence
 from supportdesk.tickets.models import (
     OPEN_STATUSES,
     WAITING_STATUSES,
@@ -239,6 +240,7 @@ class TimelineItem:
     message: Message | None = None
     event: Any = None
     from_ticket: str = ""  # a merged duplicate's number, for its messages
+    text: str = ""  # an event in words (tickets.events)
 
 
 def merged_into(ticket: Ticket) -> list[Ticket]:
@@ -261,11 +263,10 @@ def timeline(ticket: Ticket) -> list[TimelineItem]:
         TimelineItem(m.created_at, message=m, from_ticket=duplicates.get(m.ticket_id, ""))
         for m in messages
     ]
-    skip = {"replied", "noted"}  # the message itself is shown
     items += [
-        TimelineItem(e.created_at, event=e)
+        TimelineItem(e.created_at, event=e, text=staff_sentence(e))
         for e in ticket.events.select_related("actor")
-        if e.verb not in skip
+        if e.verb not in SHOWN_AS_MESSAGE  # the message itself is shown
     ]
     items.sort(key=lambda item: (item.at, 0 if item.message else 1))
     return items

@@ -9,6 +9,7 @@ class MailConfig(AppConfig):
     def ready(self) -> None:
         from anymail.signals import inbound
 
+        from supportdesk.mail import subscribers  # noqa: F401
         from supportdesk.mail.webhook import inbound_received
 
         inbound.connect(inbound_received, dispatch_uid="supportdesk-mail-inbound")

@@ -1,8 +1,8 @@
 """Mail to customers about their tickets: acknowledgements, replies, status changes.
 
-The ticket actions call these hooks inside their transaction, so the outbox row commits
-with the change it reports and is sent by the worker after the commit (DESIGN rule 5),
-never inside the request. Every mail is in the contact's language, carries the ticket
+The mail subscriber (``mail.subscribers``) queues :func:`for_event` for each ticket event
+after its commit; the worker then writes the outbox rows here, and the outbox sends them
+(DESIGN rule 5), never inside the request. Every mail is in the contact's language, carries the ticket
 token ``[SD-n]`` and the ticket's reply address, and chains In-Reply-To/References so
 that the customer's mail client threads it. A contact who prefers the telephone also
 gets a call task on the consultant's console (R2).
@@ -24,7 +24,8 @@ from supportdesk.core import clock
 from supportdesk.mail.models import CallTask, OutboundMail
 from supportdesk.mail.outbox import queue_mail
 from supportdesk.mail.threading import reply_address
-from supportdesk.tickets.models import Message, Status, Ticket
+from supportdesk.tickets.events import Verb
+from supportdesk.tickets.models import Event, Message, Status, Ticket
 
 ACK = "ack"
 REPLY = "reply"
@@ -193,13 +194,13 @@ _TOLD = {
 
 
 def status_changed(
-    ticket: Ticket, *, actor: User, old: str | None, reason: str = ""
+    ticket: Ticket, *, actor: User, old: str | None, new: str | None = None, reason: str = ""
 ) -> list[OutboundMail]:
     """Tell the contacts of a change of status made by the desk (assigned, waiting on
     them, resolved, closed, reopened); the customer's own changes are not echoed."""
-    if not settings.MAIL_NOTIFICATIONS or not actor.is_support_staff or old == ticket.status:
+    status = new or ticket.status
+    if not settings.MAIL_NOTIFICATIONS or not actor.is_support_staff or old == status:
         return []
-    status = ticket.status
     reopened = old in (Status.RESOLVED, Status.CLOSED) and status in (
         Status.NEW,
         Status.IN_PROGRESS,
@@ -231,6 +232,26 @@ def status_changed(
         if prefers_phone(ticket, contact) and status != Status.CLOSED:
             _call_task(ticket, contact, gettext("Status: %s") % label)
     return sent
+
+
+def for_event(event: Event) -> list[OutboundMail]:
+    """The mail a ticket event means for the ticket's contacts, if any."""
+    ticket, actor = event.ticket, event.actor
+    if actor is None:
+        return []
+    if event.verb == Verb.CREATED:
+        ack = ticket_created(ticket, actor=actor)
+        return [ack] if ack else []
+    if event.verb == Verb.REPLIED:
+        message = Message.objects.filter(pk=event.new.get("message_id")).first()
+        return ticket_replied(ticket, message=message, actor=actor) if message else []
+    return status_changed(
+        ticket,
+        actor=actor,
+        old=event.old.get("status"),
+        new=event.new.get("status"),
+        reason=event.reason,
+    )
 
 
 def remind(ticket: Ticket, *, waiting_since: dt.datetime, reason: str) -> list[OutboundMail]:

@@ -31,11 +31,11 @@ from supportdesk.mail.parse import ParsedMail, message_ids, parse
 from supportdesk.mail.quotes import split_reply
 from supportdesk.mail.senders import Sender, contact_for, resolve
 from supportdesk.mail.threading import clean_subject, find_ticket, our_addresses, ticket_for_ids
-from supportdesk.odoo.recognise import find_references, find_urls
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import tickets_for_user
 from supportdesk.tickets.actions.lifecycle import BODY_MAX, SUBJECT_MAX
 from supportdesk.tickets.models import Channel, Status, Ticket, TicketLink
+from supportdesk.tickets.recognise import find_references, find_urls
 
 log = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from supportdesk.core import clock
 from supportdesk.mail import notify
 from supportdesk.mail.models import OutboundMail
+from supportdesk.tickets.events import Verb
 from supportdesk.tickets.models import Event, Status, Ticket
 
 
@@ -28,7 +29,7 @@ def send_reminders(*, now: dt.datetime | None = None) -> list[str]:
     ).select_related("requester")
     for ticket in waiting:
         event = (
-            Event.objects.filter(ticket=ticket, verb="waiting")
+            Event.objects.filter(ticket=ticket, verb=Verb.WAITING)
             .order_by("-created_at", "-id")
             .first()
         )

@@ -1,8 +1,11 @@
-"""Mail tasks: thin, they take ids (DESIGN rule 6). Periodic ones are in core/tasks.py."""
+"""Mail tasks: thin, they take ids (DESIGN rule 6), and the mail channel's periodic work."""
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+import datetime as dt
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 
 @db_task()
@@ -18,3 +21,48 @@ def process_inbound_mail(inbound_id: int) -> str:
     from supportdesk.mail.process import process
 
     return process(inbound_id).state
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("outbox")
+def outbox_retry() -> int:
+    """DESIGN rule 5: retry mail whose sending failed, with backoff."""
+    from supportdesk.mail.outbox import send_due
+
+    return send_due()
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("mail-poll")
+def mail_poll() -> int:
+    """Read the IMAP mailboxes that are not served by an IDLE listener."""
+    from supportdesk.mail.imap import poll_all
+
+    return len(poll_all())
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("mail-pending")
+def mail_process_pending() -> int:
+    """Process mail stored more than a minute ago and not processed (a missed task)."""
+    from supportdesk.mail.process import process_pending
+
+    return len(process_pending(older_than=dt.timedelta(minutes=1)).processed)
+
+
+@db_periodic_task(crontab(minute="7"))
+@lock_task("mail-reminders")
+def mail_reminders() -> list[str]:
+    """R5: recall tickets waiting on the customer to them."""
+    from supportdesk.mail.reminders import send_reminders
+
+    return send_reminders()
+
+
+@db_task(retries=3, retry_delay=30)
+def notify_customers(event_id: int) -> int:
+    """Write the customer mail one ticket event means; returns how many were queued."""
+    from supportdesk.mail.notify import for_event
+    from supportdesk.tickets.delivery import once
+
+    return len(once(event_id, "mail.customers", for_event) or [])

@@ -6,9 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
+from supportdesk.accounts.models import User
+from supportdesk.core.errors import ActionError
+from supportdesk.odoo import actions
 from supportdesk.odoo.client import OdooRefused, check_base_url
 from supportdesk.odoo.models import (
     OdooInstance,
@@ -56,6 +62,24 @@ class OdooInstanceAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     search_fields = ["organisation__name", "url", "database"]
     readonly_fields = ["server_version", "serie", "api", "version_checked_at", "last_error"]
+    actions = ["test_connection"]
+
+    @admin.action(description=_("Test connection"))
+    def test_connection(self, request: HttpRequest, queryset: QuerySet[OdooInstance]) -> None:
+        """Log in to each instance chosen and report what the API user can read."""
+        actor = request.user
+        for instance in queryset.select_related("organisation"):
+            try:
+                if not isinstance(actor, User):
+                    raise PermissionError
+                report = actions.instance_test_connection(instance=instance, actor=actor)
+            except (ActionError, PermissionError) as exc:
+                text = getattr(exc, "message", "") or _("only support staff may test connections")
+                self.message_user(request, f"{instance}: {text}", messages.ERROR)
+                continue
+            lines = format_html_join("", "<li>{}</li>", ((line,) for line in report.lines))
+            level = messages.SUCCESS if report.ok else messages.WARNING
+            self.message_user(request, format_html("<ul>{}</ul>", lines), level)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         key = form.cleaned_data.get("api_key")

@@ -20,26 +20,42 @@ API key never appears in them.
 from __future__ import annotations
 
 import http.client
-import ipaddress
 import json
 import re
-import socket
 import ssl
 import time
 import xmlrpc.client
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 from xml.parsers.expat import ExpatError
 
 from django.conf import settings
 
 from supportdesk.core.crypto import DecryptionError
+from supportdesk.odoo.errors import (
+    OdooAccessError,
+    OdooAuthError,
+    OdooCallError,
+    OdooDatabaseNotServed,
+    OdooError,
+    OdooNotFound,
+    OdooRefused,
+    OdooTimeout,
+    OdooUnavailable,
+)
+from supportdesk.odoo.guards import (
+    _PinnedHTTPConnection,
+    _PinnedHTTPSConnection,
+    _vetted_address,
+    check_base_url,
+)
 
 __all__ = [
+    "OdooAccessError",
     "OdooAuthError",
     "OdooCallError",
     "OdooClient",
+    "OdooDatabaseNotServed",
     "OdooError",
     "OdooRefused",
     "OdooTimeout",
@@ -52,40 +68,24 @@ MAX_ANSWER_BYTES = 20 * 1024 * 1024
 _MODEL_NAME = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*")
 _METHOD_NAME = re.compile(r"[a-z][a-z0-9_]*")  # Odoo refuses private (_…) methods anyway
 _SERIE = re.compile(r"(?:saas~)?([0-9]{1,3})\.([0-9]{1,2})")
-# Odoo's XML-RPC fault code for AccessDenied (odoo.service.wsgi_server).
+# Odoo's XML-RPC fault codes (odoo/addons/base/controllers/rpc.py, before 17
+# odoo/service/wsgi_server.py): 1 a traceback, 2 a UserError (MissingError included),
+# 3 AccessDenied (login or key), 4 AccessError (access rights).
+_FAULT_TRACEBACK = 1
 _FAULT_ACCESS_DENIED = 3
+_FAULT_ACCESS_ERROR = 4
+_DETAILS_LIMIT = 8000
 
 
-class OdooError(Exception):
-    """A call to an Odoo instance failed; ``message`` says why in one sentence."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class OdooRefused(OdooError):
-    """Refused before or instead of talking: a forbidden address, scheme or redirect."""
-
-
-class OdooAuthError(OdooError):
-    """The instance refused the login or API key."""
-
-
-class OdooTimeout(OdooError):
-    """The instance did not answer within the timeout."""
-
-
-class OdooUnavailable(OdooError):
-    """The instance could not be reached or did not answer like Odoo."""
-
-
-class OdooNotFound(OdooUnavailable):
-    """The endpoint does not exist on the instance (HTTP 404)."""
-
-
-class OdooCallError(OdooError):
-    """The instance answered with an error: unknown model or field, access rights…"""
+def _headline(text: str, *, traceback: bool) -> str:
+    """The meaningful line of an Odoo error text: for a traceback the exception line (the
+    first line after the last indented frame line), otherwise the first non-empty line."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    if traceback and lines and lines[0].startswith("Traceback"):
+        frames = [i for i, line in enumerate(lines) if line.startswith((" ", "\t"))]
+        rest = lines[frames[-1] + 1 :] if frames else lines[1:]
+        lines = [line for line in rest if line.strip()] or lines
+    return next((line.strip() for line in lines if line.strip()), "error")[:300]
 
 
 @dataclass(frozen=True)
@@ -95,85 +95,11 @@ class VersionInfo:
     major: int
     minor: int
     api: str  # "xmlrpc" or "json2": the API data calls go through
+    enterprise: bool = False  # a "+e" build (odoo/release.py), or Odoo Online (saas~)
 
     @property
     def label(self) -> str:
         return f"{self.server_version} ({'JSON-2' if self.api == 'json2' else 'XML-RPC'})"
-
-
-def check_base_url(url: str, *, allow_private: bool | None = None) -> tuple[str, str, int]:
-    """(scheme, host, port) of an instance URL, or ``OdooRefused`` saying what is wrong.
-
-    Only the origin is allowed: no user name, path, query or fragment.
-    """
-    allow = settings.ODOO_ALLOW_PRIVATE_HOSTS if allow_private is None else allow_private
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        raise OdooRefused(f"{url!r} is not a URL") from None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
-        raise OdooRefused(f"{url!r} is not an http(s) URL with a host")
-    if scheme == "http" and not allow:
-        raise OdooRefused(
-            f"{url!r} uses plain http: the API key would travel unencrypted; use https "
-            "(http only with ODOO_ALLOW_PRIVATE_HOSTS for an instance on a private network)"
-        )
-    if parts.username or parts.password:
-        raise OdooRefused(f"{url!r} contains a user name: give the login separately")
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise OdooRefused(
-            f"{url!r} has a path or query: give only the address of the instance, "
-            "like https://acme.odoo.com"
-        )
-    return scheme, parts.hostname.lower(), port or (443 if scheme == "https" else 80)
-
-
-def _vetted_address(host: str, port: int, *, allow_private: bool) -> str:
-    """The address to connect to; refuses hosts resolving to non-public addresses."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise OdooUnavailable(f"{host} cannot be resolved: {exc}") from None
-    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
-    if not addresses:
-        raise OdooUnavailable(f"{host} resolves to no address")
-    if not allow_private:
-        for address in addresses:
-            ip = ipaddress.ip_address(address.split("%", 1)[0])
-            if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-                ip = ip.ipv4_mapped
-            if not ip.is_global or ip.is_multicast:
-                raise OdooRefused(
-                    f"{host} resolves to {address}, a loopback, private or link-local "
-                    "address: refused (an instance on a private network needs "
-                    "ODOO_ALLOW_PRIVATE_HOSTS)"
-                )
-    return addresses[0]
-
-
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    """Connects to the vetted address while speaking to ``host`` (Host header)."""
-
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout)
-        self._address = address
-
-    def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
-
-
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    """TLS to the vetted address, with SNI and certificate checked for ``host``."""
-
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self._address = address
-
-    def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
 
 
 class OdooClient:
@@ -287,11 +213,19 @@ class OdooClient:
         return result
 
     def _fault(self, fault: xmlrpc.client.Fault) -> OdooError:
-        text = str(fault.faultString or "")
-        if fault.faultCode == _FAULT_ACCESS_DENIED or "AccessDenied" in text:
+        text = str(fault.faultString or "").strip()
+        traceback = fault.faultCode == _FAULT_TRACEBACK and text.startswith("Traceback")
+        headline = _headline(text, traceback=traceback)
+        if fault.faultCode == _FAULT_ACCESS_DENIED or headline.startswith(
+            "odoo.exceptions.AccessDenied"
+        ):
             return self._auth_error()
-        lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-        return OdooCallError(f"{self.where} refused the call: {(lines or ['error'])[-1][:300]}")
+        details = text[:_DETAILS_LIMIT] if text.strip() != headline else ""
+        if fault.faultCode == _FAULT_ACCESS_ERROR:
+            return OdooAccessError(
+                f"{self.where} refused access to the API user: {headline}", details
+            )
+        return OdooCallError(f"{self.where} refused the call: {headline}", details)
 
     def _auth_error(self) -> OdooAuthError:
         return OdooAuthError(
@@ -330,18 +264,50 @@ class OdooClient:
             if answer is None and data.strip() not in (b"null", b""):
                 raise OdooUnavailable(f"{self.host} did not answer JSON at {path}")
             return answer
-        message = ""
+        # Errors as Json2Dispatcher.handle_error (odoo/http.py, 19.0) sends them: a
+        # serialize_exception body {name, message, arguments, context, debug}.
+        text = ""
         if isinstance(answer, dict):
-            message = str(answer.get("message") or answer.get("name") or "")[:300]
+            text = str(answer.get("message") or answer.get("name") or "").strip()
+        elif isinstance(answer, str):
+            text = answer.strip()
         if status == 401:
             raise self._auth_error()
-        if status == 404 and not message:
-            raise OdooNotFound(f"{self.host} has no JSON-2 API at {path}")
-        if status >= 500 and not message:
+        if status == 404 and not text:
+            # No JSON-2 route at all: Odoo's plain 404 page. Odoo 19 answers that way too
+            # when it serves no such database (unknown, or excluded by its db filter).
+            raise self._json2_not_found(path)
+        if status >= 500 and not text:
             raise OdooUnavailable(f"{self.host} answered HTTP {status} at {path}")
+        headline = _headline(text, traceback=False) if text else "no reason given"
+        debug = str(answer.get("debug") or "") if isinstance(answer, dict) else ""
+        details = "\n\n".join(part for part in (text if text != headline else "", debug) if part)
+        if status == 403:
+            raise OdooAccessError(
+                f"{self.where} refused access to the API user ({model}.{method}): {headline}",
+                details[:_DETAILS_LIMIT],
+            )
         raise OdooCallError(
-            f"{self.where} refused {model}.{method} (HTTP {status}): {message or 'no reason given'}"
+            f"{self.where} refused {model}.{method} (HTTP {status}): {headline}",
+            details[:_DETAILS_LIMIT],
         )
+
+    def _json2_not_found(self, path: str) -> OdooError:
+        """Tell "no such database here" from "no JSON-2 API": ask ``/web/version``."""
+        try:
+            status, data = self._request("GET", "/web/version", None, {})
+            info = json.loads(data) if status == 200 else None
+        except (OdooError, ValueError):
+            info = None
+        version = str(info.get("version", "")) if isinstance(info, dict) else ""
+        match = _SERIE.search(version)
+        if match and int(match.group(1)) >= 19:
+            return OdooDatabaseNotServed(
+                f"{self.host} runs Odoo {version} but serves no database {self.database!r} "
+                "over JSON-2: the database name is wrong, or the server's database filter "
+                "(dbfilter) excludes it; check the name in the instance's settings"
+            )
+        return OdooNotFound(f"{self.host} has no JSON-2 API at {path}")
 
     # --- the API the app uses ----------------------------------------------------------
 
@@ -373,7 +339,15 @@ class OdooClient:
             raise OdooUnavailable(f"{self.host} reports an unreadable version {server_version!r}")
         major, minor = int(match.group(1)), int(match.group(2))
         api = "json2" if major >= 19 else "xmlrpc"
-        return VersionInfo(server_version, f"{major}.{minor}", major, minor, api)
+        edition = info.get("server_version_info") if isinstance(info, dict) else None
+        if not isinstance(edition, list):
+            edition = info.get("version_info") if isinstance(info, dict) else None
+        enterprise = (
+            "+e" in server_version
+            or server_version.startswith("saas~")
+            or (isinstance(edition, list) and len(edition) > 5 and edition[5] == "e")
+        )
+        return VersionInfo(server_version, f"{major}.{minor}", major, minor, api, enterprise)
 
     def call(self, model: str, method: str, *, ids: list[int] | None = None, **kwargs: Any) -> Any:
         """``model.method(**kwargs)`` on the records ``ids`` (if any), through the API."""
@@ -393,6 +367,35 @@ class OdooClient:
             "execute_kw",
             (self.database, uid, self._api_key, model, method, args, kwargs),
         )
+
+    def create(self, model: str, vals_list: list[dict[str, Any]]) -> list[int]:
+        """``model.create(vals_list)``: the new ids.
+
+        Over XML-RPC the values go positionally: Odoo's ``call_kw`` reads ``args[0]`` after
+        creating (odoo/api.py ``_call_kw_model_create``), so a keyword-only call fails and
+        rolls back. JSON-2 binds arguments by name (``vals_list``)."""
+        if self.api == "json2":
+            result = self.call(model, "create", vals_list=vals_list)
+        else:
+            if not _MODEL_NAME.fullmatch(model):
+                raise OdooCallError(f"{model!r} is not an Odoo model name")
+            result = self._xmlrpc(
+                "object",
+                "execute_kw",
+                (
+                    self.database,
+                    self.authenticate(),
+                    self._api_key,
+                    model,
+                    "create",
+                    [vals_list],
+                    {},
+                ),
+            )
+        ids = result if isinstance(result, list) else [result]
+        if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+            raise OdooUnavailable(f"{self.host} answered create without record ids")
+        return [int(i) for i in ids]
 
     def check_login(self) -> None:
         """Prove the login and key work (XML-RPC authenticate, or a JSON-2 call)."""

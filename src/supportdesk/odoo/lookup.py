@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from supportdesk.odoo.client import OdooClient
-from supportdesk.odoo.recognise import parse_odoo_url
 from supportdesk.tickets.models import OdooReference
+from supportdesk.tickets.recognise import parse_odoo_url
 
 ACTION_MODEL = "ir.actions.act_window"
+POS_MODEL = "pos.order"
 _NO_ARCHIVE_FILTER = {"active_test": False}  # an archived record still exists
 
 
@@ -109,14 +110,44 @@ def look_up(client: OdooClient, reference: OdooReference) -> Found:
     wanted, fields = _wanted_fields(client, model)
     # Receipt numbers ("Order 00012-003-0004") are the POS order's pos_reference.
     key = "pos_reference" if reference.text.lower().startswith("order ") else "name"
+    rows = _by_name(client, model, key, _escape_like(reference.text), wanted, limit=1)
+    if not rows and model == POS_MODEL and key == "name":
+        # A POS name is free text; a capitalised word before it in the customer's text may
+        # have been read as part of it ("Kvitto Shop/0001"): try the shorter names.
+        for tail in _pos_tails(reference.text):
+            rows = _by_name(client, model, key, _escape_like(tail), wanted, limit=1)
+            if rows:
+                break
+    if not rows:
+        # Searched by name: "not found by this name" (RecordCheck.summary), never "does
+        # not exist": numbers are edited, imported or numbered by another sequence.
+        return Found(exists=False, model=model)
+    return _found(model, rows[0], fields)
+
+
+def _by_name(
+    client: OdooClient, model: str, key: str, pattern: str, wanted: list[str], *, limit: int
+) -> list[dict[str, Any]]:
     rows = client.call(
         model,
         "search_read",
-        domain=[[key, "=ilike", reference.text]],
+        domain=[[key, "=ilike", pattern]],
         fields=wanted,
-        limit=1,
+        limit=limit,
         context=_NO_ARCHIVE_FILTER,
     )
-    if not rows:
-        return Found(exists=False, model=model)
-    return _found(model, rows[0], fields)
+    return list(rows or [])
+
+
+def _escape_like(text: str) -> str:
+    """``text`` as an ``=ilike`` pattern matching only itself (Odoo passes it to SQL ILIKE,
+    where ``%``, ``_`` and ``\\`` are special)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _pos_tails(name: str) -> list[str]:
+    """The shorter names a multi-word POS order name may really be, longest first:
+    "Kvitto Furniture Shop/0001" gives "Furniture Shop/0001" and "Shop/0001"."""
+    head, sep, number = name.rpartition(" - ") if " - " in name else name.rpartition("/")
+    words = head.split()
+    return [" ".join(words[i:]) + sep + number for i in range(1, len(words))]

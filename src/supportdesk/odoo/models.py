@@ -98,11 +98,26 @@ class RecordCheck(models.Model):
         return f"{self.reference} on {self.instance}: {self.summary}"
 
     @property
+    def error_headline(self) -> str:
+        """The error's first line; Odoo's own text follows in ``error_details``."""
+        return self.error.split("\n\n", 1)[0]
+
+    @property
+    def error_details(self) -> str:
+        return self.error.split("\n\n", 1)[1] if "\n\n" in self.error else ""
+
+    @property
+    def found_by_id(self) -> bool:
+        """Looked up by record id (a URL): only then does "not found" mean "does not exist".
+        A number is searched by name, and names can be edited or numbered otherwise."""
+        return self.record_id is not None
+
+    @property
     def summary(self) -> str:
         if self.error:
-            return f"not checked: {self.error}"
+            return f"not checked: {self.error_headline}"
         if not self.exists:
-            return "no such record"
+            return "no such record" if self.found_by_id else "not found by this name"
         parts = [self.display_name or f"{self.model} #{self.record_id}"]
         if self.state_label or self.state:
             parts.append(self.state_label or self.state)

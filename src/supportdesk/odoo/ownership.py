@@ -3,6 +3,11 @@
 ``gather`` asks the instance (``ir.model``, ``ir.model.fields``, ``ir.model.data``,
 ``ir.module.module``); ``classify`` is a pure function of what it found, in this order:
 
+0. when the API user may not read ``ir.module.module`` (only Settings administrators may),
+   Studio and custom models and fields are still told (they need only ``ir.model``,
+   ``ir.model.fields`` and ``ir.model.data``, open to every internal user); for a module's
+   code the module is named and the owner left to the consultant, saying why;
+
 1. the customer's own code or Studio: state ``manual``, an ``x_`` (``x_studio_``) name, an
    external id under ``studio_customization``, or a module by one of the customer's own
    authors (configured per instance);
@@ -26,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from supportdesk.odoo.client import OdooClient
+from supportdesk.odoo.client import OdooAccessError, OdooClient
 from supportdesk.tickets.models import CodeOwner
 
 STUDIO_MODULE = "studio_customization"
@@ -77,6 +82,8 @@ class Facts:
     xml_modules: tuple[str, ...] = ()  # modules with an external id for it, first = creator
     modules: tuple[str, ...] = ()  # ir.model(.fields).modules: defining and extending
     module: ModuleInfo | None = None  # the creating module's ir.module.module record
+    creator: str = ""  # the creating module's name, from ir.model.data
+    module_unreadable: bool = False  # ir.module.module refused to the API user
 
     @property
     def subject(self) -> str:
@@ -91,6 +98,8 @@ class Facts:
             "model_state": self.model_state,
             "xml_modules": list(self.xml_modules),
             "modules": list(self.modules),
+            "creator": self.creator,
+            "module_unreadable": self.module_unreadable,
             "module": None
             if module is None
             else {
@@ -156,6 +165,17 @@ def classify(
             CodeOwner.CUSTOMER,
             f"{facts.subject} is a custom {kind} (created in the database, not by a "
             "module): the customer's own customisation.",
+            evidence=evidence,
+        )
+    if module is None and facts.module_unreadable:
+        return Classification(
+            "",
+            f"{facts.subject} was made by module {facts.creator}; the API user may not read "
+            "that module's author and licence (ir.module.module needs the Settings group, "
+            "Administration / Settings), so whether it is Odoo's, ours, the customer's or a "
+            "vendor's cannot be told: choose the owner yourself, or give the API user that "
+            "right.",
+            module=facts.creator,
             evidence=evidence,
         )
     if module is None:
@@ -226,11 +246,17 @@ def gather(client: OdooClient, model: str, field_name: str = "") -> Facts:
     )
     xml_modules = tuple(dict.fromkeys(str(d["module"]) for d in data or [] if d.get("module")))
     module: ModuleInfo | None = None
+    unreadable = False
     creator = next((m for m in xml_modules if m not in ("__export__", "base_import")), None)
     if creator and creator != STUDIO_MODULE:
-        modules = client.search_read(
-            "ir.module.module", [["name", "=", creator]], MODULE_FIELDS, limit=1
-        )
+        try:
+            modules = client.search_read(
+                "ir.module.module", [["name", "=", creator]], MODULE_FIELDS, limit=1
+            )
+        except OdooAccessError:
+            # Only Settings administrators (base.group_system) may read ir.module.module;
+            # ir.model, ir.model.fields and ir.model.data are open to every internal user.
+            modules, unreadable = [], True
         if modules:
             module = ModuleInfo.from_record(modules[0])
     return Facts(
@@ -241,4 +267,6 @@ def gather(client: OdooClient, model: str, field_name: str = "") -> Facts:
         xml_modules=xml_modules,
         modules=_modules_list(row.get("modules")),
         module=module,
+        creator=creator or "",
+        module_unreadable=unreadable,
     )

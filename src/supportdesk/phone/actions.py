@@ -12,8 +12,10 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from supportdesk.accounts.models import Organisation, User
+from supportdesk.commitments.models import Notification
 from supportdesk.core import clock
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from supportdesk.phone.models import Call, CallEvent, CallState, Direction, Pbx
@@ -126,9 +128,11 @@ def _lock_or_open(pbx: Pbx, call_id: str, direction: str, now: Any) -> Call:
 
 
 def _missed(call: Call) -> None:
-    """A missed inbound call: the consultant of the caller's open ticket calls back."""
-    from supportdesk.console.notify import notify
+    """A missed inbound call: the consultant of the caller's open ticket calls back.
 
+    The notification is recorded with the call; the console mails it within a minute
+    as its owner prefers (``console.tasks.staff_notifications_mail``).
+    """
     if call.caller_id is not None:
         ticket = (
             Ticket.objects.filter(
@@ -142,8 +146,11 @@ def _missed(call: Call) -> None:
     who = str(call.caller) if call.caller else call.caller_e164 or call.from_number or "unknown"
     org = f" ({call.organisation})" if call.organisation else ""
     if call.callback_owner_id is not None:
-        owner = User.objects.get(pk=call.callback_owner_id)
-        notify(users=[owner], kind="missed_call", text=f"Missed call from {who}{org}: call back")
+        Notification.objects.create(
+            user_id=call.callback_owner_id,
+            kind="missed_call",
+            text=(_("Missed call from %(who)s%(org)s: call back") % {"who": who, "org": org})[:500],
+        )
 
 
 def call_log(

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import ContactMethod, Organisation
 from supportdesk.mail.outbox import queue_mail
-from supportdesk.odoo.recognise import parse_odoo_url
 from supportdesk.portal.throttle import login_window
 from supportdesk.tickets.forms import MultipleFileField
 from supportdesk.tickets.models import Impact, Kind
+from supportdesk.tickets.recognise import parse_odoo_url
 
 # What each business impact means, shown beside the flags (R4).
 IMPACT_MEANINGS = {

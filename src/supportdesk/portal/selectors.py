@@ -12,18 +12,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext as _
 
 from supportdesk.accounts.models import User
 from supportdesk.billing.models import TimeEntry
 from supportdesk.tickets.access import messages_for_user, tickets_for_user
+from supportdesk.tickets.events import SHOWN_AS_OWN_ROW, customer_sentence, staff_sentence
 from supportdesk.tickets.models import (
     OPEN_STATUSES,
     Attachment,
     Event,
     Message,
     OdooReference,
-    Status,
     Ticket,
 )
 
@@ -125,47 +124,9 @@ class TimelineItem:
     attachments: list[Attachment] = field(default_factory=list)
 
 
-def _status_label(value: object) -> str:
-    try:
-        return str(Status(str(value)).label)
-    except ValueError:
-        return str(value)
-
-
-def describe_event(event: Event) -> tuple[str, str] | None:
-    """What a person reads for an event, and the reason shown with it; None: not shown."""
-    new, old = event.new or {}, event.old or {}
-    verb = event.verb
-    if verb in {"replied", "noted", "time_logged"}:
-        return None  # the message or the time entry itself is on the timeline
-    if verb == "created":
-        return _("Ticket registered"), ""
-    if verb == "assigned":
-        # An override reason is the desk's own business, not the customer's.
-        return _("Assigned to %(name)s") % {"name": new.get("assignee", "")}, ""
-    if verb == "started":
-        return _("Work started"), ""
-    if verb == "waiting":
-        return _("Status: %(status)s") % {"status": _status_label(new.get("status"))}, event.reason
-    if verb == "resolved":
-        return _("Resolved"), event.reason
-    if verb == "closed":
-        by_customer = event.actor is not None and not event.actor.is_support_staff
-        return (
-            _("Closed: the resolution was confirmed") if by_customer else _("Closed")
-        ), event.reason
-    if verb == "reopened":
-        return _("Reopened"), event.reason
-    if verb == "resumed":
-        return _("Work resumed"), event.reason
-    if verb == "updated":
-        fields = ", ".join(sorted(k for k in new if k != "impact_review"))
-        return _("Details changed: %(fields)s") % {"fields": fields}, event.reason
-    if "status" in new:
-        return _("Status: %(status)s") % {"status": _status_label(new["status"])}, event.reason
-    if old or new or event.reason:
-        return verb.replace("_", " ").capitalize(), event.reason
-    return None
+def _staff(event: Event) -> tuple[str, str] | None:
+    """Staff looking at the customer's page read the staff's words for each event."""
+    return staff_sentence(event), event.reason
 
 
 def timeline(user: User, ticket: Ticket) -> list[TimelineItem]:
@@ -184,7 +145,9 @@ def timeline(user: User, ticket: Ticket) -> list[TimelineItem]:
     if not user.is_support_staff:
         events = events.filter(public=True)
     for event in events:
-        described = describe_event(event)
+        if event.verb in SHOWN_AS_OWN_ROW:
+            continue
+        described = customer_sentence(event) if not user.is_support_staff else _staff(event)
         if described is not None:
             text, reason = described
             items.append(

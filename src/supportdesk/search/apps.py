@@ -5,3 +5,6 @@ class SearchConfig(AppConfig):
     name = "supportdesk.search"
     label = "search"
     verbose_name = "Search"
+
+    def ready(self) -> None:
+        from supportdesk.search import subscribers  # noqa: F401

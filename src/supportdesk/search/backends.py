@@ -224,9 +224,9 @@ def index_ticket(ticket_id: int) -> None:
     """Bring the FTS5 rows of one ticket up to date (SQLite only; PostgreSQL indexes
     its expressions itself).
 
-    Called by the ticket actions after every change, inside their transaction, so the
-    index never disagrees with what was committed. The ticket's row is rewritten; its
-    messages are added once (messages are never edited).
+    Called by the search subscriber after every change that alters the text of a ticket
+    (``search.subscribers``). The ticket's row is rewritten; its messages are added once
+    (messages are never edited).
     """
     if connection.vendor != "sqlite":
         return

@@ -16,11 +16,11 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from supportdesk.accounts.models import Organisation, User
-from supportdesk.odoo.recognise import find_references, parse_odoo_url
 from supportdesk.phone.numbers import normalise
 from supportdesk.search.backends import terms, text_search
 from supportdesk.tickets.access import tickets_for_user
 from supportdesk.tickets.models import OdooReference, Ticket
+from supportdesk.tickets.recognise import find_references, parse_odoo_url
 
 QUERY_MAX = 200
 # Exact matches outrank any text match; text ranks are below 1000 on both backends.

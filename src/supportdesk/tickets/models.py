@@ -349,6 +349,27 @@ class Event(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
+class EventDelivery(models.Model):
+    """That a durable subscriber has done its work for an event (once, whatever retries).
+
+    Written in the same transaction as the subscriber's own rows (the mail it queues,
+    the notifications it records), so an event is acted on exactly once; events without
+    a row are delivered again by the catch-up sweep (``tickets.tasks``).
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.CharField(max_length=100)
+    delivered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "subscriber"], name="event_delivered_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} on event {self.event_id}"
+
+
 class TicketLink(models.Model):
     """A relation between two tickets: related, duplicate merged into, split from, follow-up."""
 

@@ -1,13 +1,15 @@
-"""Ticket tasks: thin, they take ids and call actions (DESIGN rule 6)."""
+"""Ticket tasks: the catch-up of events whose durable subscribers missed them."""
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
 
 
-@db_task(retries=3, retry_delay=10)
-def ticket_created(ticket_id: int) -> None:
-    """After a ticket is registered with AUTO_ASSIGN on: offer it to auto-assignment (R3)."""
-    from supportdesk.commitments.assignment import auto_assign
+@db_periodic_task(crontab(minute="*"))
+@lock_task("events-catch-up")
+def events_catch_up() -> int:
+    """Nothing a ticket event means is lost when a process stops right after a commit."""
+    from supportdesk.tickets.delivery import catch_up
 
-    auto_assign(ticket_id=ticket_id)
+    return catch_up()

@@ -25,6 +25,8 @@ def odoo_panel(context: template.Context, ticket: Ticket, actions: bool = False)
         "ticket": ticket,
         "refs": [(ref, next(iter(ref.checks.all()), None)) for ref in refs],
         "actions": actions,
+        # The organisation's instances, each with its "Test connection" button (staff only).
+        "instances": list(ticket.organisation.odoo_instances.order_by("name")) if actions else [],
         "csrf_token": context.get("csrf_token"),
         "request": context.get("request"),
     }

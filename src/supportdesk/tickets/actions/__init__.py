@@ -1,7 +1,8 @@
 """Ticket actions, by sub-domain: the only code that changes a ticket (DESIGN rule 1).
 
 ``lifecycle`` registers, assigns, replies, waits, resolves, closes and reopens;
-``links`` links, merges and splits tickets.
+``update`` changes fields by role; ``links`` links, merges and splits tickets;
+``references`` stores Odoo data and attachments.
 """
 
 from supportdesk.tickets.actions.lifecycle import (
@@ -15,10 +16,10 @@ from supportdesk.tickets.actions.lifecycle import (
     ticket_resolve,
     ticket_resume,
     ticket_start,
-    ticket_update,
     ticket_wait,
 )
 from supportdesk.tickets.actions.links import ticket_link, ticket_merge, ticket_split
+from supportdesk.tickets.actions.update import ticket_update
 
 __all__ = [
     "ticket_add_note",

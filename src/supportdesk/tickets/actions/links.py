@@ -11,14 +11,10 @@ from django.db import transaction
 from supportdesk.accounts.models import User
 from supportdesk.core import clock
 from supportdesk.core.errors import IllegalTransition, InvalidInput
-from supportdesk.tickets.actions.lifecycle import (
-    SUBJECT_MAX,
-    _finish,
-    _record,
-    _require_staff,
-    _text,
-    ticket_create,
-)
+from supportdesk.tickets import kit
+from supportdesk.tickets.actions.lifecycle import ticket_create
+from supportdesk.tickets.actions.update import SUBJECT_MAX
+from supportdesk.tickets.events import Verb, record_event
 from supportdesk.tickets.models import OPEN_STATUSES, Message, Status, Ticket, TicketLink
 
 
@@ -36,7 +32,7 @@ def ticket_link(
     Links are for the desk: the events are internal, since a related ticket may be
     another organisation's.
     """
-    _require_staff(actor, "link tickets")
+    kit.require_staff(actor, "link tickets")
     if kind not in (TicketLink.Kind.RELATED, TicketLink.Kind.FOLLOW_UP):
         raise InvalidInput("kind", f"{kind!r} is not one of 'related', 'follow_up'")
     if source.pk == target.pk:
@@ -49,10 +45,14 @@ def ticket_link(
         link = TicketLink.objects.create(
             source=source, target=target, kind=kind, created_by=actor, created_at=now
         )
-        _record(source, actor, "linked", new={"to": target.number, "kind": kind}, public=False)
-        _record(target, actor, "linked", new={"from": source.number, "kind": kind}, public=False)
-        _finish(source, now=now)
-        _finish(target, now=now)
+        record_event(
+            source, actor, Verb.LINKED, new={"to": target.number, "kind": kind}, public=False
+        )
+        record_event(
+            target, actor, Verb.LINKED, new={"from": source.number, "kind": kind}, public=False
+        )
+        kit.finish(source, now=now)
+        kit.finish(target, now=now)
     return link
 
 
@@ -63,7 +63,7 @@ def ticket_merge(*, duplicate: Ticket, target: Ticket, actor: User, reason: str 
     messages are shown with the target's, and its requester and watchers follow the
     target. Only tickets of the same organisation are merged.
     """
-    _require_staff(actor, "merge tickets")
+    kit.require_staff(actor, "merge tickets")
     if duplicate.pk == target.pk:
         raise InvalidInput("target", "a ticket cannot be merged into itself")
     with transaction.atomic():
@@ -100,25 +100,25 @@ def ticket_merge(*, duplicate: Ticket, target: Ticket, actor: User, reason: str 
         duplicate.status = Status.CLOSED
         duplicate.resolved_at = duplicate.resolved_at or now
         duplicate.closed_at = now
-        _record(
+        record_event(
             duplicate,
             actor,
-            "merged_into",
+            Verb.MERGED_INTO,
             old={"status": old_status},
             new={"status": Status.CLOSED, "into": target.number},
             reason=reason,
             at=now,
         )
-        _record(
+        record_event(
             target,
             actor,
-            "merged",
+            Verb.MERGED,
             new={"duplicate": duplicate.number, "subject": duplicate.subject},
             reason=reason,
             at=now,
         )
-        _finish(duplicate, now=now)
-        _finish(target, now=now)
+        kit.finish(duplicate, now=now)
+        kit.finish(target, now=now)
     return target
 
 
@@ -136,8 +136,8 @@ def ticket_split(
     registered when the customer raised it — the message's time, when one is named —
     so its commitments run from then.
     """
-    _require_staff(actor, "split tickets")
-    subject = _text("subject", subject, required=True, limit=SUBJECT_MAX)
+    kit.require_staff(actor, "split tickets")
+    subject = kit.text("subject", subject, required=True, limit=SUBJECT_MAX)
     if message is not None and message.ticket_id != ticket.pk:
         raise InvalidInput("message", f"is not a message of {ticket.number}")
     if ticket.status == Status.CLOSED:
@@ -167,11 +167,13 @@ def ticket_split(
             created_by=actor,
             created_at=now,
         )
-        _record(new, actor, "split_from", new={"from": original.number}, at=now)
-        _record(original, actor, "split", new={"into": new.number, "subject": subject}, at=now)
-        _finish(original, now=now)
+        record_event(new, actor, Verb.SPLIT_FROM, new={"from": original.number}, at=now)
+        record_event(
+            original, actor, Verb.SPLIT, new={"into": new.number, "subject": subject}, at=now
+        )
+        kit.finish(original, now=now)
         new = Ticket.objects.select_for_update().get(pk=new.pk)
-        _finish(new, now=now)
+        kit.finish(new, now=now)
     return new
 
 

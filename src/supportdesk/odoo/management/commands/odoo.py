@@ -26,8 +26,8 @@ from supportdesk.odoo import actions
 from supportdesk.odoo.client import OdooClient, OdooError
 from supportdesk.odoo.models import OdooInstance
 from supportdesk.odoo.ownership import NotOnInstance, classify, gather
-from supportdesk.odoo.recognise import find_references, find_urls
 from supportdesk.tickets.models import Ticket
+from supportdesk.tickets.recognise import find_references, find_urls
 
 
 def recognised(text: str) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ from supportdesk.accounts.models import Agreement, ContactMethod, Organisation, 
 from supportdesk.commitments.clocks import current_calendar
 from supportdesk.core import clock
 from supportdesk.tickets import actions
+from supportdesk.tickets.events import Verb
 from supportdesk.tickets.models import Channel, Event, Impact, Kind, Status, Ticket
 
 DEMO_PASSWORD = "demo-supportdesk"
@@ -331,7 +332,7 @@ class Command(BaseCommand):
                     [
                         Event(
                             ticket=t,
-                            verb="created",
+                            verb=Verb.CREATED,
                             new={"status": Status.NEW, "channel": t.channel},
                             created_at=t.registered_at,
                         )

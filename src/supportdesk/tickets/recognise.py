@@ -53,63 +53,15 @@ only when nothing else names the screen); path routes with their segments but on
 links without access tokens, signatures or ``pid`` (they are secrets, and the record is the
 same). ``cids`` keeps its order (the first is the active company) in the ``1-2`` form.
 
-Document numbers (Odoo defaults, editable per database)
--------------------------------------------------------
-========================================  ===================  ===============
-form                                      kind                 model
-========================================  ===================  ===============
-``S00042`` (S + 5-7 digits)               sale_order           sale.order
-``P00023``, ``PO00023``                   purchase_order       purchase.order
-``INV/2026/00001``                        customer_invoice     account.move
-``RINV/2026/00001``                       credit_note          account.move
-``BILL/2026/01/0001``                     vendor_bill          account.move
-``RBILL/2026/01/0001``                    vendor_refund        account.move
-``MISC/2026/01/0001``                     misc_entry           account.move
-``BNK1/2026/00001``                       bank_entry           account.move
-``PBNK1/2026/00001``                      payment              account.payment
-``WH/IN/00005``                           receipt              stock.picking
-``WH/OUT/00005``                          delivery             stock.picking
-``WH/PICK/00005``                         pick                 stock.picking
-``WH/PACK/00005``                         pack                 stock.picking
-``WH/INT/00005``                          internal_transfer    stock.picking
-``WH/MO/00001``                           manufacturing_order  mrp.production
-``Shop/0001``, ``Shop - 0001``,           pos_order            pos.order
-``Order 00012-003-0004``
-========================================  ===================  ===============
-
-Accounting numbers: any journal year form ``2026`` or staggered ``25-26`` (consecutive
-years), an optional month ``01``-``12``, then 3-8 digits; matched case-insensitively.
-``BNK`` takes up to two digits (``BNK1``, ``BNK12``). Sale/purchase and stock numbers are
-matched case-sensitively (``s00042`` is more often something else); the warehouse code is
-1-5 upper-case letters or digits starting with a letter (Odoo allows a leading digit; such
-numbers are missed rather than risk ``3/OUT/2024``-like text).
-
-Point of sale: Odoo names an order after its POS (``<POS name>/0001`` up to 17,
-``<POS name> - 0001`` in 18/19) and the name is free text, so a generic ``Word/0001`` rule
-would catch ``Jan/2026`` and the like. Recognised are only: a POS named by the word ``POS``,
-``Shop``, ``Butik`` or ``Kassa`` (case as written, optionally with 1-2 digits, e.g.
-``POS2``) followed by ``/`` and 4-6 digits that are not a year 1900-2199, or by `` - `` and
-a zero-padded number ``0001``-``099999`` (``Shop - 1500`` is more likely a price); and the
-receipt reference ``Order 00012-003-0004`` (``pos_reference``, printed on receipts). For a
-multi-word POS name only the last word is part of the match (``Furniture Shop/0001`` gives
-``Shop/0001``, which still finds the order with an ``ilike`` search).
-
-All numbers need clean edges: not preceded by a letter, digit, ``_``, ``/``, ``-``, ``.``,
-``@`` or ``\\``; not followed by a letter, digit, ``_``, ``/``, ``@`` or ``\\``, nor by
-``-`` + letter/digit or ``.``/``,``/``:`` + digit (``S00042.pdf`` and ``S00042.`` are fine).
-So dates (``2026/01/15``), amounts, phone numbers, versions and ``SD-24017`` ticket numbers
-never match. The receipt's word ``Order`` is matched in any case. Numbers inside any URL
-(Odoo or not), ``www.`` address, bare ``host.tld/path`` or e-mail address are not reported:
-they are part of a link, which :func:`find_urls` reports on its own; a number is reported
-when the customer also writes it as text. (The link is looked for in the whitespace-delimited
-token around the number, at most 2048 characters either way, which keeps hostile input
-linear.) Results are deduplicated by ``normalised()``; the first occurrence is kept, in
-order of appearance.
+Document numbers are found by ``supportdesk.tickets.numbers`` (re-exported here): see there
+for the forms.
 """
 
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+
+from supportdesk.tickets.numbers import Reference, find_references
 
 __all__ = ["OdooUrl", "Reference", "find_references", "find_urls", "parse_odoo_url"]
 
@@ -418,123 +370,3 @@ def _valid(value: str | None, pattern: re.Pattern[str]) -> str | None:
 
 def _query(pairs: list[tuple[str, str]]) -> str:
     return f"?{urlencode(pairs)}" if pairs else ""
-
-
-# ---------------------------------------------------------------------------
-# Document numbers
-# ---------------------------------------------------------------------------
-
-_BEFORE = r"(?<![\w/.@\\-])"
-_AFTER = r"(?![\w/@\\]|[.,:][0-9]|-\w)"
-_REFERENCE = re.compile(
-    _BEFORE
-    + r"(?:"
-    + r"(?P<acc>(?i:(?P<journal>R?INV|R?BILL|MISC|P?BNK[0-9]{0,2})"
-    + r"/(?P<year>(?:19|20|21)[0-9]{2}|[0-9]{2}-[0-9]{2})"
-    + r"/(?:(?:0[1-9]|1[0-2])/)?[0-9]{3,8}))"
-    + r"|(?P<stock>[A-Z][A-Z0-9]{0,4}/(?P<operation>IN|OUT|PICK|PACK|INT|MO)/[0-9]{4,7})"
-    + r"|(?P<pos>(?:POS|Shop|Butik|Kassa)[0-9]{0,2}(?:/[0-9]{4,6}| - 0[0-9]{3,5}))"
-    + r"|(?P<receipt>(?i:order) [0-9]{5}-[0-9]{3}-[0-9]{4})"
-    + r"|(?P<sale>S[0-9]{5,7})"
-    + r"|(?P<purchase>PO?[0-9]{5,7})"
-    + r")"
-    + _AFTER
-)
-_JOURNAL_KINDS = {
-    "INV": ("customer_invoice", "account.move"),
-    "RINV": ("credit_note", "account.move"),
-    "BILL": ("vendor_bill", "account.move"),
-    "RBILL": ("vendor_refund", "account.move"),
-    "MISC": ("misc_entry", "account.move"),
-    "BNK": ("bank_entry", "account.move"),
-    "PBNK": ("payment", "account.payment"),
-}
-_OPERATION_KINDS = {
-    "IN": ("receipt", "stock.picking"),
-    "OUT": ("delivery", "stock.picking"),
-    "PICK": ("pick", "stock.picking"),
-    "PACK": ("pack", "stock.picking"),
-    "INT": ("internal_transfer", "stock.picking"),
-    "MO": ("manufacturing_order", "mrp.production"),
-}
-# A number is looked up in the whitespace-delimited token around it, at most this far either
-# way: links longer than that are not seen, and the cost stays linear on hostile input.
-_TOKEN_REACH = 2048
-_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
-_NON_SPACE = re.compile(r"\S*")
-# Links and e-mail addresses, a number inside one is not reported. Every alternative starts
-# only where its run of characters starts (lookbehind), so the scan stays linear.
-_LINKISH = re.compile(
-    r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://\S+"
-    r"|(?<![\w.-])www\.\S+"
-    r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|(?<![\w@/.-])(?-i:(?:[a-z0-9-]+\.)+[a-z]{2,})(?::[0-9]{1,5})?/\S*",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class Reference:
-    """An Odoo document number found in text."""
-
-    text: str  # as found, e.g. "INV/2026/00012"
-    kind: str  # e.g. "customer_invoice"
-    model: str  # e.g. "account.move"
-
-    def normalised(self) -> str:
-        """Upper-case canonical text, the key for dedup and for an ``ilike`` search."""
-        return self.text.upper()
-
-
-def find_references(text: str) -> list[Reference]:
-    """Odoo document numbers in free text, in order of appearance, deduplicated."""
-    found: list[Reference] = []
-    seen: set[str] = set()
-    token = (0, 0)
-    links: list[tuple[int, int]] = []
-    for match in _REFERENCE.finditer(text):
-        position = match.start()
-        if not token[0] <= position < token[1]:  # numbers often share a token: look once
-            token = _token_around(text, position)
-            links = [m.span() for m in _LINKISH.finditer(text, *token)]
-        if any(start <= position < end for start, end in links):
-            continue  # part of a link or an address
-        reference = _classify(match)
-        if reference is not None and reference.normalised() not in seen:
-            seen.add(reference.normalised())
-            found.append(reference)
-    return found
-
-
-def _token_around(text: str, position: int) -> tuple[int, int]:
-    """The whitespace-delimited token around `position`, clipped to `_TOKEN_REACH`."""
-    floor = max(0, position - _TOKEN_REACH)
-    space = _LAST_SPACE.match(text, floor, position)
-    rest = _NON_SPACE.match(text, position, min(len(text), position + _TOKEN_REACH))
-    return (space.end() if space else floor, rest.end() if rest else position)
-
-
-def _classify(match: re.Match[str]) -> Reference | None:
-    text = match.group()
-    if match.group("acc"):
-        year = match.group("year")
-        if "-" in year:  # staggered fiscal year: consecutive years
-            first, second = (int(part) for part in year.split("-"))
-            if second != (first + 1) % 100:
-                return None
-        journal = match.group("journal").upper()
-        kind, model = _JOURNAL_KINDS[journal.rstrip("0123456789")]
-        return Reference(text, kind, model)
-    if match.group("stock"):
-        kind, model = _OPERATION_KINDS[match.group("operation")]
-        return Reference(text, kind, model)
-    if match.group("pos"):
-        number = text.rpartition("/")[2]
-        if len(number) == 4 and 1900 <= int(number) <= 2199:
-            return None  # "Shop/2024" is a year more often than an order
-        return Reference(text, "pos_order", "pos.order")
-    if match.group("receipt"):
-        return Reference(text, "pos_order", "pos.order")
-    if match.group("sale"):
-        return Reference(text, "sale_order", "sale.order")
-    return Reference(text, "purchase_order", "purchase.order")

@@ -1,0 +1,35 @@
+"""Pages of the API: personal tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from supportdesk.accounts.models import User
+from supportdesk.api.models import ApiToken
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """Personal API tokens: create (the key is shown once) and revoke."""
+    user = request.user
+    assert isinstance(user, User)
+    new_key = None
+    if request.method == "POST":
+        if "revoke" in request.POST:
+            token = ApiToken.objects.filter(user=user, pk=request.POST.get("revoke", "0")).first()
+            if token is not None:
+                token.revoke()
+                messages.success(request, f"Token “{token.name}” revoked.")
+            return redirect("api_tokens")
+        name = request.POST.get("name", "").strip()
+        if not name:
+            messages.error(request, "name: give the token a name")
+        else:
+            _, new_key = ApiToken.issue(user=user, name=name)
+    tokens = ApiToken.objects.filter(user=user)
+    return render(request, "core/api_tokens.html", {"tokens": tokens, "new_key": new_key})

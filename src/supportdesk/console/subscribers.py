@@ -1,0 +1,15 @@
+"""Staff notifications follow the ticket events (after commit, from the queue)."""
+
+from __future__ import annotations
+
+from supportdesk.core.dispatch import subscriber
+from supportdesk.tickets.events import Verb
+from supportdesk.tickets.models import Event
+
+
+@subscriber(Verb.CREATED, Verb.ASSIGNED, Verb.REPLIED, durable="console.staff")
+def tell_staff(event: Event) -> None:
+    """A new ticket, an assignment, a customer's reply: the people concerned hear of it."""
+    from supportdesk.console.tasks import notify_staff
+
+    notify_staff(event.pk)

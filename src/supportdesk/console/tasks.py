@@ -1,0 +1,24 @@
+"""Console tasks: staff notifications mailed as each person prefers (DESIGN rule 6)."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("staff-notifications-mail")
+def staff_notifications_mail() -> int:
+    """Mail the staff notifications the sweep recorded, as each person prefers."""
+    from supportdesk.console.notify import deliver_pending
+
+    return deliver_pending()
+
+
+@db_task(retries=3, retry_delay=30)
+def notify_staff(event_id: int) -> int:
+    """Record the staff notifications one ticket event means; returns how many."""
+    from supportdesk.console.notify import for_event
+    from supportdesk.tickets.delivery import once
+
+    return len(once(event_id, "console.staff", for_event) or [])

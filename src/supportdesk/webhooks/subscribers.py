@@ -1,0 +1,34 @@
+"""Webhooks receive every event they ask for; chat hears of what the desk must act on."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+
+from supportdesk.core.dispatch import subscriber
+from supportdesk.tickets.events import Verb
+from supportdesk.tickets.models import Event
+
+
+@subscriber(*Verb.values)
+def queue_webhooks(event: Event) -> None:
+    """One delivery per endpoint that wants the verb, sent by the worker."""
+    from supportdesk.webhooks.deliver import fan_out
+    from supportdesk.webhooks.tasks import send_delivery
+
+    with transaction.atomic():
+        for delivery in fan_out(event):
+            transaction.on_commit(partial(send_delivery, delivery.pk))
+
+
+@subscriber(Verb.CREATED, Verb.UPDATED, Verb.ASSIGNMENT_WARNING, Verb.ASSIGNMENT_BREACHED)
+def tell_the_chat(event: Event) -> None:
+    if not settings.CHAT_NOTIFY_URLS:
+        return
+    if event.verb == Verb.UPDATED and not event.new.get("impact"):
+        return
+    from supportdesk.webhooks.tasks import chat_notify
+
+    chat_notify(event.pk)
