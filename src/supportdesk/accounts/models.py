@@ -175,7 +175,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     # set by ticket_assign, so ranking reads one column instead of every ticket.
     last_assigned_at = models.DateTimeField(null=True, blank=True)
     # Open tickets assigned to this user (R3: load of suggestions), kept by the database
-    # itself on every change of a ticket's status or assignee (tickets migration 0003), so
+    # itself on every change of a ticket's status or assignee (tickets migration 0004), so
     # the ranking on every board reads one column instead of counting open tickets.
     open_load = models.PositiveIntegerField(default=0, editable=False)
     is_active = models.BooleanField(_("active"), default=True)

@@ -40,7 +40,7 @@ def ranked_consultants(*, skill_id: int | None, today: dt.date | None = None) ->
         .exclude(pk=system_user().pk)
         .exclude(Exists(away))
     )
-    # ``open_load`` is kept by the database (tickets migration 0003): ranking reads a
+    # ``open_load`` is kept by the database (tickets migration 0004): ranking reads a
     # column instead of counting every consultant's open tickets.
     if skill_id is not None:
         has_skill = User.skills.through.objects.filter(user=OuterRef("pk"), skill_id=skill_id)

@@ -14,20 +14,20 @@ from django.db import migrations
 TICKET_TEXT = "coalesce(subject, '') || ' ' || coalesce(description, '')"
 FORWARDS = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "ALTER TABLE tickets_ticket ADD COLUMN search_vector tsvector GENERATED ALWAYS AS"
+    "ALTER TABLE tickets_ticket ADD COLUMN IF NOT EXISTS search_vector tsvector GENERATED ALWAYS AS"
     f" (to_tsvector('simple'::regconfig, {TICKET_TEXT})) STORED",
-    "CREATE INDEX ticket_search_vector ON tickets_ticket USING gin (search_vector)",
+    "CREATE INDEX IF NOT EXISTS ticket_search_vector ON tickets_ticket USING gin (search_vector)",
     "DROP INDEX IF EXISTS ticket_fts",
-    "ALTER TABLE tickets_message ADD COLUMN search_vector tsvector GENERATED ALWAYS AS"
+    "ALTER TABLE tickets_message ADD COLUMN IF NOT EXISTS search_vector tsvector GENERATED ALWAYS AS"
     " (to_tsvector('simple'::regconfig, coalesce(body, ''))) STORED",
-    "CREATE INDEX message_search_vector ON tickets_message USING gin (search_vector)",
+    "CREATE INDEX IF NOT EXISTS message_search_vector ON tickets_message USING gin (search_vector)",
     "DROP INDEX IF EXISTS message_fts",
-    "CREATE INDEX user_name_trgm ON accounts_user USING gin (upper(name::text) gin_trgm_ops)",
-    "CREATE INDEX user_email_trgm ON accounts_user USING gin (upper(email::text) gin_trgm_ops)",
-    "CREATE INDEX user_phone_trgm ON accounts_user USING gin (phone gin_trgm_ops)",
-    "CREATE INDEX organisation_name_trgm ON accounts_organisation"
+    "CREATE INDEX IF NOT EXISTS user_name_trgm ON accounts_user USING gin (upper(name::text) gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS user_email_trgm ON accounts_user USING gin (upper(email::text) gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS user_phone_trgm ON accounts_user USING gin (phone gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS organisation_name_trgm ON accounts_organisation"
     " USING gin (upper(name::text) gin_trgm_ops)",
-    "CREATE INDEX ticket_contact_phone ON tickets_ticket (contact_phone)"
+    "CREATE INDEX IF NOT EXISTS ticket_contact_phone ON tickets_ticket (contact_phone)"
     " WHERE contact_phone <> ''",
     "ANALYZE tickets_ticket",
 ]
@@ -39,9 +39,9 @@ BACKWARDS = [
     "DROP INDEX IF EXISTS user_name_trgm",
     "ALTER TABLE tickets_message DROP COLUMN IF EXISTS search_vector",
     "ALTER TABLE tickets_ticket DROP COLUMN IF EXISTS search_vector",
-    "CREATE INDEX ticket_fts ON tickets_ticket"
+    "CREATE INDEX IF NOT EXISTS ticket_fts ON tickets_ticket"
     f" USING gin (to_tsvector('simple'::regconfig, {TICKET_TEXT}))",
-    "CREATE INDEX message_fts ON tickets_message"
+    "CREATE INDEX IF NOT EXISTS message_fts ON tickets_message"
     " USING gin (to_tsvector('simple'::regconfig, coalesce(body, '')))",
 ]
 
@@ -61,7 +61,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("search", "0001_initial"),
-        ("tickets", "0003_open_load"),
+        ("tickets", "0004_open_load"),
         ("accounts", "0003_user_open_load"),
     ]
 

@@ -31,15 +31,15 @@ SQLITE = [
     f" BEGIN {TAKE} AND {OLD}; {ADD} AND {NEW}; END",
 ]
 POSTGRES = [
-    f"""CREATE FUNCTION ticket_open_load() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE OR REPLACE FUNCTION ticket_open_load() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP <> 'INSERT' AND {OLD} THEN {TAKE}; END IF;
   IF TG_OP <> 'DELETE' AND {NEW} THEN {ADD}; END IF;
   RETURN NULL;
 END $$""",
-    "CREATE TRIGGER ticket_open_load_change AFTER INSERT OR DELETE ON tickets_ticket"
+    "CREATE OR REPLACE TRIGGER ticket_open_load_change AFTER INSERT OR DELETE ON tickets_ticket"
     " FOR EACH ROW EXECUTE FUNCTION ticket_open_load()",
-    "CREATE TRIGGER ticket_open_load_update AFTER UPDATE OF status, assignee_id"
+    "CREATE OR REPLACE TRIGGER ticket_open_load_update AFTER UPDATE OF status, assignee_id"
     f" ON tickets_ticket FOR EACH ROW WHEN {CHANGED.format(ne='IS DISTINCT FROM')}"
     " EXECUTE FUNCTION ticket_open_load()",
 ]
@@ -64,6 +64,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0002_events_append_only"), ("accounts", "0003_user_open_load")]
+    dependencies = [("tickets", "0003_event_delivery"), ("accounts", "0003_user_open_load")]
 
     operations = [migrations.RunPython(forwards, backwards)]
