@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django_htmx",
     "huey.contrib.djhuey",
     "ninja",
@@ -128,6 +129,7 @@ INSTALLED_APPS = [
     "supportdesk.phone",
     "supportdesk.search",
     "supportdesk.reports",
+    "supportdesk.help",
     "supportdesk.webhooks",
     "supportdesk.demo",
 ]
@@ -252,6 +254,11 @@ MAIL_MAX_BYTES = env_int("MAIL_MAX_MB", 25, minimum=1) * 1024 * 1024
 # A reply to a ticket closed at most this many days ago reopens it; later, it starts a
 # follow-up ticket linked to the old one.
 MAIL_REOPEN_DAYS = env_int("MAIL_REOPEN_DAYS", 14, minimum=0)
+# Satisfaction: the rating link's life, the least days between two questions to one
+# contact, and the rating (1-5) at or below which the business consultant is told.
+SATISFACTION_LINK_DAYS = env_int("SATISFACTION_LINK_DAYS", 30, minimum=1)
+SATISFACTION_MIN_DAYS_BETWEEN = env_int("SATISFACTION_MIN_DAYS_BETWEEN", 7, minimum=0)
+SATISFACTION_LOW_RATING = env_int("SATISFACTION_LOW_RATING", 2, minimum=1)
 # Acknowledgements of new tickets sent to one address per hour (stops mail loops).
 MAIL_ACKS_PER_HOUR = env_int("MAIL_ACKS_PER_HOUR", 3, minimum=1)
 # A ticket waiting on the customer is recalled to them after this many days, at most

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     # Log-in, invitations, public support pages and the customers' ticket pages.
+    path("", include("supportdesk.help.urls")),
     path("", include("supportdesk.portal.urls")),
     path("account/tokens/", api_views.api_tokens, name="api_tokens"),
     path("admin/", admin.site.urls),

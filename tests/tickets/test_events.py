@@ -49,6 +49,7 @@ PAYLOADS: dict[str, tuple[dict, dict, str]] = {
     Verb.PATCH_PLANNED: ({}, {"module": "l10n_se_x", "version": "1.2"}, ""),
     Verb.ASSIGNMENT_WARNING: ({}, {"assignment_due": "2027-03-03T10:00:00+01:00"}, ""),
     Verb.ASSIGNMENT_BREACHED: ({}, {"assignment_due": "2027-03-03T10:00:00+01:00"}, ""),
+    Verb.RATED: ({}, {"rating": 4}, "Quick and clear"),
 }
 
 

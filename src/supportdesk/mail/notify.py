@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from supportdesk.accounts.models import SYSTEM_EMAIL, ContactMethod, User
-from supportdesk.core import clock
+from supportdesk.core import clock, mail_context
 from supportdesk.mail.models import CallTask, OutboundMail
 from supportdesk.mail.outbox import queue_mail
 from supportdesk.mail.threading import reply_address
@@ -226,6 +226,10 @@ def status_changed(
                     "reason": reason.strip(),
                     "assignee": ticket.assignee,
                     "reopen_days": settings.MAIL_REOPEN_DAYS,
+                    # What feature apps add (the help center's "How did we do?" links).
+                    **mail_context.context_for(
+                        "status", ticket=ticket, contact=contact, status=status
+                    ),
                 },
             )
         )

@@ -22,6 +22,7 @@ urlpatterns = [
     path("commitments/", views.commitments, name="commitments"),
     path("billing/", views.billing, name="billing"),
     path("service/", views.service, name="service"),
+    path("satisfaction/", views.satisfaction, name="satisfaction"),
     path("<slug:report>.xlsx", views.export_workbook, name="export_workbook"),
     path(
         "<slug:report>/<slug:table>.<export_format:fmt>",

@@ -23,6 +23,7 @@ from supportdesk.core import clock
 from supportdesk.reports import charts, exports
 from supportdesk.reports.access import organisation_for_report, require_staff
 from supportdesk.reports.forms import MonthRange
+from supportdesk.reports.satisfaction import add_service_satisfaction, satisfaction_report
 from supportdesk.reports.tables import (
     Report,
     billing_report,
@@ -80,15 +81,21 @@ def _service(request: HttpRequest) -> tuple[Report | None, dict[str, Any]]:
     organisation = organisation_for_report(user, request.GET.get("organisation"))
     if organisation is None:
         return None, {}
-    return service_report(organisation=organisation, now=clock.now()), {
-        "organisation": organisation
-    }
+    report = service_report(organisation=organisation, now=clock.now())
+    add_service_satisfaction(report, organisation)
+    return report, {"organisation": organisation}
+
+
+def _satisfaction(request: HttpRequest) -> tuple[Report, dict[str, Any]]:
+    require_staff(_user(request))
+    return satisfaction_report(now=clock.now()), {}
 
 
 BUILDERS: dict[str, Callable[[HttpRequest], tuple[Report | None, dict[str, Any]]]] = {
     "commitments": _commitments,
     "billing": _billing,
     "service": _service,
+    "satisfaction": _satisfaction,
 }
 
 
@@ -153,6 +160,13 @@ def service(request: HttpRequest) -> HttpResponse:
         **extra,
     }
     return render(request, "reports/service.html", context)
+
+
+@login_required
+def satisfaction(request: HttpRequest) -> HttpResponse:
+    report, _extra = _satisfaction(request)
+    context = {"report": report, "export_query": ""}
+    return render(request, "reports/satisfaction.html", context)
 
 
 # --- exports --------------------------------------------------------------------------

@@ -11,24 +11,18 @@ tickets written in Swedish and English alike: no language's stemmer is guessed.
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
+from supportdesk.core.textsearch import START, STOP, highlight
 from supportdesk.tickets.models import Ticket
 
 TICKET_VECTOR = ("subject", "description")
 MESSAGE_VECTOR = ("body",)
 CONFIG = "simple"
-# Highlight markers that cannot be confused with text: the text is escaped, then they
-# become <mark> elements.
-START, STOP = "\ue000", "\ue001"
-MAX_TERMS = 8
-_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclasses.dataclass
@@ -37,17 +31,6 @@ class TextHit:
     message_id: int | None
     rank: float  # higher is better, comparable within one backend
     snippet: SafeString
-
-
-def terms(query: str) -> list[str]:
-    """The words of a query, lower-cased, at most ``MAX_TERMS``."""
-    return [w.lower() for w in _WORD.findall(query)][:MAX_TERMS]
-
-
-def highlight(text: str) -> SafeString:
-    """Escape ``text`` and turn the backend's markers into ``<mark>`` elements."""
-    html = escape(" ".join(text.split()))
-    return mark_safe(html.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
 
 
 def text_search(

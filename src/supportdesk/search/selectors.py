@@ -16,8 +16,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from supportdesk.accounts.models import Organisation, User
+from supportdesk.core.textsearch import terms
 from supportdesk.phone.numbers import normalise
-from supportdesk.search.backends import terms, text_search
+from supportdesk.search.backends import text_search
 from supportdesk.tickets.access import tickets_for_user
 from supportdesk.tickets.models import OdooReference, Ticket
 from supportdesk.tickets.recognise import find_references, parse_odoo_url

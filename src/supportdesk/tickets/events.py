@@ -87,6 +87,8 @@ class Verb(models.TextChoices):
     PATCH_PLANNED = "patch_planned", gettext_lazy("fix planned in a patch release")
     ASSIGNMENT_WARNING = "assignment_warning", gettext_lazy("assignment deadline near")
     ASSIGNMENT_BREACHED = "assignment_breached", gettext_lazy("assignment deadline passed")
+    # Help center: a contact's answer to "How did we do?"; new: {"rating": 1-5}, reason: comment.
+    RATED = "rated", gettext_lazy("rated")
 
 
 # Verbs whose row on a timeline is the message itself, not a sentence about it.
@@ -335,6 +337,10 @@ def _staff_sentences() -> dict[str, Sentence]:
         ),
         Verb.ASSIGNMENT_WARNING: lambda e: _("Assignment deadline near: unassigned"),
         Verb.ASSIGNMENT_BREACHED: lambda e: _("Assignment deadline passed unassigned"),
+        Verb.RATED: lambda e: (
+            _("%(actor)s rated our work %(score)s of 5")
+            % {"actor": _name(e), "score": e.new.get("rating", "?")}
+        ),
     }
 
 
@@ -404,6 +410,7 @@ def _customer_sentences() -> dict[str, Sentence]:
         ),
         Verb.ASSIGNMENT_WARNING: lambda e: None,
         Verb.ASSIGNMENT_BREACHED: lambda e: None,
+        Verb.RATED: lambda e: _("Rated %(score)s of 5") % {"score": e.new.get("rating", "?")},
     }
 
 

@@ -120,3 +120,14 @@
   }
   setInterval(tick, 15000);
 })();
+
+// Help center: "Insert into reply" puts an article's title and link into the reply box.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-insert-article]");
+  if (!button) return;
+  var box = document.getElementById("reply-body");
+  if (!box) return;
+  var text = button.getAttribute("data-insert-article");
+  box.value = box.value ? box.value.replace(/\s*$/, "") + "\n\n" + text : text;
+  box.focus();
+});
