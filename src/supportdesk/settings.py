@@ -27,9 +27,19 @@ except OSError as exc:
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY") or ""
+# ``make run`` makes var/secret.key once; a command run later from the same checkout uses it.
+_made_key = VAR_DIR / "secret.key"
+if not SECRET_KEY and _made_key.is_file():
+    try:
+        SECRET_KEY = _made_key.read_text().strip()
+    except OSError as exc:
+        raise ConfigError(f"{_made_key} cannot be read: {exc.strerror}") from exc
 if not SECRET_KEY:
     if not DEBUG:
-        raise ConfigError("SECRET_KEY is required when DEBUG is off: set SECRET_KEY or DEBUG=true")
+        raise ConfigError(
+            "SECRET_KEY is required when DEBUG is off: set SECRET_KEY, or run make run once "
+            "to make var/secret.key, or set DEBUG=true"
+        )
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
@@ -148,6 +158,8 @@ MIDDLEWARE = [
     "supportdesk.portal.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A bare 405 gets the site's page (the other error pages are templates).
+    "supportdesk.core.error_pages.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "supportdesk.urls"
@@ -246,7 +258,14 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Support <{SUPPORT_EMAIL}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL or ""
 SUPPORT_PHONE = env_str("SUPPORT_PHONE", "+46 8 749 0995") or ""
 SITE_NAME = env_str("SITE_NAME", "Supportdesk") or "Supportdesk"
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000") or ""
+# The address people reach the site at: every link in a mail is absolute from it. ``make run``
+# sets it to the address it serves; behind a proxy, set it to the public address.
+SITE_URL = (
+    env_str("SITE_URL", "") or f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1)}"
+).rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ConfigError(f"SITE_URL={SITE_URL!r} must start with http:// or https://")
+MAIL_COALESCE_SECONDS = env_int("MAIL_COALESCE_SECONDS", 120, minimum=0)
 
 # Mail channel (README: "Mail"). Messages larger than this keep only their header; the
 # sender is told politely.
@@ -267,6 +286,16 @@ MAIL_REMINDER_DAYS = env_int("MAIL_REMINDER_DAYS", 3, minimum=1)
 MAIL_REMINDERS = env_int("MAIL_REMINDERS", 2, minimum=0)
 # Send notifications (acknowledgements, replies, status changes) at all.
 MAIL_NOTIFICATIONS = env_bool("MAIL_NOTIFICATIONS", True)
+# Providers whose inbound webhook (/mail/<provider>/inbound/) is routed, e.g. "mailgun";
+# each also needs ANYMAIL_WEBHOOK_SECRET or its signing key, else it stays closed (404).
+MAIL_WEBHOOK_PROVIDERS = env_list("MAIL_WEBHOOK_PROVIDERS", [])
+# Mail claiming a staff sender is believed only when an Authentication-Results header
+# from one of these servers (authserv-id) shows DMARC or DKIM pass for the staff domain.
+MAIL_TRUSTED_AUTHSERV_IDS = [a.lower() for a in env_list("MAIL_TRUSTED_AUTHSERV_IDS", [])]
+# Bounded work per message: processing longer than this is stopped and kept as failed;
+# at most this many parts become attachments (the rest stay in the raw message, listed).
+MAIL_PROCESS_SECONDS = env_int("MAIL_PROCESS_SECONDS", 20, minimum=1)
+MAIL_MAX_ATTACHMENTS = env_int("MAIL_MAX_ATTACHMENTS", 100, minimum=1)
 # Provider settings for django-anymail come from ANYMAIL_<NAME> variables, e.g.
 # ANYMAIL_WEBHOOK_SECRET=user:password, ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY=….
 ANYMAIL: dict[str, Any] = {

@@ -1,15 +1,19 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from supportdesk.api import views as api_views
 from supportdesk.api.api import api
 from supportdesk.core import views as core_views
+from supportdesk.core.error_pages import server_error
 from supportdesk.mail import views as mail_views
+from supportdesk.mail import webhook as mail_webhook
 from supportdesk.phone import views as phone_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page links.
+    path("favicon.ico", core_views.favicon, name="favicon"),
     # Log-in, invitations, public support pages and the customers' ticket pages.
     path("", include("supportdesk.help.urls")),
     path("", include("supportdesk.portal.urls")),
@@ -27,5 +31,12 @@ urlpatterns = [
         mail_views.mail_original,
         name="mail_original",
     ),
-    path("mail/", include("anymail.urls")),
+    # Only configured providers with a signature key or webhook secret (mail/webhook.py).
+    re_path(
+        r"^mail/(?P<provider>[a-z_]+)/inbound(?P<variant>_mime)?/$",
+        mail_webhook.inbound_webhook,
+        name="mail_inbound_webhook",
+    ),
 ]
+
+handler500 = server_error

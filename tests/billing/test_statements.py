@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from supportdesk.billing import actions
 from supportdesk.billing.models import BillingProfile, Statement, StatementLine
@@ -82,6 +83,31 @@ def test_minimum_charge_lines_explain_themselves(alice, consultant, biller, org_
         (20, "charged — configuration change"),
         (-18, "minimum charge: covered (32 min logged; 30 min billed before)"),
     ]
+
+
+def test_issued_reasons_read_in_the_viewers_language(alice, consultant, biller, org_a):
+    ticket = ticket_of(alice, kind=Kind.CONFIGURATION)
+    log(ticket, consultant, 12, dt.date(2027, 3, 20))
+    march = draft_and_issue(org_a, MARCH, biller)
+    credit = actions.statement_credit(statement=march, actor=biller, reason="Wrong month")
+    with translation.override("sv"):
+        assert [line.reason for line in march.lines.all()] == [
+            "debiteras — konfigurationsändring",
+            "minimidebitering: 30 min tillämpas (12 min loggade)",
+        ]
+        assert credit.lines.first().reason == (
+            "kreditering av 2027-0001: debiteras — konfigurationsändring"
+        )
+    # Stored as data, not as words in either language.
+    stored = StatementLine.objects.filter(statement=march).values_list("reason_data", flat=True)
+    assert {
+        "type": "minimum",
+        "logged": 12,
+        "before": 0,
+        "total": 30,
+        "increment": 0,
+        "minimum": 30,
+    } in list(stored)
 
 
 def test_free_time_never_triggers_the_minimum(alice, consultant, biller, org_a):

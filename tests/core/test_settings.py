@@ -86,6 +86,26 @@ def test_secret_key_is_read_from_secret_key_file(var_dir, good, tmp_path):
     assert result.stdout.strip().splitlines()[-1] == "True"
 
 
+def test_a_command_run_from_a_checkout_uses_the_key_make_run_made(var_dir, good, tmp_path):
+    """``supportdesk calendar …`` after ``make run``, with no SECRET_KEY exported."""
+    del good["SECRET_KEY"]
+    checkout = tmp_path / "checkout"
+    (checkout / "var").mkdir(parents=True)
+    (checkout / "var" / "secret.key").write_text("made-by-make-run-0123456789abcdef\n")
+    env = clean_environment(var_dir, **good)
+    del env["SUPPORTDESK_VAR"]
+    result = supportdesk(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        env=env,
+        cwd=checkout,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "made-by-make-run-0123456789abcdef"
+
+
 def test_unreadable_secret_key_file_names_the_variable(var_dir, good, tmp_path):
     del good["SECRET_KEY"]
     missing = tmp_path / "nowhere" / "secret.key"

@@ -46,7 +46,7 @@ def grow(n_orgs: int, per_org: int, consultant, *, viewer) -> None:
             raw_minutes=60,
             billed_minutes=60,
             charge=Charge.CHARGED,
-            reason="charged — configuration change",
+            reason_data={"type": "rule", "charge": "charged", "kind": "configuration", "owner": ""},
             amount=Decimal("1200.00"),
         )
 

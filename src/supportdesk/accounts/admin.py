@@ -63,6 +63,6 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Person", {"fields": ["name", "phone", "preferred_contact", "language"]}),
-        ("Role", {"fields": ["role", "organisation", "skills", "is_active"]}),
+        ("Role", {"fields": ["role", "organisation", "skills", "takes_tickets", "is_active"]}),
     ]
     add_fieldsets = [(None, {"fields": ["email", "name", "role", "organisation", "password"]})]

@@ -57,6 +57,8 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -97,6 +99,8 @@ class Agreement(models.Model):
     reference = models.CharField(_("contract reference"), max_length=100, blank=True)
 
     class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
         ordering = ["organisation", "-valid_from"]
         constraints = [
             models.CheckConstraint(
@@ -120,6 +124,8 @@ class Skill(models.Model):
     description = models.CharField(_("description"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -171,6 +177,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language"), max_length=8, choices=[("en", "English"), ("sv", "Svenska")], default="en"
     )
     skills = models.ManyToManyField(Skill, blank=True, related_name="consultants")
+    # R3 names a qualified *consultant*: a dispatcher, business consultant or administrator is
+    # suggested only with this set, and only for tickets needing a skill they hold.
+    takes_tickets = models.BooleanField(
+        _("takes tickets"),
+        default=False,
+        help_text=_(
+            "For staff who are not consultants: suggested for tickets that need one of "
+            "their skills."
+        ),
+    )
     # When a ticket was last assigned to this consultant (R3: fairness of suggestions);
     # set by ticket_assign, so ranking reads one column instead of every ticket.
     last_assigned_at = models.DateTimeField(null=True, blank=True)
@@ -188,6 +204,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = []
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         ordering = ["email"]
         constraints = [
             models.CheckConstraint(

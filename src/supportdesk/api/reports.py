@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from supportdesk.accounts.models import User
@@ -94,5 +95,5 @@ def service(request: HttpRequest, params: Query[OrganisationIn]) -> dict[str, An
     user = _user(request)
     organisation = organisation_for_report(user, params.organisation_id)
     if organisation is None:
-        raise InvalidInput("organisation_id", "is required for staff: name the organisation")
+        raise InvalidInput("organisation_id", _("is required for staff: name the organisation"))
     return service_report(organisation=organisation, now=clock.now()).as_json()

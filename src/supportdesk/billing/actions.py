@@ -13,6 +13,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import SYSTEM_EMAIL, Organisation, Role, User
 from supportdesk.billing.compute import compute_statement, line_key
@@ -25,7 +26,7 @@ from supportdesk.billing.models import (
     month_start,
 )
 from supportdesk.core import clock
-from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
+from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied, Text
 from supportdesk.tickets.events import Verb, record_event
 from supportdesk.tickets.models import Event, Ticket
 
@@ -42,9 +43,9 @@ def _today() -> dt.date:
     return timezone.localdate(clock.now())
 
 
-def _require_staff(actor: User, what: str) -> None:
+def _require_staff(actor: User, what: Text) -> None:
     if not actor.is_support_staff:
-        raise PermissionDenied(f"only support staff may {what}")
+        raise PermissionDenied(_("only support staff may %(what)s") % {"what": what})
 
 
 def may_bill(actor: User) -> bool:
@@ -52,9 +53,11 @@ def may_bill(actor: User) -> bool:
     return actor.role in BILLING_ROLES or actor.email == SYSTEM_EMAIL
 
 
-def _require_billing(actor: User, what: str) -> None:
+def _require_billing(actor: User, what: Text) -> None:
     if not may_bill(actor):
-        raise PermissionDenied(f"only business consultants and administrators may {what}")
+        raise PermissionDenied(
+            _("only business consultants and administrators may %(what)s") % {"what": what}
+        )
 
 
 def _lock_ticket(ticket: Ticket) -> Ticket:
@@ -76,11 +79,17 @@ def _event(
 
 def _minutes(field: str, value: object, *, most: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(field, f"{value!r} is not a whole number of minutes")
+        raise InvalidInput(
+            field, _("%(value)r is not a whole number of minutes") % {"value": value}
+        )
     if value < 1:
         raise InvalidInput(field, "must be at least 1 minute")
     if value > most:
-        raise InvalidInput(field, f"is {value} minutes; at most {most} are allowed in one entry")
+        raise InvalidInput(
+            field,
+            _("is %(value)s minutes; at most %(most)s are allowed in one entry")
+            % {"value": value, "most": most},
+        )
     return value
 
 
@@ -89,7 +98,11 @@ def _text(field: str, value: str | None, *, limit: int = DESCRIPTION_MAX) -> str
     if not value:
         raise InvalidInput(field, "is required")
     if len(value) > limit:
-        raise InvalidInput(field, f"is {len(value)} characters; at most {limit} are allowed")
+        raise InvalidInput(
+            field,
+            _("is %(length)s characters; at most %(limit)s are allowed")
+            % {"length": len(value), "limit": limit},
+        )
     return value
 
 
@@ -122,12 +135,15 @@ def time_log(
 
     Billed minutes are never typed: the charging rules compute them on the statement.
     """
-    _require_staff(actor, "log time")
+    _require_staff(actor, _("log time"))
     minutes = _minutes("minutes", minutes, most=MAX_ENTRY_MINUTES)
     description = _text("description", description)
     day = date or _today()
     if day > _today():
-        raise InvalidInput("date", f"{day.isoformat()} is in the future: log time once it is done")
+        raise InvalidInput(
+            "date",
+            _("%(day)s is in the future: log time once it is done") % {"day": day.isoformat()},
+        )
     with transaction.atomic():
         ticket = _lock_ticket(ticket)
         entry = TimeEntry.objects.create(
@@ -155,22 +171,27 @@ def time_override(*, entry: TimeEntry, actor: User, charge: str, reason: str = "
     locked: correct it instead.
     """
     if actor.role not in OVERRIDE_ROLES:
-        raise PermissionDenied("only consultants and business consultants may override a charge")
+        raise PermissionDenied(_("only consultants and business consultants may override a charge"))
     if charge not in Override.values:
-        raise InvalidInput("charge", f"{charge!r} is not one of 'free', 'charged' or ''")
+        raise InvalidInput(
+            "charge", _("%(charge)r is not one of 'free', 'charged' or ''") % {"charge": charge}
+        )
     reason = _text("reason", reason) if charge else ""
     with transaction.atomic():
         _lock_organisation(entry.ticket.organisation_id)
         entry = TimeEntry.objects.select_for_update().select_related("ticket").get(pk=entry.pk)
         if entry.corrects_id:
             raise IllegalTransition(
-                "a correction is charged as the entry it corrects: override that entry"
+                _("a correction is charged as the entry it corrects: override that entry")
             )
         issued = issued_statement_of(entry)
         if issued is not None:
             raise IllegalTransition(
-                f"the {entry.date.isoformat()} entry is on issued statement {issued.number}: "
-                "it is locked; correct it instead"
+                _(
+                    "the %(day)s entry is on issued statement %(number)s: it is locked; "
+                    "correct it instead"
+                )
+                % {"day": entry.date.isoformat(), "number": issued.number}
             )
         if charge == entry.override and reason == entry.override_reason:
             return entry
@@ -194,17 +215,20 @@ def time_correct(*, entry: TimeEntry, actor: User, minutes: int, reason: str) ->
 
     Entries on issued statements are never edited; this is how they are corrected.
     """
-    _require_staff(actor, "correct time")
+    _require_staff(actor, _("correct time"))
     reason = _text("reason", reason)
     with transaction.atomic():
         entry = TimeEntry.objects.select_for_update().select_related("ticket").get(pk=entry.pk)
         if entry.corrects_id:
-            raise IllegalTransition("a correction cannot be corrected: correct the original entry")
+            raise IllegalTransition(
+                _("a correction cannot be corrected: correct the original entry")
+            )
         taken = entry.corrections.aggregate(total=Sum("minutes"))["total"] or 0
         left = entry.minutes - taken
         if left <= 0:
             raise IllegalTransition(
-                f"the {entry.date.isoformat()} entry has been corrected to 0 minutes already"
+                _("the %(day)s entry has been corrected to 0 minutes already")
+                % {"day": entry.date.isoformat()}
             )
         minutes = _minutes("minutes", minutes, most=left)
         correction = TimeEntry.objects.create(
@@ -234,7 +258,7 @@ def statement_draft(*, organisation: Organisation, month: dt.date, actor: User) 
 
     Returns ``None`` and removes a stale draft when there is nothing to bill.
     """
-    _require_billing(actor, "draft statements")
+    _require_billing(actor, _("draft statements"))
     month = month_start(month)
     with transaction.atomic():
         organisation = _lock_organisation(organisation.pk)
@@ -246,8 +270,11 @@ def statement_draft(*, organisation: Organisation, month: dt.date, actor: User) 
         ).first()
         if live is not None and not live.is_draft:
             raise IllegalTransition(
-                f"{organisation} has issued statement {live.number} for {month:%Y-%m}: "
-                "credit it before drafting the month again"
+                _(
+                    "%(organisation)s has issued statement %(number)s for %(month)s: credit it "
+                    "before drafting the month again"
+                )
+                % {"organisation": organisation, "number": live.number, "month": f"{month:%Y-%m}"}
             )
         computed = compute_statement(organisation, month, draft=live)
         if not computed.lines:
@@ -272,7 +299,7 @@ def statement_draft(*, organisation: Organisation, month: dt.date, actor: User) 
 
 def close_month(*, month: dt.date, actor: User) -> list[Statement]:
     """Draft the month's statements for every organisation with time to bill (R6)."""
-    _require_billing(actor, "close a month")
+    _require_billing(actor, _("close a month"))
     month = month_start(month)
     # Organisations with unbilled time up to the month's end, or a draft to refresh.
     on_live = StatementLine.objects.filter(
@@ -309,12 +336,23 @@ def _next_month(month: dt.date) -> dt.date:
     return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
+def _format_number(year: int, n: int) -> str:
+    return f"{year}-{n:04d}"
+
+
+def next_number(year: int) -> str:
+    """The number the next statement issued in ``year`` gets, unless another is issued first
+    (shown before issuing; ``_take_number`` takes it under a lock)."""
+    last = StatementSequence.objects.filter(year=year).values_list("last", flat=True).first()
+    return _format_number(year, (last or 0) + 1)
+
+
 def _take_number(year: int) -> str:
     StatementSequence.objects.get_or_create(year=year)
     sequence = StatementSequence.objects.select_for_update().get(year=year)
     sequence.last += 1
     sequence.save(update_fields=["last"])
-    return f"{year}-{sequence.last:04d}"
+    return _format_number(year, sequence.last)
 
 
 def statement_issue(*, statement: Statement, actor: User) -> Statement:
@@ -323,7 +361,7 @@ def statement_issue(*, statement: Statement, actor: User) -> Statement:
     Refused when the time behind it changed since it was drafted: the draft a person
     reviewed is the statement that is issued.
     """
-    _require_billing(actor, "issue statements")
+    _require_billing(actor, _("issue statements"))
     with transaction.atomic():
         _lock_organisation(statement.organisation_id)
         statement = Statement.objects.select_for_update().get(pk=statement.pk)
@@ -335,8 +373,11 @@ def statement_issue(*, statement: Statement, actor: User) -> Statement:
             computed.rate != statement.hourly_rate
         ):
             raise IllegalTransition(
-                f"the draft for {statement.organisation} {statement.month:%Y-%m} is out of date: "
-                "time or rules changed since it was drafted; draft it again and review it"
+                _(
+                    "the draft for %(organisation)s %(month)s is out of date: time or rules "
+                    "changed since it was drafted; draft it again and review it"
+                )
+                % {"organisation": statement.organisation, "month": f"{statement.month:%Y-%m}"}
             )
         now = clock.now()
         statement.number = _take_number(timezone.localdate(now).year)
@@ -352,16 +393,19 @@ def statement_credit(*, statement: Statement, actor: User, reason: str) -> State
 
     Its time entries are released: the next draft of the month bills them again.
     """
-    _require_billing(actor, "credit statements")
+    _require_billing(actor, _("credit statements"))
     reason = _text("reason", reason, limit=1000)
     with transaction.atomic():
         _lock_organisation(statement.organisation_id)
         statement = Statement.objects.select_for_update().get(pk=statement.pk)
         if statement.type == Statement.Type.CREDIT:
-            raise IllegalTransition(f"{statement.number} is a credit statement: it is final")
+            raise IllegalTransition(
+                _("%(number)s is a credit statement: it is final") % {"number": statement.number}
+            )
         if statement.status != Statement.Status.ISSUED:
             raise IllegalTransition(
-                f"only an issued statement can be credited; this one is {statement.status}"
+                _("only an issued statement can be credited; this one is %(status)s")
+                % {"status": statement.get_status_display()}
             )
         # Written as a draft, then issued in the same transaction: lines are only ever
         # added to drafts.
@@ -393,7 +437,11 @@ def statement_credit(*, statement: Statement, actor: User, reason: str) -> State
                 raw_minutes=-line.raw_minutes,
                 billed_minutes=-line.billed_minutes,
                 charge=line.charge,
-                reason=f"credit of {statement.number}: {line.reason}",
+                reason_data={
+                    "type": "credit",
+                    "number": statement.number,
+                    "of": line.reason_data or {"type": "text", "text": line.legacy_reason},
+                },
                 amount=-line.amount,
             )
             for line in statement.lines.order_by("position")

@@ -9,6 +9,7 @@ what issued statements already billed.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -66,7 +67,7 @@ def line_key(line: StatementLine) -> LineKey:
         line.raw_minutes,
         line.billed_minutes,
         line.charge,
-        line.reason,
+        json.dumps(line.reason_data, sort_keys=True),
         line.amount,
     )
 
@@ -170,7 +171,7 @@ def compute_statement(
                 raw_minutes=minutes,
                 billed_minutes=billed,
                 charge=decision.charge,
-                reason=decision.reason,
+                reason_data=decision.reason_data,
             )
         billed_before, chargeable_before = before.get(ticket_id, (0, 0))
         logged = chargeable_before + chargeable_now
@@ -187,7 +188,7 @@ def compute_statement(
                 raw_minutes=0,
                 billed_minutes=adjustment,
                 charge=Charge.CHARGED,
-                reason=adjustment_reason(
+                reason_data=adjustment_reason(
                     logged=logged, before=billed_before, total=total, increment=increment
                 ),
             )

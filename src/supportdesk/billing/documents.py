@@ -8,8 +8,10 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from supportdesk.billing.models import Statement, StatementLine
+from supportdesk.billing.models import Charge, Statement, StatementLine
 from supportdesk.billing.selectors import statement_lines
 
 
@@ -34,19 +36,19 @@ def statement_pdf(statement: Statement) -> bytes:
 
 
 CSV_COLUMNS = [
-    "statement",
-    "organisation",
-    "month",
-    "ticket",
-    "subject",
-    "date",
-    "consultant",
-    "what was done",
-    "logged minutes",
-    "billed minutes",
-    "charge",
-    "reason",
-    "amount (SEK)",
+    gettext_lazy("statement"),
+    gettext_lazy("organisation"),
+    gettext_lazy("month"),
+    gettext_lazy("ticket"),
+    gettext_lazy("subject"),
+    gettext_lazy("date"),
+    gettext_lazy("consultant"),
+    gettext_lazy("what was done"),
+    gettext_lazy("logged minutes"),
+    gettext_lazy("billed minutes"),
+    gettext_lazy("charge"),
+    gettext_lazy("reason"),
+    gettext_lazy("amount (SEK)"),
 ]
 
 
@@ -62,8 +64,8 @@ def statement_csv(statement: Statement) -> str:
     """One row per line, then the totals; numbers as plain numbers, text never a formula."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    reference = statement.number or "draft"
+    writer.writerow([str(column) for column in CSV_COLUMNS])
+    reference = statement.number or _("draft")
     lines: list[StatementLine] = list(statement_lines(statement))
     for line in lines:
         writer.writerow(
@@ -78,23 +80,23 @@ def statement_csv(statement: Statement) -> str:
                 _cell(line.description),
                 line.raw_minutes,
                 line.billed_minutes,
-                line.charge,
+                str(Charge(line.charge).label),
                 _cell(line.reason),
                 f"{line.amount:.2f}",
             ]
         )
     blank = [""] * 9
     writer.writerow(
-        [reference, *blank[:8], statement.billed_minutes, "", "net", f"{statement.net:.2f}"]
+        [reference, *blank[:8], statement.billed_minutes, "", _("net"), f"{statement.net:.2f}"]
     )
     writer.writerow(
         [
             reference,
             *blank,
             "",
-            f"VAT {statement.vat_percent.normalize():f} %",
+            _("VAT %(percent)s %%") % {"percent": f"{statement.vat_percent.normalize():f}"},
             f"{statement.vat:.2f}",
         ]
     )
-    writer.writerow([reference, *blank, "", "total", f"{statement.gross:.2f}"])
+    writer.writerow([reference, *blank, "", _("total"), f"{statement.gross:.2f}"])
     return out.getvalue()

@@ -59,6 +59,8 @@ class BillingProfile(models.Model):
     )
 
     class Meta:
+        verbose_name = _("billing profile")
+        verbose_name_plural = _("billing profiles")
         constraints = [
             models.CheckConstraint(
                 condition=Q(hourly_rate__isnull=True) | Q(hourly_rate__gte=0),
@@ -113,6 +115,8 @@ class TimeEntry(models.Model):
     override_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("time entry")
+        verbose_name_plural = _("time entries")
         ordering = ["date", "id"]
         indexes = [models.Index(fields=["ticket", "date"], name="time_entry_ticket_date")]
         constraints = [
@@ -181,6 +185,8 @@ class Statement(models.Model):
     AFTER_ISSUE_FIELDS = frozenset({"status", "credited_at", "odoo_move_id", "exported_at"})
 
     class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
         ordering = ["-month", "organisation", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -206,8 +212,11 @@ class Statement(models.Model):
                 fields = kwargs.get("update_fields")
                 if fields is None or not set(fields) <= self.AFTER_ISSUE_FIELDS:
                     raise IllegalTransition(
-                        f"statement {stored['number']} is {stored['status']}: an issued "
-                        "statement is never changed; credit it with a credit statement instead"
+                        _(
+                            "statement %(number)s is %(status)s: an issued statement is never "
+                            "changed; credit it with a credit statement instead"
+                        )
+                        % {"number": stored["number"], "status": stored["status"]}
                     )
         super().save(*args, **kwargs)
 
@@ -266,10 +275,15 @@ class StatementLine(models.Model):
     raw_minutes = models.IntegerField(default=0)
     billed_minutes = models.IntegerField(default=0)
     charge = models.CharField(max_length=8, choices=Charge.choices)
-    reason = models.TextField()
+    # Why, as data (``billing.reasons``): put into words in the reader's language.
+    reason_data = models.JSONField(_("reason"), default=dict, blank=True)
+    # Words of lines issued before reasons were data; empty since.
+    legacy_reason = models.TextField(blank=True, default="", db_column="reason")
     amount = models.DecimalField(max_digits=12, decimal_places=2)
 
     class Meta:
+        verbose_name = _("statement line")
+        verbose_name_plural = _("statement lines")
         ordering = ["statement", "position"]
         indexes = [
             models.Index(fields=["ticket", "statement"], name="statement_line_ticket"),
@@ -288,6 +302,13 @@ class StatementLine(models.Model):
         return super().delete(*args, **kwargs)
 
     @property
+    def reason(self) -> str:
+        """Why this line costs what it costs, in the active language."""
+        from supportdesk.billing.reasons import reason_text
+
+        return reason_text(self.reason_data) if self.reason_data else self.legacy_reason
+
+    @property
     def ticket_number(self) -> str:
         from supportdesk.tickets.models import NUMBER_OFFSET, NUMBER_PREFIX
 
@@ -299,8 +320,11 @@ class StatementLine(models.Model):
         )[0]
         if status != Statement.Status.DRAFT:
             raise IllegalTransition(
-                f"statement {number} is {status}: its lines are never changed; "
-                "credit it with a credit statement instead"
+                _(
+                    "statement %(number)s is %(status)s: its lines are never changed; credit it "
+                    "with a credit statement instead"
+                )
+                % {"number": number, "status": status}
             )
 
 
@@ -309,6 +333,10 @@ class StatementSequence(models.Model):
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("statement number sequence")
+        verbose_name_plural = _("statement number sequences")
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from supportdesk.accounts.models import User
 from supportdesk.billing.actions import may_bill
@@ -75,21 +76,23 @@ def invoice_values(statement: Statement, partner_id: int) -> dict[str, Any]:
 def statement_export(*, statement: Statement, actor: User) -> int:
     """Create the statement's draft invoice in the partner's Odoo; its id is kept (R6)."""
     if not may_bill(actor):
-        raise PermissionDenied("only business consultants and administrators may export")
+        raise PermissionDenied(_("only business consultants and administrators may export"))
     if not is_configured():
-        raise IllegalTransition("export to Odoo is not configured: set BILLING_ODOO_URL")
+        raise IllegalTransition(_("export to Odoo is not configured: set BILLING_ODOO_URL"))
     statement = Statement.objects.select_related("organisation").get(pk=statement.pk)
     if statement.is_draft:
-        raise IllegalTransition("a draft is not exported: issue it first")
+        raise IllegalTransition(_("a draft is not exported: issue it first"))
     if statement.odoo_move_id:
         raise IllegalTransition(
-            f"statement {statement.number} was exported already as invoice {statement.odoo_move_id}"
+            _("statement %(number)s was exported already as invoice %(move)s")
+            % {"number": statement.number, "move": statement.odoo_move_id}
         )
     profile = BillingProfile.objects.filter(organisation=statement.organisation).first()
     if profile is None or not profile.odoo_partner_id:
         raise InvalidInput(
             "odoo_partner_id",
-            f"{statement.organisation} has no customer id in our Odoo: set it in its billing profile",
+            _("%(organisation)s has no customer id in our Odoo: set it in its billing profile")
+            % {"organisation": statement.organisation},
         )
     values = invoice_values(statement, profile.odoo_partner_id)
     try:

@@ -45,8 +45,12 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from supportdesk.accounts.models import AgreementLike, agreement_valid_on
 from supportdesk.billing.models import Charge, Override
+from supportdesk.billing.reasons import Reason, reason_text
 from supportdesk.tickets.models import CodeOwner, Kind
 
 MINIMUM_MINUTES = 30
@@ -60,42 +64,52 @@ class Rule:
     kind: str
     code_owner: str | None  # None: any code owner
     charge: str  # a Charge value, or AGREEMENT
-    words: str
+    words: str | Promise  # what the work is, in the reader's language
     policy: str
 
 
 RULES: tuple[Rule, ...] = (
-    Rule(Kind.INFRASTRUCTURE, None, Charge.FREE, "server infrastructure question", "R6"),
+    Rule(Kind.INFRASTRUCTURE, None, Charge.FREE, _("server infrastructure question"), "R6"),
     Rule(
         Kind.SERVICE_DELIVERY,
         None,
         Charge.FREE,
-        "question about the delivery of the service",
+        _("question about the delivery of the service"),
         "R6",
     ),
-    Rule(Kind.LICENCE, None, Charge.FREE, "Odoo licence question", "R6"),
+    Rule(Kind.LICENCE, None, Charge.FREE, _("Odoo licence question"), "R6"),
     Rule(
-        Kind.SERVER_RESOURCES, None, Charge.FREE, "provision of additional server resources", "R6"
+        Kind.SERVER_RESOURCES,
+        None,
+        Charge.FREE,
+        _("provision of additional server resources"),
+        "R6",
     ),
-    Rule(Kind.CONFIGURATION, None, Charge.CHARGED, "configuration change", "R6"),
-    Rule(Kind.BUG_FIX, None, Charge.CHARGED, "applying or installing a bug fix", "R6"),
-    Rule(Kind.REGISTER_BUG, None, Charge.CHARGED, "registering a bug with Odoo", "R6, R8"),
-    Rule(Kind.DEPLOYMENT, None, Charge.CHARGED, "deployment or architecture change", "R6"),
-    Rule(Kind.HOW_TO, None, AGREEMENT, "general user support", "R6"),
-    Rule(Kind.BUG, CodeOwner.PARTNER, Charge.FREE, "bug in our localisation addons", "R7, R8"),
+    Rule(Kind.CONFIGURATION, None, Charge.CHARGED, _("configuration change"), "R6"),
+    Rule(Kind.BUG_FIX, None, Charge.CHARGED, _("applying or installing a bug fix"), "R6"),
+    Rule(Kind.REGISTER_BUG, None, Charge.CHARGED, _("registering a bug with Odoo"), "R6, R8"),
+    Rule(Kind.DEPLOYMENT, None, Charge.CHARGED, _("deployment or architecture change"), "R6"),
+    Rule(Kind.HOW_TO, None, AGREEMENT, _("general user support"), "R6"),
+    Rule(Kind.BUG, CodeOwner.PARTNER, Charge.FREE, _("bug in our localisation addons"), "R7, R8"),
     Rule(
         Kind.BUG,
         CodeOwner.CUSTOMER,
         Charge.CHARGED,
-        "bug in your own code or Studio customisation",
+        _("bug in your own code or Studio customisation"),
         "R7",
     ),
-    Rule(Kind.BUG, CodeOwner.ODOO_COMMUNITY, Charge.CHARGED, "work on an Odoo Community bug", "R8"),
     Rule(
-        Kind.BUG, CodeOwner.ODOO_ENTERPRISE, Charge.CHARGED, "work on an Odoo Enterprise bug", "R8"
+        Kind.BUG, CodeOwner.ODOO_COMMUNITY, Charge.CHARGED, _("work on an Odoo Community bug"), "R8"
     ),
-    Rule(Kind.BUG, CodeOwner.THIRD_PARTY, Charge.CHARGED, "work on a third-party app bug", "R8"),
-    Rule(Kind.BUG, None, Charge.CHARGED, "bug work, code owner not classified", "R6"),
+    Rule(
+        Kind.BUG,
+        CodeOwner.ODOO_ENTERPRISE,
+        Charge.CHARGED,
+        _("work on an Odoo Enterprise bug"),
+        "R8",
+    ),
+    Rule(Kind.BUG, CodeOwner.THIRD_PARTY, Charge.CHARGED, _("work on a third-party app bug"), "R8"),
+    Rule(Kind.BUG, None, Charge.CHARGED, _("bug work, code owner not classified"), "R6"),
 )
 
 _BY_KEY: dict[tuple[str, str | None], Rule] = {(r.kind, r.code_owner): r for r in RULES}
@@ -103,15 +117,20 @@ _BY_KEY: dict[tuple[str, str | None], Rule] = {(r.kind, r.code_owner): r for r i
 
 @dataclass(frozen=True)
 class Decision:
-    """How one entry is charged, and why, in words a customer reads."""
+    """How one entry is charged, and why: ``reason_data`` as stored, ``reason`` in words."""
 
     charge: str  # a Charge value
-    reason: str
+    reason_data: Reason
     rule: Rule | None  # None for an unknown kind of request
 
     @property
     def billable(self) -> bool:
         return self.charge == Charge.CHARGED
+
+    @property
+    def reason(self) -> str:
+        """In the active language (``billing.reasons``)."""
+        return reason_text(self.reason_data)
 
 
 def rule_for(kind: str, code_owner: str) -> Rule | None:
@@ -122,12 +141,6 @@ def rule_for(kind: str, code_owner: str) -> Rule | None:
 agreement_on = agreement_valid_on
 
 
-def _agreement_words(agreement: AgreementLike) -> str:
-    if agreement.valid_to is None:
-        return f"agreement valid from {agreement.valid_from.isoformat()}, with no end date"
-    return f"agreement valid to {agreement.valid_to.isoformat()}"
-
-
 def decide_by_rules(
     *, kind: str, code_owner: str, day: dt.date, agreement: AgreementLike | None
 ) -> Decision:
@@ -135,20 +148,26 @@ def decide_by_rules(
     rule = rule_for(kind, code_owner)
     if rule is None:
         # The policy charges everything it does not name as free.
-        return Decision(Charge.CHARGED, f"charged — {kind or 'unclassified'} request", None)
+        return Decision(Charge.CHARGED, {"type": "unclassified", "kind": kind}, None)
     if rule.charge == AGREEMENT:
         if agreement is not None:
+            valid_to = agreement.valid_to.isoformat() if agreement.valid_to else None
             return Decision(
                 Charge.INCLUDED,
-                f"included — {rule.words} under {_agreement_words(agreement)}",
+                {
+                    "type": "agreement",
+                    "kind": kind,
+                    "valid_from": agreement.valid_from.isoformat(),
+                    "valid_to": valid_to,
+                },
                 rule,
             )
         return Decision(
-            Charge.CHARGED,
-            f"charged — {rule.words}, no agreement valid on {day.isoformat()}",
-            rule,
+            Charge.CHARGED, {"type": "no_agreement", "kind": kind, "day": day.isoformat()}, rule
         )
-    return Decision(rule.charge, f"{rule.charge} — {rule.words}", rule)
+    owner = rule.code_owner or ""
+    reason = {"type": "rule", "charge": str(rule.charge), "kind": kind, "owner": owner}
+    return Decision(rule.charge, reason, rule)
 
 
 def decide(
@@ -166,10 +185,14 @@ def decide(
     if not override:
         return ruled
     charge = Charge.FREE if override == Override.FREE else Charge.CHARGED
-    who = f" by {override_by}" if override_by else ""
-    return Decision(
-        charge, f"{charge} — override{who}: {override_reason} (rule: {ruled.reason})", ruled.rule
-    )
+    reason = {
+        "type": "override",
+        "charge": str(charge),
+        "by": override_by,
+        "note": override_reason,
+        "rule": ruled.reason_data,
+    }
+    return Decision(charge, reason, ruled.rule)
 
 
 def billed_total(chargeable: int, *, increment: int = 0, minimum: int = MINIMUM_MINUTES) -> int:
@@ -184,21 +207,21 @@ def billed_total(chargeable: int, *, increment: int = 0, minimum: int = MINIMUM_
 
 def adjustment_reason(
     *, logged: int, before: int, total: int, increment: int = 0, minimum: int = MINIMUM_MINUTES
-) -> str:
+) -> Reason:
     """Why a ticket's billed minutes differ from its chargeable minutes this period.
 
     ``logged`` is the ticket's cumulative chargeable minutes, ``before`` what issued
-    statements billed already, ``total`` the cumulative billed minutes now.
+    statements billed already, ``total`` the cumulative billed minutes now. In words:
+    "minimum charge: 30 min applied (20 min logged)" (``billing.reasons``).
     """
-    earlier = f"; {before} min billed before" if before else ""
-    if logged <= 0:
-        return f"minimum charge: withdrawn, no chargeable time left (0 min logged{earlier})"
-    if logged < minimum:
-        rounded = f", rounded up to {total} min" if total != minimum else ""
-        return f"minimum charge: {minimum} min applied{rounded} ({logged} min logged{earlier})"
-    if total != logged:
-        return f"rounding: up to a multiple of {increment} min, {total} min billed ({logged} min logged{earlier})"
-    return f"minimum charge: covered ({logged} min logged{earlier})"
+    return {
+        "type": "minimum",
+        "logged": logged,
+        "before": before,
+        "total": total,
+        "increment": increment,
+        "minimum": minimum,
+    }
 
 
 def amount_for(minutes: int, rate: Decimal) -> Decimal:

@@ -10,6 +10,7 @@ from django.http import Http404
 
 from supportdesk.accounts.models import User
 from supportdesk.billing.models import Charge, Statement, StatementLine, TimeEntry
+from supportdesk.billing.reasons import Reason
 from supportdesk.billing.rules import Decision, agreement_on, decide
 from supportdesk.tickets.models import Ticket
 
@@ -51,9 +52,13 @@ def issued_lines(entries: list[TimeEntry]) -> dict[int, StatementLine]:
             statement__type=Statement.Type.INVOICE,
         )
         .select_related("statement")
-        .only("entry_id", "charge", "reason", "statement__number")
+        .only("entry_id", "charge", "reason_data", "legacy_reason", "statement__number")
     )
     return {line.entry_id: line for line in lines if line.entry_id is not None}
+
+
+def _line_reason(line: StatementLine) -> Reason:
+    return line.reason_data or {"type": "text", "text": line.legacy_reason}
 
 
 def entry_decision(
@@ -69,11 +74,11 @@ def entry_decision(
     A correction follows the entry it corrects: as that entry was billed, when it was.
     """
     if issued is not None:
-        return Decision(issued.charge, issued.reason, None)
+        return Decision(issued.charge, _line_reason(issued), None)
     base = entry.corrects if entry.corrects_id else entry
     assert base is not None
     if entry.corrects_id and base_issued is not None:
-        decision = Decision(base_issued.charge, base_issued.reason, None)
+        decision = Decision(base_issued.charge, _line_reason(base_issued), None)
     else:
         decision = decide(
             kind=ticket.kind,
@@ -87,7 +92,7 @@ def entry_decision(
     if entry.corrects_id:
         return Decision(
             decision.charge,
-            f"correction of the {base.date.isoformat()} entry: {decision.reason}",
+            {"type": "correction", "day": base.date.isoformat(), "of": decision.reason_data},
             decision.rule,
         )
     return decision

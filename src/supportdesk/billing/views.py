@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from supportdesk.accounts.models import User
@@ -28,6 +30,7 @@ from supportdesk.billing.selectors import (
     statement_for_user,
     statements_for_user,
 )
+from supportdesk.core import clock
 from supportdesk.core.errors import ActionError, InvalidInput
 from supportdesk.tickets.access import ticket_for_user
 
@@ -98,12 +101,17 @@ def _refused(request: HttpRequest, exc: ActionError) -> None:
 def statement_issue_view(request: HttpRequest, number: str) -> HttpResponse:
     user = _staff(request)
     statement = statement_for_user(user, number)
+    if request.POST.get("confirmed") != "yes" and statement.is_draft:
+        # Issuing freezes the statement for good: say what will be issued, and as what.
+        context = statement_context(statement)
+        context["next_number"] = actions.next_number(timezone.localdate(clock.now()).year)
+        return render(request, "billing/statement_issue_confirm.html", context)
     try:
         statement = actions.statement_issue(statement=statement, actor=user)
     except ActionError as exc:
         _refused(request, exc)
     else:
-        messages.success(request, f"Statement {statement.number} issued.")
+        messages.success(request, _("Statement %(number)s issued.") % {"number": statement.number})
     return redirect("billing:statement_detail", number=statement.reference)
 
 
@@ -120,9 +128,9 @@ def statement_redraft_view(request: HttpRequest, number: str) -> HttpResponse:
         _refused(request, exc)
         return redirect("billing:statement_detail", number=statement.reference)
     if drafted is None:
-        messages.success(request, "Nothing left to bill for that month: the draft was removed.")
+        messages.success(request, _("Nothing left to bill for that month: the draft was removed."))
         return redirect("billing:statement_list")
-    messages.success(request, "Draft computed again from the time logged.")
+    messages.success(request, _("Draft computed again from the time logged."))
     return redirect("billing:statement_detail", number=drafted.reference)
 
 
@@ -133,7 +141,7 @@ def statement_credit_view(request: HttpRequest, number: str) -> HttpResponse:
     statement = statement_for_user(user, number)
     form = CreditForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "reason: is required to credit a statement")
+        messages.error(request, _("reason: is required to credit a statement"))
         return redirect("billing:statement_detail", number=statement.reference)
     try:
         credit = actions.statement_credit(
@@ -142,7 +150,11 @@ def statement_credit_view(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         _refused(request, exc)
         return redirect("billing:statement_detail", number=statement.reference)
-    messages.success(request, f"Credit statement {credit.number} issued for {statement.number}.")
+    messages.success(
+        request,
+        _("Credit statement %(credit)s issued for %(number)s.")
+        % {"credit": credit.number, "number": statement.number},
+    )
     return redirect("billing:statement_detail", number=credit.reference)
 
 
@@ -156,7 +168,9 @@ def statement_export_view(request: HttpRequest, number: str) -> HttpResponse:
     except (ActionError, odoo_export.ExportFailed) as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Exported to Odoo as draft invoice {move_id}.")
+        messages.success(
+            request, _("Exported to Odoo as draft invoice %(move_id)s.") % {"move_id": move_id}
+        )
     return redirect("billing:statement_detail", number=statement.reference)
 
 
@@ -167,7 +181,11 @@ def close_month_view(request: HttpRequest) -> HttpResponse:
     form = CloseMonthForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
+            messages.error(
+                request,
+                _("%(field)s: %(errors)s")
+                % {"field": field, "errors": " ".join(str(e) for e in errors)},
+            )
         return redirect("billing:statement_list")
     month, organisation = form.cleaned_data["month"], form.cleaned_data["organisation"]
     try:
@@ -179,7 +197,11 @@ def close_month_view(request: HttpRequest) -> HttpResponse:
     except ActionError as exc:
         _refused(request, exc)
     else:
-        messages.success(request, f"{len(drafted)} draft statement(s) for {month:%Y-%m}.")
+        messages.success(
+            request,
+            _("%(length)s draft statement(s) for %(month)s.")
+            % {"length": len(drafted), "month": format(month, "%Y-%m")},
+        )
     return redirect("billing:statement_list")
 
 
@@ -206,7 +228,7 @@ def ticket_time(request: HttpRequest, number: str) -> HttpResponse:
         except ActionError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"Time logged on {ticket.number}.")
+            messages.success(request, _("Time logged on %(number)s.") % {"number": ticket.number})
             return redirect("billing:ticket_time", number=ticket.number)
     return render(
         request,
@@ -247,9 +269,9 @@ def entry_override_view(request: HttpRequest, number: str, entry_id: int) -> Htt
         except ActionError as exc:
             _refused(request, exc)
         else:
-            messages.success(request, "Charge of the entry recorded.")
+            messages.success(request, _("Charge of the entry recorded."))
     else:
-        messages.error(request, "charge: choose free, charged or the rules")
+        messages.error(request, _("charge: choose free, charged or the rules"))
     return redirect("billing:ticket_time", number=entry.ticket.number)
 
 
@@ -270,7 +292,9 @@ def entry_correct_view(request: HttpRequest, number: str, entry_id: int) -> Http
         except ActionError as exc:
             _refused(request, exc)
         else:
-            messages.success(request, "Correction recorded: it is credited on the next statement.")
+            messages.success(
+                request, _("Correction recorded: it is credited on the next statement.")
+            )
     else:
-        messages.error(request, "minutes and reason: both are required for a correction")
+        messages.error(request, _("minutes and reason: both are required for a correction"))
     return redirect("billing:ticket_time", number=entry.ticket.number)

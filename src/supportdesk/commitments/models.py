@@ -28,8 +28,9 @@ class BusinessHours(models.Model):
     closes = models.TimeField(_("closes"))
 
     class Meta:
-        ordering = ["weekday"]
+        verbose_name = _("business hours")
         verbose_name_plural = _("business hours")
+        ordering = ["weekday"]
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
@@ -46,6 +47,8 @@ class ClosedDay(models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("closed day")
+        verbose_name_plural = _("closed days")
         ordering = ["date"]
 
     def __str__(self) -> str:
@@ -61,6 +64,8 @@ class ShortDay(models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("short day")
+        verbose_name_plural = _("short days")
         ordering = ["date"]
 
     def __str__(self) -> str:
@@ -85,6 +90,8 @@ class Absence(models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
         ordering = ["-starts"]
         indexes = [models.Index(fields=["starts", "ends"], name="absence_span")]
 
@@ -115,6 +122,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox")
@@ -122,3 +131,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class CalendarChange(models.Model):
+    """A change of the weekly hours: who, when, the week before and after, what moved."""
+
+    changed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+    old_week = models.JSONField()  # {"0": ["08:00", "17:00"], "5": null, …}
+    new_week = models.JSONField()
+    moved_tickets = models.JSONField(default=list)  # numbers of open tickets whose deadlines moved
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"week changed {self.changed_at:%Y-%m-%d %H:%M} by {self.changed_by}"

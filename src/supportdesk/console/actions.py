@@ -9,31 +9,43 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from django.conf import settings
+from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import User
 from supportdesk.billing.actions import MAX_ENTRY_MINUTES, time_log
 from supportdesk.billing.models import TimeEntry
 from supportdesk.commitments.models import Notification
-from supportdesk.console.models import MAIL_PREFERENCE, SavedReply, StaffPreference, TimerRun
+from supportdesk.console.models import (
+    MAIL_PREFERENCE,
+    SavedReply,
+    SavedView,
+    StaffPreference,
+    TimerRun,
+)
 from supportdesk.core import clock
-from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
+from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied, Text
+from supportdesk.tickets.actions.lifecycle import Upload
 from supportdesk.tickets.models import Ticket
 
 
-def _require_staff(actor: User, what: str) -> None:
+def _require_staff(actor: User, what: Text) -> None:
     if not actor.is_support_staff:
-        raise PermissionDenied(f"only support staff may {what}")
+        raise PermissionDenied(_("only support staff may %(what)s") % {"what": what})
 
 
 def timer_start(*, ticket: Ticket, actor: User) -> TimerRun:
     """Start measuring work on a ticket; one running timer per person and ticket."""
-    _require_staff(actor, "time work")
+    _require_staff(actor, _("time work"))
     try:
         with transaction.atomic():
             return TimerRun.objects.create(user=actor, ticket=ticket, started_at=clock.now())
     except IntegrityError:
-        raise IllegalTransition(f"your timer on {ticket.number} is already running") from None
+        raise IllegalTransition(
+            _("your timer on %(number)s is already running") % {"number": ticket.number}
+        ) from None
 
 
 def timer_minutes(run: TimerRun, now: dt.datetime | None = None) -> int:
@@ -46,11 +58,13 @@ def timer_stop(
     *, ticket: Ticket, actor: User, description: str, date: dt.date | None = None
 ) -> TimeEntry:
     """Stop the timer and log its minutes with what was done (R6: through ``time_log``)."""
-    _require_staff(actor, "time work")
+    _require_staff(actor, _("time work"))
     with transaction.atomic():
         run = TimerRun.objects.select_for_update().filter(user=actor, ticket=ticket).first()
         if run is None:
-            raise IllegalTransition(f"no timer of yours runs on {ticket.number}")
+            raise IllegalTransition(
+                _("no timer of yours runs on %(number)s") % {"number": ticket.number}
+            )
         minutes = min(timer_minutes(run), MAX_ENTRY_MINUTES)
         entry = time_log(
             ticket=ticket, actor=actor, minutes=minutes, description=description, date=date
@@ -61,38 +75,74 @@ def timer_stop(
 
 def timer_discard(*, ticket: Ticket, actor: User) -> None:
     """Throw a running timer away without logging anything."""
-    deleted, _ = TimerRun.objects.filter(user=actor, ticket=ticket).delete()
+    deleted, _by_model = TimerRun.objects.filter(user=actor, ticket=ticket).delete()
     if not deleted:
-        raise IllegalTransition(f"no timer of yours runs on {ticket.number}")
+        raise IllegalTransition(
+            _("no timer of yours runs on %(number)s") % {"number": ticket.number}
+        )
 
 
 def saved_reply_save(
-    *, actor: User, title: str, body: str, reply: SavedReply | None = None
+    *,
+    actor: User,
+    title: str,
+    body: str,
+    reply: SavedReply | None = None,
+    attachment: Upload | None = None,
 ) -> SavedReply:
-    """Create or change a saved reply shared with the desk."""
-    _require_staff(actor, "keep saved replies")
+    """Create or change a saved reply shared with the desk, optionally with a file that is
+    sent with every reply made from it."""
+    _require_staff(actor, _("keep saved replies"))
     title, body = title.strip(), body.strip()
     if not title:
-        raise InvalidInput("title", "is required")
+        raise InvalidInput("title", _("is required"))
     if len(title) > 120:
-        raise InvalidInput("title", f"is {len(title)} characters; at most 120 are allowed")
+        raise InvalidInput(
+            "title", _("is %(length)s characters; at most 120 are allowed") % {"length": len(title)}
+        )
     if not body:
-        raise InvalidInput("body", "is required")
+        raise InvalidInput("body", _("is required"))
     clash = SavedReply.objects.filter(title__iexact=title)
     if reply is not None:
         clash = clash.exclude(pk=reply.pk)
     if clash.exists():
-        raise InvalidInput("title", f"a saved reply is already called {title!r}")
+        raise InvalidInput(
+            "title", _("a saved reply is already called %(title)r") % {"title": title}
+        )
+    if attachment is not None and (attachment.size or 0) > settings.ATTACHMENT_MAX_BYTES:
+        raise InvalidInput(
+            "attachment",
+            _("'%(name)s' is %(size).1f MB; the limit is %(limit)d MB")
+            % {
+                "name": attachment.name,
+                "size": (attachment.size or 0) / 1048576,
+                "limit": settings.ATTACHMENT_MAX_BYTES // 1048576,
+            },
+        )
     with transaction.atomic():
         if reply is None:
             reply = SavedReply(created_by=actor)
         reply.title, reply.body = title, body
+        if attachment is not None:
+            name = (attachment.name or "attachment").replace("/", "_").replace("\\", "_")
+            reply.attachment_name = name[-255:]
+            reply.attachment_type = (attachment.content_type or "application/octet-stream")[:150]
+            upload = attachment if isinstance(attachment, File) else File(attachment)  # type: ignore[arg-type]
+            reply.attachment.save(name, upload, save=False)
         reply.save()
     return reply
 
 
+class SavedAttachment(File):
+    """A saved reply's file as an attachment argument of ``ticket_reply`` (an ``Upload``)."""
+
+    def __init__(self, reply: SavedReply) -> None:
+        super().__init__(reply.attachment.open("rb"), name=reply.attachment_name or "attachment")
+        self.content_type = reply.attachment_type or "application/octet-stream"
+
+
 def saved_reply_delete(*, actor: User, reply: SavedReply) -> None:
-    _require_staff(actor, "keep saved replies")
+    _require_staff(actor, _("keep saved replies"))
     reply.delete()
 
 
@@ -106,16 +156,41 @@ def notifications_read(*, actor: User, ids: list[int] | None = None) -> int:
 
 def preference_update(*, actor: User, **choices: bool) -> StaffPreference:
     """Which notifications also come by mail."""
-    _require_staff(actor, "set console preferences")
+    _require_staff(actor, _("set console preferences"))
     fields = set(MAIL_PREFERENCE.values())
     for name, value in choices.items():
         if name not in fields:
-            raise InvalidInput(name, "is not a notification preference")
+            raise InvalidInput(name, _("is not a notification preference"))
         if not isinstance(value, bool):
-            raise InvalidInput(name, "must be on or off")
+            raise InvalidInput(name, _("must be on or off"))
     with transaction.atomic():
-        preference, _ = StaffPreference.objects.select_for_update().get_or_create(user=actor)
+        preference, _created = StaffPreference.objects.select_for_update().get_or_create(user=actor)
         for name, value in choices.items():
             setattr(preference, name, value)
         preference.save()
     return preference
+
+
+def saved_view_save(*, actor: User, name: str, query: str) -> SavedView:
+    """Name the board's current filter for ``actor`` (a new name, or the same name again to
+    change what it shows)."""
+    _require_staff(actor, "save board views")
+    name = name.strip()
+    if not name:
+        raise InvalidInput("name", _("is required"))
+    if len(name) > 60:
+        raise InvalidInput(
+            "name", _("is %(n)d characters; at most 60 are allowed") % {"n": len(name)}
+        )
+    if len(query) > 500:
+        raise InvalidInput("query", _("is too long to save"))
+    view, _created = SavedView.objects.update_or_create(
+        user=actor, name=name, defaults={"query": query}
+    )
+    return view
+
+
+def saved_view_delete(*, actor: User, view_id: int) -> None:
+    deleted, _rows = SavedView.objects.filter(user=actor, pk=view_id).delete()
+    if not deleted:
+        raise InvalidInput("view", _("no such saved view of yours"))

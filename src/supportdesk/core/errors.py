@@ -1,23 +1,44 @@
-"""Errors that actions raise: each says what and why, and changes nothing (rule 8)."""
+"""Errors that actions raise: each says what and why, and changes nothing (rule 8).
+
+Messages may be lazy translations (``gettext_lazy``): they are put into words in the
+language active where they are shown, so a refusal reads in the viewer's language.
+"""
 
 from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+
+Text = str | Promise
 
 
 class ActionError(Exception):
     """Base of the errors an action raises; the transaction is rolled back."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: Text) -> None:
         super().__init__(message)
-        self.message = message
+        self._message = message
+
+    @property
+    def message(self) -> str:
+        """The message in the active language."""
+        return str(self._message)
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class InvalidInput(ActionError):
     """Bad input: names the field and the reason (HTTP 422)."""
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
+    def __init__(self, field: str, reason: Text) -> None:
+        super().__init__(format_lazy("{}: {}", field, reason))
         self.field = field
-        self.reason = reason
+        self._reason = reason
+
+    @property
+    def reason(self) -> str:
+        return str(self._reason)
 
 
 class IllegalTransition(ActionError):

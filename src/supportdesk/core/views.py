@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 
@@ -13,6 +14,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if getattr(request.user, "is_support_staff", False):
         return redirect("console:board")
     return redirect("ticket_list")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links; the file is a static one."""
+    return redirect(static("supportdesk/favicon.ico"), permanent=True)
 
 
 @never_cache

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from supportdesk.core.errors import InvalidInput
 from supportdesk.leads.models import Lead
@@ -19,11 +20,15 @@ def lead_create(
     """R10: a non-customer's question about services and prices becomes a lead for sales."""
     message = (message or "").strip()
     if not message:
-        raise InvalidInput("message", "is required")
+        raise InvalidInput("message", _("is required"))
     if source not in Lead.Source.values:
-        raise InvalidInput("source", f"{source!r} is not one of {', '.join(Lead.Source.values)}")
+        raise InvalidInput(
+            "source",
+            _("%(source)r is not one of %(value)s")
+            % {"source": source, "value": ", ".join(Lead.Source.values)},
+        )
     if not (email or phone):
-        raise InvalidInput("email", "give an e-mail address or a telephone number to answer")
+        raise InvalidInput("email", _("give an e-mail address or a telephone number to answer"))
     with transaction.atomic():
         return Lead.objects.create(
             source=source,

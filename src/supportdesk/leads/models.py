@@ -29,6 +29,8 @@ class Lead(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

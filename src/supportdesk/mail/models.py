@@ -77,8 +77,9 @@ class Mailbox(models.Model):
     last_error = models.TextField(blank=True, editable=False)
 
     class Meta:
-        ordering = ["name"]
+        verbose_name = _("mailbox")
         verbose_name_plural = _("mailboxes")
+        ordering = ["name"]
 
     def __str__(self) -> str:
         return f"{self.name} <{self.address}>"
@@ -94,8 +95,9 @@ class Mailbox(models.Model):
 class InboundMail(models.Model):
     """One received message, stored raw before anything else is done with it (DESIGN rule 5).
 
-    The same message delivered twice (same Message-ID, or same bytes when it has none) is
-    one row: ``dedup_key`` is unique and ``deliveries`` counts the copies.
+    The same message delivered twice (the same bytes, or the same Message-ID and the same
+    content without relay headers) is one row: ``dedup_key`` is unique and ``deliveries``
+    counts the copies. Another message reusing a Message-ID is a row of its own.
     """
 
     class Source(models.TextChoices):
@@ -134,6 +136,9 @@ class InboundMail(models.Model):
     # What processing did: "ticket_created", "replied", "lead", "auto_reply", "bounce"…
     outcome = models.CharField(max_length=32, blank=True)
     error = models.TextField(blank=True)
+    # What a person should know about this message: a reused Message-ID, a subject cut,
+    # parts left in the raw message only…
+    notes = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     processed_at = models.DateTimeField(null=True, blank=True)
     ticket = models.ForeignKey(
@@ -155,8 +160,9 @@ class InboundMail(models.Model):
     )
 
     class Meta:
-        ordering = ["-received_at", "-id"]
         verbose_name = _("received mail")
+        verbose_name_plural = _("received mail")
+        ordering = ["-received_at", "-id"]
         indexes = [
             models.Index(fields=["message_id"], name="inbound_message_id"),
             models.Index(fields=["state", "received_at"], name="inbound_state"),
@@ -200,6 +206,8 @@ class OutboundMail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("sent mail")
+        verbose_name_plural = _("sent mail")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["state", "next_attempt_at"], name="outbox_due"),
@@ -225,6 +233,8 @@ class CallTask(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("call task")
+        verbose_name_plural = _("call tasks")
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -321,7 +322,10 @@ def _instance_arg(user: User, instance_id: int | None) -> OdooInstance | None:
     try:
         return instance_for_user(user, instance_id)
     except Http404:
-        raise InvalidInput("instance_id", f"no Odoo instance has id {instance_id}") from None
+        raise InvalidInput(
+            "instance_id",
+            _("no Odoo instance has id %(instance_id)s") % {"instance_id": instance_id},
+        ) from None
 
 
 # --- tickets ----------------------------------------------------------------------------
@@ -340,7 +344,7 @@ def check(request: HttpRequest, number: str, payload: CheckIn) -> list[dict[str,
     user = _user(request)
     ticket = ticket_for_user(user, number)
     if not user.is_support_staff:
-        raise PermissionDenied("only support staff may check Odoo references")
+        raise PermissionDenied(_("only support staff may check Odoo references"))
     reference = reference_of(ticket, payload.reference_id) if payload.reference_id else None
     checks = actions.reference_check(
         ticket=ticket,
@@ -363,7 +367,7 @@ def add_references(request: HttpRequest, number: str, payload: ReferencesIn) -> 
     user = _user(request)
     ticket = ticket_for_user(user, number)
     if not user.is_support_staff:
-        raise PermissionDenied("only support staff may edit a ticket's Odoo references")
+        raise PermissionDenied(_("only support staff may edit a ticket's Odoo references"))
     try:
         ticket_actions.ticket_update(
             ticket=ticket,
@@ -484,10 +488,14 @@ def list_instances(
 def create_instance(request: HttpRequest, payload: InstanceIn) -> Status[dict[str, Any]]:
     user = _user(request)
     if not user.is_support_staff:
-        raise PermissionDenied("only support staff may configure Odoo instances")
+        raise PermissionDenied(_("only support staff may configure Odoo instances"))
     organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
     if organisation is None:
-        raise InvalidInput("organisation_id", f"no organisation has id {payload.organisation_id}")
+        raise InvalidInput(
+            "organisation_id",
+            _("no organisation has id %(organisation_id)s")
+            % {"organisation_id": payload.organisation_id},
+        )
     instance = actions.instance_save(
         actor=user,
         organisation=organisation,
@@ -520,7 +528,7 @@ def create_release(request: HttpRequest, payload: ReleaseIn) -> Status[dict[str,
     """Plan a patch release of our localisation addons (R8)."""
     user = _user(request)
     if not user.is_support_staff:
-        raise PermissionDenied("only support staff may plan patch releases")
+        raise PermissionDenied(_("only support staff may plan patch releases"))
     release = actions.patch_release_create(
         actor=user,
         module=payload.module,

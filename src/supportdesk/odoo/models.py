@@ -49,6 +49,8 @@ class OdooInstance(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("Odoo instance")
+        verbose_name_plural = _("Odoo instances")
         ordering = ["organisation", "role", "name"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="odoo_instance_name_once")
@@ -91,6 +93,8 @@ class RecordCheck(models.Model):
     error = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("record check")
+        verbose_name_plural = _("record checks")
         ordering = ["-checked_at", "-id"]
         indexes = [models.Index(fields=["reference", "-checked_at"], name="odoo_check_latest")]
 
@@ -155,6 +159,8 @@ class OwnerClassification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("code owner classification")
+        verbose_name_plural = _("code owner classifications")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -174,6 +180,8 @@ class BugEvidence(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("bug evidence")
+        verbose_name_plural = _("bug evidence")
         ordering = ["-recorded_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -216,6 +224,8 @@ class UpstreamReport(models.Model):
     reported_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("report to Odoo")
+        verbose_name_plural = _("reports to Odoo")
         ordering = ["-reported_at", "-id"]
 
     def __str__(self) -> str:
@@ -246,6 +256,8 @@ class PatchRelease(models.Model):
     )
 
     class Meta:
+        verbose_name = _("patch release")
+        verbose_name_plural = _("patch releases")
         ordering = ["-release_date", "module"]
         constraints = [
             models.UniqueConstraint(fields=["module", "version"], name="patch_release_once")
@@ -268,6 +280,8 @@ class PatchReleaseTicket(models.Model):
     linked_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("ticket in a patch release")
+        verbose_name_plural = _("tickets in patch releases")
         constraints = [
             models.UniqueConstraint(fields=["release", "ticket"], name="patch_release_ticket_once")
         ]

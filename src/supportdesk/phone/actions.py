@@ -69,12 +69,16 @@ def cti_event(*, pbx: Pbx, data: Mapping[str, Any]) -> Call:
     event = _field(data, "event")
     call_id = _field(data, "callId")
     if event not in CTI_EVENTS:
-        raise InvalidInput("event", f"{event!r} is not one of 'newCall', 'answer', 'hangup'")
+        raise InvalidInput(
+            "event", _("%(event)r is not one of 'newCall', 'answer', 'hangup'") % {"event": event}
+        )
     if not call_id:
-        raise InvalidInput("callId", "is required")
+        raise InvalidInput("callId", _("is required"))
     direction = _field(data, "direction") or Direction.INBOUND
     if direction not in Direction.values:
-        raise InvalidInput("direction", f"{direction!r} is not one of 'in', 'out'")
+        raise InvalidInput(
+            "direction", _("%(direction)r is not one of 'in', 'out'") % {"direction": direction}
+        )
     payload = {k: _field(data, k) for k in data}
     now = clock.now()
     with transaction.atomic():
@@ -176,31 +180,45 @@ def call_log(
     from supportdesk.tickets import actions as ticket_actions
 
     if not actor.is_support_staff:
-        raise PermissionDenied("only support staff log calls")
+        raise PermissionDenied(_("only support staff log calls"))
     summary = (summary or "").strip()
     if not summary:
-        raise InvalidInput("summary", "is required: say what the call was about")
+        raise InvalidInput("summary", _("is required: say what the call was about"))
     if direction not in Direction.values:
-        raise InvalidInput("direction", f"{direction!r} is not one of 'in', 'out'")
+        raise InvalidInput(
+            "direction", _("%(direction)r is not one of 'in', 'out'") % {"direction": direction}
+        )
     e164 = normalise(number) if number.strip() else None
     if number.strip() and e164 is None:
-        raise InvalidInput("number", f"{number.strip()[:40]!r} is not a telephone number")
+        raise InvalidInput(
+            "number", _("%(number)r is not a telephone number") % {"number": number.strip()[:40]}
+        )
     if caller is None and e164:
-        _, caller = find_caller(e164)
+        _organisation, caller = find_caller(e164)
     if caller is not None and not caller.is_customer:
-        raise InvalidInput("caller", f"{caller} is not a customer user")
+        raise InvalidInput("caller", _("%(caller)s is not a customer user") % {"caller": caller})
     organisation = organisation or (caller.organisation if caller else None)
     if caller is not None and organisation is not None and caller.organisation != organisation:
-        raise InvalidInput("caller", f"{caller} does not belong to {organisation}")
+        raise InvalidInput(
+            "caller",
+            _("%(caller)s does not belong to %(organisation)s")
+            % {"caller": caller, "organisation": organisation},
+        )
     if ticket is None and organisation is None:
-        raise InvalidInput("organisation", "is required for a caller we do not know")
+        raise InvalidInput("organisation", _("is required for a caller we do not know"))
     if ticket is not None and organisation is not None and ticket.organisation != organisation:
-        raise InvalidInput("ticket", f"{ticket.number} is not a ticket of {organisation}")
+        raise InvalidInput(
+            "ticket",
+            _("%(number)s is not a ticket of %(organisation)s")
+            % {"number": ticket.number, "organisation": organisation},
+        )
     with transaction.atomic():
         if call is not None:
             call = Call.objects.select_for_update().get(pk=call.pk)
             if call.ticket_id is not None:
-                raise IllegalTransition(f"this call is already logged on ticket {call.ticket}")
+                raise IllegalTransition(
+                    _("this call is already logged on ticket %(ticket)s") % {"ticket": call.ticket}
+                )
         else:
             now = clock.now()
             call = Call(
@@ -223,7 +241,9 @@ def call_log(
         if ticket is not None:
             ticket = Ticket.objects.get(pk=ticket.pk)
             if ticket.status not in OPEN_STATUSES:
-                raise IllegalTransition(f"{ticket.number} is not open: reopen it first")
+                raise IllegalTransition(
+                    _("%(number)s is not open: reopen it first") % {"number": ticket.number}
+                )
             ticket_actions.ticket_reply(
                 ticket=ticket,
                 actor=actor,
@@ -254,11 +274,11 @@ def call_log(
 def call_claim(*, call: Call, actor: User) -> Call:
     """Take a missed call's call-back on oneself."""
     if not actor.is_support_staff:
-        raise PermissionDenied("only support staff call back")
+        raise PermissionDenied(_("only support staff call back"))
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
         if call.state != CallState.MISSED or call.called_back_at is not None:
-            raise IllegalTransition("this call does not wait for a call-back")
+            raise IllegalTransition(_("this call does not wait for a call-back"))
         call.callback_owner = actor
         call.save(update_fields=["callback_owner"])
     return call
@@ -267,15 +287,18 @@ def call_claim(*, call: Call, actor: User) -> Call:
 def call_called_back(*, call: Call, actor: User) -> Call:
     """A missed call was returned: it leaves the call-back list."""
     if not actor.is_support_staff:
-        raise PermissionDenied("only support staff call back")
+        raise PermissionDenied(_("only support staff call back"))
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
         if call.state != CallState.MISSED:
-            raise IllegalTransition("only a missed call is called back")
+            raise IllegalTransition(_("only a missed call is called back"))
         if call.called_back_at is not None:
             raise IllegalTransition(
-                f"{call.called_back_by or 'someone'} already called back "
-                f"at {call.called_back_at:%H:%M}"
+                _("%(who)s already called back at %(time)s")
+                % {
+                    "who": call.called_back_by or _("someone"),
+                    "time": f"{call.called_back_at:%H:%M}",
+                }
             )
         call.called_back_at = clock.now()
         call.called_back_by = actor

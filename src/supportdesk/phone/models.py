@@ -132,6 +132,8 @@ class Call(models.Model):
     )
 
     class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
         ordering = ["-started_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -182,6 +184,8 @@ class CallEvent(models.Model):
     received_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("call event")
+        verbose_name_plural = _("call events")
         ordering = ["received_at", "id"]
 
     def __str__(self) -> str:
@@ -199,6 +203,10 @@ class ContactNumber(models.Model):
     )
     raw = models.CharField(max_length=40)
     e164 = models.CharField(max_length=20, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("contact number")
+        verbose_name_plural = _("contact numbers")
 
     def __str__(self) -> str:
         return self.e164 or self.raw

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import Organisation, Role, User
 from supportdesk.core import clock
@@ -47,18 +48,26 @@ def invitation_create(
     pending invitation to the same address is revoked, so only the newest link works.
     """
     if not organisations_user_may_invite_to(actor).filter(pk=organisation.pk).exists():
-        raise PermissionDenied(f"you may not invite users of {organisation}")
+        raise PermissionDenied(
+            _("you may not invite users of %(organisation)s") % {"organisation": organisation}
+        )
     email = (email or "").strip().lower()
     try:
         validate_email(email)
     except ValidationError:
-        raise InvalidInput("email", f"{email!r} is not an e-mail address") from None
+        raise InvalidInput(
+            "email", _("%(email)r is not an e-mail address") % {"email": email}
+        ) from None
     if language not in dict(settings.LANGUAGES):
-        raise InvalidInput("language", f"{language!r} is not one of the site's languages")
+        raise InvalidInput(
+            "language",
+            _("%(language)r is not one of the site's languages") % {"language": language},
+        )
     if User.objects.filter(email__iexact=email).exists():
         raise InvalidInput(
             "email",
-            f"{email} already has an account: they can use “Forgot your password?”",
+            _("%(email)s already has an account: they can use “Forgot your password?”")
+            % {"email": email},
         )
     token = secrets.token_urlsafe(32)
     now = clock.now()
@@ -112,13 +121,17 @@ def invitation_accept(*, token: str, password: str, name: str = "", language: st
             .first()
         )
         if invitation is None:
-            raise InvalidInput("token", "is not an invitation link")
+            raise InvalidInput("token", _("is not an invitation link"))
         now = clock.now()
         state = invitation.state_at(now)
         if state != Invitation.State.PENDING:
-            raise IllegalTransition(f"the invitation is {state.value}: ask for a new one")
+            raise IllegalTransition(
+                _("the invitation is %(value)s: ask for a new one") % {"value": state.value}
+            )
         if User.objects.filter(email__iexact=invitation.email).exists():
-            raise IllegalTransition(f"{invitation.email} already has an account")
+            raise IllegalTransition(
+                _("%(email)s already has an account") % {"email": invitation.email}
+            )
         user = User(
             email=invitation.email,
             name=(name or invitation.name).strip()[:200],

@@ -14,6 +14,7 @@ from typing import Any
 
 import pygal
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from pygal.style import Style
 
 from supportdesk.commitments.kpi import TARGETS
@@ -77,7 +78,10 @@ def _percent(value: float | None) -> float | None:
 
 def attainment_trend(table: Table, measure: str, *, label_every: int = 8) -> SafeString:
     """One commitment's attainment per period (%), with its target as a line."""
-    title = f"{MEASURE_LABELS[measure]} (target {TARGETS[measure] * 100:.0f} %)"
+    title = _("%(measure)s (target %(target)s %%)") % {
+        "measure": MEASURE_LABELS[measure],
+        "target": f"{TARGETS[measure] * 100:.0f}",
+    }
     chart = pygal.Line(
         **_config(
             title,
@@ -94,14 +98,16 @@ def attainment_trend(table: Table, measure: str, *, label_every: int = 8) -> Saf
     )
     labels = [_period_label(row["start"], table) for row in table.rows]
     chart.x_labels = labels
-    chart.add("Attained", [_percent(row[f"{measure}_share"]) for row in table.rows])
+    chart.add(_("Attained"), [_percent(row[f"{measure}_share"]) for row in table.rows])
     chart.add(
-        "Target",
+        _("Target"),
         [TARGETS[measure] * 100] * len(labels),
         show_dots=False,
         stroke_style={"dasharray": "6,4", "width": 2},
     )
-    return render(chart, f"Chart: {title}, by {'week' if table.key == 'trend' else 'month'}")
+    if table.key == "trend":
+        return render(chart, _("Chart: %(title)s, by week") % {"title": title})
+    return render(chart, _("Chart: %(title)s, by month") % {"title": title})
 
 
 def _period_label(value: Any, table: Table) -> str:
@@ -146,7 +152,7 @@ def bars(
     ]
     for key, legend in series:
         chart.add(legend, [_number(row.get(key)) for row in rows])
-    return render(chart, f"Chart: {title}")
+    return render(chart, _("Chart: %(title)s") % {"title": title})
 
 
 def _number(value: Any) -> float | None:
@@ -163,7 +169,7 @@ def commitments_charts(report: Report) -> dict[str, SafeString]:
     charts["backlog"] = bars(
         backlog,
         label_key="age",
-        series=[("open", "Open"), ("unassigned", "Unassigned"), ("waiting", "Waiting")],
+        series=[("open", _("Open")), ("unassigned", _("Unassigned")), ("waiting", _("Waiting"))],
         y_title="tickets",
         width=520,
     )
@@ -171,9 +177,9 @@ def commitments_charts(report: Report) -> dict[str, SafeString]:
         report.tables["load"],
         label_key="consultant",
         series=[
-            ("assigned", "Assigned, not started"),
-            ("in_progress", "In progress"),
-            ("waiting", "Waiting"),
+            ("assigned", _("Assigned, not started")),
+            ("in_progress", _("In progress")),
+            ("waiting", _("Waiting")),
         ],
         stacked=True,
         horizontal=True,
@@ -183,15 +189,15 @@ def commitments_charts(report: Report) -> dict[str, SafeString]:
         charts[dimension] = bars(
             report.tables[dimension],
             label_key="label",
-            series=[("registered", "Registered"), ("open", "Open now")],
+            series=[("registered", _("Registered")), ("open", _("Open now"))],
             horizontal=True,
             width=520,
         )
     charts["fairness"] = bars(
         report.tables["fairness"],
         label_key="label",
-        series=[("median_wait_hours", "Median"), ("p90_wait_hours", "90th percentile")],
-        title="Wait to assignment by organisation size",
+        series=[("median_wait_hours", _("Median")), ("p90_wait_hours", _("90th percentile"))],
+        title=_("Wait to assignment by organisation size"),
         y_title="working hours",
     )
     return charts
@@ -204,9 +210,9 @@ def billing_charts(report: Report) -> dict[str, SafeString]:
             label_key="month",
             label_format="%Y-%m",
             series=[
-                ("billable_hours", "Billable"),
-                ("included_hours", "Included"),
-                ("free_hours", "Free"),
+                ("billable_hours", _("Billable")),
+                ("included_hours", _("Included")),
+                ("free_hours", _("Free")),
             ],
             stacked=True,
             y_title="hours",
@@ -216,9 +222,9 @@ def billing_charts(report: Report) -> dict[str, SafeString]:
             label_key="month",
             label_format="%Y-%m",
             series=[
-                ("drafted", "Drafts"),
-                ("issued", "Issued"),
-                ("credited", "Credited"),
+                ("drafted", _("Drafts")),
+                ("issued", _("Issued")),
+                ("credited", _("Credited")),
             ],
             y_title="statements",
         ),
@@ -231,7 +237,7 @@ def service_charts(report: Report) -> dict[str, SafeString]:
     charts["status"] = bars(
         report.tables["status"],
         label_key="label",
-        series=[("tickets", "Tickets")],
+        series=[("tickets", _("Tickets"))],
         horizontal=True,
         width=520,
     )
@@ -240,9 +246,9 @@ def service_charts(report: Report) -> dict[str, SafeString]:
         label_key="month",
         label_format="%Y-%m",
         series=[
-            ("billable_hours", "Billed"),
-            ("included_hours", "Included"),
-            ("free_hours", "Free"),
+            ("billable_hours", _("Billed")),
+            ("included_hours", _("Included")),
+            ("free_hours", _("Free")),
         ],
         stacked=True,
         y_title="hours",

@@ -13,6 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from supportdesk.accounts.models import Organisation
 from supportdesk.commitments.clocks import current_calendar
@@ -52,9 +55,11 @@ class Table:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "title": self.title,
-            "caption": self.caption,
-            "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in self.columns],
+            "title": str(self.title),
+            "caption": str(self.caption),
+            "columns": [
+                {"key": c.key, "label": str(c.label), "kind": c.kind} for c in self.columns
+            ],
             "rows": [
                 {c.key: json_value(row.get(c.key), c.kind) for c in self.columns}
                 for row in self.rows
@@ -78,7 +83,7 @@ class Report:
     def as_json(self) -> dict[str, Any]:
         return {
             "report": self.key,
-            "title": self.title,
+            "title": str(self.title),
             "generated_at": self.generated_at.isoformat(),
             "params": self.params,
             "facts": self.facts,
@@ -94,8 +99,8 @@ def json_value(value: Any, kind: str) -> Any:
         return value.isoformat()
     if isinstance(value, dt.date):
         return value.strftime("%Y-%m") if kind == MONTH else value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
+    if isinstance(value, Decimal | Promise):
+        return str(value)  # money; or words in the active language
     return value
 
 
@@ -124,33 +129,33 @@ def _attainment_table(key: str, caption: str, figures: list[dict[str, Any]]) -> 
             )
     return Table(
         key=key,
-        title="Attainment against targets",
+        title=_("Attainment against targets"),
         caption=caption,
         columns=[
-            Column("period", "Period"),
-            Column("from", "From", DATE),
-            Column("to", "To", DATE),
-            Column("measure", "Commitment"),
-            Column("target", "Target", SHARE),
-            Column("share", "Attained", SHARE),
-            Column("on_target", "On target", BOOL),
-            Column("met", "Met", INT),
-            Column("missed", "Missed", INT),
-            Column("pending", "Pending", INT),
-            Column("median_working_hours", "Median (working hours)", HOURS),
+            Column("period", _("Period")),
+            Column("from", _("From"), DATE),
+            Column("to", _("To"), DATE),
+            Column("measure", _("Commitment")),
+            Column("target", _("Target"), SHARE),
+            Column("share", _("Attained"), SHARE),
+            Column("on_target", _("On target"), BOOL),
+            Column("met", _("Met"), INT),
+            Column("missed", _("Missed"), INT),
+            Column("pending", _("Pending"), INT),
+            Column("median_working_hours", _("Median (working hours)"), HOURS),
         ],
         rows=rows,
     )
 
 
 def _trend_columns(first: Column) -> list[Column]:
-    columns = [first, Column("registered", "Registered", INT)]
+    columns = [first, Column("registered", _("Registered"), INT)]
     for name in MEASURES:
         label = MEASURE_LABELS[name]
         columns += [
-            Column(f"{name}_share", f"{label}: attained", SHARE),
-            Column(f"{name}_met", f"{label}: met", INT),
-            Column(f"{name}_missed", f"{label}: missed", INT),
+            Column(f"{name}_share", _("%(label)s: attained") % {"label": label}, SHARE),
+            Column(f"{name}_met", _("%(label)s: met") % {"label": label}, INT),
+            Column(f"{name}_missed", _("%(label)s: missed") % {"label": label}, INT),
         ]
     return columns
 
@@ -162,8 +167,8 @@ def _count_table(key: str, title: str, caption: str, rows: list[dict[str, Any]])
         caption=caption,
         columns=[
             Column("label", title),
-            Column("registered", "Registered", INT),
-            Column("open", "Open now", INT),
+            Column("registered", _("Registered"), INT),
+            Column("open", _("Open now"), INT),
         ],
         rows=rows,
     )
@@ -176,7 +181,7 @@ def commitments_report(*, now: dt.datetime) -> Report:
     trend_start, trend_end = periods.trend
     report = Report(
         key="commitments",
-        title="Commitments dashboard",
+        title=_("Commitments dashboard"),
         generated_at=now,
         params={"today": periods.today.isoformat(), "trend_from": trend_start.isoformat()},
     )
@@ -192,12 +197,15 @@ def commitments_report(*, now: dt.datetime) -> Report:
     report.add(
         Table(
             key="trend",
-            title="Attainment by week",
+            title=_("Attainment by week"),
             caption=(
-                f"Tickets registered each week from {trend_start:%d %b %Y}, by the Monday "
-                "of the week of registration."
+                _(
+                    "Tickets registered each week from %(start)s, by the Monday of the week "
+                    "of registration."
+                )
+                % {"start": date_format(trend_start)}
             ),
-            columns=_trend_columns(Column("start", "Week of", DATE)),
+            columns=_trend_columns(Column("start", _("Week of"), DATE)),
             rows=selectors.attainment_by_period(trend_start, trend_end, unit="week", now=now),
         )
     )
@@ -206,26 +214,29 @@ def commitments_report(*, now: dt.datetime) -> Report:
     report.add(
         Table(
             key="at_risk",
-            title="Tickets at risk now",
+            title=_("Tickets at risk now"),
             caption=(
-                "Open tickets past the dispatchers' warning without an assignee, or due to "
-                "be resolved within one working day or overdue, in the queue order"
+                _(
+                    "Open tickets past the dispatchers' warning without an assignee, or due "
+                    "to be resolved within one working day or overdue, in the queue order."
+                )
                 + (
-                    f" (the first {len(at_risk)} of {at_risk_total})"
+                    " "
+                    + _("The first %(shown)s of %(total)s.")
+                    % {"shown": len(at_risk), "total": at_risk_total}
                     if at_risk_total > len(at_risk)
                     else ""
                 )
-                + "."
             ),
             columns=[
-                Column("number", "Ticket", link="console:workspace"),
-                Column("subject", "Subject"),
-                Column("organisation", "Organisation"),
-                Column("status", "Status"),
-                Column("assignee", "Assignee"),
-                Column("clock", "Clock"),
-                Column("due", "Due", DATETIME),
-                Column("working_hours_left", "Working hours left", HOURS),
+                Column("number", _("Ticket"), link="console:workspace"),
+                Column("subject", _("Subject")),
+                Column("organisation", _("Organisation")),
+                Column("status", _("Status")),
+                Column("assignee", _("Assignee")),
+                Column("clock", _("Clock")),
+                Column("due", _("Due"), DATETIME),
+                Column("working_hours_left", _("Working hours left"), HOURS),
             ],
             rows=at_risk,
         )
@@ -233,13 +244,13 @@ def commitments_report(*, now: dt.datetime) -> Report:
     report.add(
         Table(
             key="backlog",
-            title="Backlog by age",
-            caption="Open tickets by working days since the working day of registration.",
+            title=_("Backlog by age"),
+            caption=_("Open tickets by working days since the working day of registration."),
             columns=[
-                Column("age", "Age"),
-                Column("open", "Open", INT),
-                Column("unassigned", "Unassigned", INT),
-                Column("waiting", "Waiting", INT),
+                Column("age", _("Age")),
+                Column("open", _("Open"), INT),
+                Column("unassigned", _("Unassigned"), INT),
+                Column("waiting", _("Waiting"), INT),
             ],
             rows=selectors.backlog_by_age(now=now, calendar=calendar),
         )
@@ -247,33 +258,41 @@ def commitments_report(*, now: dt.datetime) -> Report:
     report.add(
         Table(
             key="load",
-            title="Load per consultant",
+            title=_("Load per consultant"),
             caption=(
-                "Open tickets per assignee by status, and tickets they resolved in the "
-                f"last {selectors.LOAD_RESOLVED_DAYS} days."
+                _(
+                    "Open tickets per assignee by status, and tickets they resolved in the "
+                    "last %(days)s days."
+                )
+                % {"days": selectors.LOAD_RESOLVED_DAYS}
             ),
             columns=[
-                Column("consultant", "Consultant"),
-                Column("open", "Open", INT),
-                Column("assigned", "Assigned, not started", INT),
-                Column("in_progress", "In progress", INT),
-                Column("waiting", "Waiting", INT),
+                Column("consultant", _("Consultant")),
+                Column("open", _("Open"), INT),
+                Column("assigned", _("Assigned, not started"), INT),
+                Column("in_progress", _("In progress"), INT),
+                Column("waiting", _("Waiting"), INT),
                 Column(
-                    "resolved_30_days", f"Resolved, last {selectors.LOAD_RESOLVED_DAYS} days", INT
+                    "resolved_30_days",
+                    _("Resolved, last %(days)s days") % {"days": selectors.LOAD_RESOLVED_DAYS},
+                    INT,
                 ),
-                Column("oldest_open", "Oldest open since", DATE),
+                Column("oldest_open", _("Oldest open since"), DATE),
             ],
             rows=selectors.load_per_consultant(now=now),
         )
     )
     for dimension, rows in selectors.breakdowns(trend_start, trend_end).items():
-        title = selectors.BREAKDOWNS[dimension][0]
+        title = str(selectors.BREAKDOWNS[dimension][0])
         report.add(
             _count_table(
                 dimension,
                 title,
-                f"Tickets registered since {trend_start:%d %b %Y} by {title.lower()}, "
-                "and how many of them are open now.",
+                _(
+                    "Tickets registered since %(start)s by %(dimension)s, and how many of "
+                    "them are open now."
+                )
+                % {"start": date_format(trend_start), "dimension": title.lower()},
                 rows,
             )
         )
@@ -282,19 +301,22 @@ def commitments_report(*, now: dt.datetime) -> Report:
     report.add(
         Table(
             key="fairness",
-            title="First come, first served",
+            title=_("First come, first served"),
             caption=(
-                "Working hours from registration to assignment by organisation size band; "
-                f"size is an organisation's tickets registered since {trend_start:%d %b %Y}."
+                _(
+                    "Working hours from registration to assignment by organisation size band; "
+                    "size is an organisation's tickets registered since %(start)s."
+                )
+                % {"start": date_format(trend_start)}
             ),
             columns=[
-                Column("label", "Organisation size"),
-                Column("organisations", "Organisations", INT),
-                Column("tickets", "Tickets", INT),
-                Column("assigned", "Assigned", INT),
-                Column("median_wait_hours", "Median wait (working hours)", HOURS),
-                Column("p90_wait_hours", "90th percentile wait (working hours)", HOURS),
-                Column("assigned_in_time_share", "Assigned within 2 working days", SHARE),
+                Column("label", _("Organisation size")),
+                Column("organisations", _("Organisations"), INT),
+                Column("tickets", _("Tickets"), INT),
+                Column("assigned", _("Assigned"), INT),
+                Column("median_wait_hours", _("Median wait (working hours)"), HOURS),
+                Column("p90_wait_hours", _("90th percentile wait (working hours)"), HOURS),
+                Column("assigned_in_time_share", _("Assigned within 2 working days"), SHARE),
             ],
             rows=fair["bands"],
         )
@@ -307,10 +329,10 @@ def commitments_report(*, now: dt.datetime) -> Report:
 
 def _hours_columns() -> list[Column]:
     return [
-        Column("billable_hours", "Billable hours", HOURS),
-        Column("included_hours", "Included hours", HOURS),
-        Column("free_hours", "Free hours", HOURS),
-        Column("net", "Net (SEK)", MONEY),
+        Column("billable_hours", _("Billable hours"), HOURS),
+        Column("included_hours", _("Included hours"), HOURS),
+        Column("free_hours", _("Free hours"), HOURS),
+        Column("net", _("Net (SEK)"), MONEY),
     ]
 
 
@@ -318,31 +340,36 @@ def billing_report(*, first: dt.date, last: dt.date, now: dt.datetime) -> Report
     """Hours and statements per month (R6): three queries."""
     report = Report(
         key="billing",
-        title="Billing overview",
+        title=_("Billing overview"),
         generated_at=now,
         params={"from": first.strftime("%Y-%m"), "to": last.strftime("%Y-%m")},
     )
-    span = f"{first:%Y-%m} to {last:%Y-%m}"
+    span = _("%(first)s to %(last)s") % {"first": f"{first:%Y-%m}", "last": f"{last:%Y-%m}"}
     report.add(
         Table(
             key="months",
-            title="Hours per month",
-            caption=f"Hours on draft and issued statements, all organisations, {span}.",
-            columns=[Column("month", "Month", MONTH), *_hours_columns()],
+            title=_("Hours per month"),
+            caption=_("Hours on draft and issued statements, all organisations, %(span)s.")
+            % {"span": span},
+            columns=[Column("month", _("Month"), MONTH), *_hours_columns()],
             rows=selectors.billing_months(first, last),
         )
     )
     report.add(
         Table(
             key="hours",
-            title="Hours per organisation",
+            title=_("Hours per organisation"),
             caption=(
-                f"Billable, included and free hours on each organisation's live statement, {span}."
+                _(
+                    "Billable, included and free hours on each organisation's live statement, "
+                    "%(span)s."
+                )
+                % {"span": span}
             ),
             columns=[
-                Column("month", "Month", MONTH),
-                Column("organisation", "Organisation"),
-                Column("status", "Statement"),
+                Column("month", _("Month"), MONTH),
+                Column("organisation", _("Organisation")),
+                Column("status", _("Statement")),
                 *_hours_columns(),
             ],
             rows=selectors.billing_hours(first, last),
@@ -351,17 +378,17 @@ def billing_report(*, first: dt.date, last: dt.date, now: dt.datetime) -> Report
     report.add(
         Table(
             key="statements",
-            title="Statements",
-            caption=f"Statements by the month they bill, {span}.",
+            title=_("Statements"),
+            caption=_("Statements by the month they bill, %(span)s.") % {"span": span},
             columns=[
-                Column("month", "Month", MONTH),
-                Column("drafted", "Drafts", INT),
-                Column("issued", "Issued", INT),
-                Column("credited", "Credited", INT),
-                Column("credit_statements", "Credit statements", INT),
-                Column("drafted_net", "Net of drafts (SEK)", MONEY),
-                Column("issued_net", "Net issued (SEK)", MONEY),
-                Column("credited_net", "Net credited (SEK)", MONEY),
+                Column("month", _("Month"), MONTH),
+                Column("drafted", _("Drafts"), INT),
+                Column("issued", _("Issued"), INT),
+                Column("credited", _("Credited"), INT),
+                Column("credit_statements", _("Credit statements"), INT),
+                Column("drafted_net", _("Net of drafts (SEK)"), MONEY),
+                Column("issued_net", _("Net issued (SEK)"), MONEY),
+                Column("credited_net", _("Net credited (SEK)"), MONEY),
             ],
             rows=selectors.statements_by_month(first, last),
         )
@@ -379,7 +406,7 @@ def service_report(*, organisation: Organisation, now: dt.datetime) -> Report:
     tickets = selectors.organisation_tickets(organisation)
     report = Report(
         key="service",
-        title=f"Our service to {organisation.name}",
+        title=_("Our service to %(name)s") % {"name": organisation.name},
         generated_at=now,
         params={"organisation": organisation.name, "organisation_id": organisation.pk},
     )
@@ -391,17 +418,21 @@ def service_report(*, organisation: Organisation, now: dt.datetime) -> Report:
     report.add(
         _attainment_table(
             "attainment",
-            f"How {organisation.name}'s tickets met our published commitments; tickets whose "
-            "deadline is still ahead are not counted yet.",
+            _(
+                "How the tickets of %(name)s met our published commitments; tickets whose "
+                "deadline is still ahead are not counted yet."
+            )
+            % {"name": organisation.name},
             figures,
         )
     )
     report.add(
         Table(
             key="monthly",
-            title="Attainment by month",
-            caption=f"{organisation.name}'s tickets by month of registration.",
-            columns=_trend_columns(Column("start", "Month", MONTH)),
+            title=_("Attainment by month"),
+            caption=_("The tickets of %(name)s by month of registration.")
+            % {"name": organisation.name},
+            columns=_trend_columns(Column("start", _("Month"), MONTH)),
             rows=selectors.attainment_by_period(
                 year_start, year_end, unit="month", now=now, tickets=tickets
             ),
@@ -410,18 +441,20 @@ def service_report(*, organisation: Organisation, now: dt.datetime) -> Report:
     report.add(
         Table(
             key="status",
-            title="Tickets by status",
-            caption=f"All of {organisation.name}'s tickets by their status now.",
-            columns=[Column("label", "Status"), Column("tickets", "Tickets", INT)],
+            title=_("Tickets by status"),
+            caption=_("All the tickets of %(name)s by their status now.")
+            % {"name": organisation.name},
+            columns=[Column("label", _("Status")), Column("tickets", _("Tickets"), INT)],
             rows=selectors.tickets_by_status(organisation),
         )
     )
     report.add(
         Table(
             key="billed",
-            title="Billed hours per month",
-            caption=f"Hours on {organisation.name}'s issued statements, by the month billed.",
-            columns=[Column("month", "Month", MONTH), *_hours_columns()],
+            title=_("Billed hours per month"),
+            caption=_("Hours on the issued statements of %(name)s, by the month billed.")
+            % {"name": organisation.name},
+            columns=[Column("month", _("Month"), MONTH), *_hours_columns()],
             rows=selectors.billed_hours_by_month(organisation, year_start, year_end),
         )
     )

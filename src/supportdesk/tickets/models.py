@@ -171,6 +171,8 @@ class Ticket(models.Model):
     assignment_breached_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
         indexes = [
             # The queue: open tickets, critical first, then first come first served.
             models.Index(
@@ -249,6 +251,8 @@ class OdooReference(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("Odoo reference")
+        verbose_name_plural = _("Odoo references")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["ticket", "type", "normalised"], name="odoo_ref_once")
@@ -276,6 +280,8 @@ class Message(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["ticket", "created_at"], name="message_ticket_time"),
@@ -310,6 +316,8 @@ class Attachment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -334,6 +342,8 @@ class Event(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["ticket", "created_at", "id"], name="event_ticket_time"),
@@ -362,6 +372,8 @@ class EventDelivery(models.Model):
     delivered_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("event delivery")
+        verbose_name_plural = _("event deliveries")
         constraints = [
             models.UniqueConstraint(fields=["event", "subscriber"], name="event_delivered_once")
         ]
@@ -388,6 +400,8 @@ class TicketLink(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("ticket link")
+        verbose_name_plural = _("ticket links")
         constraints = [
             models.UniqueConstraint(fields=["source", "target", "kind"], name="ticket_link_once"),
             models.CheckConstraint(

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.core import crypto
-from supportdesk.tickets.events import Verb
 
 
 class Endpoint(models.Model):
@@ -57,7 +56,7 @@ class Delivery(models.Model):
 
     endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries")
     event_id = models.BigIntegerField(_("event"))
-    verb = models.CharField(_("event"), max_length=48, choices=Verb.choices)
+    verb = models.CharField(_("event"), max_length=48)
     payload = models.JSONField()
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default="pending")
     attempts = models.PositiveIntegerField(_("attempts"), default=0)

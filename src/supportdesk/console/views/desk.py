@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from supportdesk.commitments.models import Notification
@@ -15,13 +16,24 @@ from supportdesk.console.selectors import my_day
 from supportdesk.console.views.common import int_or_none, report, staff_only, staff_user
 from supportdesk.core.errors import ActionError
 from supportdesk.search.selectors import search
+from supportdesk.tickets.sorting import parse_sort
 
 
 @staff_only
 def my_day_view(request: HttpRequest) -> HttpResponse:
     """My open tickets in the queue order, my call-backs, the time I logged."""
-    day = my_day(staff_user(request))
-    return render(request, "console/my_day.html", {"day": day})
+    sort, descending = parse_sort(request.GET.get("sort"))
+    try:
+        day = my_day(
+            staff_user(request),
+            sort=sort,
+            descending=descending,
+            cursor=request.GET.get("after") or None,
+        )
+    except ActionError as exc:
+        report(request, exc)
+        day = my_day(staff_user(request), sort=sort, descending=descending)
+    return render(request, "console/my_day.html", {"day": day, "sort": request.GET.get("sort", "")})
 
 
 @staff_only
@@ -43,7 +55,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     one = int_or_none(request.POST.get("id"))
     count = console_actions.notifications_read(actor=user, ids=[one] if one else None)
-    messages.success(request, f"{count} marked read.")
+    messages.success(request, _("%(count)s marked read.") % {"count": count})
     return redirect("console:notifications")
 
 
@@ -60,7 +72,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         except ActionError as exc:
             report(request, exc)
         else:
-            messages.success(request, "Preferences saved.")
+            messages.success(request, _("Preferences saved."))
             return redirect("console:preferences")
     return render(request, "console/preferences.html", {"form": form})
 
@@ -71,24 +83,27 @@ def saved_replies(request: HttpRequest) -> HttpResponse:
     from supportdesk.console.models import SavedReply
 
     user = staff_user(request)
-    form = SavedReplyForm(request.POST or None)
+    form = SavedReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if delete := int_or_none(request.POST.get("delete")):
             reply = SavedReply.objects.filter(pk=delete).first()
             if reply is None:
                 raise Http404("no such saved reply")
             console_actions.saved_reply_delete(actor=user, reply=reply)
-            messages.success(request, f"“{reply.title}” deleted.")
+            messages.success(request, _("“%(title)s” deleted.") % {"title": reply.title})
             return redirect("console:saved_replies")
         if form.is_valid():
             try:
                 console_actions.saved_reply_save(
-                    actor=user, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
+                    actor=user,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    attachment=form.cleaned_data["attachment"],
                 )
             except ActionError as exc:
                 report(request, exc)
             else:
-                messages.success(request, "Saved reply added.")
+                messages.success(request, _("Saved reply added."))
                 return redirect("console:saved_replies")
     return render(
         request,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from supportdesk.accounts.models import User
@@ -99,13 +100,15 @@ def log_call(request: HttpRequest) -> HttpResponse:
             if data["caller"]:
                 caller = User.objects.filter(pk=data["caller"], role="customer").first()
                 if caller is None:
-                    raise InvalidInput("caller", "is not a customer user")
+                    raise InvalidInput("caller", _("is not a customer user"))
             ticket = None
             if data["ticket"].strip():
                 pk = Ticket.pk_from_number(data["ticket"])
                 ticket = tickets_for_user(user).filter(pk=pk).first() if pk else None
                 if ticket is None:
-                    raise InvalidInput("ticket", f"{data['ticket']!r} is not a ticket number")
+                    raise InvalidInput(
+                        "ticket", _("%(data)r is not a ticket number") % {"data": data["ticket"]}
+                    )
             logged = phone_actions.call_log(
                 actor=user,
                 number=data["number"],
@@ -125,7 +128,9 @@ def log_call(request: HttpRequest) -> HttpResponse:
             )
         else:
             assert logged.ticket is not None
-            messages.success(request, f"Call logged on {logged.ticket.number}.")
+            messages.success(
+                request, _("Call logged on %(number)s.") % {"number": logged.ticket.number}
+            )
             return redirect("console:workspace", number=logged.ticket.number)
     number = form.data.get("number") if form.is_bound else initial.get("number", "")
     return render(
@@ -144,10 +149,10 @@ def call_back(request: HttpRequest, call_id: int) -> HttpResponse:
     try:
         if request.POST.get("claim"):
             phone_actions.call_claim(call=call, actor=user)
-            messages.success(request, "The call-back is yours.")
+            messages.success(request, _("The call-back is yours."))
         else:
             phone_actions.call_called_back(call=call, actor=user)
-            messages.success(request, "Marked as called back.")
+            messages.success(request, _("Marked as called back."))
     except ActionError as exc:
         report(request, exc)
     # Back where the button was: My day or the telephone page (never a URL from input).

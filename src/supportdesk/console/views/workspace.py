@@ -8,15 +8,19 @@ from typing import cast
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from supportdesk.accounts.models import STAFF_ROLES, User
+from supportdesk.accounts.models import STAFF_ROLES, Role, User
 from supportdesk.billing.selectors import entries_for_ticket
 from supportdesk.commitments.assignment import suggestions
 from supportdesk.commitments.clocks import ticket_clocks
 from supportdesk.console import actions as console_actions
+from supportdesk.console import presence as console_presence
 from supportdesk.console.forms import TicketFieldsForm, TimeEntryForm
 from supportdesk.console.models import SavedReply, TimerRun
+from supportdesk.console.placeholders import fill, values_for
 from supportdesk.console.selectors import (
     assignment_clock,
     resolution_clock,
@@ -27,7 +31,7 @@ from supportdesk.console.selectors import (
 )
 from supportdesk.console.views.common import int_or_none, report, staff_only, staff_user
 from supportdesk.core import clock
-from supportdesk.core.errors import ActionError, InvalidInput
+from supportdesk.core.errors import ActionError, IllegalTransition, InvalidInput
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import ticket_for_user, tickets_for_user
 from supportdesk.tickets.actions.lifecycle import Upload
@@ -44,13 +48,13 @@ TRANSITIONS = {
     Status.CLOSED: ["reopen"],
 }
 TRANSITION_LABELS = {
-    "start": "Start work",
-    "wait_customer": "Wait on customer",
-    "wait_third_party": "Wait on third party",
-    "resume": "Resume work",
-    "resolve": "Resolve",
-    "close": "Close",
-    "reopen": "Reopen",
+    "start": gettext_lazy("Start work"),
+    "wait_customer": gettext_lazy("Wait on customer"),
+    "wait_third_party": gettext_lazy("Wait on third party"),
+    "resume": gettext_lazy("Resume work"),
+    "resolve": gettext_lazy("Resolve"),
+    "close": gettext_lazy("Close"),
+    "reopen": gettext_lazy("Reopen"),
 }
 
 
@@ -71,6 +75,7 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
     ticket = ticket_for_user(user, number)
     now = clock.now()
     timer = TimerRun.objects.filter(user=user, ticket=ticket).first()
+    placeholder_values = values_for(ticket, user)
     return render(
         request,
         "console/workspace.html",
@@ -83,8 +88,13 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
             "timeline": timeline(ticket),
             "odoo_refs": ticket.odoo_refs.all(),
             "links": ticket_links(ticket),
-            "saved_replies": SavedReply.objects.all(),
+            "saved_replies": [
+                (r, fill(r.body, placeholder_values)) for r in SavedReply.objects.all()
+            ],
             "suggestions": suggestions(ticket) if ticket.is_open else [],
+            "can_take": ticket.is_open
+            and ticket.assignee_id is None
+            and (user.role == Role.CONSULTANT or user.takes_tickets),
             "staff": User.objects.filter(role__in=STAFF_ROLES, is_active=True).exclude(
                 email__endswith="@system.invalid"
             ),
@@ -106,18 +116,22 @@ def reply(request: HttpRequest, number: str) -> HttpResponse:
     """A reply to the customer, sent by the mail channel as the contact prefers (R9)."""
     user = staff_user(request)
     ticket = ticket_for_user(user, number)
+    uploads = list(_uploads(request))
+    saved = SavedReply.objects.filter(pk=int_or_none(request.POST.get("saved_reply")) or 0).first()
+    if saved is not None and saved.attachment:
+        uploads.append(cast(Upload, console_actions.SavedAttachment(saved)))
     try:
         actions.ticket_reply(
             ticket=ticket,
             actor=user,
             body=request.POST.get("body", ""),
             channel=Channel.CONSOLE,
-            attachments=_uploads(request),
+            attachments=uploads,
         )
     except ActionError as exc:
         report(request, exc)
     else:
-        messages.success(request, "Reply sent to the customer.")
+        messages.success(request, _("Reply sent to the customer."))
     return _back(ticket, "reply")
 
 
@@ -137,7 +151,7 @@ def note(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         report(request, exc)
     else:
-        messages.success(request, "Internal note added.")
+        messages.success(request, _("Internal note added."))
     return _back(ticket, "note")
 
 
@@ -149,7 +163,11 @@ def fields(request: HttpRequest, number: str) -> HttpResponse:
     form = TicketFieldsForm(request.POST, user=user, ticket=ticket)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
+            messages.error(
+                request,
+                _("%(field)s: %(errors)s")
+                % {"field": field, "errors": " ".join(str(e) for e in errors)},
+            )
         return _back(ticket, "fields")
     data = form.cleaned_data
     try:
@@ -164,7 +182,7 @@ def fields(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         report(request, exc)
     else:
-        messages.success(request, "Ticket updated.")
+        messages.success(request, _("Ticket updated."))
     return _back(ticket, "fields")
 
 
@@ -190,11 +208,14 @@ def transition(request: HttpRequest, number: str) -> HttpResponse:
         elif move == "reopen":
             actions.ticket_reopen(ticket=ticket, actor=user, reason=reason)
         else:
-            raise InvalidInput("move", f"{move!r} is not a change of status")
+            raise InvalidInput("move", _("%(move)r is not a change of status") % {"move": move})
     except ActionError as exc:
         report(request, exc)
     else:
-        messages.success(request, f"{TRANSITION_LABELS[move]}: done.")
+        messages.success(
+            request,
+            _("%(action)s: done.") % {"action": TRANSITION_LABELS[move]},
+        )
     return _back(ticket)
 
 
@@ -207,7 +228,7 @@ def assign(request: HttpRequest, number: str) -> HttpResponse:
     assignee = User.objects.filter(pk=int_or_none(request.POST.get("assignee")) or 0).first()
     try:
         if assignee is None:
-            raise InvalidInput("assignee", "choose a consultant")
+            raise InvalidInput("assignee", _("choose a consultant"))
         actions.ticket_assign(
             ticket=ticket,
             actor=user,
@@ -217,8 +238,41 @@ def assign(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         report(request, exc)
     else:
-        messages.success(request, f"Assigned to {assignee}.")
+        messages.success(request, _("Assigned to %(assignee)s.") % {"assignee": assignee})
     return _back(ticket, "assignment")
+
+
+@staff_only
+@require_POST
+def presence(request: HttpRequest, number: str) -> HttpResponse:
+    """Report that I have the ticket open (typing or not); answer who else has (htmx poll)."""
+    user = staff_user(request)
+    ticket = ticket_for_user(user, number)
+    console_presence.report(ticket.pk, user, typing=request.POST.get("typing") == "1")
+    return render(
+        request,
+        "console/partials/presence.html",
+        {"others": console_presence.others(ticket.pk, user)},
+    )
+
+
+@staff_only
+@require_POST
+def take(request: HttpRequest, number: str) -> HttpResponse:
+    """A consultant takes an unassigned ticket for themself (R3: the skill check holds)."""
+    user = staff_user(request)
+    ticket = ticket_for_user(user, number)
+    try:
+        if ticket.assignee_id is not None:
+            raise IllegalTransition(
+                _("the ticket is already assigned to %(who)s") % {"who": ticket.assignee}
+            )
+        actions.ticket_assign(ticket=ticket, actor=user, assignee=user)
+    except ActionError as exc:
+        report(request, exc)
+    else:
+        messages.success(request, _("You took %(number)s.") % {"number": ticket.number})
+    return _back(ticket)
 
 
 @staff_only
@@ -232,7 +286,11 @@ def time_entry(request: HttpRequest, number: str) -> HttpResponse:
     form = TimeEntryForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
+            messages.error(
+                request,
+                _("%(field)s: %(errors)s")
+                % {"field": field, "errors": " ".join(str(e) for e in errors)},
+            )
         return _back(ticket, "time")
     try:
         entry = time_log(
@@ -245,7 +303,7 @@ def time_entry(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         report(request, exc)
     else:
-        messages.success(request, f"Logged {entry.minutes} min.")
+        messages.success(request, _("Logged %(minutes)s min.") % {"minutes": entry.minutes})
     return _back(ticket, "time")
 
 
@@ -259,17 +317,21 @@ def timer(request: HttpRequest, number: str) -> HttpResponse:
     try:
         if what == "start":
             console_actions.timer_start(ticket=ticket, actor=user)
-            messages.success(request, "Timer started.")
+            messages.success(request, _("Timer started."))
         elif what == "stop":
             entry = console_actions.timer_stop(
                 ticket=ticket, actor=user, description=request.POST.get("description", "")
             )
-            messages.success(request, f"Timer stopped: logged {entry.minutes} min.")
+            messages.success(
+                request, _("Timer stopped: logged %(minutes)s min.") % {"minutes": entry.minutes}
+            )
         elif what == "discard":
             console_actions.timer_discard(ticket=ticket, actor=user)
-            messages.success(request, "Timer discarded.")
+            messages.success(request, _("Timer discarded."))
         else:
-            raise InvalidInput("timer", f"{what!r} is not one of start, stop, discard")
+            raise InvalidInput(
+                "timer", _("%(what)r is not one of start, stop, discard") % {"what": what}
+            )
     except ActionError as exc:
         report(request, exc)
     return _back(ticket, "time")
@@ -289,11 +351,11 @@ def link(request: HttpRequest, number: str) -> HttpResponse:
             actions.ticket_merge(
                 duplicate=ticket, target=other, actor=user, reason=request.POST.get("reason", "")
             )
-            messages.success(request, f"Merged into {other.number}.")
+            messages.success(request, _("Merged into %(number)s.") % {"number": other.number})
             return _back(other)
         kind = TicketLink.Kind.FOLLOW_UP if how == "follow_up" else TicketLink.Kind.RELATED
         actions.ticket_link(source=ticket, target=other, actor=user, kind=kind)
-        messages.success(request, f"Linked to {other.number}.")
+        messages.success(request, _("Linked to %(number)s.") % {"number": other.number})
     except ActionError as exc:
         report(request, exc)
     return _back(ticket, "links")
@@ -303,7 +365,9 @@ def _other(user: User, number: str) -> Ticket:
     pk = Ticket.pk_from_number(number) if number else None
     found = tickets_for_user(user).filter(pk=pk).first() if pk else None
     if found is None:
-        raise InvalidInput("other", f"{number or 'nothing'!r} is not a ticket number")
+        raise InvalidInput(
+            "other", _("%(number)r is not a ticket number") % {"number": number or "nothing"}
+        )
     return ticket_for_user(user, found.number)
 
 
@@ -327,5 +391,5 @@ def split(request: HttpRequest, number: str) -> HttpResponse:
     except ActionError as exc:
         report(request, exc)
         return _back(ticket, "links")
-    messages.success(request, f"Split into {new.number}.")
+    messages.success(request, _("Split into %(number)s.") % {"number": new.number})
     return _back(new)

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from supportdesk.accounts.models import User
 from supportdesk.commitments.clocks import ticket_clocks
-from supportdesk.core import clock
+from supportdesk.core import clock, keyset
 from supportdesk.core.errors import ActionError, InvalidInput
-from supportdesk.core.paging import CappedPaginator
+from supportdesk.core.paging import capped_count
 from supportdesk.portal.forms import IMPACT_MEANINGS, ReopenForm, ReplyForm, TicketForm
 from supportdesk.portal.hints import charge_hint, charge_hints
 from supportdesk.portal.selectors import (
@@ -35,6 +35,9 @@ from supportdesk.portal.selectors import (
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import attachment_for_user, ticket_for_user
 from supportdesk.tickets.models import Channel, Ticket
+from supportdesk.tickets.sorting import SORTS, parse_sort
+
+PORTAL_SORTS = ("number", "subject", "status", "registered", "updated")
 
 EXPORT_LIMIT = 10_000
 
@@ -65,15 +68,37 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     filters = _filters(request)
     tickets = select_tickets(user, **filters)
-    page = CappedPaginator(tickets, 50).get_page(request.GET.get("page"))
+    sort, descending = parse_sort(request.GET.get("sort"), allowed=PORTAL_SORTS)
+    if not sort:
+        sort, descending = "number", True  # newest first
+    try:
+        page = keyset.page(
+            tickets, SORTS[sort], descending=descending, cursor=request.GET.get("after"), size=50
+        )
+    except InvalidInput:
+        page = keyset.page(tickets, SORTS[sort], descending=descending, size=50)
+    first_page = request.GET.copy()
+    first_page.pop("after", None)
+    count, more_than_count = capped_count(tickets)
     context = {
         "page": page,
+        "count": count,
+        "more_than_count": more_than_count,
+        "first_page": first_page.urlencode() if request.GET.get("after") else None,
+        "next_page": _with(request, after=page.next_cursor) if page.next_cursor else None,
         **filters,
         "query": request.GET.urlencode(),
         "shares": may_see_organisation(user),
     }
     template = "portal/partials/ticket_table.html" if _htmx(request) else "portal/ticket_list.html"
     return render(request, template, context)
+
+
+def _with(request: HttpRequest, **values: str) -> str:
+    query = request.GET.copy()
+    for key, value in values.items():
+        query[key] = value
+    return query.urlencode()
 
 
 def _csv_cell(value: object) -> str:
@@ -266,7 +291,11 @@ def ticket_reply(request: HttpRequest, number: str) -> HttpResponse:
     else:
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
+            messages.error(
+                request,
+                _("%(label)s: %(errors)s")
+                % {"label": label, "errors": " ".join(str(e) for e in errors)},
+            )
     if _htmx(request):
         ticket.refresh_from_db()
         return render(

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
 
 from supportdesk.commitments.kpi import period_bounds
 from supportdesk.reports.selectors.common import (
@@ -24,11 +25,11 @@ from supportdesk.tickets.models import (
     Ticket,
 )
 
-BREAKDOWNS: dict[str, tuple[str, Any]] = {
-    "kind": ("Kind of request", Kind),
-    "channel": ("Channel", Channel),
-    "impact": ("Business impact", Impact),
-    "code_owner": ("Code owner (bugs)", CodeOwner),
+BREAKDOWNS: dict[str, tuple[Any, Any]] = {
+    "kind": (_("Kind of request"), Kind),
+    "channel": (_("Channel"), Channel),
+    "impact": (_("Business impact"), Impact),
+    "code_owner": (_("Code owner (bugs)"), CodeOwner),
 }
 
 

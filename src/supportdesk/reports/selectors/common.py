@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from supportdesk.billing.models import month_end
 
 MEASURES = ("assignment", "same_day", "resolution")
 MEASURE_LABELS = {
-    "assignment": "Assigned within 2 working days",
-    "same_day": "Assigned and started the same working day",
-    "resolution": "Resolved within 10 working days",
+    "assignment": _("Assigned within 2 working days"),
+    "same_day": _("Assigned and started the same working day"),
+    "resolution": _("Resolved within 10 working days"),
 }
 TREND_WEEKS = 52
 RISK_LIST_LIMIT = 25
@@ -21,13 +23,13 @@ RESOLUTION_RISK_WORKING_DAYS = 1
 LOAD_RESOLVED_DAYS = 30
 
 # (key, label, first age, first age of the next band) in working days.
-AGE_BANDS: tuple[tuple[str, str, int, int | None], ...] = (
-    ("0", "Today", 0, 1),
-    ("1", "1 working day", 1, 2),
-    ("2", "2 working days", 2, 3),
-    ("3-5", "3–5 working days", 3, 6),
-    ("6-10", "6–10 working days", 6, 11),
-    ("11+", "Over 10 working days", 11, None),
+AGE_BANDS: tuple[tuple[str, Any, int, int | None], ...] = (
+    ("0", _("Today"), 0, 1),
+    ("1", _("1 working day"), 1, 2),
+    ("2", _("2 working days"), 2, 3),
+    ("3-5", _("3–5 working days"), 3, 6),
+    ("6-10", _("6–10 working days"), 6, 11),
+    ("11+", _("Over 10 working days"), 11, None),
 )
 
 
@@ -100,7 +102,7 @@ class Periods:
     def year_of_months(self) -> tuple[dt.date, dt.date]:
         """The last 12 months, this month included."""
         first = self.today.replace(day=1)
-        for _ in range(11):
+        for _month in range(11):
             first = (first - dt.timedelta(days=1)).replace(day=1)
         return first, self.today
 

@@ -83,7 +83,7 @@ def age_boundaries(now: dt.datetime, calendar: WorkingCalendar, ages: list[int])
     day = current
     deepest = max(ages, default=0)
     # Walk back over calendar days; a year holds far more working days than any band.
-    for _ in range(400):
+    for _day in range(400):
         if len(closes) >= deepest:
             break
         day -= dt.timedelta(days=1)
