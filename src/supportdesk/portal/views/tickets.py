@@ -18,6 +18,7 @@ from supportdesk.accounts.models import User
 from supportdesk.commitments.clocks import ticket_clocks
 from supportdesk.core import clock, keyset
 from supportdesk.core.errors import InvalidInput
+from supportdesk.core.paging import capped_count
 from supportdesk.core.web import run_action
 from supportdesk.portal.forms import IMPACT_MEANINGS, ReopenForm, ReplyForm, TicketForm
 from supportdesk.portal.hints import charge_hint, charge_hints
@@ -79,9 +80,11 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         page = keyset.page(tickets, SORTS[sort], descending=descending, size=50)
     first_page = request.GET.copy()
     first_page.pop("after", None)
+    count, more_than_count = capped_count(tickets)
     context = {
         "page": page,
-        "count": tickets.count(),
+        "count": count,
+        "more_than_count": more_than_count,
         "first_page": first_page.urlencode() if request.GET.get("after") else None,
         "next_page": _with(request, after=page.next_cursor) if page.next_cursor else None,
         **filters,
