@@ -8,6 +8,7 @@ from supportdesk.core.error_pages import server_error
 from supportdesk.mail import views as mail_views
 from supportdesk.mail import webhook as mail_webhook
 from supportdesk.phone import views as phone_views
+from supportdesk.portal.views import accounts as portal_accounts
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -18,6 +19,8 @@ urlpatterns = [
     path("", include("supportdesk.help.urls")),
     path("", include("supportdesk.portal.urls")),
     path("account/tokens/", api_views.api_tokens, name="api_tokens"),
+    # One log-in page for everyone: the admin's own form is never shown.
+    path("admin/login/", portal_accounts.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("billing/", include("supportdesk.billing.urls")),
     path("console/", include("supportdesk.console.urls")),
@@ -25,6 +28,8 @@ urlpatterns = [
     # Screenshots: crops of what was read (access-checked like the ticket), error signatures.
     path("screens/", include("supportdesk.odoo.urls_screens")),
     path("reports/", include("supportdesk.reports.urls")),
+    # The token in the X-CTI-Token header; in the path only for PBXs that cannot send one.
+    path("api/v1/cti", phone_views.cti_webhook, name="cti_webhook_header"),
     path("api/v1/cti/<str:token>", phone_views.cti_webhook, name="cti_webhook"),
     path("api/v1/", api.urls),
     # Mail: the original of a received mail, and providers' inbound webhooks (anymail).

@@ -26,6 +26,8 @@ def statement(alice, consultant, biller, org_a):
     how-to, a free localisation bug, and a configuration change above the minimum."""
     consultant.name = "Carl Consultant"
     consultant.save()
+    alice.billing_contact = True
+    alice.save()
     AgreementFactory(
         organisation=org_a, valid_from=dt.date(2027, 1, 1), valid_to=dt.date(2027, 12, 31)
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -187,9 +187,20 @@ class User(AbstractBaseUser, PermissionsMixin):
             "their skills."
         ),
     )
+    # Set by the organisation's business consultant or an administrator: this customer
+    # user receives the organisation's statements (their pages, PDF and CSV).
+    billing_contact = models.BooleanField(
+        _("billing contact"),
+        default=False,
+        help_text=_("Sees the organisation's statements. Customer users only."),
+    )
     # When a ticket was last assigned to this consultant (R3: fairness of suggestions);
     # set by ticket_assign, so ranking reads one column instead of every ticket.
     last_assigned_at = models.DateTimeField(null=True, blank=True)
+    # Open tickets assigned to this user (R3: load of suggestions), kept by the database
+    # itself on every change of a ticket's status or assignee (tickets migration 0004), so
+    # the ranking on every board reads one column instead of counting open tickets.
+    open_load = models.PositiveIntegerField(default=0, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
@@ -230,12 +241,27 @@ class User(AbstractBaseUser, PermissionsMixin):
     def can_dispatch(self) -> bool:
         return self.role in {Role.DISPATCHER, Role.ADMIN}
 
+    @property
+    def sees_statements(self) -> bool:
+        """A customer user who may see their organisation's statements: a billing contact,
+        or a member who may see all the organisation's tickets anyway."""
+        if not self.is_customer or self.organisation_id is None or not self.is_active:
+            return False
+        assert self.organisation is not None
+        return self.billing_contact or self.organisation.members_see_all
+
     def has_perm(self, perm: str, obj: object = None) -> bool:
         # Administrators configure everything in the admin; nobody else enters it.
         return self.is_active and self.role == Role.ADMIN
 
     def has_module_perms(self, app_label: str) -> bool:
         return self.is_active and self.role == Role.ADMIN
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        from supportdesk.accounts.cache import forget_user
+
+        forget_user(self.pk)  # the copy read by every request (accounts.cache)
 
     def get_full_name(self) -> str:
         return self.name or self.email

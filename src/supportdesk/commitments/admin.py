@@ -6,9 +6,10 @@ from django.shortcuts import redirect
 
 from supportdesk.commitments.clocks import clear_calendar_cache
 from supportdesk.commitments.models import BusinessHours, CalendarChange, ClosedDay, ShortDay
+from supportdesk.core.audit import AuditedAdmin
 
 
-class CalendarAdmin(admin.ModelAdmin):
+class CalendarAdmin(AuditedAdmin):
     def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         clear_calendar_cache()

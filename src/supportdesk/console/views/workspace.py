@@ -32,6 +32,7 @@ from supportdesk.console.selectors import (
 from supportdesk.console.views.common import int_or_none, report, staff_only, staff_user
 from supportdesk.core import clock
 from supportdesk.core.errors import ActionError, IllegalTransition, InvalidInput
+from supportdesk.core.web import form_errors, run_action
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import ticket_for_user, tickets_for_user
 from supportdesk.tickets.actions.lifecycle import Upload
@@ -120,18 +121,16 @@ def reply(request: HttpRequest, number: str) -> HttpResponse:
     saved = SavedReply.objects.filter(pk=int_or_none(request.POST.get("saved_reply")) or 0).first()
     if saved is not None and saved.attachment:
         uploads.append(cast(Upload, console_actions.SavedAttachment(saved)))
-    try:
-        actions.ticket_reply(
-            ticket=ticket,
-            actor=user,
-            body=request.POST.get("body", ""),
-            channel=Channel.CONSOLE,
-            attachments=uploads,
-        )
-    except ActionError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, _("Reply sent to the customer."))
+    run_action(
+        request,
+        actions.ticket_reply,
+        success=_("Reply sent to the customer."),
+        ticket=ticket,
+        actor=user,
+        body=request.POST.get("body", ""),
+        channel=Channel.CONSOLE,
+        attachments=uploads,
+    )
     return _back(ticket, "reply")
 
 
@@ -141,17 +140,15 @@ def note(request: HttpRequest, number: str) -> HttpResponse:
     """An internal note: never shown in the portal or its API."""
     user = staff_user(request)
     ticket = ticket_for_user(user, number)
-    try:
-        actions.ticket_add_note(
-            ticket=ticket,
-            actor=user,
-            body=request.POST.get("body", ""),
-            attachments=_uploads(request),
-        )
-    except ActionError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, _("Internal note added."))
+    run_action(
+        request,
+        actions.ticket_add_note,
+        success=_("Internal note added."),
+        ticket=ticket,
+        actor=user,
+        body=request.POST.get("body", ""),
+        attachments=_uploads(request),
+    )
     return _back(ticket, "note")
 
 
@@ -162,27 +159,20 @@ def fields(request: HttpRequest, number: str) -> HttpResponse:
     ticket = ticket_for_user(user, number)
     form = TicketFieldsForm(request.POST, user=user, ticket=ticket)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            messages.error(
-                request,
-                _("%(field)s: %(errors)s")
-                % {"field": field, "errors": " ".join(str(e) for e in errors)},
-            )
+        form_errors(request, form)
         return _back(ticket, "fields")
     data = form.cleaned_data
-    try:
-        actions.ticket_update(
-            ticket=ticket,
-            actor=user,
-            reason=data["reason"],
-            add_urls=[data["add_url"]] if data["add_url"] else [],
-            add_references=[data["add_reference"]] if data["add_reference"] else [],
-            **form.changes(ticket),
-        )
-    except ActionError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, _("Ticket updated."))
+    run_action(
+        request,
+        actions.ticket_update,
+        success=_("Ticket updated."),
+        ticket=ticket,
+        actor=user,
+        reason=data["reason"],
+        add_urls=[data["add_url"]] if data["add_url"] else [],
+        add_references=[data["add_reference"]] if data["add_reference"] else [],
+        **form.changes(ticket),
+    )
     return _back(ticket, "fields")
 
 
@@ -285,25 +275,19 @@ def time_entry(request: HttpRequest, number: str) -> HttpResponse:
     ticket = ticket_for_user(user, number)
     form = TimeEntryForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            messages.error(
-                request,
-                _("%(field)s: %(errors)s")
-                % {"field": field, "errors": " ".join(str(e) for e in errors)},
-            )
+        form_errors(request, form)
         return _back(ticket, "time")
-    try:
-        entry = time_log(
-            ticket=ticket,
-            actor=user,
-            minutes=form.cleaned_data["minutes"],
-            date=form.cleaned_data["date"],
-            description=form.cleaned_data["description"],
-        )
-    except ActionError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, _("Logged %(minutes)s min.") % {"minutes": entry.minutes})
+    logged = run_action(
+        request,
+        time_log,
+        ticket=ticket,
+        actor=user,
+        minutes=form.cleaned_data["minutes"],
+        date=form.cleaned_data["date"],
+        description=form.cleaned_data["description"],
+    )
+    if logged and logged.value is not None:
+        messages.success(request, _("Logged %(minutes)s min.") % {"minutes": logged.value.minutes})
     return _back(ticket, "time")
 
 

@@ -2,6 +2,23 @@
 (function () {
   "use strict";
 
+  /* Filters that apply themselves when changed (no inline handlers: the CSP forbids them). */
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target && target.matches && target.matches("select[data-autosubmit]") && target.form) {
+      target.form.submit();
+    }
+  });
+
+  /* The board's periodic refresh waits while a selection or an entry is in progress
+     (a listener instead of an hx-trigger filter, which htmx would have to eval). */
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (elt && elt.id === "board-rows" && window.consoleIdle && !window.consoleIdle()) {
+      event.preventDefault();
+    }
+  });
+
   function rows() {
     return Array.prototype.slice.call(document.querySelectorAll("table.board tbody tr[data-href]"));
   }
