@@ -23,6 +23,7 @@ run: install
 		$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret.key
 	@export EMAIL_BACKEND=$${EMAIL_BACKEND:-$$( [ -n "$$EMAIL_HOST" ] && echo django.core.mail.backends.smtp.EmailBackend || echo django.core.mail.backends.filebased.EmailBackend )}; \
 	export SECRET_KEY_FILE=$${SECRET_KEY_FILE:-$$( [ -z "$$SECRET_KEY" ] && echo var/secret.key )}; \
+	export SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; \
 	set -e; \
 	$(BIN)/supportdesk migrate --noinput --verbosity 0; \
 	if [ ! -f var/static.stamp ] || [ -n "$$(find src -path '*/static/*' -newer var/static.stamp -print -quit)" ]; then \

@@ -35,7 +35,8 @@ from pathlib import Path
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_URL = "postgres://postgres@127.0.0.1:5432/bench_mail"
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+PG_DB = os.environ.get("BENCH_MAIL_DB", "bench_mail")
 CONTACTS = 50
 
 
@@ -123,9 +124,15 @@ def child(count: int) -> None:
     mailbox = Mailbox.objects.create(name="Support", address="support@example.com")
     raws = messages(count)
     ceiling = max(stdlib_rate(raws) for _ in range(3))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     start = time.perf_counter()
+    queries = {"new": [], "reply": []}
     for raw in raws:
-        process(store_raw(raw, source="pipe", mailbox=mailbox).inbound.pk)
+        with CaptureQueriesContext(connection) as captured:
+            process(store_raw(raw, source="pipe", mailbox=mailbox).inbound.pk)
+        queries["reply" if b"In-Reply-To" in raw else "new"].append(len(captured))
     elapsed = time.perf_counter() - start
     failed = InboundMail.objects.exclude(state="processed").count()
     assert failed == 0, f"{failed} messages not processed"
@@ -136,6 +143,8 @@ def child(count: int) -> None:
                 "stdlib": ceiling,
                 "tickets": Ticket.objects.count(),
                 "replies": Message.objects.filter(message_id__startswith="<bench-reply").count(),
+                "queries_new": max(queries["new"]),
+                "queries_reply": max(queries["reply"]),
             }
         )
     )
@@ -145,13 +154,13 @@ def reset_postgres() -> None:
     import psycopg
 
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
-        db.execute("DROP DATABASE IF EXISTS bench_mail WITH (FORCE)")
-        db.execute("CREATE DATABASE bench_mail")
+        db.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+        db.execute(f'CREATE DATABASE "{PG_DB}"')
 
 
 def run(database: str, count: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="bench-mail-") as var:
-        url = f"sqlite:///{var}/bench.sqlite3" if database == "sqlite" else PG_URL
+        url = f"sqlite:///{var}/bench.sqlite3" if database == "sqlite" else f"{PG_SERVER}/{PG_DB}"
         if database == "postgres":
             reset_postgres()
         env = {
@@ -192,8 +201,30 @@ def main() -> None:
         print(
             f"{database:9} end to end {result['end_to_end']:8.1f} msg/s   "
             f"stdlib parse alone {result['stdlib']:8.1f} msg/s   "
-            f"ratio {ratio:.3f} ({result['tickets']} tickets, {result['replies']} replies)"
+            f"ratio {ratio:.3f} ({result['tickets']} tickets, {result['replies']} replies; "
+            f"queries per message: new ticket {result['queries_new']}, "
+            f"reply {result['queries_reply']})"
         )
+    print(f"pipe start-up: {startup()}")
+
+
+def startup() -> str:
+    """``supportdesk mail ingest`` with nothing on standard input, beside ``python -c pass``."""
+    env = {**os.environ, "SECRET_KEY": "bench", "DATABASE_URL": "sqlite:////tmp/none.sqlite3"}
+    command = [str(Path(sys.executable).parent / "supportdesk"), "mail", "ingest"]
+
+    def best(argv: list[str]) -> float:
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            subprocess.run(argv, env=env, input=b"", capture_output=True, check=False)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    return (
+        f"supportdesk mail ingest {best(command):.3f} s, "
+        f"python -c pass {best([sys.executable, '-c', 'pass']):.3f} s"
+    )
 
 
 if __name__ == "__main__":

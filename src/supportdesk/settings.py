@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
+from django.utils.csp import CSP
 from whitenoise.compress import Compressor
 
 from supportdesk.env import ConfigError, env_bool, env_int, env_list, env_str
@@ -116,6 +117,7 @@ INSTALLED_APPS = [
     "anymail",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "supportdesk.core",
     "supportdesk.accounts",
     "supportdesk.tickets",
@@ -141,6 +143,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # NUL and other control characters in the path, query or form fields: 400 here.
+    "supportdesk.core.hygiene.InputHygieneMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -148,10 +152,14 @@ MIDDLEWARE = [
     # Idle timeout, two-factor verification of staff, the user's own language.
     "supportdesk.portal.middleware.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # A bare 405 gets the site's page (the other error pages are templates).
     "supportdesk.core.error_pages.MethodNotAllowedPageMiddleware",
 ]
+
+# Raw MIME from mail providers may hold escape sequences: checked by the mail parser.
+INPUT_HYGIENE_EXEMPT_PATHS = ("/mail/",)
 
 ROOT_URLCONF = "supportdesk.urls"
 WSGI_APPLICATION = "supportdesk.wsgi.application"
@@ -168,6 +176,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "supportdesk.core.context.site",
+                "django.template.context_processors.csp",
             ]
         },
     }
@@ -219,6 +228,18 @@ STORAGES = {
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The upload budget: per request (enforced while the body is read), per ticket, and per
+# organisation and calendar month.
+UPLOAD_REQUEST_MAX_BYTES = env_int("UPLOAD_REQUEST_MAX_MB", 50, minimum=1) * 1024 * 1024
+UPLOAD_TICKET_MAX_BYTES = env_int("UPLOAD_TICKET_MAX_MB", 200, minimum=1) * 1024 * 1024
+UPLOAD_ORGANISATION_MONTH_MAX_BYTES = (
+    env_int("UPLOAD_ORGANISATION_MONTH_MAX_MB", 1000, minimum=1) * 1024 * 1024
+)
+FILE_UPLOAD_HANDLERS = [
+    "supportdesk.core.uploads.RequestBudgetUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- mail -----------------------------------------------------------------------------
 # Outbound mail (Django's MAILERS): SMTP by default; EMAIL_BACKEND may name another
@@ -249,7 +270,14 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Support <{SUPPORT_EMAIL}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL or ""
 SUPPORT_PHONE = env_str("SUPPORT_PHONE", "+46 8 749 0995") or ""
 SITE_NAME = env_str("SITE_NAME", "Supportdesk") or "Supportdesk"
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000") or ""
+# The address people reach the site at: every link in a mail is absolute from it. ``make run``
+# sets it to the address it serves; behind a proxy, set it to the public address.
+SITE_URL = (
+    env_str("SITE_URL", "") or f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1)}"
+).rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ConfigError(f"SITE_URL={SITE_URL!r} must start with http:// or https://")
+MAIL_COALESCE_SECONDS = env_int("MAIL_COALESCE_SECONDS", 120, minimum=0)
 
 # Mail channel (README: "Mail"). Messages larger than this keep only their header; the
 # sender is told politely.
@@ -270,6 +298,16 @@ MAIL_REMINDER_DAYS = env_int("MAIL_REMINDER_DAYS", 3, minimum=1)
 MAIL_REMINDERS = env_int("MAIL_REMINDERS", 2, minimum=0)
 # Send notifications (acknowledgements, replies, status changes) at all.
 MAIL_NOTIFICATIONS = env_bool("MAIL_NOTIFICATIONS", True)
+# Providers whose inbound webhook (/mail/<provider>/inbound/) is routed, e.g. "mailgun";
+# each also needs ANYMAIL_WEBHOOK_SECRET or its signing key, else it stays closed (404).
+MAIL_WEBHOOK_PROVIDERS = env_list("MAIL_WEBHOOK_PROVIDERS", [])
+# Mail claiming a staff sender is believed only when an Authentication-Results header
+# from one of these servers (authserv-id) shows DMARC or DKIM pass for the staff domain.
+MAIL_TRUSTED_AUTHSERV_IDS = [a.lower() for a in env_list("MAIL_TRUSTED_AUTHSERV_IDS", [])]
+# Bounded work per message: processing longer than this is stopped and kept as failed;
+# at most this many parts become attachments (the rest stay in the raw message, listed).
+MAIL_PROCESS_SECONDS = env_int("MAIL_PROCESS_SECONDS", 20, minimum=1)
+MAIL_MAX_ATTACHMENTS = env_int("MAIL_MAX_ATTACHMENTS", 100, minimum=1)
 # Provider settings for django-anymail come from ANYMAIL_<NAME> variables, e.g.
 # ANYMAIL_WEBHOOK_SECRET=user:password, ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY=….
 ANYMAIL: dict[str, Any] = {
@@ -290,6 +328,31 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS in production (README: "Security"): HSTS, the redirect, and a TLS proxy's headers.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# A load balancer's health check may speak plain HTTP to the node.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Only behind a proxy that sets X-Forwarded-Proto/-Host itself (and drops the client's).
+TRUST_PROXY_HEADERS = env_bool("TRUST_PROXY_HEADERS", False)
+if TRUST_PROXY_HEADERS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+# Content-Security-Policy on every page (Django's own middleware): scripts only from our
+# static files, and those we name carry the request's nonce; no inline handlers, no eval.
+# Styles may be inline: the server-drawn SVG charts and QR codes carry their own.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 # A session ends after this many minutes without a request (README: "Portal").
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60, minimum=1)
 SESSION_COOKIE_AGE = env_int("SESSION_MAX_HOURS", 12, minimum=1) * 3600

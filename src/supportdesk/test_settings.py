@@ -29,3 +29,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(Path(tempfile.gettempdir()) / f"supportdesk-test-{os.getpid()}.sqlite3")
     }
+
+# Every mail goes out at once; coalescing a ticket's news has its own tests.
+MAIL_COALESCE_SECONDS = 0

@@ -26,6 +26,8 @@ def statement(alice, consultant, biller, org_a):
     how-to, a free localisation bug, and a configuration change above the minimum."""
     consultant.name = "Carl Consultant"
     consultant.save()
+    alice.billing_contact = True
+    alice.save()
     AgreementFactory(
         organisation=org_a, valid_from=dt.date(2027, 1, 1), valid_to=dt.date(2027, 12, 31)
     )
@@ -210,7 +212,13 @@ def test_staff_draft_issue_and_credit_from_the_pages(client, biller, alice, cons
     draft = Statement.objects.get(status="draft")
     page = client.get(reverse("billing:statement_detail", args=[draft.reference])).content.decode()
     assert "Draft: computed from the time logged" in page and "Issue" in page
-    client.post(reverse("billing:statement_issue", args=[draft.reference]))
+    asked = client.post(reverse("billing:statement_issue", args=[draft.reference]))
+    page = asked.content.decode()
+    assert "Issue the statement?" in page
+    assert f"{draft.gross} SEK" in page and 'id="issue-number">2027-0001<' in page
+    draft.refresh_from_db()
+    assert draft.status == "draft" and draft.number is None  # nothing issued before confirming
+    client.post(reverse("billing:statement_issue", args=[draft.reference]), {"confirmed": "yes"})
     draft.refresh_from_db()
     assert (draft.status, draft.number) == ("issued", "2027-0001")
     response = client.post(

@@ -71,9 +71,10 @@ def test_suggestions_rank_skill_then_open_load_then_oldest_last_assignment(team,
     ]
     assert [s.open_load for s in ranked[:4]] == [0, 0, 1, 1]
     assert all(s.qualified for s in ranked[:4])
-    # Those without the skill come after every qualified consultant, however idle they are.
-    assert {s.user.email for s in ranked[4:]} == {"doris@partner.example", "dora@partner.example"}
-    assert not any(s.qualified for s in ranked[4:])
+    # Those without the skill come after every qualified consultant, however idle they are;
+    # the dispatcher (idle, never assigned) is not a consultant and is not suggested at all.
+    assert [s.user.email for s in ranked[4:]] == ["doris@partner.example"]
+    assert not ranked[4].qualified
 
 
 def test_absent_consultants_are_not_suggested(team, accounting_ticket):
@@ -247,3 +248,63 @@ def test_auto_assign_takes_present_consultants_only(alice, skill):
 
     ticket.refresh_from_db()
     assert ticket.assignee == bertil
+
+
+@pytest.fixture
+def desk_staff(skill):
+    """Idle staff who are not consultants, all holding the skill; only one takes tickets."""
+    return {
+        "bc": staff("berit@partner.example", skill, role="business_consultant"),
+        "admin": staff("ada@partner.example", skill, role="admin"),
+        "taker": staff("tage@partner.example", skill, role="business_consultant"),
+    }
+
+
+def test_non_consultants_are_suggested_only_when_taking_tickets_and_holding_the_skill(
+    team, desk_staff, dispatcher, accounting_ticket, alice
+):
+    desk_staff["taker"].takes_tickets = True
+    desk_staff["taker"].save()
+    dispatcher.takes_tickets = True  # takes tickets, but lacks the skill
+    dispatcher.save()
+    with at(2027, 3, 10, 10, 5):
+        skilled = [s.user.email for s in suggestions(accounting_ticket, limit=20)]
+        plain = make_ticket(alice, subject="No skill needed")
+        unskilled = [s.user.email for s in suggestions(plain, limit=20)]
+
+    # The taker is idle and never assigned like Bertil (who joined first): ranked beside him;
+    # nobody else off-role is suggested.
+    assert skilled[:2] == ["bertil@partner.example", "tage@partner.example"]
+    assert not {"berit@partner.example", "ada@partner.example", "dora@partner.example"} & set(
+        skilled
+    )
+    # A ticket needing no skill goes to consultants only.
+    assert set(unskilled) == {
+        "bertil@partner.example",
+        "anna@partner.example",
+        "evert@partner.example",
+        "carl@partner.example",
+        "doris@partner.example",
+    }
+
+
+def test_first_suggestion_is_a_consultant_with_dispatchers_and_admins_idle(
+    desk_staff, dispatcher, admin_user, alice
+):
+    consultant = staff("kalle@partner.example")
+    busy = make_ticket(alice, subject="Keeps Kalle busy")
+    actions.ticket_assign(ticket=busy, actor=dispatcher, assignee=consultant)
+    ticket = make_ticket(alice, subject="Printer")
+
+    ranked = suggestions(ticket)
+
+    assert [s.user for s in ranked] == [consultant]
+    assert ranked[0].open_load == 1
+
+
+def test_auto_assign_never_gives_a_ticket_to_the_dispatcher(dispatcher, admin_user, alice):
+    ticket = make_ticket(alice, subject="Nobody but staff")
+
+    assert auto_assign() == []
+    ticket.refresh_from_db()
+    assert ticket.assignee is None

@@ -179,7 +179,7 @@ def test_live_refresh_returns_rows_only(client, dispatcher, queue, alice):
     assert newer.number in row_numbers(rows)
 
 
-def test_keyboard_shortcuts_are_offered(client, dispatcher, queue):
+def test_keyboard_shortcuts_are_offered(client, dispatcher, consultant, queue):
     client.force_login(dispatcher)
     html = client.get("/console/").content.decode()
     assert "console/console.js" in html and 'id="keys-help"' in html

@@ -31,7 +31,19 @@ def url(ticket, action=""):
     return f"/console/tickets/{ticket.number}/{action + '/' if action else ''}"
 
 
-PAGES = ["", "reply", "note", "fields", "status", "assign", "time", "timer", "link", "split"]
+PAGES = [
+    "",
+    "reply",
+    "note",
+    "fields",
+    "status",
+    "assign",
+    "take",
+    "time",
+    "timer",
+    "link",
+    "split",
+]
 
 
 @pytest.mark.parametrize("action", PAGES)
@@ -235,3 +247,61 @@ def test_link_merge_and_split_from_the_workspace(client, alice, consultant):
     assert response["Location"] == url(new)
     assert new.description == "Also: the VAT report"
     assert "split into" in client.get(url(first)).content.decode()
+
+
+def test_a_consultant_takes_an_unassigned_ticket(client, ticket, consultant):
+    client.force_login(consultant)
+    html = client.get(url(ticket)).content.decode()
+    assert 'id="take-it"' in html and "Take it" in html
+
+    response = client.post(url(ticket, "take"), follow=True)
+
+    ticket.refresh_from_db()
+    assert ticket.assignee == consultant and ticket.status == "assigned"
+    page = response.content.decode()
+    assert f"You took {ticket.number}." in page
+    assert 'id="take-it"' not in page  # nothing left to take
+
+
+def test_taking_an_assigned_ticket_is_refused_and_changes_nothing(
+    client, assigned, other_consultant
+):
+    client.force_login(other_consultant)
+    assert 'id="take-it"' not in client.get(url(assigned)).content.decode()
+
+    response = client.post(url(assigned, "take"), follow=True)
+
+    assigned.refresh_from_db()
+    assert assigned.assignee.email == "carl@partner.example"
+    assert "already assigned to" in response.content.decode()
+
+
+def test_a_dispatcher_is_not_offered_to_take_tickets(client, ticket, dispatcher):
+    client.force_login(dispatcher)
+    assert 'id="take-it"' not in client.get(url(ticket)).content.decode()
+
+
+def test_the_workspace_says_when_a_colleague_has_the_ticket_open_or_is_typing(
+    client, ticket, consultant, other_consultant
+):
+    other_consultant.name = "Cecilia Holm"
+    other_consultant.save()
+    client.force_login(other_consultant)
+    assert client.post(url(ticket, "presence")).content.decode().strip() == ""  # alone
+    client.force_login(consultant)
+    assert (
+        "Cecilia Holm also has this ticket open."
+        in client.post(url(ticket, "presence")).content.decode()
+    )
+
+    client.force_login(other_consultant)
+    seen = client.post(url(ticket, "presence"), {"typing": "1"}).content.decode()
+    assert "also has this ticket open" in seen  # Carl, seen just now
+    client.force_login(consultant)
+    assert "Cecilia Holm is typing a reply on this ticket." in (
+        client.post(url(ticket, "presence")).content.decode()
+    )
+
+    later = clock.now() + dt.timedelta(seconds=45)
+    with clock.at(later):  # Cecilia closed the page: her entry goes stale
+        assert "Cecilia" not in client.post(url(ticket, "presence")).content.decode()

@@ -74,6 +74,9 @@ def mail_settings(settings):
     settings.MAIL_REOPEN_DAYS = 14
     settings.MAIL_ACKS_PER_HOUR = 3
     settings.MAIL_NOTIFICATIONS = True
+    # The receiving server whose Authentication-Results vouch for staff senders.
+    settings.MAIL_TRUSTED_AUTHSERV_IDS = ["mx.example.com"]
+    settings.MAIL_WEBHOOK_PROVIDERS = []
     return settings
 
 

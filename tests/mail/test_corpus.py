@@ -72,6 +72,8 @@ def test_corpus_message(name, world):
             assert not ticket.requester.has_usable_password()
         if "author" in expected:
             assert message.author.email == expected["author"]
+        if "internal" in expected:
+            assert message.internal is expected["internal"]
         if "attachments" in expected:
             names = sorted(
                 Attachment.objects.filter(ticket=ticket).values_list("filename", flat=True)
@@ -120,12 +122,24 @@ def test_corpus_message_delivered_twice_is_recorded_once(name, world):
 
 def test_staff_mail_naming_no_ticket_is_kept_with_nothing_to_do(world):
     raw = (
+        b"Authentication-Results: mx.example.com; dmarc=pass header.from=partner.example\r\n"
         b"From: carl@partner.example\r\nTo: support@example.com\r\nSubject: Lunch?\r\n"
         b"Message-ID: <staff-1@partner.example>\r\n\r\nAnyone?\r\n"
     )
     inbound = ingest(raw, mailbox=world.mailbox)
     assert (inbound.state, inbound.outcome) == ("ignored", "staff_unthreaded")
     assert inbound.ticket is None
+
+
+def test_unverified_staff_mail_naming_no_ticket_is_kept_and_says_why(world):
+    raw = (
+        b"From: carl@partner.example\r\nTo: support@example.com\r\nSubject: Lunch?\r\n"
+        b"Message-ID: <staff-2@partner.example>\r\n\r\nAnyone?\r\n"
+    )
+    inbound = ingest(raw, mailbox=world.mailbox)
+    assert (inbound.state, inbound.outcome) == ("ignored", "unverified_staff")
+    assert "Claims to be from carl@partner.example, not verified" in inbound.error
+    assert inbound.ticket is None and bytes(inbound.raw) == raw
 
 
 def test_a_mailbox_with_a_default_organisation_routes_unknown_senders_to_it(world, org_b):
@@ -138,3 +152,19 @@ def test_a_mailbox_with_a_default_organisation_routes_unknown_senders_to_it(worl
     ticket = ingest(raw, mailbox=world.mailbox).ticket
     assert ticket.organisation == org_b and not ticket.sender_verified
     assert ticket.requester.email == "dana@freemail.example"
+
+
+def test_the_unverified_staff_note_is_in_the_consultants_language(world):
+    world.consultant.language = "sv"
+    world.consultant.save()
+    raw = (
+        b"From: carl@partner.example\r\nTo: support+"
+        + world.open.reply_token.encode()
+        + b"@example.com\r\n"
+        b"Subject: Re: x\r\nMessage-ID: <staff-sv@partner.example>\r\n\r\nHej.\r\n"
+    )
+    inbound = ingest(raw, mailbox=world.mailbox)
+    assert inbound.ticket_message.internal
+    assert "Utger sig för att vara från carl@partner.example, inte verifierat." in (
+        inbound.ticket_message.body
+    )

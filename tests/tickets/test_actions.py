@@ -984,3 +984,28 @@ def test_a_deleted_users_events_stay_without_their_actor(org_a, dispatcher, cons
         ("created", None),
         ("assigned", dispatcher.pk),
     ]
+
+
+def test_references_in_a_customers_reply_are_recognised_too(alice, consultant):
+    from supportdesk.tickets.models import Channel
+
+    ticket = make_ticket(alice, subject="Posting fails", description="It fails.")
+    assert not ticket.odoo_refs.exists()
+    actions.ticket_reply(
+        ticket=ticket,
+        actor=alice,
+        body="It is S00042, see https://alpha.odoo.com/odoo/sales/42 — and INV/2026/00012.",
+        channel=Channel.PORTAL,
+    )
+    actions.ticket_reply(ticket=ticket, actor=alice, body="Again S00042.", channel=Channel.PORTAL)
+    texts = sorted(ticket.odoo_refs.values_list("text", flat=True))
+    assert "S00042" in texts and "INV/2026/00012" in texts
+    assert any("alpha.odoo.com/odoo/sales/42" in t for t in texts)
+    assert len(texts) == 3  # the second mention adds nothing
+    event = ticket.events.filter(verb="replied").first()
+    assert set(event.new["odoo_refs"]) == set(texts)
+    # A consultant quoting a reference in a reply does not add it to the ticket.
+    actions.ticket_reply(
+        ticket=ticket, actor=consultant, body="Compare with SO S00099.", channel=Channel.CONSOLE
+    )
+    assert not ticket.odoo_refs.filter(text="S00099").exists()

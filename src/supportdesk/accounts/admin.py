@@ -1,8 +1,12 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from supportdesk.accounts.models import Agreement, Organisation, Skill, User
+from supportdesk.accounts.twofactor import issue_enrolment_code
+from supportdesk.core.audit import AuditedAdmin
 
 
 class AgreementInline(admin.TabularInline):
@@ -11,20 +15,20 @@ class AgreementInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ["name", "business_consultant", "odoo_url", "members_see_all"]
     search_fields = ["name", "mail_domains"]
     inlines = [AgreementInline]
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(AuditedAdmin):
     list_display = ["organisation", "valid_from", "valid_to", "reference"]
     list_filter = ["valid_to"]
 
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
+class SkillAdmin(AuditedAdmin):
     list_display = ["name", "description"]
     search_fields = ["name"]
 
@@ -53,16 +57,39 @@ class UserCreationForm(forms.ModelForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     add_form = UserCreationForm
     ordering = ["email"]
-    list_display = ["email", "name", "role", "organisation", "is_active"]
-    list_filter = ["role", "is_active"]
+    list_display = ["email", "name", "role", "organisation", "billing_contact", "is_active"]
+    list_filter = ["role", "is_active", "billing_contact"]
     search_fields = ["email", "name"]
     filter_horizontal = ["skills"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Person", {"fields": ["name", "phone", "preferred_contact", "language"]}),
-        ("Role", {"fields": ["role", "organisation", "skills", "is_active"]}),
+        (
+            "Role",
+            {
+                "fields": [
+                    "role",
+                    "organisation",
+                    "billing_contact",
+                    "skills",
+                    "takes_tickets",
+                    "is_active",
+                ]
+            },
+        ),
     ]
     add_fieldsets = [(None, {"fields": ["email", "name", "role", "organisation", "password"]})]
+    actions = ["issue_enrolment_code"]
+
+    @admin.action(description="Issue a two-factor enrolment code (shown once)")
+    def issue_enrolment_code(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """For an administrator who cannot receive the mailed code: hand it over in person."""
+        for user in queryset:
+            if user.pk == request.user.pk:
+                self.message_user(request, "You cannot issue a code for yourself.", "error")
+                continue
+            code = issue_enrolment_code(user)
+            self.message_user(request, f"Enrolment code for {user.email}: {code}")

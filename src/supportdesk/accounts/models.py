@@ -177,6 +177,23 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language"), max_length=8, choices=[("en", "English"), ("sv", "Svenska")], default="en"
     )
     skills = models.ManyToManyField(Skill, blank=True, related_name="consultants")
+    # R3 names a qualified *consultant*: a dispatcher, business consultant or administrator is
+    # suggested only with this set, and only for tickets needing a skill they hold.
+    takes_tickets = models.BooleanField(
+        _("takes tickets"),
+        default=False,
+        help_text=_(
+            "For staff who are not consultants: suggested for tickets that need one of "
+            "their skills."
+        ),
+    )
+    # Set by the organisation's business consultant or an administrator: this customer
+    # user receives the organisation's statements (their pages, PDF and CSV).
+    billing_contact = models.BooleanField(
+        _("billing contact"),
+        default=False,
+        help_text=_("Sees the organisation's statements. Customer users only."),
+    )
     # When a ticket was last assigned to this consultant (R3: fairness of suggestions);
     # set by ticket_assign, so ranking reads one column instead of every ticket.
     last_assigned_at = models.DateTimeField(null=True, blank=True)
@@ -219,6 +236,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def can_dispatch(self) -> bool:
         return self.role in {Role.DISPATCHER, Role.ADMIN}
+
+    @property
+    def sees_statements(self) -> bool:
+        """A customer user who may see their organisation's statements: a billing contact,
+        or a member who may see all the organisation's tickets anyway."""
+        if not self.is_customer or self.organisation_id is None or not self.is_active:
+            return False
+        assert self.organisation is not None
+        return self.billing_contact or self.organisation.members_see_all
 
     def has_perm(self, perm: str, obj: object = None) -> bool:
         # Administrators configure everything in the admin; nobody else enters it.

@@ -8,10 +8,10 @@ transition.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query, Router, Schema, Status
+from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
@@ -35,12 +35,38 @@ from supportdesk.api.schemas import (
 from supportdesk.commitments.kpi import attainment
 from supportdesk.commitments.queue import after_cursor, in_queue_order, queue_cursor
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
+from supportdesk.core.schemas import CleanSchema, Code, Id, Line
 from supportdesk.search.api import router as search_router
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import messages_for_user, ticket_for_user, tickets_for_user
 from supportdesk.tickets.models import OPEN_STATUSES, Channel, Ticket
 
-api = NinjaAPI(
+# Answers any operation may give besides its own: the boundary's refusals and the errors
+# of the access helpers and actions. Stated once for the whole document.
+COMMON_ERRORS = {
+    "400": "The body is not valid JSON.",
+    "401": "No valid token: send Authorization: Bearer <token>.",
+    "403": "You may see this object but not do this to it.",
+    "404": "Not found, or not yours.",
+    "409": "The object's state does not allow this.",
+    "413": "The request body passes the upload budget.",
+    "422": "Invalid input (including control characters in text): `field` names it.",
+}
+
+
+class SupportdeskAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in COMMON_ERRORS.items():
+                    responses.setdefault(status, {"description": description, "content": error})
+        return schema
+
+
+api = SupportdeskAPI(
     title="Supportdesk API",
     version="1",
     urls_namespace="api",
@@ -179,16 +205,16 @@ def _detail_out(ticket: Ticket, user: User) -> dict[str, Any]:
 tickets = Router(tags=["tickets"])
 
 
-class TicketFilters(Schema):
-    status: list[str] | None = None
+class TicketFilters(CleanSchema):
+    status: list[Code] | None = None
     open: bool | None = None
-    organisation_id: int | None = None
-    assignee_id: int | None = None
-    kind: str | None = None
-    impact: str | None = None
-    order: str = "recent"
-    cursor: str | None = None
-    limit: int = 50
+    organisation_id: Id | None = None
+    assignee_id: Id | None = None
+    kind: Code | None = None
+    impact: Code | None = None
+    order: Literal["recent", "queue"] = "recent"
+    cursor: Line | None = None
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
 
 
 @tickets.get("/tickets", response={200: TicketPage, 422: ErrorOut})
@@ -393,7 +419,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
     return {"id": user.pk, "name": user.get_full_name(), "email": user.email}
 
 
-class KpiQuery(Schema):
+class KpiQuery(CleanSchema):
     start: dt.date = Field(alias="from", description="first day of the period (local date)")
     end: dt.date = Field(alias="to", description="last day of the period, included")
 

@@ -17,6 +17,7 @@ from supportdesk.accounts.models import User
 from supportdesk.api.schemas import ErrorOut
 from supportdesk.core import clock
 from supportdesk.core.errors import InvalidInput
+from supportdesk.core.schemas import CleanSchema, Code, Id
 from supportdesk.reports.access import organisation_for_report, require_staff
 from supportdesk.reports.forms import MonthRange
 from supportdesk.reports.tables import billing_report, commitments_report, service_report
@@ -46,13 +47,13 @@ class ReportOut(Schema):
     tables: dict[str, TableOut]
 
 
-class MonthsIn(Schema):
-    start: str | None = None
-    end: str | None = None
+class MonthsIn(CleanSchema):
+    start: Code | None = None
+    end: Code | None = None
 
 
-class OrganisationIn(Schema):
-    organisation_id: int | None = None
+class OrganisationIn(CleanSchema):
+    organisation_id: Id | None = None
 
 
 ERRORS: dict[int, Any] = {404: ErrorOut, 422: ErrorOut}

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Schema
 from pydantic import Field
+
+from supportdesk.core.schemas import Body, CleanSchema, Code, Line, Url
 
 
 class OdooRefOut(Schema):
@@ -74,38 +77,38 @@ class TicketPage(Schema):
     )
 
 
-class TicketIn(Schema):
-    subject: str
-    description: str = ""
-    kind: str = "how_to"
-    impact: str = ""
+class TicketIn(CleanSchema):
+    subject: Line
+    description: Body = ""
+    kind: Code = "how_to"
+    impact: Code = ""
     organisation_id: int | None = Field(
         None, description="Required for staff; a customer user always registers for their own."
     )
-    requester_email: str | None = None
-    contact_method: str | None = None
-    contact_phone: str = ""
-    odoo_urls: list[str] = []
-    references: list[str] = []
+    requester_email: Line | None = None
+    contact_method: Code | None = None
+    contact_phone: Annotated[str, Field(max_length=40)] = ""
+    odoo_urls: Annotated[list[Url], Field(max_length=20)] = []
+    references: Annotated[list[Line], Field(max_length=20)] = []
 
 
-class ReplyIn(Schema):
-    body: str
+class ReplyIn(CleanSchema):
+    body: Body
     internal: bool = False
 
 
-class AssignIn(Schema):
-    assignee_id: int
-    override_reason: str = ""
+class AssignIn(CleanSchema):
+    assignee_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    override_reason: Line = ""
 
 
-class WaitIn(Schema):
-    on: str = Field(description="'customer' or 'third_party'")
-    reason: str = ""
+class WaitIn(CleanSchema):
+    on: Code = Field(description="'customer' or 'third_party'")
+    reason: Line = ""
 
 
-class ReasonIn(Schema):
-    reason: str = ""
+class ReasonIn(CleanSchema):
+    reason: Body = ""
 
 
 class ErrorOut(Schema):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -21,7 +21,10 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     new_key = None
     if request.method == "POST":
         if "revoke" in request.POST:
-            token = ApiToken.objects.filter(user=user, pk=request.POST.get("revoke", "0")).first()
+            revoke = request.POST["revoke"]
+            if not revoke.isdigit() or len(revoke) > 18:
+                raise Http404("no such token")
+            token = ApiToken.objects.filter(user=user, pk=int(revoke)).first()
             if token is not None:
                 token.revoke()
                 messages.success(request, f"Token “{token.name}” revoked.")

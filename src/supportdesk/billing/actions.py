@@ -336,12 +336,23 @@ def _next_month(month: dt.date) -> dt.date:
     return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
+def _format_number(year: int, n: int) -> str:
+    return f"{year}-{n:04d}"
+
+
+def next_number(year: int) -> str:
+    """The number the next statement issued in ``year`` gets, unless another is issued first
+    (shown before issuing; ``_take_number`` takes it under a lock)."""
+    last = StatementSequence.objects.filter(year=year).values_list("last", flat=True).first()
+    return _format_number(year, (last or 0) + 1)
+
+
 def _take_number(year: int) -> str:
     StatementSequence.objects.get_or_create(year=year)
     sequence = StatementSequence.objects.select_for_update().get(year=year)
     sequence.last += 1
     sequence.save(update_fields=["last"])
-    return f"{year}-{sequence.last:04d}"
+    return _format_number(year, sequence.last)
 
 
 def statement_issue(*, statement: Statement, actor: User) -> Statement:

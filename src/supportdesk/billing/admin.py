@@ -13,10 +13,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html, format_html_join
 
 from supportdesk.billing.models import BillingProfile, Statement, TimeEntry
+from supportdesk.core.audit import AuditedAdmin
 
 
 @admin.register(BillingProfile)
-class BillingProfileAdmin(admin.ModelAdmin):
+class BillingProfileAdmin(AuditedAdmin):
     list_display = ["organisation", "hourly_rate", "rounding_minutes", "odoo_partner_id"]
     list_select_related = ["organisation"]
     search_fields = ["organisation__name"]

@@ -11,12 +11,15 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from supportdesk.accounts.models import User
 from supportdesk.billing.models import Charge, Statement, StatementLine
-from supportdesk.billing.selectors import statement_lines
+from supportdesk.billing.selectors import statement_lines_for_user
 
 
-def statement_context(statement: Statement) -> dict[str, Any]:
-    lines = list(statement_lines(statement))
+def statement_context(statement: Statement, viewer: User) -> dict[str, Any]:
+    """What the page and the PDF show ``viewer``: lines of tickets they could not open
+    carry no subject or description."""
+    lines = statement_lines_for_user(viewer, statement)
     return {
         "statement": statement,
         "lines": lines,
@@ -26,11 +29,11 @@ def statement_context(statement: Statement) -> dict[str, Any]:
     }
 
 
-def statement_pdf(statement: Statement) -> bytes:
+def statement_pdf(statement: Statement, viewer: User) -> bytes:
     """The statement as a PDF, rendered from the same lines as its page."""
     from weasyprint import HTML
 
-    html = render_to_string("billing/statement_pdf.html", statement_context(statement))
+    html = render_to_string("billing/statement_pdf.html", statement_context(statement, viewer))
     # No base URL: the document carries its own styles and loads nothing.
     return HTML(string=html).write_pdf()
 
@@ -60,13 +63,13 @@ def _cell(value: object) -> str:
     return text
 
 
-def statement_csv(statement: Statement) -> str:
+def statement_csv(statement: Statement, viewer: User) -> str:
     """One row per line, then the totals; numbers as plain numbers, text never a formula."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([str(column) for column in CSV_COLUMNS])
     reference = statement.number or _("draft")
-    lines: list[StatementLine] = list(statement_lines(statement))
+    lines: list[StatementLine] = statement_lines_for_user(viewer, statement)
     for line in lines:
         writer.writerow(
             [

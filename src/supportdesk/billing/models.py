@@ -281,6 +281,10 @@ class StatementLine(models.Model):
     legacy_reason = models.TextField(blank=True, default="", db_column="reason")
     amount = models.DecimalField(max_digits=12, decimal_places=2)
 
+    # Not a column: set by selectors.statement_lines_for_user when the viewer may not
+    # open the line's ticket (its subject and description are then left out).
+    withheld: bool = False
+
     class Meta:
         verbose_name = _("statement line")
         verbose_name_plural = _("statement lines")

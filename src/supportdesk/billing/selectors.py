@@ -144,14 +144,17 @@ def entries_for_ticket(ticket: Ticket) -> list[EntryView]:
 
 
 def statements_for_user(user: User) -> QuerySet[Statement]:
-    """Statements ``user`` may see: staff all, drafts included; a customer user the
-    issued and credit statements of their own organisation (R9)."""
+    """Statements ``user`` may see: staff all, drafts included; the organisation's billing
+    contacts and members who may see all its tickets, its issued and credit statements.
+
+    Any other customer user sees none: a statement names every ticket of the month.
+    """
     if not user.is_authenticated or not user.is_active:
         return Statement.objects.none()
     queryset = Statement.objects.select_related("organisation", "credits", "credited_by")
     if user.is_support_staff:
         return queryset
-    if not user.is_customer or user.organisation_id is None:
+    if not user.sees_statements or user.organisation_id is None:
         return Statement.objects.none()
     return queryset.filter(organisation_id=user.organisation_id).exclude(
         status=Statement.Status.DRAFT
@@ -179,3 +182,23 @@ def statement_for_user(user: User, number: str, *, for_update: bool = False) -> 
 
 def statement_lines(statement: Statement) -> QuerySet[StatementLine]:
     return statement.lines.select_related("ticket").order_by("position")
+
+
+def statement_lines_for_user(user: User, statement: Statement) -> list[StatementLine]:
+    """The lines of ``statement`` as ``user`` may read them.
+
+    A line for a ticket the viewer could not open keeps its number, minutes, amount and
+    reason, but not the ticket's subject nor the work description: ``line.withheld`` is
+    set and those fields are blanked on the (unsaved) line objects.
+    """
+    from supportdesk.tickets.access import tickets_for_user
+
+    lines = list(statement_lines(statement))
+    ticket_ids = {line.ticket_id for line in lines}
+    visible = set(tickets_for_user(user).filter(pk__in=ticket_ids).values_list("pk", flat=True))
+    for line in lines:
+        line.withheld = line.ticket_id not in visible
+        if line.withheld:
+            line.description = ""
+            line.ticket.subject = ""
+    return lines

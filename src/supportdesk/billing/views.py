@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,7 +30,9 @@ from supportdesk.billing.selectors import (
     statement_for_user,
     statements_for_user,
 )
-from supportdesk.core.errors import ActionError, InvalidInput
+from supportdesk.core import clock
+from supportdesk.core.errors import ActionError
+from supportdesk.core.web import refused, run_action
 from supportdesk.tickets.access import ticket_for_user
 
 
@@ -67,7 +70,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
 def statement_detail(request: HttpRequest, number: str) -> HttpResponse:
     user = _user(request)
     statement = statement_for_user(user, number)
-    context = statement_context(statement)
+    context = statement_context(statement, user)
     context["can_bill"] = user.role in actions.BILLING_ROLES
     context["credit_form"] = CreditForm()
     context["odoo_configured"] = odoo_export.is_configured()
@@ -76,22 +79,20 @@ def statement_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def statement_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
-    statement = statement_for_user(_user(request), number)
-    response = HttpResponse(statement_pdf(statement), content_type="application/pdf")
+    user = _user(request)
+    statement = statement_for_user(user, number)
+    response = HttpResponse(statement_pdf(statement, user), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="statement-{statement.reference}.pdf"'
     return response
 
 
 @login_required
 def statement_csv_view(request: HttpRequest, number: str) -> HttpResponse:
-    statement = statement_for_user(_user(request), number)
-    response = HttpResponse(statement_csv(statement), content_type="text/csv; charset=utf-8")
+    user = _user(request)
+    statement = statement_for_user(user, number)
+    response = HttpResponse(statement_csv(statement, user), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="statement-{statement.reference}.csv"'
     return response
-
-
-def _refused(request: HttpRequest, exc: ActionError) -> None:
-    messages.error(request, exc.message)
 
 
 @login_required
@@ -99,11 +100,14 @@ def _refused(request: HttpRequest, exc: ActionError) -> None:
 def statement_issue_view(request: HttpRequest, number: str) -> HttpResponse:
     user = _staff(request)
     statement = statement_for_user(user, number)
-    try:
-        statement = actions.statement_issue(statement=statement, actor=user)
-    except ActionError as exc:
-        _refused(request, exc)
-    else:
+    if request.POST.get("confirmed") != "yes" and statement.is_draft:
+        # Issuing freezes the statement for good: say what will be issued, and as what.
+        context = statement_context(statement, user)
+        context["next_number"] = actions.next_number(timezone.localdate(clock.now()).year)
+        return render(request, "billing/statement_issue_confirm.html", context)
+    issued = run_action(request, actions.statement_issue, statement=statement, actor=user)
+    if issued and issued.value is not None:
+        statement = issued.value
         messages.success(request, _("Statement %(number)s issued.") % {"number": statement.number})
     return redirect("billing:statement_detail", number=statement.reference)
 
@@ -113,13 +117,16 @@ def statement_issue_view(request: HttpRequest, number: str) -> HttpResponse:
 def statement_redraft_view(request: HttpRequest, number: str) -> HttpResponse:
     user = _staff(request)
     statement = statement_for_user(user, number)
-    try:
-        drafted = actions.statement_draft(
-            organisation=statement.organisation, month=statement.month, actor=user
-        )
-    except ActionError as exc:
-        _refused(request, exc)
+    outcome = run_action(
+        request,
+        actions.statement_draft,
+        organisation=statement.organisation,
+        month=statement.month,
+        actor=user,
+    )
+    if not outcome:
         return redirect("billing:statement_detail", number=statement.reference)
+    drafted = outcome.value
     if drafted is None:
         messages.success(request, _("Nothing left to bill for that month: the draft was removed."))
         return redirect("billing:statement_list")
@@ -136,13 +143,16 @@ def statement_credit_view(request: HttpRequest, number: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("reason: is required to credit a statement"))
         return redirect("billing:statement_detail", number=statement.reference)
-    try:
-        credit = actions.statement_credit(
-            statement=statement, actor=user, reason=form.cleaned_data["reason"]
-        )
-    except ActionError as exc:
-        _refused(request, exc)
+    credited = run_action(
+        request,
+        actions.statement_credit,
+        statement=statement,
+        actor=user,
+        reason=form.cleaned_data["reason"],
+    )
+    if not credited or credited.value is None:
         return redirect("billing:statement_detail", number=statement.reference)
+    credit = credited.value
     messages.success(
         request,
         _("Credit statement %(credit)s issued for %(number)s.")
@@ -188,7 +198,7 @@ def close_month_view(request: HttpRequest) -> HttpResponse:
             one = actions.statement_draft(organisation=organisation, month=month, actor=user)
             drafted = [one] if one else []
     except ActionError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(
             request,
@@ -208,20 +218,18 @@ def ticket_time(request: HttpRequest, number: str) -> HttpResponse:
     ticket = ticket_for_user(user, number)
     form = TimeLogForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.time_log(
-                ticket=ticket,
-                actor=user,
-                minutes=form.cleaned_data["minutes"],
-                description=form.cleaned_data["description"],
-                date=form.cleaned_data["date"],
-            )
-        except InvalidInput as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
-        except ActionError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Time logged on %(number)s.") % {"number": ticket.number})
+        logged = run_action(
+            request,
+            actions.time_log,
+            form=form,
+            success=_("Time logged on %(number)s.") % {"number": ticket.number},
+            ticket=ticket,
+            actor=user,
+            minutes=form.cleaned_data["minutes"],
+            description=form.cleaned_data["description"],
+            date=form.cleaned_data["date"],
+        )
+        if logged:
             return redirect("billing:ticket_time", number=ticket.number)
     return render(
         request,
@@ -252,17 +260,15 @@ def entry_override_view(request: HttpRequest, number: str, entry_id: int) -> Htt
     entry = _entry_for_staff(user, number, entry_id)
     form = OverrideForm(request.POST)
     if form.is_valid():
-        try:
-            actions.time_override(
-                entry=entry,
-                actor=user,
-                charge=form.cleaned_data["charge"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ActionError as exc:
-            _refused(request, exc)
-        else:
-            messages.success(request, _("Charge of the entry recorded."))
+        run_action(
+            request,
+            actions.time_override,
+            success=_("Charge of the entry recorded."),
+            entry=entry,
+            actor=user,
+            charge=form.cleaned_data["charge"],
+            reason=form.cleaned_data["reason"],
+        )
     else:
         messages.error(request, _("charge: choose free, charged or the rules"))
     return redirect("billing:ticket_time", number=entry.ticket.number)
@@ -275,19 +281,15 @@ def entry_correct_view(request: HttpRequest, number: str, entry_id: int) -> Http
     entry = _entry_for_staff(user, number, entry_id)
     form = CorrectionForm(request.POST)
     if form.is_valid():
-        try:
-            actions.time_correct(
-                entry=entry,
-                actor=user,
-                minutes=form.cleaned_data["minutes"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ActionError as exc:
-            _refused(request, exc)
-        else:
-            messages.success(
-                request, _("Correction recorded: it is credited on the next statement.")
-            )
+        run_action(
+            request,
+            actions.time_correct,
+            success=_("Correction recorded: it is credited on the next statement."),
+            entry=entry,
+            actor=user,
+            minutes=form.cleaned_data["minutes"],
+            reason=form.cleaned_data["reason"],
+        )
     else:
         messages.error(request, _("minutes and reason: both are required for a correction"))
     return redirect("billing:ticket_time", number=entry.ticket.number)

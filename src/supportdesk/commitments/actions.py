@@ -9,10 +9,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from supportdesk.accounts.models import Role, User
-from supportdesk.commitments.models import Notification
+from supportdesk.commitments.clocks import Week
+from supportdesk.commitments.models import BusinessHours, CalendarChange, Notification
+from supportdesk.commitments.week import DEADLINES, Plan, plan, week_to_json
 from supportdesk.core import clock
+from supportdesk.core.errors import ActionError, InvalidInput, PermissionDenied
 from supportdesk.tickets.events import Verb, record_event
 from supportdesk.tickets.models import OPEN_STATUSES, Ticket
 
@@ -117,3 +121,65 @@ def sweep(*, now: dt.datetime | None = None) -> tuple[int, int]:
     ).values_list("pk", flat=True)
     breached = sum(ticket_breach_assignment(ticket_id=pk, now=now) for pk in list(to_breach))
     return warned, breached
+
+
+class ConfirmationNeeded(ActionError):
+    """The change is valid but moves clocks: the caller must confirm with the plan shown."""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__(
+            _("this changes today's hours or the deadlines of %(n)d open tickets: confirm it")
+            % {"n": len(plan.moved_numbers)}
+        )
+        self.plan = plan
+
+
+def calendar_set_week(*, actor: User, week: Week, confirmed: bool = False) -> CalendarChange | None:
+    """Replace the weekly hours as a whole (R3, R5: the working time the clocks count).
+
+    Refuses a week without working hours (``parse_week`` does; checked again here); a week
+    that changes today's hours or moves an open ticket's deadline needs ``confirmed``.
+    Records the change, then recomputes the stored deadlines of every open ticket. Returns
+    None when the week is unchanged.
+    """
+    from supportdesk.commitments.clocks import clear_calendar_cache
+
+    if actor.role != Role.ADMIN or not actor.is_active:
+        raise PermissionDenied(_("only an administrator may change the working week"))
+    if all(week.get(day) is None for day in range(7)):
+        raise InvalidInput("week", _("the week would have no working hours: open at least one day"))
+    now = clock.now()
+    with transaction.atomic():
+        # One editor at a time: the week rows are locked for the plan and the save.
+        list(BusinessHours.objects.select_for_update())
+        change = plan(week, now=now)
+        if not change.changed:
+            return None
+        if change.needs_confirmation and not confirmed:
+            raise ConfirmationNeeded(change)
+        BusinessHours.objects.all().delete()
+        BusinessHours.objects.bulk_create(
+            BusinessHours(weekday=day, opens=span[0], closes=span[1])
+            for day, span in sorted(week.items())
+            if span is not None
+        )
+        record = CalendarChange.objects.create(
+            changed_by=actor,
+            changed_at=now,
+            old_week=week_to_json(change.old),
+            new_week=week_to_json(change.new),
+            moved_tickets=change.moved_numbers,
+        )
+        Ticket.objects.bulk_update(
+            change.tickets,
+            [
+                *DEADLINES,
+                "assignment_warn_at",
+                "assignment_minutes",
+                "paused_minutes",
+                "resolution_minutes",
+            ],
+        )
+        clear_calendar_cache()
+        transaction.on_commit(clear_calendar_cache)
+    return record

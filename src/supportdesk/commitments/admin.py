@@ -1,12 +1,15 @@
 from typing import Any
 
 from django.contrib import admin
+from django.http import HttpResponse
+from django.shortcuts import redirect
 
 from supportdesk.commitments.clocks import clear_calendar_cache
-from supportdesk.commitments.models import BusinessHours, ClosedDay, ShortDay
+from supportdesk.commitments.models import BusinessHours, CalendarChange, ClosedDay, ShortDay
+from supportdesk.core.audit import AuditedAdmin
 
 
-class CalendarAdmin(admin.ModelAdmin):
+class CalendarAdmin(AuditedAdmin):
     def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         clear_calendar_cache()
@@ -17,8 +20,35 @@ class CalendarAdmin(admin.ModelAdmin):
 
 
 @admin.register(BusinessHours)
-class BusinessHoursAdmin(CalendarAdmin):
-    list_display = ["weekday", "opens", "closes"]
+class BusinessHoursAdmin(admin.ModelAdmin):
+    """One row per weekday could close the rest of the week unnoticed: the week is edited
+    as a whole in the console's week editor, with a preview and a confirmation."""
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(self, request: Any, extra_context: Any = None) -> HttpResponse:
+        return redirect("console:calendar")
+
+    def change_view(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        return redirect("console:calendar")
+
+
+@admin.register(CalendarChange)
+class CalendarChangeAdmin(admin.ModelAdmin):
+    list_display = ["changed_at", "changed_by", "moved_tickets"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(ClosedDay)

@@ -1,26 +1,29 @@
 """Qualified assignment (R3): suggestions ranked by skill, load and fairness.
 
-Ranked by: has the ticket's required skill, then fewest open tickets, then the longest
-since their last assignment. Absent consultants are not suggested.
+Who is suggested: consultants; a dispatcher, business consultant or administrator only when
+marked as taking tickets (``User.takes_tickets``) and holding the ticket's required skill.
+Absent people are never suggested. How they are ranked, in ``ranked_consultants``: has the
+ticket's required skill, then fewest open tickets, then the longest since their last
+assignment.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from supportdesk.accounts.models import Role, User, system_user
+from supportdesk.accounts.models import STAFF_ROLES, Role, User, system_user
 from supportdesk.commitments.models import Absence
 from supportdesk.commitments.queue import in_queue_order
 from supportdesk.core import clock
 from supportdesk.core.errors import ActionError
 from supportdesk.tickets.models import OPEN_STATUSES, Status, Ticket
-
-ASSIGNABLE_ROLES = (Role.CONSULTANT, Role.BUSINESS_CONSULTANT, Role.DISPATCHER)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,13 +34,37 @@ class Suggestion:
     last_assigned_at: dt.datetime | None
 
 
-def ranked_consultants(*, skill_id: int | None, today: dt.date | None = None) -> QuerySet[User]:
-    """Present consultants annotated and ordered as suggestions (one query)."""
+def _eligible(skill_id: int | None) -> Q:
+    """Consultants; other staff only when taking tickets and holding ``skill_id``.
+
+    ``skill_id=0`` means "any skill": the board reads one list for every ticket and lets
+    ``pick`` apply the skill of each (the same rule, on the list).
+    """
+    consultants = Q(role=Role.CONSULTANT)
+    if skill_id is None:
+        return consultants
+    takers = Q(takes_tickets=True, role__in=STAFF_ROLES)
+    if skill_id:
+        holds = User.skills.through.objects.filter(user=OuterRef("pk"), skill_id=skill_id)
+        takers &= Q(Exists(holds))
+    return consultants | takers
+
+
+def ranked_consultants(
+    *, skill_id: int | None, today: dt.date | None = None, any_skill: bool = False
+) -> QuerySet[User]:
+    """The people to suggest for a ticket needing ``skill_id``, best first (one query).
+
+    The one ranking of R3: has the skill, then fewest open tickets, then the longest since
+    the last assignment (never assigned counts as longest). With ``any_skill`` the list
+    holds everyone who could be suggested for *some* ticket, ranked by load and fairness
+    only; ``pick`` chooses from it for one ticket.
+    """
     # The desk's clock, not the wall clock: replays and demo data run under clock.at().
     today = today or timezone.localdate(clock.now())
     away = Absence.objects.filter(user=OuterRef("pk"), starts__lte=today, ends__gte=today)
-    consultants = (
-        User.objects.filter(role__in=ASSIGNABLE_ROLES, is_active=True)
+    people = (
+        User.objects.filter(_eligible(0 if any_skill else skill_id), is_active=True)
         .exclude(pk=system_user().pk)
         .exclude(Exists(away))
         .annotate(
@@ -55,13 +82,30 @@ def ranked_consultants(*, skill_id: int | None, today: dt.date | None = None) ->
             ),
         )
     )
-    if skill_id is not None:
+    fairness: list[str | OrderBy] = [
+        "open_load",
+        F("last_assigned_at").asc(nulls_first=True),
+        "pk",
+    ]
+    if skill_id is not None and not any_skill:
         has_skill = User.skills.through.objects.filter(user=OuterRef("pk"), skill_id=skill_id)
-        consultants = consultants.annotate(qualified=Exists(has_skill))
-        return consultants.order_by(
-            F("qualified").desc(), "open_load", F("last_assigned_at").asc(nulls_first=True), "pk"
+        return people.annotate(qualified=Exists(has_skill)).order_by(
+            F("qualified").desc(), *fairness
         )
-    return consultants.order_by("open_load", F("last_assigned_at").asc(nulls_first=True), "pk")
+    return people.order_by(*fairness)
+
+
+def pick(skill_id: int | None, ranked: Sequence[User]) -> tuple[User | None, bool]:
+    """The suggestion for a ticket needing ``skill_id`` from ``ranked_consultants(any_skill=True)``
+    (skills prefetched), and whether it is qualified: the first of the list that holds the
+    skill, else the first consultant (who lacks it). The same order as ``suggestions``."""
+    consultants = [u for u in ranked if u.role == Role.CONSULTANT]
+    if skill_id is None:
+        return (consultants[0], True) if consultants else (None, False)
+    for user in ranked:
+        if any(s.pk == skill_id for s in user.skills.all()):
+            return user, True
+    return (consultants[0], False) if consultants else (None, False)
 
 
 def suggestions(ticket: Ticket, *, limit: int = 5) -> list[Suggestion]:

@@ -24,6 +24,9 @@ from django.conf import settings
 from supportdesk.commitments.calendar import DEFAULT_TZ, WorkingCalendar
 from supportdesk.tickets.models import Ticket
 
+# Weekly hours: weekday 0 (Monday) to 6 → (opens, closes), or None when closed.
+Week = dict[int, tuple[dt.time, dt.time] | None]
+
 _CACHE_SECONDS = 60
 _cache: tuple[float, WorkingCalendar] | None = None
 _cache_lock = Lock()
@@ -46,27 +49,37 @@ def current_calendar() -> WorkingCalendar:
         return calendar
 
 
+def calendar_with_week(week: Week) -> WorkingCalendar:
+    """The desk's calendar as it would be with ``week`` as its weekly hours (a preview)."""
+    return _load_calendar(week)
+
+
 def clear_calendar_cache() -> None:
     global _cache
     _cache = None
 
 
-def _load_calendar() -> WorkingCalendar:
-    from supportdesk.commitments.models import BusinessHours, ClosedDay, ShortDay
+def stored_week() -> Week:
+    """The weekly hours as stored: a weekday without a row is closed; with no rows at all,
+    Monday–Friday from the ``BUSINESS_HOURS`` setting."""
+    from supportdesk.commitments.models import BusinessHours
 
     rows = list(BusinessHours.objects.all())
-    hours: dict[int, tuple[dt.time, dt.time] | None]
     if rows:
-        hours = {weekday: None for weekday in range(7)}
+        hours: Week = {weekday: None for weekday in range(7)}
         for row in rows:
             hours[row.weekday] = (row.opens, row.closes)
-    else:
-        opens, closes = (
-            dt.time.fromisoformat(p.strip()) for p in settings.BUSINESS_HOURS.split("-")
-        )
-        hours = {weekday: (opens, closes) if weekday < 5 else None for weekday in range(7)}
+        return hours
+    opens, closes = (dt.time.fromisoformat(p.strip()) for p in settings.BUSINESS_HOURS.split("-"))
+    return {weekday: (opens, closes) if weekday < 5 else None for weekday in range(7)}
+
+
+def _load_calendar(week: Week | None = None) -> WorkingCalendar:
     from zoneinfo import ZoneInfo
 
+    from supportdesk.commitments.models import ClosedDay, ShortDay
+
+    hours = stored_week() if week is None else week
     return WorkingCalendar(
         tz=ZoneInfo(settings.TIME_ZONE) if settings.TIME_ZONE else DEFAULT_TZ,
         hours=hours,
@@ -103,12 +116,13 @@ def recompute_clocks(
     *,
     now: dt.datetime | None = None,
     events: Iterable[tuple[dt.datetime, str]] | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> None:
     """Set the stored deadline columns of ``ticket`` from its history (no save).
 
     Registered as a derivation of every ticket action (``tickets.kit.finish``).
     """
-    calendar = current_calendar()
+    calendar = calendar or current_calendar()
     registered = ticket.registered_at
     ticket.assignment_due = calendar.add_working_days(registered, settings.ASSIGNMENT_WORKING_DAYS)
     ticket.same_day_due = calendar.close_of_working_day(registered)

@@ -131,3 +131,21 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class CalendarChange(models.Model):
+    """A change of the weekly hours: who, when, the week before and after, what moved."""
+
+    changed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+    old_week = models.JSONField()  # {"0": ["08:00", "17:00"], "5": null, …}
+    new_week = models.JSONField()
+    moved_tickets = models.JSONField(default=list)  # numbers of open tickets whose deadlines moved
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"week changed {self.changed_at:%Y-%m-%d %H:%M} by {self.changed_by}"

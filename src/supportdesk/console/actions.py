@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from django.conf import settings
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -16,9 +18,16 @@ from supportdesk.accounts.models import User
 from supportdesk.billing.actions import MAX_ENTRY_MINUTES, time_log
 from supportdesk.billing.models import TimeEntry
 from supportdesk.commitments.models import Notification
-from supportdesk.console.models import MAIL_PREFERENCE, SavedReply, StaffPreference, TimerRun
+from supportdesk.console.models import (
+    MAIL_PREFERENCE,
+    SavedReply,
+    SavedView,
+    StaffPreference,
+    TimerRun,
+)
 from supportdesk.core import clock
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied, Text
+from supportdesk.tickets.actions.lifecycle import Upload
 from supportdesk.tickets.models import Ticket
 
 
@@ -74,9 +83,15 @@ def timer_discard(*, ticket: Ticket, actor: User) -> None:
 
 
 def saved_reply_save(
-    *, actor: User, title: str, body: str, reply: SavedReply | None = None
+    *,
+    actor: User,
+    title: str,
+    body: str,
+    reply: SavedReply | None = None,
+    attachment: Upload | None = None,
 ) -> SavedReply:
-    """Create or change a saved reply shared with the desk."""
+    """Create or change a saved reply shared with the desk, optionally with a file that is
+    sent with every reply made from it."""
     _require_staff(actor, _("keep saved replies"))
     title, body = title.strip(), body.strip()
     if not title:
@@ -94,12 +109,36 @@ def saved_reply_save(
         raise InvalidInput(
             "title", _("a saved reply is already called %(title)r") % {"title": title}
         )
+    if attachment is not None and (attachment.size or 0) > settings.ATTACHMENT_MAX_BYTES:
+        raise InvalidInput(
+            "attachment",
+            _("'%(name)s' is %(size).1f MB; the limit is %(limit)d MB")
+            % {
+                "name": attachment.name,
+                "size": (attachment.size or 0) / 1048576,
+                "limit": settings.ATTACHMENT_MAX_BYTES // 1048576,
+            },
+        )
     with transaction.atomic():
         if reply is None:
             reply = SavedReply(created_by=actor)
         reply.title, reply.body = title, body
+        if attachment is not None:
+            name = (attachment.name or "attachment").replace("/", "_").replace("\\", "_")
+            reply.attachment_name = name[-255:]
+            reply.attachment_type = (attachment.content_type or "application/octet-stream")[:150]
+            upload = attachment if isinstance(attachment, File) else File(attachment)  # type: ignore[arg-type]
+            reply.attachment.save(name, upload, save=False)
         reply.save()
     return reply
+
+
+class SavedAttachment(File):
+    """A saved reply's file as an attachment argument of ``ticket_reply`` (an ``Upload``)."""
+
+    def __init__(self, reply: SavedReply) -> None:
+        super().__init__(reply.attachment.open("rb"), name=reply.attachment_name or "attachment")
+        self.content_type = reply.attachment_type or "application/octet-stream"
 
 
 def saved_reply_delete(*, actor: User, reply: SavedReply) -> None:
@@ -130,3 +169,28 @@ def preference_update(*, actor: User, **choices: bool) -> StaffPreference:
             setattr(preference, name, value)
         preference.save()
     return preference
+
+
+def saved_view_save(*, actor: User, name: str, query: str) -> SavedView:
+    """Name the board's current filter for ``actor`` (a new name, or the same name again to
+    change what it shows)."""
+    _require_staff(actor, "save board views")
+    name = name.strip()
+    if not name:
+        raise InvalidInput("name", _("is required"))
+    if len(name) > 60:
+        raise InvalidInput(
+            "name", _("is %(n)d characters; at most 60 are allowed") % {"n": len(name)}
+        )
+    if len(query) > 500:
+        raise InvalidInput("query", _("is too long to save"))
+    view, _created = SavedView.objects.update_or_create(
+        user=actor, name=name, defaults={"query": query}
+    )
+    return view
+
+
+def saved_view_delete(*, actor: User, view_id: int) -> None:
+    deleted, _rows = SavedView.objects.filter(user=actor, pk=view_id).delete()
+    if not deleted:
+        raise InvalidInput("view", _("no such saved view of yours"))

@@ -20,4 +20,5 @@ class StaffPreferenceAdmin(admin.ModelAdmin):
         "mail_customer_replied",
         "mail_deadlines",
         "mail_missed_calls",
+        "mail_mentions",
     ]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import ContactMethod, Organisation, Skill, User
 from supportdesk.core import clock
@@ -101,8 +102,12 @@ class PreferenceForm(forms.Form):
     )
     mail_deadlines = forms.BooleanField(label="Deadline warnings and breaches", required=False)
     mail_missed_calls = forms.BooleanField(label="Missed calls to call back", required=False)
+    mail_mentions = forms.BooleanField(
+        label=_("A colleague mentions me (@name) in a note"), required=False
+    )
 
 
 class SavedReplyForm(forms.Form):
     title = forms.CharField(max_length=120)
     body = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 5}))
+    attachment = forms.FileField(required=False)

@@ -15,6 +15,7 @@ MAIL_PREFERENCE = {
     "assignment_warning": "mail_deadlines",
     "assignment_breached": "mail_deadlines",
     "missed_call": "mail_missed_calls",
+    "mentioned": "mail_mentions",
 }
 
 
@@ -29,6 +30,7 @@ class StaffPreference(models.Model):
     mail_customer_replied = models.BooleanField(_("a customer replied on my ticket"), default=True)
     mail_deadlines = models.BooleanField(_("deadline warnings and breaches"), default=True)
     mail_missed_calls = models.BooleanField(_("missed calls to call back"), default=True)
+    mail_mentions = models.BooleanField(_("a colleague mentions me in a note"), default=True)
 
     class Meta:
         verbose_name = _("staff preference")
@@ -63,7 +65,19 @@ class SavedReply(models.Model):
     """A reply text consultants reuse; shared with the whole desk."""
 
     title = models.CharField(_("title"), max_length=120, unique=True)
-    body = models.TextField(_("text"))
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Markdown. Placeholders: {customer_first_name}, {ticket_number}, "
+            "{consultant_name}, {organisation}."
+        ),
+    )
+    # Sent with the reply when the saved reply is chosen (a guide, a form to fill in…).
+    attachment = models.FileField(
+        _("attachment"), upload_to="saved-replies/%Y/", max_length=300, blank=True
+    )
+    attachment_name = models.CharField(max_length=255, blank=True)
+    attachment_type = models.CharField(max_length=150, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
@@ -95,3 +109,22 @@ class TimerRun(models.Model):
 
     def __str__(self) -> str:
         return f"timer of {self.user_id} on {self.ticket_id}"
+
+
+class SavedView(models.Model):
+    """A board filter a member of staff named, to come back to (with its count)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(max_length=500)  # the board's own parameters: view, skill, org, sort
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_view_name_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

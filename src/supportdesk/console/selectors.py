@@ -12,7 +12,22 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, F, Q, QuerySet, Sum, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -20,10 +35,10 @@ from django.utils.translation import gettext_lazy as _
 from supportdesk.accounts.models import Agreement, Organisation, Skill, User
 from supportdesk.billing.models import Charge, TimeEntry
 from supportdesk.billing.selectors import entry_decision
-from supportdesk.commitments.assignment import ranked_consultants
+from supportdesk.commitments.assignment import pick, ranked_consultants
 from supportdesk.commitments.clocks import current_calendar, working_minutes_left
 from supportdesk.commitments.queue import after_cursor, in_queue_order, queue_cursor
-from supportdesk.core import clock
+from supportdesk.core import clock, keyset
 from supportdesk.tickets.events import SHOWN_AS_MESSAGE, staff_sentence
 from supportdesk.tickets.models import (
     OPEN_STATUSES,
@@ -33,6 +48,7 @@ from supportdesk.tickets.models import (
     Ticket,
     TicketLink,
 )
+from supportdesk.tickets.sorting import SORTS
 
 PAGE_SIZE = 50
 # "At risk": an assigned ticket whose resolution target is within this much working time.
@@ -170,23 +186,15 @@ def board_tickets(
 
 
 def consultants_for_suggestions() -> list[User]:
-    """Present consultants in the order of ``commitments.assignment.ranked_consultants``
-    — fewest open tickets, then longest since their last assignment — with their skills
-    (two queries, whatever the number of tickets)."""
-    return list(ranked_consultants(skill_id=None).prefetch_related("skills"))
+    """Everyone who may be suggested for some ticket, in the order of
+    ``commitments.assignment.ranked_consultants`` — fewest open tickets, then longest since
+    their last assignment — with their skills (two queries, whatever the number of tickets)."""
+    return list(ranked_consultants(skill_id=None, any_skill=True).prefetch_related("skills"))
 
 
 def suggest(ticket: Ticket, consultants: Sequence[User]) -> tuple[User | None, bool]:
-    """The first consultant with the ticket's required skill in the ranked list, else the
-    first of the list: the same order as ``commitments.assignment.suggestions`` (R3)."""
-    if not consultants:
-        return None, False
-    if ticket.required_skill_id is None:
-        return consultants[0], True
-    for consultant in consultants:
-        if any(s.pk == ticket.required_skill_id for s in consultant.skills.all()):
-            return consultant, True
-    return consultants[0], False
+    """The suggestion for ``ticket`` from the list: ``commitments.assignment.pick`` (R3)."""
+    return pick(ticket.required_skill_id, consultants)
 
 
 def board_page(
@@ -197,37 +205,63 @@ def board_page(
     organisation_id: int | None = None,
     cursor: str | None = None,
     size: int = PAGE_SIZE,
+    sort: str = "",
+    descending: bool = False,
 ) -> BoardPage:
+    """A page of a board view: in the queue order, or sorted by a column (``SORTS``)."""
     now = clock.now()
-    tickets = board_tickets(
-        user, view=view, skill_id=skill_id, organisation_id=organisation_id, now=now
-    ).select_related("organisation", "assignee", "required_skill", "requester")
-    if cursor:
-        tickets = after_cursor(tickets, cursor)
-    page = list(tickets[: size + 1])
-    more = len(page) > size
-    page = page[:size]
+    tickets: QuerySet[Ticket] = (
+        board_tickets(user, view=view, skill_id=skill_id, organisation_id=organisation_id, now=now)
+        .select_related("organisation", "assignee", "required_skill", "requester")
+        .annotate(customer_wrote_last=customer_wrote_last())
+    )
+    if sort in SORTS:
+        if sort == "resolution":
+            tickets = tickets.exclude(resolution_due=None)
+        found = keyset.page(tickets, SORTS[sort], descending=descending, cursor=cursor, size=size)
+        page, next_cursor = found.rows, found.next_cursor
+    else:
+        if cursor:
+            tickets = after_cursor(tickets, cursor)
+        page = list(tickets[: size + 1])
+        more = len(page) > size
+        page = page[:size]
+        next_cursor = queue_cursor(page[-1]) if more and page else None
     consultants = consultants_for_suggestions()
-    rows = []
-    for ticket in page:
-        suggestion, qualified = (
-            suggest(ticket, consultants) if ticket.assignee_id is None else (None, False)
-        )
-        rows.append(
-            BoardRow(
-                ticket=ticket,
-                assignment=assignment_clock(ticket, now),
-                same_day=same_day_clock(ticket, now),
-                resolution=resolution_clock(ticket, now),
-                suggestion=suggestion,
-                suggestion_qualified=qualified,
-            )
-        )
     return BoardPage(
-        rows=rows,
-        next_cursor=queue_cursor(page[-1]) if more and page else None,
+        rows=[_row(ticket, now, consultants) for ticket in page],
+        next_cursor=next_cursor,
         consultants=consultants,
     )
+
+
+def _row(ticket: Ticket, now: dt.datetime, consultants: Sequence[User] | None) -> BoardRow:
+    suggestion, qualified = (
+        suggest(ticket, consultants)
+        if consultants is not None and ticket.assignee_id is None
+        else (None, False)
+    )
+    return BoardRow(
+        ticket=ticket,
+        assignment=assignment_clock(ticket, now),
+        same_day=same_day_clock(ticket, now),
+        resolution=resolution_clock(ticket, now),
+        suggestion=suggestion,
+        suggestion_qualified=qualified,
+    )
+
+
+def customer_wrote_last() -> Any:
+    """Whether the last public message of a ticket came from the customer's side ("your
+    turn"): its author is a customer user, or nobody known (mail from a new address)."""
+    last = (
+        Message.objects.filter(ticket=OuterRef("pk"), internal=False)
+        .order_by("-created_at", "-id")
+        .values("author__role")[:1]
+    )
+    role = Coalesce(Subquery(last), Value("customer"))
+    has_message = Exists(Message.objects.filter(ticket=OuterRef("pk"), internal=False))
+    return ExpressionWrapper(Q(Exact(role, Value("customer"))) & Q(has_message), BooleanField())
 
 
 def filter_choices() -> dict[str, Any]:
@@ -354,30 +388,32 @@ def side_panel(ticket: Ticket) -> SidePanel:
 @dataclasses.dataclass
 class MyDay:
     tickets: list[BoardRow]
+    next_cursor: str | None
     callbacks: list[Any]
     call_tasks: list[Any]
     minutes_today: int
     minutes_week: int
 
 
-def my_day(user: User) -> MyDay:
+def my_day(
+    user: User, *, sort: str = "", descending: bool = False, cursor: str | None = None
+) -> MyDay:
     from supportdesk.phone.selectors import callbacks
 
     now = clock.now()
-    mine = in_queue_order(Ticket.objects.filter(assignee=user)).select_related(
-        "organisation", "requester", "required_skill"
+    mine: QuerySet[Ticket] = (
+        Ticket.objects.filter(assignee=user, status__in=OPEN_STATUSES)
+        .select_related("organisation", "requester", "required_skill")
+        .annotate(customer_wrote_last=customer_wrote_last())
     )
-    rows = [
-        BoardRow(
-            ticket=t,
-            assignment=assignment_clock(t, now),
-            same_day=same_day_clock(t, now),
-            resolution=resolution_clock(t, now),
-            suggestion=None,
-            suggestion_qualified=False,
-        )
-        for t in mine[:200]
-    ]
+    if sort in SORTS:
+        if sort == "resolution":
+            mine = mine.exclude(resolution_due=None)
+        found = keyset.page(mine, SORTS[sort], descending=descending, cursor=cursor, size=200)
+        tickets, next_cursor = found.rows, found.next_cursor
+    else:
+        tickets, next_cursor = list(in_queue_order(mine)[:200]), None
+    rows = [_row(t, now, None) for t in tickets]
     today = timezone.localdate(now)
     week_start = today - dt.timedelta(days=today.weekday())
     logged = TimeEntry.objects.filter(consultant=user, date__gte=week_start, date__lte=today)
@@ -387,6 +423,7 @@ def my_day(user: User) -> MyDay:
     day = logged.filter(date=today).aggregate(total=signed)["total"] or 0
     return MyDay(
         tickets=rows,
+        next_cursor=next_cursor,
         callbacks=list(callbacks(owner=user)[:50]),
         call_tasks=call_tasks_for(user),
         minutes_today=day,

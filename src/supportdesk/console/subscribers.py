@@ -13,3 +13,11 @@ def tell_staff(event: Event) -> None:
     from supportdesk.console.tasks import notify_staff
 
     notify_staff(event.pk)
+
+
+@subscriber(Verb.NOTED, durable="console.mentions")
+def tell_mentioned(event: Event) -> None:
+    """``@name`` in an internal note: the colleague named hears of it."""
+    from supportdesk.console.tasks import notify_mentions
+
+    notify_mentions(event.pk)

@@ -22,3 +22,12 @@ def notify_staff(event_id: int) -> int:
     from supportdesk.tickets.delivery import once
 
     return len(once(event_id, "console.staff", for_event) or [])
+
+
+@db_task(retries=3, retry_delay=30)
+def notify_mentions(event_id: int) -> int:
+    """Tell the staff @mentioned in the note of one event; returns how many were told."""
+    from supportdesk.console.mentions import mentioned_in_event
+    from supportdesk.tickets.delivery import once
+
+    return len(once(event_id, "console.mentions", mentioned_in_event) or [])

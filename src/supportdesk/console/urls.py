@@ -1,6 +1,6 @@
 from django.urls import path
 
-from supportdesk.console.views import board, desk, phone, workspace
+from supportdesk.console.views import board, calendar, compose, desk, phone, workspace
 
 app_name = "console"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", board.board, name="board"),
     path("board/rows/", board.board_rows, name="board_rows"),
     path("board/assign/", board.board_assign, name="board_assign"),
+    path("board/views/", board.board_view_save, name="board_view_save"),
     path("my-day/", desk.my_day_view, name="my_day"),
     path("search/", desk.search_view, name="search"),
     path("notifications/", desk.notifications, name="notifications"),
@@ -15,6 +16,11 @@ urlpatterns = [
     path("notifications/read/", desk.notifications_read, name="notifications_read"),
     path("preferences/", desk.preferences, name="preferences"),
     path("saved-replies/", desk.saved_replies, name="saved_replies"),
+    path("compose/preview/", compose.preview, name="preview"),
+    path("compose/mentions/", compose.mentions, name="mentions"),
+    path("calendar/", calendar.calendar, name="calendar"),
+    path("calendar/preview/", calendar.calendar_preview, name="calendar_preview"),
+    path("calendar/save/", calendar.calendar_save, name="calendar_save"),
     path("phone/", phone.phone, name="phone"),
     path("phone/live/", phone.phone_live, name="phone_live"),
     path("phone/lookup/", phone.phone_lookup, name="phone_lookup"),
@@ -26,6 +32,8 @@ urlpatterns = [
     path("tickets/<str:number>/fields/", workspace.fields, name="fields"),
     path("tickets/<str:number>/status/", workspace.transition, name="transition"),
     path("tickets/<str:number>/assign/", workspace.assign, name="assign"),
+    path("tickets/<str:number>/take/", workspace.take, name="take"),
+    path("tickets/<str:number>/presence/", workspace.presence, name="presence"),
     path("tickets/<str:number>/time/", workspace.time_entry, name="time_entry"),
     path("tickets/<str:number>/timer/", workspace.timer, name="timer"),
     path("tickets/<str:number>/link/", workspace.link, name="link"),

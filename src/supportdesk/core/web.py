@@ -53,8 +53,11 @@ def run_action[T](
 
 def refused(request: HttpRequest, exc: ActionError, *, form: forms.BaseForm | None = None) -> None:
     """A refusal on the form field it names when the form has it, else as a message."""
-    if form is not None and isinstance(exc, InvalidInput):
-        form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
+    if form is not None:
+        if isinstance(exc, InvalidInput):
+            form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
+        else:
+            form.add_error(None, exc.message)
     else:
         messages.error(request, exc.message)
 

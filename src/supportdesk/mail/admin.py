@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.core.audit import AuditedAdmin
 from supportdesk.mail.models import CallTask, InboundMail, Mailbox, OutboundMail
 
 
@@ -56,7 +57,7 @@ class MailboxForm(forms.ModelForm):
 
 
 @admin.register(Mailbox)
-class MailboxAdmin(admin.ModelAdmin):
+class MailboxAdmin(AuditedAdmin):
     form = MailboxForm
     list_display = [
         "name",

@@ -11,10 +11,15 @@ from __future__ import annotations
 import email
 import re
 from dataclasses import dataclass, field
-from email import policy
 from email.message import Message
 
-from supportdesk.mail.parse import ParsedMail, header_text, message_ids, normalise_message_id
+from supportdesk.mail.parse import (
+    POLICY,
+    ParsedMail,
+    header_text,
+    message_ids,
+    normalise_message_id,
+)
 
 AUTO_REPLY = "auto_reply"
 BULK = "bulk"
@@ -53,7 +58,11 @@ def classify(mail: ParsedMail) -> Automatic:
     if content_type == "multipart/report" and report_type == "delivery-status":
         return Automatic(BOUNCE, "delivery-status report")
     if local in _DAEMONS:
-        return Automatic(BOUNCE, f"sent by {local}")
+        # A bounce only when the message is one: its structure or its words say so.
+        if _looks_like_bounce(mail):
+            return Automatic(BOUNCE, f"sent by {local}, shaped like a bounce")
+        if local != "postmaster":  # a postmaster is often a person; a daemon never is
+            return Automatic(AUTO_REPLY, f"sent by {local}")
     if mail.header("X-Failed-Recipients"):
         return Automatic(BOUNCE, "X-Failed-Recipients")
     auto_submitted = mail.header("Auto-Submitted").lower()
@@ -76,6 +85,31 @@ def classify(mail: ParsedMail) -> Automatic:
     if _OOF_SUBJECT.match(mail.subject):
         return Automatic(AUTO_REPLY, "out-of-office subject")
     return Automatic("")
+
+
+_BOUNCE_SUBJECT = re.compile(
+    r"undeliver|delivery (?:status notification|failure|has failed)|failure notice"
+    r"|returned mail|mail delivery failed|delivery failed|unzustellbar|olevererbar"
+    r"|non[- ]remis|could not be delivered",
+    re.IGNORECASE,
+)
+
+
+def _looks_like_bounce(mail: ParsedMail) -> bool:
+    for part in mail.message.walk():
+        if part.get_content_type() in {
+            "message/delivery-status",
+            "message/rfc822",
+            "text/rfc822-headers",
+            "message/global-delivery-status",
+        }:
+            return True
+    if mail.header("X-Failed-Recipients") or _BOUNCE_SUBJECT.search(mail.subject):
+        return True
+    return any(
+        line.strip().lower().startswith(("message-id:", "> message-id:"))
+        for line in mail.text.splitlines()[:400]
+    )
 
 
 def _sub_messages(part: Message) -> list[Message]:
@@ -108,7 +142,7 @@ def bounce_details(mail: ParsedMail) -> Bounce:
                 if original:
                     found.original_ids.append(original)
         elif content_type == "text/rfc822-headers":
-            headers = email.message_from_string(part.get_content(), policy=policy.default)
+            headers = email.message_from_string(part.get_content(), policy=POLICY)
             original = normalise_message_id(header_text(headers, "Message-ID"))
             if original:
                 found.original_ids.append(original)

@@ -95,8 +95,9 @@ class Mailbox(models.Model):
 class InboundMail(models.Model):
     """One received message, stored raw before anything else is done with it (DESIGN rule 5).
 
-    The same message delivered twice (same Message-ID, or same bytes when it has none) is
-    one row: ``dedup_key`` is unique and ``deliveries`` counts the copies.
+    The same message delivered twice (the same bytes, or the same Message-ID and the same
+    content without relay headers) is one row: ``dedup_key`` is unique and ``deliveries``
+    counts the copies. Another message reusing a Message-ID is a row of its own.
     """
 
     class Source(models.TextChoices):
@@ -135,6 +136,9 @@ class InboundMail(models.Model):
     # What processing did: "ticket_created", "replied", "lead", "auto_reply", "bounce"…
     outcome = models.CharField(max_length=32, blank=True)
     error = models.TextField(blank=True)
+    # What a person should know about this message: a reused Message-ID, a subject cut,
+    # parts left in the raw message only…
+    notes = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     processed_at = models.DateTimeField(null=True, blank=True)
     ticket = models.ForeignKey(

@@ -25,7 +25,7 @@ from supportdesk.mail.models import CallTask, OutboundMail
 from supportdesk.mail.outbox import queue_mail
 from supportdesk.mail.threading import reply_address
 from supportdesk.tickets.events import Verb
-from supportdesk.tickets.models import Event, Message, Status, Ticket
+from supportdesk.tickets.models import Channel, Event, Message, Status, Ticket
 
 ACK = "ack"
 REPLY = "reply"
@@ -98,6 +98,7 @@ def _send(
     subject: str,
     context: dict[str, Any],
     automatic: bool = True,
+    coalesce: bool = False,
 ) -> OutboundMail:
     language = contact.language if contact.language in {"en", "sv"} else settings.LANGUAGE_CODE
     with translation.override(language):
@@ -127,6 +128,8 @@ def _send(
         ticket=ticket,
         headers=headers,
         automatic=automatic,
+        # News of one ticket within MAIL_COALESCE_SECONDS goes out as one mail.
+        coalesce_with=(STATUS, REPLY) if coalesce else (),
     )
 
 
@@ -146,7 +149,9 @@ def ticket_created(ticket: Ticket, *, actor: User) -> OutboundMail | None:
     requester = ticket.requester
     if requester is None or requester not in _contacts(ticket):
         return None
-    if not acknowledgement_allowed(requester.email):
+    # The hourly limit stops mail loops; a ticket made in the portal, by telephone, in the
+    # console or through the API is a person's act, and is always acknowledged.
+    if ticket.channel == Channel.EMAIL and not acknowledgement_allowed(requester.email):
         return None
     with translation.override(requester.language or settings.LANGUAGE_CODE):
         subject = "[{number}] " + gettext("Received: {subject}")
@@ -156,7 +161,11 @@ def ticket_created(ticket: Ticket, *, actor: User) -> OutboundMail | None:
         template="ack",
         purpose=ACK,
         subject=subject,
-        context={"working_days": settings.ASSIGNMENT_WORKING_DAYS},
+        context={
+            "working_days": settings.ASSIGNMENT_WORKING_DAYS,
+            "channel": ticket.channel,
+            "registered_by": actor if actor.is_support_staff else None,
+        },
     )
 
 
@@ -173,6 +182,7 @@ def ticket_replied(ticket: Ticket, *, message: Message, actor: User) -> list[Out
                 contact,
                 template="reply",
                 purpose=REPLY,
+                coalesce=True,
                 subject="Re: [{number}] {subject}",
                 context={"message": message, "author": actor, "attachments": attachments},
                 automatic=False,
@@ -220,6 +230,7 @@ def status_changed(
                 contact,
                 template="status",
                 purpose=STATUS,
+                coalesce=True,
                 subject=subject,
                 context={
                     "status": "reopened" if reopened else status,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -45,15 +46,40 @@ def queue_mail(
     headers: dict[str, str] | None = None,
     automatic: bool = True,
     message_id: str | None = None,
+    coalesce_with: Sequence[str] = (),
 ) -> OutboundMail:
     """Put a mail in the outbox; it is sent by the worker after the transaction commits.
 
     ``automatic`` mail carries ``Auto-Submitted: auto-generated`` and
     ``X-Auto-Response-Suppress: All`` so that auto-responders do not answer it (RFC 3834).
+
+    With ``coalesce_with`` (purposes, e.g. status changes and replies) and
+    ``MAIL_COALESCE_SECONDS``, the mail is held that long; news of the same ticket for the
+    same recipient arriving meanwhile is added to it, so that four changes in a minute make
+    one mail. The merged mail is returned.
     """
     recipients = [a for a in dict.fromkeys(a.strip() for a in to) if a]
     if not recipients:
         raise ValueError("to: at least one recipient is required")
+    now = clock.now()
+    window = settings.MAIL_COALESCE_SECONDS if coalesce_with and ticket is not None else 0
+    if window:
+        with transaction.atomic():  # the held row stays locked until the merge is saved
+            held = (
+                OutboundMail.objects.select_for_update()
+                .filter(
+                    ticket=ticket,  # type: ignore[misc]
+                    recipient=recipients[0].lower()[:254],
+                    purpose__regex=r"^(" + "|".join(coalesce_with) + r")(\+|$)",
+                    state=OutboundMail.State.QUEUED,
+                    attempts=0,
+                    next_attempt_at__gt=now,
+                )
+                .order_by("created_at", "id")
+                .first()
+            )
+            if held is not None:
+                return _merge(held, subject=subject, text=text, html=html, purpose=purpose)
     # X-Loop marks every mail as ours, so that it is dropped if it ever comes back in.
     all_headers = {
         "X-Loop": settings.SUPPORT_EMAIL,
@@ -72,16 +98,52 @@ def queue_mail(
         message_id=message_id or make_message_id(),
         purpose=purpose,
         ticket=ticket,  # type: ignore[misc]
+        next_attempt_at=now + dt.timedelta(seconds=window),
     )
     mail_id = mail.pk
-    transaction.on_commit(lambda: _enqueue(mail_id))
+    transaction.on_commit(lambda: _enqueue(mail_id, delay=window))
     return mail
 
 
-def _enqueue(mail_id: int) -> None:
+_PART = re.compile(r"<!--part-->(.*?)<!--/part-->", re.S)
+
+
+def _merge(held: OutboundMail, *, subject: str, text: str, html: str, purpose: str) -> OutboundMail:
+    """Add a later mail's news to a held one: its text before their common footer, its
+    HTML body part after the held one's, the latest subject."""
+    old_lines, new_lines = held.text.rstrip("\n").split("\n"), text.rstrip("\n").split("\n")
+    common = 0
+    while (
+        common < min(len(old_lines), len(new_lines)) - 1
+        and old_lines[-1 - common] == new_lines[-1 - common]
+    ):
+        common += 1
+    footer = old_lines[len(old_lines) - common :]
+    body_old = "\n".join(old_lines[: len(old_lines) - common]).rstrip()
+    body_new = "\n".join(new_lines[: len(new_lines) - common]).rstrip()
+    held.text = f"{body_old}\n\n-- \n\n{body_new}\n\n" + "\n".join(footer).strip() + "\n"
+    added = _PART.search(html)
+    if held.html and added and _PART.search(held.html):
+        parts = _PART.search(held.html)
+        assert parts is not None
+        merged = f"{parts.group(1)}<hr>{added.group(1)}"
+        held.html = held.html[: parts.start(1)] + merged + held.html[parts.end(1) :]
+    elif html:
+        held.html = f"{held.html}<hr>{html}" if held.html else html
+    held.subject = subject.replace("\n", " ").replace("\r", " ")[:998]
+    purposes = list(dict.fromkeys([*held.purpose.split("+"), purpose]))
+    held.purpose = "+".join(purposes)[:48]
+    held.save(update_fields=["text", "html", "subject", "purpose"])
+    return held
+
+
+def _enqueue(mail_id: int, *, delay: int = 0) -> None:
     from supportdesk.mail import tasks
 
-    tasks.send_outbound_mail(mail_id)
+    if delay:
+        tasks.send_outbound_mail.schedule((mail_id,), delay=delay)
+    else:
+        tasks.send_outbound_mail(mail_id)
 
 
 def _backoff(attempts: int) -> dt.timedelta:

@@ -8,19 +8,51 @@ charset, and header values so broken that the structured parser gives up.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email
 import email.utils
+import functools
 import mimetypes
 import re
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage, Message
+from email.policy import EmailPolicy
 from typing import Any
 
 from supportdesk.mail.html import html_to_text, sanitise
 
 _MSG_ID = re.compile(r"<[^<>\s]{1,990}>")
+
+# A header value longer than this is cut before it is parsed (the structured parser is
+# slower than linear); the raw message keeps it whole. Subjects are cut with a note.
+HEADER_MAX_CHARS = 4000
+# Parts looked at for text and attachments; the rest stay in the raw message, listed.
+PARTS_MAX = 1000
+ATTACHMENTS_MAX = 100
+_FILENAME = re.compile(r"""filename\*?(?:\*\d+)?\*?\s*=\s*"?([^";\r\n]{1,255})""", re.I)
+
+
+class _BoundedPolicy(EmailPolicy):
+    """``policy.default``, but header values are cut to ``HEADER_MAX_CHARS`` when read.
+
+    Parsed values are remembered: the parser reads every part's Content-Type many times,
+    and a message of thousands of parts would spend seconds parsing the same text again.
+    """
+
+    def header_fetch_parse(self, name: str, value: str) -> Any:
+        if len(value) > HEADER_MAX_CHARS:
+            value = value[:HEADER_MAX_CHARS]
+        return _parsed_header(self, name, value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parsed_header(policy_: EmailPolicy, name: str, value: str) -> Any:
+    return EmailPolicy.header_fetch_parse(policy_, name, value)
+
+
+POLICY = _BoundedPolicy()
 
 
 class UnreadableMail(Exception):
@@ -55,6 +87,8 @@ class ParsedMail:
     html: str
     language: str
     attachments: list[Part] = field(default_factory=list)
+    # What a person should know: a subject cut, NUL bytes replaced, parts not taken…
+    notes: list[str] = field(default_factory=list)
 
     _headers: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -132,7 +166,7 @@ def _raw_header(message: Message, name: str) -> str:
     return _unsurrogate(" ".join(values))
 
 
-def _addresses(message: EmailMessage, name: str) -> list[tuple[str, str]]:
+def addresses(message: EmailMessage, name: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     try:
         header = message.get(name)
@@ -226,23 +260,119 @@ def _part_bytes(part: Message) -> bytes:
     return data if isinstance(data, bytes) else b""
 
 
-def parse(raw: bytes) -> ParsedMail:
+_HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")
+_SPACED_NAME = re.compile(rb"^([\x21-\x39\x3b-\x7e]+)[ \t]+:")
+
+
+def repair_header(raw: bytes) -> tuple[bytes, list[str]]:
+    """The message with its header block made readable, and what was repaired.
+
+    Mature parsers read on where the ``email`` package stops: a header name with a space
+    before the colon (``From  :``) is a header, and a broken line with headers after it
+    does not end the header block. Only the copy that is parsed is repaired.
+    """
+    end = raw.find(b"\n\n")
+    crlf_end = raw.find(b"\r\n\r\n")
+    if crlf_end >= 0 and (end < 0 or crlf_end < end):
+        end = crlf_end
+    head = raw if end < 0 else raw[:end]
+    lines = head.split(b"\n")
+    notes: list[str] = []
+    headers_after = [False] * (len(lines) + 1)
+    for index in range(len(lines) - 1, -1, -1):
+        headers_after[index] = headers_after[index + 1] or bool(_HEADER_LINE.match(lines[index]))
+    repaired: list[bytes] = []
+    for index, line in enumerate(lines):
+        if index == 0 and line.startswith(b"From ") and not _SPACED_NAME.match(line):
+            repaired.append(line)  # an mbox separator, skipped by the parser
+            continue
+        spaced = _SPACED_NAME.match(line)
+        if spaced:
+            line = spaced.group(1) + b":" + line[spaced.end() :]
+            notes.append(f"A space before the colon of {spaced.group(1)[:60]!r} was read past.")
+        elif (
+            not _HEADER_LINE.match(line)
+            and line[:1] not in (b" ", b"\t")
+            and headers_after[index + 1]
+            and line.strip()
+        ):
+            notes.append(f"A broken header line was skipped: {line[:80]!r}.")
+            continue
+        repaired.append(line)
+    if not notes:
+        return raw, []
+    return b"\n".join(repaired) + (b"" if end < 0 else raw[end:]), notes
+
+
+_UTF7 = re.compile(r"\+[A-Za-z0-9+/]{3,}-?")
+
+
+def _utf7(text: str) -> str:
+    """Raw UTF-7 (``Hej +AOQ-ndring``) read as the characters it spells."""
+    if "+" not in text or not text.isascii():
+        return text
+
+    def decode(match: re.Match[str]) -> str:
+        try:
+            decoded = match.group(0).encode("ascii").decode("utf-7")
+        except UnicodeDecodeError:
+            return match.group(0)
+        return decoded if decoded.isprintable() and not decoded.isascii() else match.group(0)
+
+    return _UTF7.sub(decode, text)
+
+
+def _display_name_only(message: Message) -> str:
+    value = _raw_header(message, "From")[:HEADER_MAX_CHARS]
+    name = email.utils.parseaddr(value)[0] or value.split("<", 1)[0]
+    with contextlib.suppress(Exception):  # keep the name as written
+        name = str(email.header.make_header(email.header.decode_header(name)))
+    return re.sub(r"\s+", " ", name).strip().strip('"').strip()[:200]
+
+
+def _without_nul(text: str, notes: list[str], what: str) -> str:
+    if "\x00" not in text:
+        return text
+    notes.append(f"{text.count(chr(0))} NUL bytes in the {what} were replaced by \ufffd.")
+    return text.replace("\x00", "\ufffd")
+
+
+def _listed_names(parts: list[Message]) -> str:
+    names = []
+    for part in parts[:50]:
+        header = " ".join(str(v) for k, v in part.raw_items() if k.lower().startswith("content-"))
+        found = _FILENAME.search(header[:HEADER_MAX_CHARS])
+        names.append(found.group(1).strip() if found else part.get_content_type())
+    more = f" and {len(parts) - 50} more" if len(parts) > 50 else ""
+    return ", ".join(names) + more
+
+
+def parse(raw: bytes, *, max_attachments: int = ATTACHMENTS_MAX) -> ParsedMail:
     """Everything processing needs from a raw message; ``UnreadableMail`` if it is not one."""
     if not raw.strip():
         raise UnreadableMail("the message is empty")
-    message = email.message_from_bytes(raw, policy=policy.default)
+    raw, notes = repair_header(raw)
+    message = email.message_from_bytes(raw, policy=POLICY)
     assert isinstance(message, EmailMessage)
     if not any(True for _ in message.raw_items()):
         raise UnreadableMail("no header: this is not a mail message")
-    senders = _addresses(message, "From") or _addresses(message, "Sender")
-    if not senders:
-        raise UnreadableMail("no sender address in From")
-    from_name, from_address = senders[0]
+    senders = addresses(message, "From") or addresses(message, "Sender")
+    if senders:
+        from_name, from_address = senders[0]
+    else:
+        # ``From: "Name" <>``: the name is kept; the address comes from the envelope or
+        # Reply-To when processing, and the sender is not verified.
+        from_name, from_address = _display_name_only(message), ""
+        if not from_name:
+            raise UnreadableMail("no sender address in From")
+        notes.append(f"From names {from_name!r} but no address: the sender is not verified.")
 
     plain_parts: list[str] = []
     html_parts: list[str] = []
     attachments: list[Part] = []
-    for number, part in enumerate(_leaves(message), start=1):
+    leaves = _leaves(message)
+    left: list[Message] = []
+    for number, part in enumerate(leaves[:PARTS_MAX], start=1):
         content_type = part.get_content_type()
         if content_type in {"text/plain", "text/html"} and not _is_attachment(part):
             (plain_parts if content_type == "text/plain" else html_parts).append(_text_of(part))
@@ -250,6 +380,9 @@ def parse(raw: bytes) -> ParsedMail:
         if content_type in {"message/delivery-status", "text/rfc822-headers"} or (
             part.is_multipart() and content_type != "message/rfc822"
         ):
+            continue
+        if len(attachments) >= max_attachments:
+            left.append(part)
             continue
         data = _part_bytes(part)
         if not data:
@@ -264,30 +397,43 @@ def parse(raw: bytes) -> ParsedMail:
                 inline=disposition == "inline" or bool(part.get("Content-ID")),
             )
         )
-    html_source = "\n".join(html_parts)
-    text = "\n\n".join(p.strip("\n") for p in plain_parts).strip()
+    left += leaves[PARTS_MAX:]
+    if left:
+        notes.append(
+            f"{len(left)} more parts were not taken as attachments (at most "
+            f"{max_attachments}); they stay in the raw message: {_listed_names(left)}."
+        )
+    html_source = _without_nul("\n".join(html_parts), notes, "HTML")
+    text = _without_nul("\n\n".join(p.strip("\n") for p in plain_parts).strip(), notes, "text")
     if not text and html_source:
         text = html_to_text(html_source)
+    subject = _utf7(_without_nul(header_text(message, "Subject"), notes, "subject"))
+    raw_subject = sum(len(str(v)) for k, v in message.raw_items() if k.lower() == "subject")
+    if raw_subject > HEADER_MAX_CHARS:
+        notes.append(
+            f"The subject of {raw_subject} characters was cut to {HEADER_MAX_CHARS} to read it."
+        )
     return ParsedMail(
         message=message,
         message_id=normalise_message_id(header_text(message, "Message-ID")),
-        in_reply_to=message_ids(_raw_header(message, "In-Reply-To")),
-        references=message_ids(_raw_header(message, "References")),
-        subject=header_text(message, "Subject"),
-        from_name=from_name,
+        in_reply_to=message_ids(_raw_header(message, "In-Reply-To")[: HEADER_MAX_CHARS * 4]),
+        references=message_ids(_raw_header(message, "References")[: HEADER_MAX_CHARS * 4]),
+        subject=subject,
+        from_name=_without_nul(from_name, notes, "sender's name"),
         from_address=from_address,
-        to=[a for _, a in _addresses(message, "To")],
-        cc=[a for _, a in _addresses(message, "Cc")],
+        to=[a for _, a in addresses(message, "To")],
+        cc=[a for _, a in addresses(message, "Cc")],
         delivered_to=[
             a
             for name in ("Delivered-To", "X-Original-To", "Envelope-To")
-            for _, a in _addresses(message, name)
+            for _, a in addresses(message, name)
         ],
         sent_at=_date(message),
         text=text.replace("\r\n", "\n"),
         html=sanitise(html_source) if html_source else "",
         language=header_text(message, "Content-Language")[:2].lower(),
         attachments=attachments,
+        notes=notes,
     )
 
 
@@ -297,11 +443,13 @@ def peek(raw: bytes) -> dict[str, Any]:
     if header_end < 0:
         header_end = raw.find(b"\n\n")
     head = raw if header_end < 0 else raw[: header_end + 2]
-    message = email.message_from_bytes(head, policy=policy.default)
-    senders = _addresses(message, "From")
+    head = repair_header(head[: HEADER_MAX_CHARS * 64])[0]
+    message = email.message_from_bytes(head, policy=POLICY)
+    assert isinstance(message, EmailMessage)
+    senders = addresses(message, "From")
     return {
         "message_id": normalise_message_id(header_text(message, "Message-ID")),
-        "subject": header_text(message, "Subject")[:250],
+        "subject": _utf7(header_text(message, "Subject"))[:250].replace("\x00", "\ufffd"),
         "from_address": senders[0][1][:254] if senders else "",
         "sent_at": _date(message),
     }

@@ -19,15 +19,18 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import InterfaceError, OperationalError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from supportdesk.accounts.models import ContactMethod, Organisation, User, system_user
 from supportdesk.core import clock
 from supportdesk.leads.actions import lead_create
 from supportdesk.mail import notify
+from supportdesk.mail.authres import vouched
 from supportdesk.mail.auto import BOUNCE, Automatic, bounce_details, classify
+from supportdesk.mail.deadline import ProcessingTimeout, deadline
 from supportdesk.mail.models import InboundMail, OutboundMail
-from supportdesk.mail.parse import ParsedMail, message_ids, parse
+from supportdesk.mail.parse import ParsedMail, UnreadableMail, addresses, message_ids, parse
 from supportdesk.mail.quotes import split_reply
 from supportdesk.mail.senders import Sender, contact_for, resolve
 from supportdesk.mail.threading import clean_subject, find_ticket, our_addresses, ticket_for_ids
@@ -59,7 +62,7 @@ def process(inbound_id: int, *, retry_failed: bool = False) -> InboundMail:
         inbound.attempts += 1
         inbound.error = ""
         try:
-            with transaction.atomic():
+            with transaction.atomic(), deadline(settings.MAIL_PROCESS_SECONDS):
                 _process(inbound)
         except TRANSIENT:
             raise
@@ -68,6 +71,9 @@ def process(inbound_id: int, *, retry_failed: bool = False) -> InboundMail:
             inbound.state = State.FAILED
             inbound.outcome = ""
             inbound.error = f"{exc.__class__.__name__}: {exc}"[:4000]
+            if isinstance(exc, ProcessingTimeout):  # kept as failed: no sweep retries it
+                limit = settings.MAIL_PROCESS_SECONDS
+                inbound.error = f"Stopped: {exc or f'processing took longer than {limit} s'}"
             inbound.ticket = inbound.ticket_message = inbound.lead = None
         inbound.processed_at = timezone.now()
         inbound.save()
@@ -135,7 +141,17 @@ def process_pending(*, older_than: dt.timedelta = dt.timedelta(0), limit: int = 
 
 
 def _process(inbound: InboundMail) -> None:
-    mail = parse(bytes(inbound.raw))
+    mail = parse(bytes(inbound.raw), max_attachments=settings.MAIL_MAX_ATTACHMENTS)
+    if mail.notes:
+        inbound.notes = "\n".join(filter(None, [inbound.notes, *mail.notes]))
+    recovered = not mail.from_address
+    if recovered:  # From: "Name" <>: an address from Reply-To or the envelope, unverified
+        fallback = [a for _, a in addresses(mail.message, "Reply-To")]
+        if "@" in inbound.envelope_from:
+            fallback.append(inbound.envelope_from.strip("<>").lower())
+        if not fallback:
+            raise UnreadableMail(f"no sender address in From (only the name {mail.from_name!r})")
+        mail.from_address = fallback[0]
     inbound.message_id = inbound.message_id or mail.message_id
     inbound.subject = mail.subject[:250]
     inbound.from_address = mail.from_address[:254]
@@ -152,10 +168,18 @@ def _process(inbound: InboundMail) -> None:
         _bounce(inbound, mail)
         return
     sender = resolve(mail.from_address, mail.from_name, inbound.mailbox)
-    ticket, _how = find_ticket(mail, inbound.envelope_to)
+    sender.verified = sender.verified and not recovered
+    organisation_id = sender.organisation.pk if sender.organisation else None
+    ticket, _how = find_ticket(mail, inbound.envelope_to, organisation_id, ours)
     if ticket is not None and not _may_write_to(ticket, sender):
         log.info("mail #%s names %s but %s is not of it", inbound.pk, ticket, mail.from_address)
         ticket = None
+    if sender.is_staff and (
+        recovered
+        or not vouched(mail.message, mail.from_address, settings.MAIL_TRUSTED_AUTHSERV_IDS)
+    ):
+        _unverified_staff(inbound, mail, sender, ticket)
+        return
     if automatic.kind:
         _automatic(inbound, mail, automatic, ticket)
         return
@@ -166,6 +190,25 @@ def _process(inbound: InboundMail) -> None:
         _reply(inbound, mail, sender, ticket)
     else:
         _new(inbound, mail, sender)
+
+
+def _unverified_staff(
+    inbound: InboundMail, mail: ParsedMail, sender: Sender, ticket: Ticket | None
+) -> None:
+    """A staff address in From that no trusted server vouches for: a note, never a reply."""
+    assert sender.user is not None
+    with translation.override(sender.user.language or settings.LANGUAGE_CODE):
+        claim = gettext("Claims to be from %(address)s, not verified.") % {
+            "address": mail.from_address
+        }
+    inbound.outcome = "unverified_staff"
+    if ticket is None:
+        inbound.state = State.IGNORED
+        inbound.error = f"{claim} It names no ticket: nothing to do."
+        return
+    body = _text(f"{claim}\n\n{mail.subject}\n\n{mail.text}", BODY_MAX)
+    inbound.ticket_message = actions.ticket_add_note(ticket=ticket, actor=system_user(), body=body)
+    inbound.ticket, inbound.state = ticket, State.PROCESSED
 
 
 def _is_our_own(mail: ParsedMail, ours: set[str]) -> bool:

@@ -1,8 +1,12 @@
 """Raw first: every message is stored, with its hash, before it is parsed (DESIGN rule 5).
 
 ``store_raw`` commits the row in its own transaction, so a crash while parsing or
-threading loses nothing, and records a message delivered twice once: by Message-ID, or by
-the hash of its bytes when it has none.
+threading loses nothing, and records a message delivered twice once. A message is the
+same message only when its bytes are the same, or when it has the same Message-ID *and*
+the same content once the headers relays add (Received, DKIM, Authentication-Results…)
+are set aside. A different message that reuses a Message-ID — broken mailers, scanners,
+list software and copied templates do — is stored with its own bytes and processed, and
+the reuse is noted on it.
 """
 
 from __future__ import annotations
@@ -37,9 +41,59 @@ def _header_only(raw: bytes) -> bytes:
     return raw[:65536]
 
 
-def dedup_key(message_id: str, sha256: str) -> str:
+# Headers that relays add or rewrite on the way: the same message carries different ones
+# when it arrives twice by different routes.
+RELAY_HEADERS = frozenset(
+    {
+        b"received", b"x-received", b"return-path", b"delivered-to", b"x-original-to",
+        b"envelope-to", b"x-envelope-to", b"x-envelope-from", b"dkim-signature",
+        b"domainkey-signature", b"authentication-results", b"received-spf",
+        b"arc-seal", b"arc-message-signature", b"arc-authentication-results",
+        b"x-original-authentication-results", b"x-virus-scanned", b"x-virus-status",
+        b"x-spam-status", b"x-spam-score", b"x-spam-flag", b"x-spam-level",
+        b"x-spam-checker-version", b"x-spam-report", b"x-forwarded-to", b"x-forwarded-for",
+        b"x-gm-message-state", b"x-google-smtp-source", b"x-google-dkim-signature",
+        b"x-ms-exchange-organization-authas", b"x-ms-exchange-organization-authsource",
+        b"x-rspamd-queue-id", b"x-rspamd-server", b"x-rspamd-action", b"x-uid", b"status",
+        b"x-status", b"x-keywords", b"x-mozilla-status", b"x-mozilla-status2", b"lines",
+        b"content-length", b"x-imap-uid",
+    }
+)  # fmt: skip
+_RELAY_PREFIXES = (b"x-ms-exchange-", b"x-forefront-", b"x-microsoft-antispam", b"x-mailgun-")
+
+
+def _relay_header(name: bytes) -> bool:
+    return name in RELAY_HEADERS or name.startswith(_RELAY_PREFIXES)
+
+
+def content_hash(raw: bytes) -> str:
+    """The hash of a message without the headers relays add, line endings normalised."""
+    data = raw.replace(b"\r\n", b"\n")
+    end = data.find(b"\n\n")
+    head, body = (data, b"") if end < 0 else (data[: end + 1], data[end + 2 :])
+    digest = hashlib.sha256()
+    keep = True
+    for number, line in enumerate(head.split(b"\n")):
+        if line[:1] in (b" ", b"\t"):  # a folded continuation of the header before
+            if keep:
+                digest.update(line + b"\n")
+            continue
+        if number == 0 and line.startswith(b"From "):  # an mbox separator line
+            keep = False
+            continue
+        keep = not _relay_header(line.split(b":", 1)[0].strip().lower())
+        if keep:
+            digest.update(line + b"\n")
+    digest.update(b"\n")
+    digest.update(body.rstrip(b"\n"))
+    return digest.hexdigest()
+
+
+def dedup_key(message_id: str, raw: bytes, sha256: str) -> str:
+    """Equal only for the same message: the same bytes, or Message-ID and content."""
     if message_id:
-        return "mid:" + hashlib.sha256(message_id.encode("utf-8", "surrogatepass")).hexdigest()
+        identity = message_id.encode("utf-8", "surrogatepass") + b"\0" + content_hash(raw).encode()
+        return "mc:" + hashlib.sha256(identity).hexdigest()
     return "raw:" + sha256
 
 
@@ -63,9 +117,18 @@ def store_raw(
         head = peek(raw)
     except Exception:  # an unreadable header is still stored, and reported when processed
         head = {"message_id": "", "subject": "", "from_address": "", "sent_at": None}
-    key = dedup_key(head["message_id"], sha256)
+        head["notes"] = ["The header could not be read."]
+    key = dedup_key(head["message_id"], raw, sha256)
     size = len(raw) if size is None else size
     truncated = size > settings.MAIL_MAX_BYTES
+    notes = head.pop("notes", [])
+    if head["message_id"] and (
+        InboundMail.objects.filter(message_id=head["message_id"]).exclude(dedup_key=key).exists()
+    ):
+        notes.append(
+            f"Message-ID {head['message_id']} was used before by a different message: "
+            "stored and processed as a message of its own."
+        )
     try:
         with transaction.atomic():
             inbound = InboundMail.objects.create(
@@ -80,6 +143,7 @@ def store_raw(
                 envelope_to=[a.lower() for a in envelope_to],
                 imap_uid=imap_uid,
                 received_at=clock.now(),
+                notes="\n".join(notes),
                 **head,
             )
     except IntegrityError:

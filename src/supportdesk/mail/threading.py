@@ -40,37 +40,52 @@ def _tokens(addresses: Iterable[str], ours: set[str]) -> list[str]:
     return tokens
 
 
-def ticket_for_ids(ids: list[str]) -> Ticket | None:
-    """The ticket of the first of ``ids`` that we sent or received."""
+def ticket_for_ids(ids: list[str], organisation_id: int | None = None) -> Ticket | None:
+    """The ticket of the first of ``ids`` that we sent or received.
+
+    A Message-ID can name more than one stored message (mailers reuse them): then the
+    ticket of the sender's organisation wins, else an ID naming one ticket only, else the
+    earliest ticket.
+    """
     if not ids:
         return None
-    found: dict[str, int] = {}
-    for message_id, ticket_id in OutboundMail.objects.filter(
-        message_id__in=ids, ticket__isnull=False
-    ).values_list("message_id", "ticket_id"):
-        found.setdefault(message_id, ticket_id)
-    for message_id, ticket_id in Message.objects.filter(message_id__in=ids).values_list(
-        "message_id", "ticket_id"
+    found: dict[str, list[int]] = {}
+    for query in (
+        OutboundMail.objects.filter(message_id__in=ids, ticket__isnull=False),
+        Message.objects.filter(message_id__in=ids),
+        InboundMail.objects.filter(message_id__in=ids, ticket__isnull=False),
     ):
-        found.setdefault(message_id, ticket_id)
-    for message_id, ticket_id in InboundMail.objects.filter(
-        message_id__in=ids, ticket__isnull=False
-    ).values_list("message_id", "ticket_id"):
-        found.setdefault(message_id, ticket_id)
-    for message_id in ids:
-        if message_id in found:
-            return Ticket.objects.filter(pk=found[message_id]).first()
-    return None
+        for message_id, ticket_id in query.order_by("pk").values_list("message_id", "ticket_id"):
+            named = found.setdefault(message_id, [])
+            if ticket_id not in named:
+                named.append(ticket_id)
+    candidates = [found[message_id] for message_id in ids if message_id in found]
+    if not candidates:
+        return None
+    tickets = Ticket.objects.in_bulk({pk for options in candidates for pk in options})
+    for options in candidates:
+        mine = [pk for pk in options if pk in tickets and organisation_id is not None
+                and tickets[pk].organisation_id == organisation_id]  # fmt: skip
+        if mine:
+            return tickets[mine[0]]
+        if len(options) == 1 and options[0] in tickets:
+            return tickets[options[0]]
+    return next((tickets[pk] for options in candidates for pk in options if pk in tickets), None)
 
 
-def find_ticket(mail: ParsedMail, envelope_to: Iterable[str] = ()) -> tuple[Ticket | None, str]:
+def find_ticket(
+    mail: ParsedMail,
+    envelope_to: Iterable[str] = (),
+    organisation_id: int | None = None,
+    ours: set[str] | None = None,
+) -> tuple[Ticket | None, str]:
     """The ticket and how it was found ("reply address", "references", "subject")."""
-    ours = our_addresses()
+    ours = our_addresses() if ours is None else ours
     for token in _tokens([*envelope_to, *mail.delivered_to, *mail.to, *mail.cc], ours):
         ticket = Ticket.objects.filter(reply_token=token).first()
         if ticket is not None:
             return ticket, "reply address"
-    ticket = ticket_for_ids(mail.thread_ids)
+    ticket = ticket_for_ids(mail.thread_ids, organisation_id)
     if ticket is not None:
         return ticket, "references"
     for match in SUBJECT_TOKEN.finditer(mail.subject):

@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import User
+from supportdesk.core.audit import AuditedAdmin
 from supportdesk.core.errors import ActionError
 from supportdesk.odoo import actions
 from supportdesk.odoo.client import OdooRefused, check_base_url
@@ -55,7 +56,7 @@ class OdooInstanceForm(forms.ModelForm):
 
 
 @admin.register(OdooInstance)
-class OdooInstanceAdmin(admin.ModelAdmin):
+class OdooInstanceAdmin(AuditedAdmin):
     form = OdooInstanceForm
     list_display = ["organisation", "name", "role", "url", "database", "server_version", "api"]
     list_filter = ["role", "api"]

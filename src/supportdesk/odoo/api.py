@@ -8,7 +8,7 @@ and patch releases are staff objects: customers get 404.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from pydantic import Field
 
 from supportdesk.accounts.models import Organisation, User
 from supportdesk.core.errors import InvalidInput, PermissionDenied
+from supportdesk.core.schemas import Body, CleanSchema, Code, Id, Line, Url
 from supportdesk.odoo import actions
 from supportdesk.odoo.access import (
     instance_for_user,
@@ -138,58 +139,58 @@ class InstanceOut(Schema):
     last_error: str
 
 
-class InstanceIn(Schema):
-    organisation_id: int
-    name: str
-    role: str = "production"
-    url: str
-    database: str
-    login: str
-    api_key: str = Field(description="Stored encrypted; never returned.")
-    own_module_authors: str = ""
+class InstanceIn(CleanSchema):
+    organisation_id: Id
+    name: Line
+    role: Code = "production"
+    url: Url
+    database: Line
+    login: Line
+    api_key: Line = Field(description="Stored encrypted; never returned.")
+    own_module_authors: Line = ""
 
 
-class CheckIn(Schema):
-    reference_id: int | None = None
-    instance_id: int | None = None
+class CheckIn(CleanSchema):
+    reference_id: Id | None = None
+    instance_id: Id | None = None
 
 
-class ClassifyIn(Schema):
-    model: str
-    field: str = ""
-    instance_id: int | None = None
+class ClassifyIn(CleanSchema):
+    model: Line
+    field: Line = ""
+    instance_id: Id | None = None
 
 
-class OverrideIn(Schema):
-    owner: str
-    reason: str
+class OverrideIn(CleanSchema):
+    owner: Code
+    reason: Line
 
 
-class EvidenceIn(Schema):
-    runbot_url: str = ""
-    reproduction: str = ""
+class EvidenceIn(CleanSchema):
+    runbot_url: Url = ""
+    reproduction: Body = ""
 
 
-class UpstreamIn(Schema):
-    reference: str
-    url: str = ""
-    vendor: str = ""
+class UpstreamIn(CleanSchema):
+    reference: Line
+    url: Url = ""
+    vendor: Line = ""
 
 
-class UpstreamStateIn(Schema):
-    state: str
-    reason: str = ""
+class UpstreamStateIn(CleanSchema):
+    state: Code
+    reason: Line = ""
 
 
-class ReleaseIn(Schema):
-    module: str
-    version: str
+class ReleaseIn(CleanSchema):
+    module: Line
+    version: Code
     release_date: dt.date
-    notes: str = ""
+    notes: Body = ""
 
 
-class LinkIn(Schema):
-    number: str
+class LinkIn(CleanSchema):
+    number: Code
 
 
 def _user(request: HttpRequest) -> User:
@@ -355,10 +356,10 @@ def check(request: HttpRequest, number: str, payload: CheckIn) -> list[dict[str,
     return [_check_out(c) for c in checks]
 
 
-class ReferencesIn(Schema):
-    urls: list[str] = []
-    references: list[str] = []
-    reason: str = ""
+class ReferencesIn(CleanSchema):
+    urls: Annotated[list[Url], Field(max_length=20)] = []
+    references: Annotated[list[Line], Field(max_length=20)] = []
+    reason: Line = ""
 
 
 @router.post("/tickets/{number}/odoo/references", response={200: TicketOdooOut, **ERRORS})

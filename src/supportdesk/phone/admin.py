@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
+from supportdesk.core.audit import AuditedAdmin
 from supportdesk.phone.models import Call, Pbx, hash_token
 
 
 @admin.register(Pbx)
-class PbxAdmin(admin.ModelAdmin):
+class PbxAdmin(AuditedAdmin):
     list_display = ["name", "active", "created_at"]
 
     def save_model(self, request: HttpRequest, obj: Pbx, form: object, change: bool) -> None:

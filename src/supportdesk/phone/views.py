@@ -1,4 +1,8 @@
-"""The CTI webhook: ``POST /api/v1/cti/<token>`` in Zammad's generic CTI format."""
+"""The CTI webhook in Zammad's generic CTI format.
+
+``POST /api/v1/cti`` with the token in the ``X-CTI-Token`` header keeps it out of access
+logs; ``POST /api/v1/cti/<token>`` remains for PBXs that can only be given a URL.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +17,13 @@ from supportdesk.phone.models import Pbx
 
 @csrf_exempt  # a PBX posts with its token, not with a browser session
 @require_POST
-def cti_webhook(request: HttpRequest, token: str) -> JsonResponse:
+def cti_webhook(request: HttpRequest, token: str = "") -> JsonResponse:
     """One event of a call (``newCall``, ``answer``, ``hangup``), form-encoded.
 
     An unknown or inactive token is a 404, as for anything that does not exist.
     """
-    pbx = Pbx.for_token(token)
+    token = token or request.headers.get("X-CTI-Token", "")
+    pbx = Pbx.for_token(token) if token else None
     if pbx is None:
         raise Http404("no such PBX")
     data = {key: request.POST.getlist(key) for key in request.POST}

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import Organisation, Role, User
 from supportdesk.core import clock
+from supportdesk.core.audit import record_change, snapshot
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from supportdesk.mail.outbox import queue_mail
 from supportdesk.portal.models import Invitation, hash_invitation_token
@@ -98,6 +99,26 @@ def invitation_create(
             text = render_to_string("portal/mail/invitation.txt", context)
         queue_mail(to=[email], subject=subject, text=text, purpose="invitation")
     return invitation, link
+
+
+def billing_contact_set(*, actor: User, user: User, billing_contact: bool) -> User:
+    """Make ``user`` a billing contact of their organisation, or stop it.
+
+    Billing contacts see the organisation's statements (R6, R9). Set by the
+    organisation's business consultant or an administrator, for customer users only.
+    """
+    if not user.is_customer or user.organisation_id is None:
+        raise InvalidInput("billing_contact", "only customer users receive statements")
+    if not organisations_user_may_invite_to(actor).filter(pk=user.organisation_id).exists():
+        raise PermissionDenied(f"you may not manage the users of {user.organisation}")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.billing_contact != billing_contact:
+            before = snapshot(locked)
+            locked.billing_contact = billing_contact
+            locked.save(update_fields=["billing_contact"])
+            record_change(actor=actor, obj=locked, before=before, via="invitations page")
+    return locked
 
 
 def invitation_for_token(token: str) -> Invitation | None:

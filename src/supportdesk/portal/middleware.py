@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 LAST_SEEN_KEY = "last_seen"
 # Writing the session on every request would cost a write per page: once a minute is enough.
@@ -69,7 +69,8 @@ class SessionSecurityMiddleware:
         is_verified = getattr(user, "is_verified", None)
         if callable(is_verified) and is_verified():
             return None
-        if user_has_device(user):
+        # The authenticator app is the second factor; recovery codes only come with it.
+        if TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists():
             target = "two_factor_verify"
         elif getattr(user, "role", "") in settings.OTP_REQUIRED_ROLES:
             target = "two_factor"

@@ -27,6 +27,11 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("invitations/", accounts.invitations, name="invitations"),
+    path(
+        "invitations/members/<int:user_id>/billing-contact/",
+        accounts.billing_contact,
+        name="billing_contact",
+    ),
     path("invitation/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
     # public pages
     path("support/", public.support, name="support"),

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from pydantic import Field
 
 from supportdesk.accounts.models import User
 from supportdesk.core.errors import InvalidInput
+from supportdesk.core.schemas import CleanSchema
 from supportdesk.search.selectors import QUERY_MAX, search
 
 router = Router(tags=["search"])
 
 
-class SearchQueryIn(Schema):
-    q: str
-    limit: int = 20
+class SearchQueryIn(CleanSchema):
+    q: Annotated[str, Field(max_length=QUERY_MAX)]
+    limit: Annotated[int, Field(ge=1, le=100)] = 20
 
 
 class SearchHitOut(Schema):

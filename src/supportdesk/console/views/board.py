@@ -5,35 +5,41 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from supportdesk.accounts.models import User
-from supportdesk.console.selectors import VIEWS, board_page, filter_choices
+from supportdesk.console import actions as console_actions
+from supportdesk.console.models import SavedView
+from supportdesk.console.selectors import VIEWS, board_page, board_tickets, filter_choices
 from supportdesk.console.views.common import int_or_none, staff_only, staff_user
 from supportdesk.core.errors import ActionError, InvalidInput
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import tickets_for_user
 from supportdesk.tickets.models import Ticket
+from supportdesk.tickets.sorting import parse_sort
 
-FILTER_KEYS = ("view", "skill", "org")
+FILTER_KEYS = ("view", "skill", "org", "sort")
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
     source = request.GET if request.method == "GET" else request.POST
     view = source.get("view", "all")
+    sort, descending = parse_sort(source.get("sort"))
     return {
         "view": view if view in VIEWS else "all",
         "skill": str(int_or_none(source.get("skill")) or ""),
         "org": str(int_or_none(source.get("org")) or ""),
+        "sort": f"{'-' if descending else ''}{sort}" if sort else "",
     }
 
 
 def _page(request: HttpRequest, filters: dict[str, str]) -> dict[str, object]:
     user = staff_user(request)
+    sort, descending = parse_sort(filters["sort"])
     try:
         page = board_page(
             user,
@@ -41,6 +47,8 @@ def _page(request: HttpRequest, filters: dict[str, str]) -> dict[str, object]:
             skill_id=int_or_none(filters["skill"]),
             organisation_id=int_or_none(filters["org"]),
             cursor=request.GET.get("after") or None,
+            sort=sort,
+            descending=descending,
         )
     except InvalidInput as exc:
         messages.error(request, exc.message)
@@ -49,12 +57,49 @@ def _page(request: HttpRequest, filters: dict[str, str]) -> dict[str, object]:
     return {"page": page, "filters": filters, "query": query, "views": VIEWS}
 
 
+def _saved_views(user: User) -> list[tuple[SavedView, int]]:
+    """My named views, each with the number of tickets it shows now (one count each)."""
+    counted = []
+    for saved in SavedView.objects.filter(user=user):
+        params = QueryDict(saved.query)
+        view = params.get("view", "all")
+        tickets = board_tickets(
+            user,
+            view=view if view in VIEWS else "all",
+            skill_id=int_or_none(params.get("skill")),
+            organisation_id=int_or_none(params.get("org")),
+        )
+        counted.append((saved, tickets.count()))
+    return counted
+
+
 @staff_only
 def board(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     context = _page(request, filters)
     context.update(filter_choices())
+    context["saved_views"] = _saved_views(staff_user(request))
     return render(request, "console/board.html", context)
+
+
+@staff_only
+@require_POST
+def board_view_save(request: HttpRequest) -> HttpResponse:
+    """Save the board's filter under a name, or delete a saved one."""
+    user = staff_user(request)
+    query = urlencode({k: v for k, v in _filters(request).items() if v})
+    try:
+        if delete := int_or_none(request.POST.get("delete")):
+            console_actions.saved_view_delete(actor=user, view_id=delete)
+            return redirect("console:board")
+        saved = console_actions.saved_view_save(
+            actor=user, name=request.POST.get("name", ""), query=query
+        )
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("console:board") + (f"?{query}" if query else ""))
+    messages.success(request, _("View “%(name)s” saved.") % {"name": saved.name})
+    return redirect(reverse("console:board") + f"?{saved.query}")
 
 
 @staff_only

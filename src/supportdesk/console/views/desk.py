@@ -16,13 +16,24 @@ from supportdesk.console.selectors import my_day
 from supportdesk.console.views.common import int_or_none, report, staff_only, staff_user
 from supportdesk.core.errors import ActionError
 from supportdesk.search.selectors import search
+from supportdesk.tickets.sorting import parse_sort
 
 
 @staff_only
 def my_day_view(request: HttpRequest) -> HttpResponse:
     """My open tickets in the queue order, my call-backs, the time I logged."""
-    day = my_day(staff_user(request))
-    return render(request, "console/my_day.html", {"day": day})
+    sort, descending = parse_sort(request.GET.get("sort"))
+    try:
+        day = my_day(
+            staff_user(request),
+            sort=sort,
+            descending=descending,
+            cursor=request.GET.get("after") or None,
+        )
+    except ActionError as exc:
+        report(request, exc)
+        day = my_day(staff_user(request), sort=sort, descending=descending)
+    return render(request, "console/my_day.html", {"day": day, "sort": request.GET.get("sort", "")})
 
 
 @staff_only
@@ -72,7 +83,7 @@ def saved_replies(request: HttpRequest) -> HttpResponse:
     from supportdesk.console.models import SavedReply
 
     user = staff_user(request)
-    form = SavedReplyForm(request.POST or None)
+    form = SavedReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if delete := int_or_none(request.POST.get("delete")):
             reply = SavedReply.objects.filter(pk=delete).first()
@@ -84,7 +95,10 @@ def saved_replies(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 console_actions.saved_reply_save(
-                    actor=user, title=form.cleaned_data["title"], body=form.cleaned_data["body"]
+                    actor=user,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    attachment=form.cleaned_data["attachment"],
                 )
             except ActionError as exc:
                 report(request, exc)

@@ -12,13 +12,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from supportdesk.accounts.models import STAFF_ROLES, User
+from supportdesk.accounts.models import STAFF_ROLES, Role, User
 from supportdesk.billing.selectors import entries_for_ticket
 from supportdesk.commitments.assignment import suggestions
 from supportdesk.commitments.clocks import ticket_clocks
 from supportdesk.console import actions as console_actions
+from supportdesk.console import presence as console_presence
 from supportdesk.console.forms import TicketFieldsForm, TimeEntryForm
 from supportdesk.console.models import SavedReply, TimerRun
+from supportdesk.console.placeholders import fill, values_for
 from supportdesk.console.selectors import (
     assignment_clock,
     resolution_clock,
@@ -29,7 +31,8 @@ from supportdesk.console.selectors import (
 )
 from supportdesk.console.views.common import int_or_none, report, staff_only, staff_user
 from supportdesk.core import clock
-from supportdesk.core.errors import ActionError, InvalidInput
+from supportdesk.core.errors import ActionError, IllegalTransition, InvalidInput
+from supportdesk.core.web import form_errors, run_action
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import ticket_for_user, tickets_for_user
 from supportdesk.tickets.actions.lifecycle import Upload
@@ -73,6 +76,7 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
     ticket = ticket_for_user(user, number)
     now = clock.now()
     timer = TimerRun.objects.filter(user=user, ticket=ticket).first()
+    placeholder_values = values_for(ticket, user)
     return render(
         request,
         "console/workspace.html",
@@ -85,8 +89,13 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
             "timeline": timeline(ticket),
             "odoo_refs": ticket.odoo_refs.all(),
             "links": ticket_links(ticket),
-            "saved_replies": SavedReply.objects.all(),
+            "saved_replies": [
+                (r, fill(r.body, placeholder_values)) for r in SavedReply.objects.all()
+            ],
             "suggestions": suggestions(ticket) if ticket.is_open else [],
+            "can_take": ticket.is_open
+            and ticket.assignee_id is None
+            and (user.role == Role.CONSULTANT or user.takes_tickets),
             "staff": User.objects.filter(role__in=STAFF_ROLES, is_active=True).exclude(
                 email__endswith="@system.invalid"
             ),
@@ -108,18 +117,20 @@ def reply(request: HttpRequest, number: str) -> HttpResponse:
     """A reply to the customer, sent by the mail channel as the contact prefers (R9)."""
     user = staff_user(request)
     ticket = ticket_for_user(user, number)
-    try:
-        actions.ticket_reply(
-            ticket=ticket,
-            actor=user,
-            body=request.POST.get("body", ""),
-            channel=Channel.CONSOLE,
-            attachments=_uploads(request),
-        )
-    except ActionError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, _("Reply sent to the customer."))
+    uploads = list(_uploads(request))
+    saved = SavedReply.objects.filter(pk=int_or_none(request.POST.get("saved_reply")) or 0).first()
+    if saved is not None and saved.attachment:
+        uploads.append(cast(Upload, console_actions.SavedAttachment(saved)))
+    run_action(
+        request,
+        actions.ticket_reply,
+        success=_("Reply sent to the customer."),
+        ticket=ticket,
+        actor=user,
+        body=request.POST.get("body", ""),
+        channel=Channel.CONSOLE,
+        attachments=uploads,
+    )
     return _back(ticket, "reply")
 
 
@@ -129,17 +140,15 @@ def note(request: HttpRequest, number: str) -> HttpResponse:
     """An internal note: never shown in the portal or its API."""
     user = staff_user(request)
     ticket = ticket_for_user(user, number)
-    try:
-        actions.ticket_add_note(
-            ticket=ticket,
-            actor=user,
-            body=request.POST.get("body", ""),
-            attachments=_uploads(request),
-        )
-    except ActionError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, _("Internal note added."))
+    run_action(
+        request,
+        actions.ticket_add_note,
+        success=_("Internal note added."),
+        ticket=ticket,
+        actor=user,
+        body=request.POST.get("body", ""),
+        attachments=_uploads(request),
+    )
     return _back(ticket, "note")
 
 
@@ -150,27 +159,20 @@ def fields(request: HttpRequest, number: str) -> HttpResponse:
     ticket = ticket_for_user(user, number)
     form = TicketFieldsForm(request.POST, user=user, ticket=ticket)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            messages.error(
-                request,
-                _("%(field)s: %(errors)s")
-                % {"field": field, "errors": " ".join(str(e) for e in errors)},
-            )
+        form_errors(request, form)
         return _back(ticket, "fields")
     data = form.cleaned_data
-    try:
-        actions.ticket_update(
-            ticket=ticket,
-            actor=user,
-            reason=data["reason"],
-            add_urls=[data["add_url"]] if data["add_url"] else [],
-            add_references=[data["add_reference"]] if data["add_reference"] else [],
-            **form.changes(ticket),
-        )
-    except ActionError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, _("Ticket updated."))
+    run_action(
+        request,
+        actions.ticket_update,
+        success=_("Ticket updated."),
+        ticket=ticket,
+        actor=user,
+        reason=data["reason"],
+        add_urls=[data["add_url"]] if data["add_url"] else [],
+        add_references=[data["add_reference"]] if data["add_reference"] else [],
+        **form.changes(ticket),
+    )
     return _back(ticket, "fields")
 
 
@@ -232,6 +234,39 @@ def assign(request: HttpRequest, number: str) -> HttpResponse:
 
 @staff_only
 @require_POST
+def presence(request: HttpRequest, number: str) -> HttpResponse:
+    """Report that I have the ticket open (typing or not); answer who else has (htmx poll)."""
+    user = staff_user(request)
+    ticket = ticket_for_user(user, number)
+    console_presence.report(ticket.pk, user, typing=request.POST.get("typing") == "1")
+    return render(
+        request,
+        "console/partials/presence.html",
+        {"others": console_presence.others(ticket.pk, user)},
+    )
+
+
+@staff_only
+@require_POST
+def take(request: HttpRequest, number: str) -> HttpResponse:
+    """A consultant takes an unassigned ticket for themself (R3: the skill check holds)."""
+    user = staff_user(request)
+    ticket = ticket_for_user(user, number)
+    try:
+        if ticket.assignee_id is not None:
+            raise IllegalTransition(
+                _("the ticket is already assigned to %(who)s") % {"who": ticket.assignee}
+            )
+        actions.ticket_assign(ticket=ticket, actor=user, assignee=user)
+    except ActionError as exc:
+        report(request, exc)
+    else:
+        messages.success(request, _("You took %(number)s.") % {"number": ticket.number})
+    return _back(ticket)
+
+
+@staff_only
+@require_POST
 def time_entry(request: HttpRequest, number: str) -> HttpResponse:
     """Manual time entry: minutes, date, what was done (R6, through ``time_log``)."""
     from supportdesk.billing.actions import time_log
@@ -240,25 +275,19 @@ def time_entry(request: HttpRequest, number: str) -> HttpResponse:
     ticket = ticket_for_user(user, number)
     form = TimeEntryForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            messages.error(
-                request,
-                _("%(field)s: %(errors)s")
-                % {"field": field, "errors": " ".join(str(e) for e in errors)},
-            )
+        form_errors(request, form)
         return _back(ticket, "time")
-    try:
-        entry = time_log(
-            ticket=ticket,
-            actor=user,
-            minutes=form.cleaned_data["minutes"],
-            date=form.cleaned_data["date"],
-            description=form.cleaned_data["description"],
-        )
-    except ActionError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, _("Logged %(minutes)s min.") % {"minutes": entry.minutes})
+    logged = run_action(
+        request,
+        time_log,
+        ticket=ticket,
+        actor=user,
+        minutes=form.cleaned_data["minutes"],
+        date=form.cleaned_data["date"],
+        description=form.cleaned_data["description"],
+    )
+    if logged and logged.value is not None:
+        messages.success(request, _("Logged %(minutes)s min.") % {"minutes": logged.value.minutes})
     return _back(ticket, "time")
 
 

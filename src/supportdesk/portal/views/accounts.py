@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -21,12 +23,13 @@ from supportdesk.accounts.models import User
 from supportdesk.core import clock
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from supportdesk.portal.actions import (
-    invitation_accept as accept,
-)
-from supportdesk.portal.actions import (
+    billing_contact_set,
     invitation_create,
     invitation_for_token,
     organisations_user_may_invite_to,
+)
+from supportdesk.portal.actions import (
+    invitation_accept as accept,
 )
 from supportdesk.portal.forms import (
     AcceptInvitationForm,
@@ -45,6 +48,15 @@ class LoginView(auth_views.LoginView):
 
     form_class = LoginForm
     redirect_authenticated_user = True
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin site has no log-in form of its own: the one log-in page, with its
+    throttle and the second factor, serves it too."""
+    target = request.GET.get("next") or reverse("admin:index")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("admin:index")
+    return HttpResponseRedirect(f"{reverse('login')}?{urlencode({'next': target})}")
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -111,11 +123,50 @@ def invitations(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at")[:50]
     )
     now = clock.now()
+    members = (
+        User.objects.filter(organisation__in=organisations, role="customer", is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name", "email")
+    )
     return render(
         request,
         "portal/invitations.html",
-        {"form": form, "invitations": [(i, i.state_at(now)) for i in recent]},
+        {
+            "form": form,
+            "invitations": [(i, i.state_at(now)) for i in recent],
+            "members": members,
+        },
     )
+
+
+@login_required
+@require_POST
+def billing_contact(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Turn a customer user's billing-contact flag on or off (the "Invite" page)."""
+    actor = _user(request)
+    member = (
+        User.objects.filter(pk=user_id, organisation__in=organisations_user_may_invite_to(actor))
+        .select_related("organisation")
+        .first()
+    )
+    if member is None:
+        raise Http404("no such user")
+    value = request.POST.get("billing_contact", "")
+    if value not in {"on", "off"}:
+        messages.error(request, _("billing_contact: choose on or off"))
+        return redirect("invitations")
+    try:
+        billing_contact_set(actor=actor, user=member, billing_contact=value == "on")
+    except (InvalidInput, PermissionDenied) as exc:
+        messages.error(request, exc.message)
+    else:
+        text = (
+            _("%(email)s now receives the statements.")
+            if value == "on"
+            else _("%(email)s no longer receives the statements.")
+        )
+        messages.success(request, text % {"email": member.email})
+    return redirect("invitations")
 
 
 @never_cache

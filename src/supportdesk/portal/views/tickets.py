@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from supportdesk.accounts.models import User
 from supportdesk.commitments.clocks import ticket_clocks
-from supportdesk.core import clock
+from supportdesk.core import clock, keyset
 from supportdesk.core.errors import ActionError, InvalidInput
 from supportdesk.portal.forms import IMPACT_MEANINGS, ReopenForm, ReplyForm, TicketForm
 from supportdesk.portal.hints import charge_hint, charge_hints
@@ -35,6 +34,9 @@ from supportdesk.portal.selectors import (
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import attachment_for_user, ticket_for_user
 from supportdesk.tickets.models import Channel, Ticket
+from supportdesk.tickets.sorting import SORTS, parse_sort
+
+PORTAL_SORTS = ("number", "subject", "status", "registered", "updated")
 
 EXPORT_LIMIT = 10_000
 
@@ -65,15 +67,35 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     filters = _filters(request)
     tickets = select_tickets(user, **filters)
-    page = Paginator(tickets, 50).get_page(request.GET.get("page"))
+    sort, descending = parse_sort(request.GET.get("sort"), allowed=PORTAL_SORTS)
+    if not sort:
+        sort, descending = "number", True  # newest first
+    try:
+        page = keyset.page(
+            tickets, SORTS[sort], descending=descending, cursor=request.GET.get("after"), size=50
+        )
+    except InvalidInput:
+        page = keyset.page(tickets, SORTS[sort], descending=descending, size=50)
+    first_page = request.GET.copy()
+    first_page.pop("after", None)
     context = {
         "page": page,
+        "count": tickets.count(),
+        "first_page": first_page.urlencode() if request.GET.get("after") else None,
+        "next_page": _with(request, after=page.next_cursor) if page.next_cursor else None,
         **filters,
         "query": request.GET.urlencode(),
         "shares": may_see_organisation(user),
     }
     template = "portal/partials/ticket_table.html" if _htmx(request) else "portal/ticket_list.html"
     return render(request, template, context)
+
+
+def _with(request: HttpRequest, **values: str) -> str:
+    query = request.GET.copy()
+    for key, value in values.items():
+        query[key] = value
+    return query.urlencode()
 
 
 def _csv_cell(value: object) -> str:

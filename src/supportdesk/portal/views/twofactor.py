@@ -4,6 +4,7 @@ OTP_REQUIRED_ROLES (administrators), a choice for other staff."""
 from __future__ import annotations
 
 import base64
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
@@ -20,8 +21,13 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from supportdesk.accounts.models import User
+from supportdesk.accounts import twofactor as codes
+from supportdesk.accounts.models import Role, User
+from supportdesk.mail.outbox import queue_mail
 from supportdesk.portal.forms import TwoFactorForm
+
+# Set in the session once an administrator proved their enrolment with a code.
+ENROLMENT_PROVEN = "two_factor_enrolment_proven"
 
 
 def _staff(request: HttpRequest) -> User:
@@ -57,10 +63,17 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     form = TwoFactorForm(request.POST or None)
     if confirmed is not None:
         if request.method == "POST" and form.is_valid():
-            if required:
+            if request.POST.get("action") == "recovery":
+                if confirmed.verify_token(form.cleaned_data["token"]):
+                    return _show_recovery_codes(request, user, _next(request))
+                form.add_error("token", _("The code is wrong or too old. Try the next one."))
+            elif required:
                 form.add_error(None, _("Your role must log in with a second factor."))
             elif confirmed.verify_token(form.cleaned_data["token"]):
+                if request.POST.get("action") == "recovery":
+                    return _show_recovery_codes(request, user, _next(request))
                 confirmed.delete()
+                codes.forget_second_factor(user)
                 messages.success(request, _("Two-factor log-in is off."))
                 return redirect("two_factor")
             else:
@@ -68,8 +81,15 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "portal/two_factor.html",
-            {"device": confirmed, "form": form, "required": required},
+            {
+                "device": confirmed,
+                "form": form,
+                "required": required,
+                "recovery_left": codes.recovery_codes_left(user),
+            },
         )
+    if user.role == Role.ADMIN and not request.session.get(ENROLMENT_PROVEN):
+        return _enrolment_proof(request, user)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
@@ -78,8 +98,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            request.session.pop(ENROLMENT_PROVEN, None)
             messages.success(request, _("Two-factor log-in is on."))
-            return redirect(_next(request))
+            return _show_recovery_codes(request, user, _next(request))
         form.add_error("token", _("The code is wrong or too old. Try the next one."))
     return render(
         request,
@@ -91,6 +112,47 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             "secret": base64.b32encode(device.bin_key).decode(),
             "next": _next(request),
         },
+    )
+
+
+def _show_recovery_codes(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
+    """New recovery codes, shown this once."""
+    return render(
+        request,
+        "portal/two_factor_recovery.html",
+        {"codes": codes.new_recovery_codes(user), "next": next_url},
+    )
+
+
+def _enrolment_proof(request: HttpRequest, user: User) -> HttpResponse:
+    """An administrator's first enrolment: a code mailed to them, or one from another
+    administrator, before the authenticator can be set up (the password alone is not
+    enough to take over an account that has no second factor yet)."""
+    error = ""
+    if request.method == "POST" and request.POST.get("action") == "mail":
+        code = codes.issue_enrolment_code(user)
+        queue_mail(
+            to=[user.email],
+            subject=_("Your code to set up two-factor log-in"),
+            text=_(
+                "Your code to set up two-factor log-in on %(site)s is: %(code)s\n\n"
+                "If you did not ask for it, someone knows your password: change it."
+            )
+            % {"site": settings.SITE_NAME, "code": code},
+            purpose="two_factor_enrolment",
+        )
+        messages.success(request, _("A code was mailed to %(email)s.") % {"email": user.email})
+        return redirect(f"{request.path}?{urlencode({'next': _next(request)})}")
+    if request.method == "POST":
+        if codes.use_enrolment_code(user, request.POST.get("code", "")):
+            request.session[ENROLMENT_PROVEN] = True
+            return redirect(f"{request.path}?{urlencode({'next': _next(request)})}")
+        error = _("code: the code is wrong or was used already")
+    return render(
+        request,
+        "portal/two_factor_enrolment.html",
+        {"error": error, "next": _next(request)},
+        status=422 if error else 200,
     )
 
 
@@ -106,8 +168,18 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     form = TwoFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         allowed, _details = device.verify_is_allowed()
-        if allowed and device.verify_token(form.cleaned_data["token"]):
+        token = form.cleaned_data["token"]
+        if allowed and device.verify_token(token):
             otp_login(request, device)
+            return redirect(_next(request))
+        recovery = codes.recovery_device(user, token) if allowed else None
+        if recovery is not None:
+            otp_login(request, recovery)
+            messages.warning(
+                request,
+                _("You logged in with a recovery code: %(left)s left.")
+                % {"left": codes.recovery_codes_left(user)},
+            )
             return redirect(_next(request))
         form.add_error(
             "token",

@@ -137,7 +137,7 @@ def ticket_create(
                 "contact_phone", _("is required when you want to be contacted by phone")
             )
     refs = odoo_refs(odoo_urls, references, [subject, description])
-    check_uploads(attachments)
+    check_uploads(attachments, organisation=organisation)
     now = clock.now()
     registered = registered_at or now
 
@@ -287,7 +287,7 @@ def ticket_reply(
     """
     body = kit.text("body", body, required=True, limit=BODY_MAX)
     kit.choice("channel", channel, Channel)
-    check_uploads(attachments)
+    check_uploads(attachments, organisation=ticket.organisation, ticket=ticket)
     kit.require_visible(ticket, actor)
     with transaction.atomic():
         ticket = kit.lock(ticket)
@@ -339,7 +339,7 @@ def ticket_add_note(
     """An internal note: staff only, never shown in the portal or its API."""
     kit.require_staff(actor, _("write internal notes"))
     body = kit.text("body", body, required=True, limit=BODY_MAX)
-    check_uploads(attachments)
+    check_uploads(attachments, organisation=ticket.organisation, ticket=ticket)
     with transaction.atomic():
         ticket = kit.lock(ticket)
         now = clock.now()

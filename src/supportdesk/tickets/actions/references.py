@@ -11,14 +11,14 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
-from django.conf import settings
 from django.core.files.base import File
 from django.utils.translation import gettext as _
 
-from supportdesk.accounts.models import User
+from supportdesk.accounts.models import Organisation, User
 from supportdesk.core.errors import InvalidInput
 from supportdesk.tickets.models import Attachment, Message, OdooReference, Ticket
 from supportdesk.tickets.recognise import find_references, find_urls, parse_odoo_url
+from supportdesk.tickets.uploads import check_upload_budget
 
 
 class Upload(Protocol):
@@ -31,19 +31,14 @@ class Upload(Protocol):
     def chunks(self, chunk_size: int | None = None) -> Iterable[bytes]: ...
 
 
-def check_uploads(files: Sequence[Upload]) -> None:
-    limit = settings.ATTACHMENT_MAX_BYTES
-    for upload in files:
-        if (upload.size or 0) > limit:
-            raise InvalidInput(
-                "attachments",
-                _("'%(name)s' is %(size).1f MB; the limit is %(limit)d MB")
-                % {
-                    "name": upload.name,
-                    "size": (upload.size or 0) / 1048576,
-                    "limit": limit // 1048576,
-                },
-            )
+def check_uploads(
+    files: Sequence[Upload],
+    *,
+    organisation: Organisation | None = None,
+    ticket: Ticket | None = None,
+) -> None:
+    """Each file, the request, the ticket and the organisation's month within budget."""
+    check_upload_budget(files, organisation=organisation, ticket=ticket)
 
 
 def store_uploads(

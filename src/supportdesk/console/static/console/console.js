@@ -2,6 +2,23 @@
 (function () {
   "use strict";
 
+  /* Filters that apply themselves when changed (no inline handlers: the CSP forbids them). */
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target && target.matches && target.matches("select[data-autosubmit]") && target.form) {
+      target.form.submit();
+    }
+  });
+
+  /* The board's periodic refresh waits while a selection or an entry is in progress
+     (a listener instead of an hx-trigger filter, which htmx would have to eval). */
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (elt && elt.id === "board-rows" && window.consoleIdle && !window.consoleIdle()) {
+      event.preventDefault();
+    }
+  });
+
   function rows() {
     return Array.prototype.slice.call(document.querySelectorAll("table.board tbody tr[data-href]"));
   }
@@ -58,6 +75,11 @@
       case "a":
         if (row) { var button = row.querySelector("button.assign-suggested"); if (button) button.click(); }
         break;
+      case "t":
+        var take = document.getElementById("take-it");
+        if (take) take.click();
+        else return;
+        break;
       case "o":
       case "Enter":
         if (row) window.location.href = row.getAttribute("data-href");
@@ -89,7 +111,8 @@
     if (row) row.classList.add("current");
   });
 
-  /* A saved reply is put into the message box, where it can be edited before sending. */
+  /* A saved reply (its placeholders already filled for this ticket) is put into the message
+     box, where it can be edited before sending; its file, if any, goes with the reply. */
   document.addEventListener("change", function (event) {
     var select = event.target;
     if (!select.matches || !select.matches("select[data-insert-into]")) return;
@@ -98,7 +121,60 @@
     if (box && option && option.getAttribute("data-body")) {
       box.value = box.value ? box.value + "\n\n" + option.getAttribute("data-body") : option.getAttribute("data-body");
       box.focus();
+      box.dispatchEvent(new Event("change", { bubbles: true }));
     }
+    var file = document.getElementById("saved-reply-file");
+    if (file) {
+      var name = option && option.getAttribute("data-file");
+      file.hidden = !name;
+      file.textContent = name ? "📎 " + name : "";
+    }
+  });
+
+  /* @name in a note: staff matching what follows the @ are offered below the box (htmx);
+     choosing one puts the full @handle in place of what was typed. */
+  function mentionAt(box) {
+    var before = box.value.slice(0, box.selectionStart);
+    var match = /(^|[^\w@.])@([\w.+-]*)$/.exec(before);
+    return match ? { prefix: match[2], start: before.length - match[2].length } : null;
+  }
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("textarea[data-mentions]")) return;
+    var list = document.getElementById(box.getAttribute("data-mention-list"));
+    var at = mentionAt(box);
+    if (!at) { if (list) list.innerHTML = ""; return; }
+    if (window.htmx && list) {
+      window.htmx.ajax("GET", box.getAttribute("data-mentions") + "?q=" + encodeURIComponent(at.prefix),
+        { target: list, swap: "innerHTML" });
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var pick = event.target.closest && event.target.closest(".mention-pick");
+    if (!pick) return;
+    var list = pick.closest(".mentions");
+    var box = list && document.querySelector('textarea[data-mention-list="' + list.id + '"]');
+    if (!box) return;
+    var at = mentionAt(box);
+    var start = at ? at.start : box.selectionStart;
+    var end = box.selectionStart;
+    var text = pick.getAttribute("data-handle") + " ";
+    box.value = box.value.slice(0, start) + text + box.value.slice(end);
+    box.focus();
+    box.selectionStart = box.selectionEnd = start + text.length;
+    list.innerHTML = "";
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+
+  /* Tell the presence poll that a reply or note is being typed (for 15 s after a key). */
+  var typingTimer = null;
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    var flag = document.getElementById("presence-typing");
+    if (!flag || !box.matches || !box.matches("#reply-body, #note-body")) return;
+    flag.value = "1";
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(function () { flag.value = "0"; }, 15000);
   });
 
   /* Clicking a ticket number in the caller lookup fills "add to open ticket". */

@@ -1,6 +1,7 @@
 """``supportdesk serve``: the web server and the background worker, together.
 
-Runs gunicorn (static files by WhiteNoise) and the Huey consumer as child processes in
+Runs gunicorn with uvicorn workers (ASGI; request bodies read by the event loop, with
+header and body timeouts; static files by WhiteNoise) and the Huey consumer as child processes in
 the foreground; Ctrl-C (or SIGTERM) stops both cleanly.
 """
 
@@ -38,7 +39,10 @@ class Command(BaseCommand):
             sys.executable,
             "-m",
             "gunicorn",
-            "supportdesk.wsgi:application",
+            "supportdesk.asgi:application",
+            # uvicorn's event loop in each process: slow clients hold sockets, not workers.
+            "--worker-class",
+            "supportdesk.server.Worker",
             "--bind",
             f"{options['host']}:{options['port']}",
             "--workers",

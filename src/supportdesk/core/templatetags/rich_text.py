@@ -1,0 +1,72 @@
+"""Template filters for what people wrote and when: Markdown, clickable links, "3 h ago"."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from supportdesk.core import clock
+from supportdesk.core.markdown import render, to_text
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    """Markdown (a reply, a note, a saved reply) as sanitised HTML."""
+    return render(text, breaks=True)
+
+
+@register.filter
+def message_html(message: object) -> SafeString:
+    """A message's text: Markdown when staff wrote it, else plain text with links made
+    clickable (a customer's mail is not Markdown: its "*" and "#" stay as typed)."""
+    author = getattr(message, "author", None)
+    by_staff = bool(getattr(author, "is_support_staff", False))
+    return render(getattr(message, "body", ""), markdown=by_staff, breaks=True)
+
+
+@register.filter
+def message_text(message: object) -> str:
+    """A message's text for the plain part of a mail: Markdown links as "words <address>"."""
+    author = getattr(message, "author", None)
+    body = getattr(message, "body", "")
+    by_staff = bool(getattr(author, "is_support_staff", False))
+    return to_text(body) if by_staff else body
+
+
+def ago_text(instant: dt.datetime, now: dt.datetime) -> str:
+    """How long ago, in the active language: "3 h ago" / "för 3 timmar sedan"."""
+    seconds = int((now - instant).total_seconds())
+    if seconds < 0:
+        return _("just now") if seconds > -60 else timezone.localtime(instant).strftime("%Y-%m-%d")
+    minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
+    if minutes < 1:
+        return _("just now")
+    if hours < 1:
+        return ngettext("%(n)d min ago", "%(n)d min ago", minutes) % {"n": minutes}
+    if days < 1:
+        return ngettext("%(n)d h ago", "%(n)d h ago", hours) % {"n": hours}
+    if days < 30:
+        return ngettext("%(n)d day ago", "%(n)d days ago", days) % {"n": days}
+    return timezone.localtime(instant).strftime("%Y-%m-%d")
+
+
+@register.filter
+def ago(instant: dt.datetime | None) -> SafeString | str:
+    """A relative time with the exact local time on hover (and for screen readers' date)."""
+    if instant is None:
+        return "—"
+    exact = timezone.localtime(instant).strftime("%Y-%m-%d %H:%M")
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        instant.isoformat(),
+        exact,
+        ago_text(instant, clock.now()),
+    )
