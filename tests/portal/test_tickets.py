@@ -294,3 +294,17 @@ def test_csv_export_has_the_filtered_tickets(client, alice, consultant):
     assert [r[0] for r in rows[1:]] == [open_one.number]
     # A formula is kept as text, so a spreadsheet does not run it.
     assert rows[1][1] == "'=HYPERLINK(evil)"
+
+
+def test_a_long_list_counts_at_most_the_cap_and_says_there_are_more(client, alice, monkeypatch):
+    from supportdesk.core import paging
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 3)
+    for k in range(4):
+        make_ticket(alice, subject=f"Posting fails {k}")
+    client.force_login(alice)
+    page = client.get(reverse("ticket_list")).content.decode()
+    assert "More than 3 tickets" in page
+    Ticket.objects.filter(requester=alice).order_by("pk").first().delete()
+    page = client.get(reverse("ticket_list")).content.decode()
+    assert "3 tickets" in page and "More than" not in page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -197,6 +197,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # When a ticket was last assigned to this consultant (R3: fairness of suggestions);
     # set by ticket_assign, so ranking reads one column instead of every ticket.
     last_assigned_at = models.DateTimeField(null=True, blank=True)
+    # Open tickets assigned to this user (R3: load of suggestions), kept by the database
+    # itself on every change of a ticket's status or assignee (tickets migration 0004), so
+    # the ranking on every board reads one column instead of counting open tickets.
+    open_load = models.PositiveIntegerField(default=0, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
@@ -252,6 +256,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def has_module_perms(self, app_label: str) -> bool:
         return self.is_active and self.role == Role.ADMIN
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        from supportdesk.accounts.cache import forget_user
+
+        forget_user(self.pk)  # the copy read by every request (accounts.cache)
 
     def get_full_name(self) -> str:
         return self.name or self.email

@@ -245,7 +245,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
     if filters.order == "queue":
         qs = in_queue_order(qs)
         if filters.cursor:
-            qs = after_cursor(qs, filters.cursor)
+            qs = after_cursor(qs, filters.cursor, size=filters.limit + 1)
     elif filters.order == "recent":
         qs = qs.order_by("-pk")
         if filters.cursor:

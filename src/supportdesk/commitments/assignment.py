@@ -13,9 +13,8 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import OrderBy
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from supportdesk.accounts.models import STAFF_ROLES, Role, User, system_user
@@ -23,7 +22,7 @@ from supportdesk.commitments.models import Absence
 from supportdesk.commitments.queue import in_queue_order
 from supportdesk.core import clock
 from supportdesk.core.errors import ActionError
-from supportdesk.tickets.models import OPEN_STATUSES, Status, Ticket
+from supportdesk.tickets.models import Status, Ticket
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,21 +66,9 @@ def ranked_consultants(
         User.objects.filter(_eligible(0 if any_skill else skill_id), is_active=True)
         .exclude(pk=system_user().pk)
         .exclude(Exists(away))
-        .annotate(
-            # A correlated count per consultant uses the (assignee, status) index instead of
-            # joining every ticket the desk ever assigned.
-            open_load=Coalesce(
-                Subquery(
-                    Ticket.objects.filter(assignee=OuterRef("pk"), status__in=OPEN_STATUSES)
-                    .order_by()
-                    .values("assignee")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1]
-                ),
-                0,
-            ),
-        )
     )
+    # ``open_load`` is kept by the database (tickets migration 0004): ranking reads a
+    # column instead of counting every consultant's open tickets.
     fairness: list[str | OrderBy] = [
         "open_load",
         F("last_assigned_at").asc(nulls_first=True),
@@ -115,7 +102,7 @@ def suggestions(ticket: Ticket, *, limit: int = 5) -> list[Suggestion]:
         Suggestion(
             user=user,
             qualified=getattr(user, "qualified", True),
-            open_load=user.open_load,  # type: ignore[attr-defined]
+            open_load=user.open_load,
             last_assigned_at=user.last_assigned_at,
         )
         for user in rows

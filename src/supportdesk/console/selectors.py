@@ -222,7 +222,7 @@ def board_page(
         page, next_cursor = found.rows, found.next_cursor
     else:
         if cursor:
-            tickets = after_cursor(tickets, cursor)
+            tickets = after_cursor(tickets, cursor, size=size + 1)
         page = list(tickets[: size + 1])
         more = len(page) > size
         page = page[:size]

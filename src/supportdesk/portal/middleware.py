@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -13,13 +14,38 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from supportdesk.accounts.cache import cached
 
 LAST_SEEN_KEY = "last_seen"
 # Writing the session on every request would cost a write per page: once a minute is enough.
 LAST_SEEN_RESOLUTION = 60
 # Sent by parts of a page that refresh themselves (the ticket timeline's polling).
 BACKGROUND_HEADER = "X-Background-Refresh"
+
+
+class CachedOTPMiddleware(OTPMiddleware):
+    """django-otp's middleware, with the device that verified the user read through the
+    cache like the user (``accounts.cache``)."""
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        self._init_user_fields(user)
+        if user.is_authenticated:
+            persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            device = (
+                cached(
+                    user.pk,
+                    f"device:{persistent_id}",
+                    lambda: self._device_from_persistent_id(persistent_id),
+                )
+                if persistent_id
+                else None
+            )
+            user.otp_device = self._finalize_device(request, user, device)
+        return user
 
 
 class SessionSecurityMiddleware:
@@ -70,7 +96,11 @@ class SessionSecurityMiddleware:
         if callable(is_verified) and is_verified():
             return None
         # The authenticator app is the second factor; recovery codes only come with it.
-        if TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists():
+        if cached(
+            user.pk,
+            "has_device",
+            lambda: TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists(),
+        ):
             target = "two_factor_verify"
         elif getattr(user, "role", "") in settings.OTP_REQUIRED_ROLES:
             target = "two_factor"

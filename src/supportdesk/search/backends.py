@@ -1,7 +1,7 @@
 """Ranked full-text search of tickets and messages, with highlighted snippets.
 
-PostgreSQL: ``to_tsvector('simple', …)`` expressions behind GIN indexes (migration
-0001), ranked by ``ts_rank``, snippets by ``ts_headline``. SQLite: an FTS5 table kept
+PostgreSQL: stored ``tsvector`` columns behind GIN indexes (search migration 0002),
+the newest ``CANDIDATES`` matches ranked by ``ts_rank``, snippets by ``ts_headline``. SQLite: an FTS5 table kept
 in sync by :func:`index_ticket`, ranked by ``bm25``, snippets by ``snippet()``.
 
 The ``simple`` configuration and prefix matching ("invoic" finds "invoices") suit
@@ -13,13 +13,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 
 from supportdesk.core.textsearch import START, STOP, highlight
-from supportdesk.tickets.models import Message, Ticket
+from supportdesk.tickets.models import Ticket
 
 TICKET_VECTOR = ("subject", "description")
 MESSAGE_VECTOR = ("body",)
@@ -56,52 +55,110 @@ def text_search(
 # --- PostgreSQL ----------------------------------------------------------------------
 
 
+# The newest matches that are ranked: a common word matches most of the desk, and ranking
+# every match would read them all. Candidates are looked for first among the newest
+# ``RECENT`` rows, walking the primary key backwards (a common word fills them there);
+# when fewer are found, the word is rare and the GIN index finds all its rows cheaply.
+# The planner cannot tell the two apart for a prefix query, so the code decides.
+CANDIDATES = 200
+RECENT = 10_000
+_RECENT = """
+    SELECT id, {columns} search_vector FROM (
+        SELECT id, {columns} search_vector FROM {table} WHERE TRUE {filters}
+        ORDER BY id DESC LIMIT %(recent)s
+    ) recent
+    WHERE search_vector @@ to_tsquery('simple', %(q)s)
+    ORDER BY id DESC LIMIT %(candidates)s
+"""
+# ``id + 0``: sorted after the index scan, so that the GIN index is the way in.
+_INDEXED = """
+    SELECT id, {columns} search_vector FROM {table}
+    WHERE search_vector @@ to_tsquery('simple', %(q)s) {filters}
+    ORDER BY id + 0 DESC LIMIT %(candidates)s
+"""
+_TICKETS_SQL = """
+WITH candidates AS MATERIALIZED ({candidates}), best AS (
+    SELECT id, ts_rank(search_vector, to_tsquery('simple', %(q)s)) AS rank FROM candidates
+    ORDER BY rank DESC, id DESC LIMIT %(limit)s
+)
+SELECT t.id, best.rank,
+    ts_headline('simple', t.description, to_tsquery('simple', %(q)s), %(body_options)s),
+    ts_headline('simple', t.subject, to_tsquery('simple', %(q)s), %(title_options)s),
+    (SELECT count(*) FROM candidates)
+FROM best JOIN tickets_ticket t ON t.id = best.id
+ORDER BY best.rank DESC, best.id DESC
+"""
+_MESSAGES_SQL = """
+WITH candidates AS MATERIALIZED ({candidates}), best AS (
+    SELECT id, ticket_id, ts_rank(search_vector, to_tsquery('simple', %(q)s)) AS rank
+    FROM candidates ORDER BY rank DESC, id DESC LIMIT %(limit)s
+)
+SELECT best.ticket_id, best.id, best.rank,
+    ts_headline('simple', m.body, to_tsquery('simple', %(q)s), %(body_options)s),
+    (SELECT count(*) FROM candidates)
+FROM best JOIN tickets_message m ON m.id = best.id
+ORDER BY best.rank DESC, best.id DESC
+"""
+_TITLE_OPTIONS = f"StartSel={START}, StopSel={STOP}"
+_BODY_OPTIONS = f"{_TITLE_OPTIONS}, MaxWords=30, MinWords=12"
+
+
 def _postgres(
     words: list[str], *, tickets: QuerySet[Ticket] | None, internal: bool, limit: int
 ) -> list[TextHit]:
-    query = SearchQuery(" & ".join(f"{w}:*" for w in words), search_type="raw", config=CONFIG)
-    ticket_rows = Ticket.objects.annotate(vector=SearchVector(*TICKET_VECTOR, config=CONFIG))
-    message_rows = Message.objects.annotate(vector=SearchVector(*MESSAGE_VECTOR, config=CONFIG))
+    """Ranked matches from the stored ``search_vector`` columns (search migration 0002)."""
+    params: dict[str, Any] = {
+        "q": " & ".join(f"{_quote(w)}:*" for w in words),
+        "candidates": CANDIDATES,
+        "limit": limit,
+        "title_options": _TITLE_OPTIONS,
+        "body_options": _BODY_OPTIONS,
+    }
+    visible, message_visible = "", ""
     if tickets is not None:
-        ticket_rows = ticket_rows.filter(pk__in=tickets.values("pk"))
-        message_rows = message_rows.filter(ticket_id__in=tickets.values("pk"))
-    if not internal:
-        message_rows = message_rows.filter(internal=False)
-    found_tickets = (
-        ticket_rows.filter(vector=query)
-        .annotate(
-            rank=SearchRank(F("vector"), query),
-            snippet=_headline("description", query),
-            title=SearchHeadline("subject", query, config=CONFIG, start_sel=START, stop_sel=STOP),
-        )
-        .order_by("-rank", "-pk")
-        .values_list("pk", "rank", "snippet", "title")[:limit]
-    )
-    found_messages = (
-        message_rows.filter(vector=query)
-        .annotate(
-            rank=SearchRank(F("vector"), query),
-            snippet=_headline("body", query),
-        )
-        .order_by("-rank", "-pk")
-        .values_list("ticket_id", "pk", "rank", "snippet")[:limit]
+        # The ORM's own SQL for the visible tickets, its parameters bound by name.
+        sql, visible_params = tickets.values("pk").query.sql_with_params()
+        for k, value in enumerate(visible_params):
+            params[f"v{k}"] = value
+        sql = sql.replace("%%", "%%%%") % tuple(f"%(v{k})s" for k in range(len(visible_params)))
+        visible = f" AND id IN ({sql})"
+        message_visible = f" AND ticket_id IN ({sql})"
+    message_filters = message_visible + ("" if internal else " AND NOT internal")
+    ticket_rows = _candidates(_TICKETS_SQL, "tickets_ticket", "", visible, params)
+    message_rows = _candidates(
+        _MESSAGES_SQL, "tickets_message", "ticket_id,", message_filters, params
     )
     hits = [
         TextHit(pk, None, float(rank), highlight(title if START in title else snippet))
-        for pk, rank, snippet, title in found_tickets
+        for pk, rank, snippet, title, _found in ticket_rows
     ]
     hits += [
         TextHit(ticket_id, pk, float(rank), highlight(snippet))
-        for ticket_id, pk, rank, snippet in found_messages
+        for ticket_id, pk, rank, snippet, _found in message_rows
     ]
     hits.sort(key=lambda h: -h.rank)
     return hits[:limit]
 
 
-def _headline(field: str, query: SearchQuery) -> SearchHeadline:
-    return SearchHeadline(
-        field, query, config=CONFIG, start_sel=START, stop_sel=STOP, max_words=30, min_words=12
-    )
+def _candidates(
+    sql: str, table: str, columns: str, filters: str, params: dict[str, Any]
+) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` ranked over the newest candidates: the recent rows first, the GIN
+    index when they hold fewer than ``CANDIDATES`` matches (the last column counts them)."""
+    params = {**params, "recent": RECENT}
+    with connection.cursor() as cursor:
+        for way in (_RECENT, _INDEXED):
+            candidates = way.format(table=table, columns=columns, filters=filters)
+            cursor.execute(sql.format(candidates=candidates), params)
+            rows = cursor.fetchall()
+            if rows and rows[0][-1] >= CANDIDATES:
+                break
+    return rows
+
+
+def _quote(word: str) -> str:
+    """A word as a ``to_tsquery`` lexeme: quoted, so no character is an operator."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 # --- SQLite FTS5 -----------------------------------------------------------------------

@@ -148,17 +148,32 @@ def _host(query: str) -> str:
     return host if "." in host else ""
 
 
+# At most this many organisations or contacts found by name are followed to their tickets.
+NAMES_MAX = 50
+
+
 def _by_organisation(visible: QuerySet[Ticket], query: str, limit: int) -> list[tuple[int, str]]:
-    organisations = Organisation.objects.filter(name__icontains=query)
-    return list(
-        visible.filter(organisation__in=organisations)
-        .order_by("-pk")
-        .values_list("pk", "organisation__name")[:limit]
+    # The names first (a trigram index on PostgreSQL), then their tickets by the
+    # (organisation, -id) index: a subquery would hide how few organisations match.
+    names = dict(
+        Organisation.objects.filter(name__icontains=query)
+        .order_by("name")
+        .values_list("pk", "name")[:NAMES_MAX]
     )
+    if not names:
+        return []
+    rows = (
+        visible.filter(organisation_id__in=list(names))
+        .order_by("-pk")
+        .values_list("pk", "organisation_id")[:limit]
+    )
+    return [(pk, names[organisation_id]) for pk, organisation_id in rows]
 
 
 def _by_contact(visible: QuerySet[Ticket], query: str, limit: int) -> list[tuple[int, str]]:
-    """Tickets requested by a contact found by name, e-mail or telephone number."""
+    """Tickets requested by a contact found by name, e-mail or telephone number, or given
+    that telephone number. Each path is its own indexed query: OR-ing them would leave the
+    database no index to use."""
     match = Q(name__icontains=query) | Q(email__icontains=query)
     e164 = normalise(query) if sum(ch.isdigit() for ch in query) >= 6 else None
     if e164:
@@ -166,11 +181,25 @@ def _by_contact(visible: QuerySet[Ticket], query: str, limit: int) -> list[tuple
         from supportdesk.phone.numbers import refresh_directory
 
         refresh_directory()
-    people = User.objects.filter(match)
-    by_phone = Q(contact_phone__in=[query, e164]) if e164 else Q(pk__in=[])
-    return [
-        (pk, name or email or phone)
-        for pk, name, email, phone in visible.filter(Q(requester__in=people) | by_phone)
-        .order_by("-pk")
-        .values_list("pk", "requester__name", "requester__email", "contact_phone")[:limit]
-    ]
+    people = {
+        pk: name or email
+        for pk, name, email in User.objects.filter(match)
+        .order_by("pk")
+        .values_list("pk", "name", "email")[:NAMES_MAX]
+    }
+    found: dict[int, str] = {}
+    if people:
+        for pk, requester_id in (
+            visible.filter(requester_id__in=list(people))
+            .order_by("-pk")
+            .values_list("pk", "requester_id")[:limit]
+        ):
+            found[pk] = people[requester_id]
+    if e164:
+        for pk, phone in (
+            visible.filter(contact_phone__in=[query, e164])
+            .order_by("-pk")
+            .values_list("pk", "contact_phone")[:limit]
+        ):
+            found.setdefault(pk, phone)
+    return sorted(found.items(), reverse=True)[:limit]

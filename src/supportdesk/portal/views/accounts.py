@@ -194,7 +194,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             invitation.refresh_from_db()
             return _refused(request, invitation, invitation.state_at(clock.now()))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
             messages.success(
                 request,
                 _("Welcome, your account is ready. Register a ticket or follow your tickets here."),

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from supportdesk.accounts.models import User
 from supportdesk.commitments.clocks import ticket_clocks
 from supportdesk.core import clock, keyset
-from supportdesk.core.errors import ActionError, InvalidInput
+from supportdesk.core.errors import InvalidInput
+from supportdesk.core.paging import capped_count
+from supportdesk.core.web import run_action
 from supportdesk.portal.forms import IMPACT_MEANINGS, ReopenForm, ReplyForm, TicketForm
 from supportdesk.portal.hints import charge_hint, charge_hints
 from supportdesk.portal.selectors import (
@@ -78,9 +80,11 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         page = keyset.page(tickets, SORTS[sort], descending=descending, size=50)
     first_page = request.GET.copy()
     first_page.pop("after", None)
+    count, more_than_count = capped_count(tickets)
     context = {
         "page": page,
-        "count": tickets.count(),
+        "count": count,
+        "more_than_count": more_than_count,
         "first_page": first_page.urlencode() if request.GET.get("after") else None,
         "next_page": _with(request, after=page.next_cursor) if page.next_cursor else None,
         **filters,
@@ -171,25 +175,26 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         if organisation is None:
             form.add_error("organisation", _("Choose the organisation the ticket is for."))
         else:
-            try:
-                ticket = actions.ticket_create(
-                    actor=user,
-                    organisation=organisation,
-                    requester=user if user.is_customer else None,
-                    channel=Channel.PORTAL if user.is_customer else Channel.CONSOLE,
-                    subject=data["subject"],
-                    description=data["description"],
-                    kind=data["kind"],
-                    impact=data.get("impact") or "",
-                    contact_method=data["contact_method"],
-                    contact_phone=data["contact_phone"],
-                    odoo_urls=[data["odoo_url"]] if data["odoo_url"] else [],
-                    references=[data["reference"]] if data["reference"] else [],
-                    attachments=data["attachments"],
-                )
-            except InvalidInput as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
-            else:
+            created = run_action(
+                request,
+                actions.ticket_create,
+                form=form,
+                actor=user,
+                organisation=organisation,
+                requester=user if user.is_customer else None,
+                channel=Channel.PORTAL if user.is_customer else Channel.CONSOLE,
+                subject=data["subject"],
+                description=data["description"],
+                kind=data["kind"],
+                impact=data.get("impact") or "",
+                contact_method=data["contact_method"],
+                contact_phone=data["contact_phone"],
+                odoo_urls=[data["odoo_url"]] if data["odoo_url"] else [],
+                references=[data["reference"]] if data["reference"] else [],
+                attachments=data["attachments"],
+            )
+            if created and created.value is not None:
+                ticket = created.value
                 messages.success(
                     request,
                     _(
@@ -264,26 +269,29 @@ def ticket_reply(request: HttpRequest, number: str) -> HttpResponse:
     ticket = ticket_for_user(user, number)
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            if form.cleaned_data["internal"] and user.is_support_staff:
-                actions.ticket_add_note(
-                    ticket=ticket,
-                    actor=user,
-                    body=form.cleaned_data["body"],
-                    attachments=form.cleaned_data["attachments"],
-                )
-            else:
-                actions.ticket_reply(
-                    ticket=ticket,
-                    actor=user,
-                    body=form.cleaned_data["body"],
-                    channel=Channel.CONSOLE if user.is_support_staff else Channel.PORTAL,
-                    attachments=form.cleaned_data["attachments"],
-                )
-        except ActionError as exc:
-            messages.error(request, exc.message)
+        data = form.cleaned_data
+        if data["internal"] and user.is_support_staff:
+            added = run_action(
+                request,
+                actions.ticket_add_note,
+                success=_("Your message was added."),
+                ticket=ticket,
+                actor=user,
+                body=data["body"],
+                attachments=data["attachments"],
+            )
         else:
-            messages.success(request, _("Your message was added."))
+            added = run_action(
+                request,
+                actions.ticket_reply,
+                success=_("Your message was added."),
+                ticket=ticket,
+                actor=user,
+                body=data["body"],
+                channel=Channel.CONSOLE if user.is_support_staff else Channel.PORTAL,
+                attachments=data["attachments"],
+            )
+        if added:
             form = ReplyForm()
     else:
         for name, errors in form.errors.items():
@@ -309,12 +317,13 @@ def ticket_confirm(request: HttpRequest, number: str) -> HttpResponse:
     """The customer confirms the resolution: the ticket is closed."""
     user = _user(request)
     ticket = ticket_for_user(user, number)
-    try:
-        actions.ticket_close(ticket=ticket, actor=user)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Thank you: the ticket is closed."))
+    run_action(
+        request,
+        actions.ticket_close,
+        success=_("Thank you: the ticket is closed."),
+        ticket=ticket,
+        actor=user,
+    )
     return redirect("ticket_detail", number=ticket.number)
 
 
@@ -325,12 +334,14 @@ def ticket_reopen(request: HttpRequest, number: str) -> HttpResponse:
     ticket = ticket_for_user(user, number)
     form = ReopenForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        actions.ticket_reopen(ticket=ticket, actor=user, reason=reason)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The ticket is open again."))
+    run_action(
+        request,
+        actions.ticket_reopen,
+        success=_("The ticket is open again."),
+        ticket=ticket,
+        actor=user,
+        reason=reason,
+    )
     return redirect("ticket_detail", number=ticket.number)
 
 

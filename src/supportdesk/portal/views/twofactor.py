@@ -22,6 +22,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from supportdesk.accounts import twofactor as codes
+from supportdesk.accounts.cache import forget_user
 from supportdesk.accounts.models import Role, User
 from supportdesk.mail.outbox import queue_mail
 from supportdesk.portal.forms import TwoFactorForm
@@ -70,10 +71,10 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             elif required:
                 form.add_error(None, _("Your role must log in with a second factor."))
             elif confirmed.verify_token(form.cleaned_data["token"]):
-                if request.POST.get("action") == "recovery":
-                    return _show_recovery_codes(request, user, _next(request))
+                persistent_id = confirmed.persistent_id
                 confirmed.delete()
                 codes.forget_second_factor(user)
+                forget_user(user.pk, persistent_id)
                 messages.success(request, _("Two-factor log-in is off."))
                 return redirect("two_factor")
             else:
@@ -97,6 +98,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            forget_user(user.pk, device.persistent_id)
             otp_login(request, device)
             request.session.pop(ENROLMENT_PROVEN, None)
             messages.success(request, _("Two-factor log-in is on."))

@@ -1,0 +1,237 @@
+"""A real server under 50 simulated people: requests/s, latency percentiles and errors.
+
+Run (PostgreSQL filled by bench/_data.py, Redis on loopback; about a minute):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_scale \\
+    REDIS_URL=redis://127.0.0.1:6379/5 .venv/bin/python bench/load.py [--workers 4]
+
+Starts ``supportdesk serve --no-worker`` (whatever server it runs: gunicorn today) on a free
+loopback port with DEBUG off, logs the people in by writing their sessions (the bench
+people have no passwords), and drives it with an asyncio ``httpx`` client, in three phases:
+
+1. *ceiling*: every simulated person requests a bare logged-in view (the notification
+   badge: session, user, one count) with no pause: the most the server can answer;
+2. *saturated*: the realistic mix below with no pause: the most it answers of real pages;
+3. *people*: the same mix with think time (1–3 s between requests), as 50 people use it:
+   the latency they see.
+
+The mix: two thirds customers (their ticket list, one of their tickets), one third
+consultants (the board, a ticket's workspace, a search, the API's queue). Every response
+must be 200 or it counts as an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+if sys.path and Path(sys.path[0] or ".").resolve() == HERE:
+    del sys.path[0]  # bench/queue.py would shadow the standard library's queue
+sys.path.append(str(HERE))
+
+USERS = 50
+THINK = (1.0, 3.0)
+
+
+@dataclass
+class Person:
+    cookie: str
+    paths: list[str]
+
+
+@dataclass
+class Tally:
+    times: list[float] = field(default_factory=list)
+    errors: int = 0
+    began: float = 0.0
+    ended: float = 0.0
+
+    def line(self, label: str) -> str:
+        n = len(self.times)
+        seconds = max(self.ended - self.began, 1e-9)
+        if not n:
+            return f"{label}: no responses, {self.errors} errors"
+        q = statistics.quantiles(self.times, n=100) if n > 1 else [self.times[0]] * 99
+        return (
+            f"{label:<34} {n / seconds:7.1f} requests/s   p50 {q[49]:6.1f} ms"
+            f"   p95 {q[94]:6.1f} ms   p99 {q[98]:6.1f} ms   {self.errors} errors ({n} requests)"
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def people(n: int) -> list[Person]:
+    """Sessions for ``n`` bench people, customers and consultants mixed."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    from supportdesk.accounts.models import Role, User
+    from supportdesk.commitments.queue import in_queue_order
+    from supportdesk.tickets.models import Ticket
+
+    customers = list(User.objects.filter(role=Role.CUSTOMER, email__startswith="user@bench"))
+    consultants = list(User.objects.filter(role=Role.CONSULTANT, email__endswith="@bench.example"))
+    heads = [t.number for t in in_queue_order(Ticket.objects.all())[:200]]
+    words = ["ticket", "bench", "123457", "customer 004", "4711"]
+    made = []
+    rng = random.Random(2026)
+    for k in range(n):
+        customer = k % 3 != 2  # two in three
+        user = customers[k % len(customers)] if customer else consultants[k % len(consultants)]
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session["last_seen"] = int(time.time())
+        session.create()
+        if customer:
+            own = Ticket.objects.filter(organisation_id=user.organisation_id).order_by("-pk")[:3]
+            paths = ["/tickets/"] + [f"/tickets/{t.number}/" for t in own]
+        else:
+            paths = [
+                "/console/",
+                f"/console/tickets/{rng.choice(heads)}/",
+                f"/console/search/?q={rng.choice(words)}",
+                "/api/v1/tickets?order=queue&limit=50",
+            ]
+        made.append(Person(cookie=session.session_key or "", paths=paths))
+    return made
+
+
+async def drive(
+    base: str, crowd: list[Person], seconds: float, *, bare: bool, think: bool
+) -> Tally:
+    import httpx
+
+    tally = Tally()
+    badge = "/console/notifications/badge/"
+
+    async def one(person: Person, client: httpx.AsyncClient, stop: float) -> None:
+        rng = random.Random(person.cookie)
+        headers = {"Cookie": f"sessionid={person.cookie}"}
+        while time.perf_counter() < stop:
+            path = badge if bare else rng.choice(person.paths)
+            began = time.perf_counter()
+            try:
+                response = await client.get(path, headers=headers)
+                ok = response.status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            if ok:
+                tally.times.append((time.perf_counter() - began) * 1000)
+            else:
+                tally.errors += 1
+            if think:
+                await asyncio.sleep(rng.uniform(*THINK))
+
+    if bare:  # only staff may read the badge
+        crowd = [p for p in crowd if p.paths[0] == "/console/"] or crowd
+    # One client, one keep-alive connection per person at most.
+    limits = httpx.Limits(max_connections=len(crowd), max_keepalive_connections=len(crowd))
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+        tally.began = time.perf_counter()
+        stop = tally.began + seconds
+        try:
+            await asyncio.gather(*(one(p, client, stop) for p in crowd))
+        finally:
+            tally.ended = time.perf_counter()
+    return tally
+
+
+def wait_ready(base: str, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server stopped (exit {server.returncode})")
+        try:
+            if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit("the server did not answer /healthz within a minute")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--users", type=int, default=USERS)
+    parser.add_argument("--seconds", type=float, default=20, help="length of each phase")
+    args = parser.parse_args()
+
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/5")
+    os.environ.setdefault("SECRET_KEY", "bench-load-secret-key-not-for-production-use-0123456789")
+    os.environ["DEBUG"] = "false"
+    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+    var = tempfile.mkdtemp(prefix="supportdesk-load-")
+    os.environ["SUPPORTDESK_VAR"] = var
+    from _data import setup
+
+    setup()
+    import logging
+
+    from django.core.management import call_command
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    crowd = people(args.users)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [str(Path(sys.executable).with_name("supportdesk")), "serve", "--no-worker"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--web-workers", str(args.workers)]
+    server = subprocess.Popen(
+        command,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        wait_ready(base, server)
+        customers = sum(1 for p in crowd if p.paths[0] == "/tickets/")
+        print(
+            f"load bench: {args.users} people ({customers} customers,"
+            f" {args.users - customers} consultants), {args.workers} web workers,"
+            f" {args.seconds:.0f} s per phase"
+        )
+        ceiling = asyncio.run(drive(base, crowd, args.seconds, bare=True, think=False))
+        print(ceiling.line("ceiling: bare logged-in view"))
+        saturated = asyncio.run(drive(base, crowd, args.seconds, bare=False, think=False))
+        print(saturated.line("saturated: the mix, no pause"))
+        paced = asyncio.run(drive(base, crowd, args.seconds, bare=False, think=True))
+        print(paced.line("people: the mix, 1–3 s think time"))
+        ratio = (len(saturated.times) / (saturated.ended - saturated.began)) / max(
+            len(ceiling.times) / (ceiling.ended - ceiling.began), 1e-9
+        )
+        print(f"saturated throughput / bare ceiling: {ratio:.0%}")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+if __name__ == "__main__":
+    main()

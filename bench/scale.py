@@ -1,0 +1,121 @@
+"""Every page of issue 14's table over 1,000,000 tickets: queries and median server time.
+
+Run (PostgreSQL; the database is created, migrated and filled if need be):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_scale \\
+    DJANGO_SETTINGS_MODULE=supportdesk.settings DEBUG=true .venv/bin/python bench/scale.py [N]
+
+Each page is requested through Django's test client — middleware, session, queries,
+template: the whole server side — once to warm up, then 15 times; the median is printed
+with the page's query count and its goal, beside a reference index-only query timed in
+the same run (``SELECT id FROM tickets_ticket ORDER BY id LIMIT 50``), so a slower machine
+shows as a slower reference.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+# bench/ holds queue.py, which would shadow the standard library's `queue` (imported by
+# concurrent.futures) while the folder is first on sys.path. Move it to the end.
+HERE = Path(__file__).resolve().parent
+if sys.path and Path(sys.path[0] or ".").resolve() == HERE:
+    del sys.path[0]
+sys.path.append(str(HERE))
+
+from _data import analyze, fill, median_ms, setup  # noqa: E402
+
+REPEATS = 15
+DEEP = 20_000
+
+
+def main(n: int) -> None:
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from supportdesk.accounts.models import Organisation, Role, User
+    from supportdesk.commitments.queue import in_queue_order, queue_cursor
+    from supportdesk.tickets.models import Ticket
+
+    total = fill(n)
+    call_command("createcachetable", verbosity=0)
+    analyze()
+    dispatcher, _ = User.objects.get_or_create(
+        email="dispatcher@bench.example",
+        defaults={"role": Role.DISPATCHER, "organisation": None, "name": "Bench dispatcher"},
+    )
+    # The largest customer: about 15 % of all tickets (bench/_data.py sizes them so).
+    largest = Organisation.objects.get(name="Bench customer 000 AB")
+    customer = User.objects.get(email="user@bench000.example")
+    org_tickets = Ticket.objects.filter(organisation=largest).count()
+    head = in_queue_order(Ticket.objects.all()).first()
+    own = Ticket.objects.filter(organisation=largest).order_by("-pk").first()
+    assert head is not None and own is not None
+    deep = in_queue_order(Ticket.objects.all())[DEEP - 1 : DEEP].get()
+    rare = str(Ticket.objects.order_by("pk")[total // 2 : total // 2 + 1].get().pk * 10 + 7)
+
+    staff, portal = Client(), Client()
+    staff.force_login(dispatcher)
+    portal.force_login(customer)
+    pages = [
+        ("console board, first page", staff, "/console/", "≤ 20 ms"),
+        ("staff ticket workspace", staff, f"/console/tickets/{head.number}/", "≤ 20 ms, ≤ 15 q"),
+        ("customer ticket page", portal, f"/tickets/{own.number}/", "≤ 10 ms"),
+        (
+            f"customer list, organisation with {org_tickets:,} tickets",
+            portal,
+            "/tickets/",
+            "≤ 20 ms",
+        ),
+        ("search, rare word", staff, f"/console/search/?q={rare}", "≤ 50 ms"),
+        ("search, common word", staff, "/console/search/?q=ticket", "≤ 100 ms"),
+        (
+            f"API list, queue order, cursor {DEEP:,} deep",
+            staff,
+            f"/api/v1/tickets?order=queue&cursor={queue_cursor(deep)}",
+            "≤ 10 ms",
+        ),
+        ("commitments dashboard, rebuilt", staff, "/reports/commitments/?refresh=1", "≤ 300 ms"),
+    ]
+
+    def reference() -> object:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM tickets_ticket ORDER BY id LIMIT 50")
+            return cursor.fetchall()
+
+    print(f"scale bench on {connection.vendor}: {total:,} tickets, median of {REPEATS}")
+    print("| page | queries | server time | goal |")
+    print("|---|---|---|---|")
+    only = os.environ.get("SCALE_ONLY")  # e.g. "board,search": the pages whose label says so
+    for label, client, path, goal in pages:
+        if only and not any(word in label for word in only.split(",")):
+            continue
+
+        def get(client: Client = client, path: str = path) -> int:
+            response = client.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+            return len(response.content)
+
+        get()  # warm: the first request after log-in settles the session
+        connection.queries_log.clear()  # a full log would count nothing
+        with CaptureQueriesContext(connection) as queries:
+            get()
+        ms = median_ms(get, REPEATS)
+        print(f"| {label} | {len(queries)} | {ms:,.1f} ms | {goal} |")
+        if os.environ.get("SCALE_QUERIES"):
+            for query in queries.captured_queries:
+                print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:150]}")
+    print(
+        f"reference: SELECT id … ORDER BY id LIMIT 50, median of {REPEATS}:"
+        f" {median_ms(reference, REPEATS):.2f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)
