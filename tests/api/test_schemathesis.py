@@ -29,6 +29,20 @@ CHECKS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _connections_stay_open():
+    """Like Django's test client: the handler must not close the test's database
+    connection at the end of each request (the test's transaction lives on it)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def tokens(db, alice, consultant):
     """A customer's and a consultant's tokens, and a ticket so that some lookups hit."""

@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
-from supportdesk.core.errors import IllegalTransition, InvalidInput
+from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from supportdesk.mail.models import OutboundMail
 from supportdesk.odoo import actions
 from supportdesk.odoo.models import UpstreamReport
@@ -174,6 +175,19 @@ def release(consultant):
 def test_only_localisation_bugs_are_linked_to_a_patch_release(release, odoo_bug, consultant):
     with pytest.raises(IllegalTransition, match="not a bug in our localisation addons"):
         actions.patch_release_link(release=release, ticket=odoo_bug, actor=consultant)
+
+
+def test_refusals_read_in_the_active_language(release, odoo_bug, alice, consultant):
+    with translation.override("sv"):
+        with pytest.raises(PermissionDenied) as denied:
+            actions.patch_release_link(release=release, ticket=odoo_bug, actor=alice)
+        with pytest.raises(IllegalTransition) as refused:
+            actions.patch_release_link(release=release, ticket=odoo_bug, actor=consultant)
+    assert denied.value.message.endswith(
+        "supportpersonal får länka ärenden till rättningsversioner"
+    )
+    assert refused.value.message.startswith(f"{odoo_bug.number} är ingen bugg i våra ")
+    assert not odoo_bug.patch_links.exists()
 
 
 def test_publishing_resolves_linked_tickets_and_tells_each_contact_once(

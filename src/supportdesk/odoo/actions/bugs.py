@@ -10,12 +10,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from supportdesk.accounts.models import User
 from supportdesk.core import clock
 from supportdesk.core.errors import IllegalTransition, InvalidInput
 from supportdesk.mail.outbox import queue_mail
-from supportdesk.odoo.actions._common import _event, _lock, _require_staff, _text, _web_url
+from supportdesk.odoo.actions._common import web_url
 from supportdesk.odoo.models import (
     BugEvidence,
     OwnerClassification,
@@ -23,8 +24,9 @@ from supportdesk.odoo.models import (
     PatchReleaseTicket,
     UpstreamReport,
 )
+from supportdesk.tickets import kit
 from supportdesk.tickets.actions import ticket_resolve, ticket_resume, ticket_wait
-from supportdesk.tickets.events import Verb
+from supportdesk.tickets.events import Verb, record_event
 from supportdesk.tickets.models import OPEN_STATUSES, CodeOwner, Status, Ticket
 
 # runbot.odoo.com and its build hosts (<build>.runbot<N>.odoo.com).
@@ -37,28 +39,33 @@ def bug_evidence_record(
 ) -> BugEvidence:
     """Record that the bug reproduces on standard data (R8): a runbot URL, or written
     steps with the expected and the actual result."""
-    _require_staff(actor, "record bug evidence")
-    runbot_url = _web_url("runbot_url", runbot_url)
-    reproduction = _text("reproduction", reproduction, required=False, limit=20_000)
+    kit.require_staff(actor, _("record bug evidence"))
+    runbot_url = web_url("runbot_url", runbot_url)
+    reproduction = kit.text("reproduction", reproduction, required=False, limit=20_000)
     if runbot_url and not _RUNBOT_HOST.fullmatch(urlsplit(runbot_url).hostname or ""):
         raise InvalidInput(
             "runbot_url",
-            "is not a runbot link (https://runbot.odoo.com/… or a build on *.runbot*.odoo.com): "
-            "reproduce on standard data there, or write the reproduction",
+            _(
+                "is not a runbot link (https://runbot.odoo.com/… or a build on "
+                "*.runbot*.odoo.com): reproduce on standard data there, or write the reproduction"
+            ),
         )
     if not runbot_url and not reproduction:
         raise InvalidInput(
             "reproduction",
-            "give a runbot URL or a written reproduction on standard data (R8)",
+            _("give a runbot URL or a written reproduction on standard data (R8)"),
         )
     if reproduction and not runbot_url and len(reproduction) < REPRODUCTION_MIN:
         raise InvalidInput(
             "reproduction",
-            f"is {len(reproduction)} characters: write the steps on standard data, the "
-            f"expected and the actual result (at least {REPRODUCTION_MIN} characters)",
+            _(
+                "is %(length)d characters: write the steps on standard data, the expected "
+                "and the actual result (at least %(least)d characters)"
+            )
+            % {"length": len(reproduction), "least": REPRODUCTION_MIN},
         )
     with transaction.atomic():
-        locked = _lock(ticket)
+        locked = kit.lock(ticket)
         evidence = BugEvidence.objects.create(
             ticket=locked,
             runbot_url=runbot_url,
@@ -66,7 +73,7 @@ def bug_evidence_record(
             recorded_by=actor,
             recorded_at=clock.now(),
         )
-        _event(
+        record_event(
             locked,
             actor,
             Verb.BUG_REPRODUCED,
@@ -88,37 +95,43 @@ def bug_report_upstream(
     """Keep the reference of a bug reported to Odoo support or a vendor (R8); the ticket
     then waits on the third party. Refused without evidence on standard data, and for
     code that is not Odoo's or a vendor's."""
-    _require_staff(actor, "report bugs upstream")
-    reference = _text("reference", reference, required=True, limit=120)
-    url = _web_url("url", url)
-    vendor = _text("vendor", vendor, required=False, limit=300)
+    kit.require_staff(actor, _("report bugs upstream"))
+    reference = kit.text("reference", reference, required=True, limit=120)
+    url = web_url("url", url)
+    vendor = kit.text("vendor", vendor, required=False, limit=300)
     with transaction.atomic():
-        locked = _lock(ticket)
+        locked = kit.lock(ticket)
         owner = locked.code_owner
         if owner == CodeOwner.PARTNER:
             raise IllegalTransition(
-                "the bug is in our localisation addons: we fix it in our next patch release "
-                "(link the ticket to one) instead of reporting it upstream"
+                _(
+                    "the bug is in our localisation addons: we fix it in our next patch "
+                    "release (link the ticket to one) instead of reporting it upstream"
+                )
             )
         if owner == CodeOwner.CUSTOMER:
             raise IllegalTransition(
-                "the bug is in the customer's own code or Studio: there is nobody upstream "
-                "to report it to"
+                _(
+                    "the bug is in the customer's own code or Studio: there is nobody "
+                    "upstream to report it to"
+                )
             )
         if owner not in _UPSTREAM_TARGET:
-            raise IllegalTransition("classify the code owner first: it decides who gets the bug")
+            raise IllegalTransition(_("classify the code owner first: it decides who gets the bug"))
         evidence = BugEvidence.objects.filter(ticket=locked).first()
         if evidence is None:
             raise IllegalTransition(
-                "record evidence that the bug reproduces on standard data first "
-                "(a runbot URL or a written reproduction): Odoo and vendors require it"
+                _(
+                    "record evidence that the bug reproduces on standard data first "
+                    "(a runbot URL or a written reproduction): Odoo and vendors require it"
+                )
             )
         target = _UPSTREAM_TARGET[CodeOwner(owner)]
         if target == UpstreamReport.Target.VENDOR and not vendor:
             latest = OwnerClassification.objects.filter(ticket=locked).first()
             vendor = latest.vendor if latest else ""
             if not vendor:
-                raise InvalidInput("vendor", "name the vendor the bug was reported to")
+                raise InvalidInput("vendor", _("name the vendor the bug was reported to"))
         now = clock.now()
         report = UpstreamReport.objects.create(
             ticket=locked,
@@ -131,7 +144,7 @@ def bug_report_upstream(
             reported_at=now,
             state_changed_at=now,
         )
-        _event(
+        record_event(
             locked,
             actor,
             Verb.REPORTED_UPSTREAM,
@@ -152,21 +165,19 @@ def upstream_update(
 ) -> UpstreamReport:
     """Record the state of an upstream report (R8). When they fixed, rejected or closed
     it, a ticket waiting on them goes back to work."""
-    _require_staff(actor, "update upstream reports")
-    if state not in UpstreamReport.State.values:
-        allowed = ", ".join(repr(v) for v in UpstreamReport.State.values)
-        raise InvalidInput("state", f"{state!r} is not one of {allowed}")
-    reason = _text("reason", reason, required=False, limit=2000)
+    kit.require_staff(actor, _("update upstream reports"))
+    kit.choice("state", state, UpstreamReport.State)
+    reason = kit.text("reason", reason, required=False, limit=2000)
     with transaction.atomic():
-        locked = _lock(report.ticket)
+        locked = kit.lock(report.ticket)
         report = UpstreamReport.objects.select_for_update().get(pk=report.pk)
         if report.state == state:
-            raise IllegalTransition(f"the report is already '{state}'")
+            raise IllegalTransition(_("the report is already '%(state)s'") % {"state": state})
         old = report.state
         report.state = state
         report.state_changed_at = clock.now()
         report.save(update_fields=["state", "state_changed_at"])
-        _event(
+        record_event(
             locked,
             actor,
             Verb.UPSTREAM_UPDATED,
@@ -192,13 +203,16 @@ def patch_release_create(
     *, actor: User, module: str, version: str, release_date: dt.date, notes: str = ""
 ) -> PatchRelease:
     """A coming patch release of our localisation addons (R8)."""
-    _require_staff(actor, "plan patch releases")
-    module = _text("module", module, required=True, limit=128)
-    version = _text("version", version, required=True, limit=40)
-    notes = _text("notes", notes, required=False, limit=20_000)
+    kit.require_staff(actor, _("plan patch releases"))
+    module = kit.text("module", module, required=True, limit=128)
+    version = kit.text("version", version, required=True, limit=40)
+    notes = kit.text("notes", notes, required=False, limit=20_000)
     with transaction.atomic():
         if PatchRelease.objects.filter(module=module, version=version).exists():
-            raise InvalidInput("version", f"{module} {version} already exists")
+            raise InvalidInput(
+                "version",
+                _("%(module)s %(version)s already exists") % {"module": module, "version": version},
+            )
         return PatchRelease.objects.create(
             module=module,
             version=version,
@@ -212,25 +226,37 @@ def patch_release_create(
 def patch_release_link(*, release: PatchRelease, ticket: Ticket, actor: User) -> PatchReleaseTicket:
     """Link a localisation bug to the patch release that fixes it (R8: fixed free in the
     next patch). Only open tickets whose code owner is our localisation addons."""
-    _require_staff(actor, "link tickets to patch releases")
+    kit.require_staff(actor, _("link tickets to patch releases"))
     with transaction.atomic():
         release = PatchRelease.objects.select_for_update().get(pk=release.pk)
-        locked = _lock(ticket)
+        locked = kit.lock(ticket)
         if release.is_published:
-            raise IllegalTransition(f"{release} is published: link the ticket to a later release")
+            raise IllegalTransition(
+                _("%(release)s is published: link the ticket to a later release")
+                % {"release": release}
+            )
         if locked.code_owner != CodeOwner.PARTNER:
             raise IllegalTransition(
-                f"{locked.number} is not a bug in our localisation addons (code owner "
-                f"'{locked.get_code_owner_display()}'): only those are fixed in our patches"
+                _(
+                    "%(number)s is not a bug in our localisation addons (code owner "
+                    "'%(owner)s'): only those are fixed in our patches"
+                )
+                % {"number": locked.number, "owner": locked.get_code_owner_display()}
             )
         if locked.status not in OPEN_STATUSES:
-            raise IllegalTransition(f"{locked.number} is {locked.status}: reopen it first")
+            raise IllegalTransition(
+                _("%(number)s is %(status)s: reopen it first")
+                % {"number": locked.number, "status": locked.get_status_display().lower()}
+            )
         if PatchReleaseTicket.objects.filter(release=release, ticket=locked).exists():
-            raise IllegalTransition(f"{locked.number} is already linked to {release}")
+            raise IllegalTransition(
+                _("%(number)s is already linked to %(release)s")
+                % {"number": locked.number, "release": release}
+            )
         link = PatchReleaseTicket.objects.create(
             release=release, ticket=locked, linked_by=actor, linked_at=clock.now()
         )
-        _event(
+        record_event(
             locked,
             actor,
             Verb.PATCH_PLANNED,
@@ -259,11 +285,14 @@ def patch_release_publish(*, release: PatchRelease, actor: User) -> list[Ticket]
     """Publish a patch release (R8): its linked tickets are resolved and each of their
     contacts gets one notice, reminding them that updating their system is theirs to do
     unless they ask us to (which is charged, R6). Returns the tickets resolved."""
-    _require_staff(actor, "publish patch releases")
+    kit.require_staff(actor, _("publish patch releases"))
     with transaction.atomic():
         release = PatchRelease.objects.select_for_update().get(pk=release.pk)
         if release.is_published:
-            raise IllegalTransition(f"{release} was published on {release.published_at:%Y-%m-%d}")
+            raise IllegalTransition(
+                _("%(release)s was published on %(date)s")
+                % {"release": release, "date": f"{release.published_at:%Y-%m-%d}"}
+            )
         linked = list(
             Ticket.objects.filter(patch_links__release=release)
             .select_related("requester", "organisation")
@@ -281,7 +310,9 @@ def patch_release_publish(*, release: PatchRelease, actor: User) -> list[Ticket]
                     resolution=f"fixed in {release} ({release.release_date.isoformat()})",
                 )
             except IllegalTransition as exc:
-                raise IllegalTransition(f"{ticket.number}: {exc.message}") from None
+                raise IllegalTransition(
+                    _("%(number)s: %(message)s") % {"number": ticket.number, "message": exc.message}
+                ) from None
             resolved.append(ticket)
         release.published_at = clock.now()
         release.published_by = actor

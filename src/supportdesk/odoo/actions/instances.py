@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from supportdesk.accounts.models import Organisation, User
 from supportdesk.core import clock
 from supportdesk.core.errors import InvalidInput
-from supportdesk.odoo.actions._common import _require_staff, _text
 from supportdesk.odoo.client import OdooClient, OdooError, OdooRefused, check_base_url
 from supportdesk.odoo.connection import ConnectionReport, connection_report
 from supportdesk.odoo.models import OdooInstance
+from supportdesk.tickets import kit
 from supportdesk.tickets.models import OdooReference, Ticket
 
 
@@ -31,30 +32,40 @@ def instance_save(
 
     An empty ``api_key`` keeps the stored one when changing an instance.
     """
-    _require_staff(actor, "configure Odoo instances")
-    name = _text("name", name, required=True, limit=60)
-    database = _text("database", database, required=True, limit=63)
-    login = _text("login", login, required=True, limit=200)
-    url = _text("url", url, required=True, limit=200).rstrip("/")
+    kit.require_staff(actor, _("configure Odoo instances"))
+    name = kit.text("name", name, required=True, limit=60)
+    database = kit.text("database", database, required=True, limit=63)
+    login = kit.text("login", login, required=True, limit=200)
+    url = kit.text("url", url, required=True, limit=200).rstrip("/")
     if role not in OdooInstance.Role.values:
-        raise InvalidInput("role", f"{role!r} is not one of production, staging, test")
+        raise InvalidInput(
+            "role", _("%(value)r is not one of production, staging, test") % {"value": role}
+        )
     try:
         check_base_url(url)
     except OdooRefused as exc:
         raise InvalidInput("url", exc.message) from None
     if instance is None and not api_key:
-        raise InvalidInput("api_key", "is required for a new instance")
+        raise InvalidInput("api_key", _("is required for a new instance"))
     if instance is not None and instance.organisation_id != organisation.pk:
-        raise InvalidInput("organisation", "an instance cannot move to another organisation")
+        raise InvalidInput("organisation", _("an instance cannot move to another organisation"))
     with transaction.atomic():
         if instance is None:
             if organisation.odoo_instances.filter(name=name).exists():
-                raise InvalidInput("name", f"{organisation} already has an instance {name!r}")
+                raise InvalidInput(
+                    "name",
+                    _("%(organisation)s already has an instance %(name)r")
+                    % {"organisation": organisation, "name": name},
+                )
             instance = OdooInstance(organisation=organisation)
         else:
             instance = OdooInstance.objects.select_for_update().get(pk=instance.pk)
             if organisation.odoo_instances.filter(name=name).exclude(pk=instance.pk).exists():
-                raise InvalidInput("name", f"{organisation} already has an instance {name!r}")
+                raise InvalidInput(
+                    "name",
+                    _("%(organisation)s already has an instance %(name)r")
+                    % {"organisation": organisation, "name": name},
+                )
             if (instance.url, instance.database) != (url, database):
                 # Another server: what was detected about the old one no longer holds.
                 instance.server_version = instance.serie = ""
@@ -71,7 +82,7 @@ def instance_save(
 def instance_detect_version(*, instance: OdooInstance, actor: User) -> OdooInstance:
     """Ask the instance its version (XML-RPC ``version()``; JSON-2 from 19) and prove the
     login and API key work. The outcome, error included, is stored on the instance."""
-    _require_staff(actor, "check Odoo instances")
+    kit.require_staff(actor, _("check Odoo instances"))
     error = headline = ""
     info = None
     try:
@@ -91,7 +102,9 @@ def instance_detect_version(*, instance: OdooInstance, actor: User) -> OdooInsta
             instance.api = info.api
         instance.save()
     if error:
-        raise InvalidInput("instance", f"{instance}: {headline}")
+        raise InvalidInput(
+            "instance", _("%(instance)s: %(error)s") % {"instance": instance, "error": headline}
+        )
     return instance
 
 
@@ -99,7 +112,7 @@ def instance_test_connection(*, instance: OdooInstance, actor: User) -> Connecti
     """ "Test connection": log in and report what the API user can read and which features
     that leaves working (``connection.connection_report``). The version found and the error,
     if any, are stored on the instance as ``instance_detect_version`` does."""
-    _require_staff(actor, "test Odoo connections")
+    kit.require_staff(actor, _("test Odoo connections"))
     try:
         client = OdooClient.for_instance(instance)
     except OdooError as exc:
@@ -125,17 +138,28 @@ def _instance_for(
     instances = list(ticket.organisation.odoo_instances.all())
     if instance is not None:
         if instance.organisation_id != ticket.organisation_id:
-            raise InvalidInput("instance", f"is not an Odoo instance of {ticket.organisation}")
+            raise InvalidInput(
+                "instance",
+                _("is not an Odoo instance of %(organisation)s")
+                % {"organisation": ticket.organisation},
+            )
         return instance
     if not instances:
-        raise InvalidInput("instance", f"{ticket.organisation} has no Odoo instance configured")
+        raise InvalidInput(
+            "instance",
+            _("%(organisation)s has no Odoo instance configured")
+            % {"organisation": ticket.organisation},
+        )
     if reference is not None and reference.host:
         matching = [i for i in instances if i.host == reference.host.lower()]
         if not matching:
             raise InvalidInput(
                 "instance",
-                f"{reference.host} is not a configured Odoo instance of "
-                f"{ticket.organisation}: choose one of its instances to check it on",
+                _(
+                    "%(host)s is not a configured Odoo instance of %(organisation)s: "
+                    "choose one of its instances to check it on"
+                )
+                % {"host": reference.host, "organisation": ticket.organisation},
             )
         return matching[0]
     production = [i for i in instances if i.role == OdooInstance.Role.PRODUCTION]

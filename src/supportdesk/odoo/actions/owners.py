@@ -6,17 +6,18 @@ import re
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from supportdesk.accounts.models import User
 from supportdesk.core import clock
 from supportdesk.core.errors import InvalidInput
-from supportdesk.odoo.actions._common import _event, _lock, _require_staff, _text
 from supportdesk.odoo.actions.instances import _instance_for
 from supportdesk.odoo.client import OdooClient, OdooError
 from supportdesk.odoo.models import OdooInstance, OwnerClassification
 from supportdesk.odoo.ownership import NotOnInstance, classify, gather
+from supportdesk.tickets import kit
 from supportdesk.tickets.actions import ticket_update
-from supportdesk.tickets.events import Verb
+from supportdesk.tickets.events import Verb, record_event
 from supportdesk.tickets.models import CodeOwner, Ticket
 
 _MODEL = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*")
@@ -41,13 +42,17 @@ def code_owner_classify(
     the result is stored with its evidence and sets the ticket's code owner, unless a
     consultant overrode it (an override stands until another override).
     """
-    _require_staff(actor, "classify the code owner")
-    model = _text("model", model, required=True, limit=128)
-    field = _text("field", field, required=False, limit=128)
+    kit.require_staff(actor, _("classify the code owner"))
+    model = kit.text("model", model, required=True, limit=128)
+    field = kit.text("field", field, required=False, limit=128)
     if not _MODEL.fullmatch(model):
-        raise InvalidInput("model", f"{model!r} is not an Odoo model name like sale.order")
+        raise InvalidInput(
+            "model", _("%(value)r is not an Odoo model name like sale.order") % {"value": model}
+        )
     if field and not _FIELD.fullmatch(field):
-        raise InvalidInput("field", f"{field!r} is not an Odoo field name like partner_id")
+        raise InvalidInput(
+            "field", _("%(value)r is not an Odoo field name like partner_id") % {"value": field}
+        )
     target = _instance_for(ticket, None, instance)
     own_authors = [a for a in target.own_module_authors.split(",") if a.strip()]
     try:
@@ -55,10 +60,12 @@ def code_owner_classify(
     except NotOnInstance as exc:
         raise InvalidInput(exc.field, exc.message) from None
     except OdooError as exc:
-        raise InvalidInput("instance", f"{target}: {exc.message}") from None
+        raise InvalidInput(
+            "instance", _("%(instance)s: %(error)s") % {"instance": target, "error": exc.message}
+        ) from None
     result = classify(facts, partner_authors=_partner_authors(), own_authors=own_authors)
     with transaction.atomic():
-        locked = _lock(ticket)
+        locked = kit.lock(ticket)
         row = OwnerClassification.objects.create(
             ticket=locked,
             instance=target,
@@ -81,7 +88,7 @@ def code_owner_classify(
             .first()
             == OwnerClassification.Source.OVERRIDE
         )
-        _event(
+        record_event(
             locked,
             actor,
             Verb.CODE_OWNER_CLASSIFIED,
@@ -104,13 +111,15 @@ def code_owner_override(
 ) -> OwnerClassification:
     """A consultant sets the code owner against or without a classification (R7); the
     reason is required and kept on the timeline."""
-    _require_staff(actor, "set the code owner")
-    reason = _text("reason", reason, required=True, limit=2000)
+    kit.require_staff(actor, _("set the code owner"))
+    reason = kit.text("reason", reason, required=True, limit=2000)
     if owner not in CodeOwner.values or not owner:
         allowed = ", ".join(repr(v) for v in CodeOwner.values if v)
-        raise InvalidInput("owner", f"{owner!r} is not one of {allowed}")
+        raise InvalidInput(
+            "owner", _("%(value)r is not one of %(allowed)s") % {"value": owner, "allowed": allowed}
+        )
     with transaction.atomic():
-        locked = _lock(ticket)
+        locked = kit.lock(ticket)
         latest = OwnerClassification.objects.filter(ticket=locked).first()
         row = OwnerClassification.objects.create(
             ticket=locked,
@@ -130,5 +139,7 @@ def code_owner_override(
         if locked.code_owner != owner:
             ticket_update(ticket=locked, actor=actor, code_owner=owner, reason=reason)
         else:
-            _event(locked, actor, Verb.CODE_OWNER_CONFIRMED, new={"owner": owner}, reason=reason)
+            record_event(
+                locked, actor, Verb.CODE_OWNER_CONFIRMED, new={"owner": owner}, reason=reason
+            )
     return row

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from supportdesk.accounts.models import User
 from supportdesk.core import clock
 from supportdesk.core.errors import IllegalTransition, InvalidInput
-from supportdesk.odoo.actions._common import _event, _lock, _require_staff
 from supportdesk.odoo.actions.instances import _instance_for
 from supportdesk.odoo.client import OdooClient, OdooError
 from supportdesk.odoo.lookup import CannotLookUp, look_up
 from supportdesk.odoo.models import OdooInstance, RecordCheck
-from supportdesk.tickets.events import Verb
+from supportdesk.tickets import kit
+from supportdesk.tickets.events import Verb, record_event
 from supportdesk.tickets.models import OdooReference, Ticket
 
 
@@ -27,12 +28,17 @@ def reference_check(
     exist, its display name, state and company. Every reference when none is named.
 
     Failures are stored as checks with their error; the caller gets them all."""
-    _require_staff(actor, "check Odoo references")
+    kit.require_staff(actor, _("check Odoo references"))
     if reference is not None and reference.ticket_id != ticket.pk:
-        raise InvalidInput("reference", f"is not a reference of {ticket.number}")
+        raise InvalidInput(
+            "reference", _("is not a reference of %(number)s") % {"number": ticket.number}
+        )
     references = [reference] if reference is not None else list(ticket.odoo_refs.all())
     if not references:
-        raise InvalidInput("reference", f"{ticket.number} has no Odoo URL or reference")
+        raise InvalidInput(
+            "reference",
+            _("%(number)s has no Odoo URL or reference") % {"number": ticket.number},
+        )
     pending: list[RecordCheck] = []
     clients: dict[int, OdooClient] = {}
     refused: list[InvalidInput] = []
@@ -61,11 +67,11 @@ def reference_check(
     if not pending:
         raise refused[0]
     with transaction.atomic():
-        _lock(ticket)
+        kit.lock(ticket)
         for check in pending:
             check.checked_at = clock.now()
             check.save()
-        _event(
+        record_event(
             ticket,
             actor,
             Verb.ODOO_CHECKED,
@@ -80,14 +86,18 @@ def reference_remove(
 ) -> None:
     """A consultant removes a URL or reference recognised by mistake (R2); its checks go
     with it. References are added with ``ticket_update(add_urls=…, add_references=…)``."""
-    _require_staff(actor, "remove Odoo references")
+    kit.require_staff(actor, _("remove Odoo references"))
     if reference.ticket_id != ticket.pk:
-        raise InvalidInput("reference", f"is not a reference of {ticket.number}")
+        raise InvalidInput(
+            "reference", _("is not a reference of %(number)s") % {"number": ticket.number}
+        )
     with transaction.atomic():
-        locked = _lock(ticket)
+        locked = kit.lock(ticket)
         row = OdooReference.objects.filter(pk=reference.pk, ticket=locked).first()
         if row is None:
-            raise IllegalTransition("the reference was already removed")
+            raise IllegalTransition(_("the reference was already removed"))
         text = row.text
         row.delete()
-        _event(locked, actor, Verb.ODOO_REF_REMOVED, new={"odoo_ref": text}, reason=reason.strip())
+        record_event(
+            locked, actor, Verb.ODOO_REF_REMOVED, new={"odoo_ref": text}, reason=reason.strip()
+        )

@@ -7,6 +7,7 @@ explicit actor, one transaction, rows locked, an ``Event`` on every ticket chang
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from supportdesk.accounts.models import User
 from supportdesk.core import clock
@@ -32,15 +33,20 @@ def ticket_link(
     Links are for the desk: the events are internal, since a related ticket may be
     another organisation's.
     """
-    kit.require_staff(actor, "link tickets")
+    kit.require_staff(actor, _("link tickets"))
     if kind not in (TicketLink.Kind.RELATED, TicketLink.Kind.FOLLOW_UP):
-        raise InvalidInput("kind", f"{kind!r} is not one of 'related', 'follow_up'")
+        raise InvalidInput(
+            "kind", _("%(value)r is not one of 'related', 'follow_up'") % {"value": kind}
+        )
     if source.pk == target.pk:
-        raise InvalidInput("target", "a ticket cannot be linked to itself")
+        raise InvalidInput("target", _("a ticket cannot be linked to itself"))
     with transaction.atomic():
         source, target = _lock_pair(source, target)
         if TicketLink.objects.filter(source=source, target=target, kind=kind).exists():
-            raise IllegalTransition(f"{source.number} is already linked to {target.number}")
+            raise IllegalTransition(
+                _("%(number)s is already linked to %(other)s")
+                % {"number": source.number, "other": target.number}
+            )
         now = clock.now()
         link = TicketLink.objects.create(
             source=source, target=target, kind=kind, created_by=actor, created_at=now
@@ -63,25 +69,34 @@ def ticket_merge(*, duplicate: Ticket, target: Ticket, actor: User, reason: str 
     messages are shown with the target's, and its requester and watchers follow the
     target. Only tickets of the same organisation are merged.
     """
-    kit.require_staff(actor, "merge tickets")
+    kit.require_staff(actor, _("merge tickets"))
     if duplicate.pk == target.pk:
-        raise InvalidInput("target", "a ticket cannot be merged into itself")
+        raise InvalidInput("target", _("a ticket cannot be merged into itself"))
     with transaction.atomic():
         duplicate, target = _lock_pair(duplicate, target)
         if duplicate.organisation_id != target.organisation_id:
             raise InvalidInput(
-                "target", f"{target.number} belongs to another organisation: not a duplicate"
+                "target",
+                _("%(number)s belongs to another organisation: not a duplicate")
+                % {"number": target.number},
             )
         if duplicate.status not in OPEN_STATUSES:
-            raise IllegalTransition(f"{duplicate.number} is {duplicate.status}: reopen it first")
+            raise IllegalTransition(
+                _("%(number)s is %(status)s: reopen it first")
+                % {"number": duplicate.number, "status": duplicate.get_status_display().lower()}
+            )
         if target.status not in OPEN_STATUSES:
             raise IllegalTransition(
-                f"{target.number} is {target.status}: merge into an open ticket"
+                _("%(number)s is %(status)s: merge into an open ticket")
+                % {"number": target.number, "status": target.get_status_display().lower()}
             )
         if TicketLink.objects.filter(
             source=target, target=duplicate, kind=TicketLink.Kind.MERGED_INTO
         ).exists():
-            raise IllegalTransition(f"{target.number} was merged into {duplicate.number}")
+            raise IllegalTransition(
+                _("%(number)s was merged into %(other)s")
+                % {"number": target.number, "other": duplicate.number}
+            )
         now = clock.now()
         reason = reason.strip()
         TicketLink.objects.create(
@@ -136,12 +151,16 @@ def ticket_split(
     registered when the customer raised it — the message's time, when one is named —
     so its commitments run from then.
     """
-    kit.require_staff(actor, "split tickets")
+    kit.require_staff(actor, _("split tickets"))
     subject = kit.text("subject", subject, required=True, limit=SUBJECT_MAX)
     if message is not None and message.ticket_id != ticket.pk:
-        raise InvalidInput("message", f"is not a message of {ticket.number}")
+        raise InvalidInput(
+            "message", _("is not a message of %(number)s") % {"number": ticket.number}
+        )
     if ticket.status == Status.CLOSED:
-        raise IllegalTransition(f"{ticket.number} is closed: reopen it first")
+        raise IllegalTransition(
+            _("%(number)s is closed: reopen it first") % {"number": ticket.number}
+        )
     body = (description or "").strip() or (message.body if message else "")
     with transaction.atomic():
         new = ticket_create(
