@@ -11,6 +11,7 @@ Kinds of URL:
 - ``staff``: staff only: anonymous → log-in page, customers → 404.
 - ``api`` / ``api_ticket``: the REST API: anonymous → 401; Bob's token on A's ticket → 404.
 - ``token``: reached with a secret in the URL or header: a wrong one → 404.
+- ``signed_link``: a signed one-click link (rating): a wrong one → 410, nothing recorded.
 - ``admin``: Django's admin: anyone but an administrator → the log-in page.
 - ``webhook``: the mail providers' webhooks, authenticated by the provider's signature
   (tested with the mail channel).
@@ -146,8 +147,43 @@ MATRIX: dict[str, str] = {
     "api/v1/reports/commitments": "api",
     "api/v1/reports/billing": "api",
     "api/v1/reports/service": "api",
+    # The help center: public pages, the portal's suggestions, staff editing.
+    "help/": "public",
+    "help/a/<slug:slug>/": "public",
+    "help/images/<int:image_id>/": "public",
+    "help/solved/": "public",
+    "help/suggest/": "public",
+    "api/v1/help/articles": "api",
+    "api/v1/help/articles/<slug>": "api",
+    "api/v1/help/ratings": "api",
+    "console/help/": "staff",
+    "console/help/<int:pk>/": "staff",
+    "console/help/<int:pk>/images/": "staff",
+    "console/help/<int:pk>/publish/": "staff",
+    "console/help/new/": "staff",
+    "console/help/suggest/": "staff",
+    "reports/satisfaction/": "staff",
+    "tickets/<str:number>/rate/<str:token>/": "signed_link",
+    # The consultant's day: saved views, the week editor, compose helpers, presence.
+    "console/board/views/": "staff",
+    "console/calendar/": "staff",
+    "console/calendar/preview/": "staff",
+    "console/calendar/save/": "staff",
+    "console/compose/mentions/": "staff",
+    "console/compose/preview/": "staff",
+    "console/tickets/<str:number>/presence/": "staff",
+    "console/tickets/<str:number>/take/": "staff",
+    "console/tickets/<str:number>/to-article/": "staff",
+    "console/odoo/instances/<int:pk>/test/": "staff",
+    # Screenshots read: findings of a ticket, and the staff's signature report.
+    "screens/signatures/": "staff",
+    "screens/signatures/<int:signature_id>/": "staff",
+    "screens/tickets/<str:number>/findings/<int:finding_id>/correct/": "ticket",
+    "screens/tickets/<str:number>/findings/<int:finding_id>/crop.png": "ticket",
+    "screens/tickets/<str:number>/findings/<int:finding_id>/remove/": "ticket",
+    "favicon.ico": "public",
 }
-PREFIXES = {"admin/": "admin", "mail/": "webhook"}
+PREFIXES = {"admin/": "admin", "mail/": "webhook", "^mail/": "webhook"}
 
 
 def routes() -> list[str]:
@@ -263,6 +299,8 @@ EXPECTED = {
     "api": (401, None, None),
     "api_ticket": (401, 404, 404),
     "token": (404, 404, 404),
+    # A rating link that is not ours (tampered, expired, used): the "no longer valid" page.
+    "signed_link": (410, 410, 410),
     "admin": ("login", "login", "login"),
 }
 

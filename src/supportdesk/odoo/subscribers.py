@@ -12,7 +12,7 @@ from supportdesk.tickets.events import Verb
 from supportdesk.tickets.models import Event, Ticket
 
 
-@subscriber(Verb.CREATED, Verb.REPLIED, durable="odoo.screens")
+@subscriber(Verb.CREATED, Verb.REPLIED)
 def read_what_the_customer_sent(event: Event) -> None:
     """A new ticket or reply from any channel (portal, mail, API): queue the reading."""
     from supportdesk.odoo import tasks
