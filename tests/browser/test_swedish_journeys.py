@@ -66,6 +66,8 @@ def test_customer_reads_replies_and_downloads_a_statement_in_swedish(
     logged_in_page, save_screenshot, swedes, org_a
 ):
     alice, _dispatcher, consultant = swedes
+    alice.billing_contact = True  # statements go to the organisation's billing contacts
+    alice.save(update_fields=["billing_contact"])
     biller = UserFactory(email="bea@partner.example", role="business_consultant", organisation=None)
     ticket = make_ticket(alice, subject="Momsrapporten visar fel belopp", kind=Kind.CONFIGURATION)
     today = clock.now().date()
