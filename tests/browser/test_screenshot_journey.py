@@ -35,7 +35,7 @@ def test_a_pasted_screenshot_reads_itself_and_finds_other_customers(
         org = OrganisationFactory(name=name)
         user = UserFactory(email=f"it@{name.split()[0].lower()}.example", organisation=org)
         ticket = make_ticket(user, description=f"Confirming fails:\n{_SALE_TB}")
-        customer_wrote(ticket.pk)
+        customer_wrote(ticket.events.get(verb="created").pk)
         others.append(ticket)
 
     page = logged_in_page(alice)

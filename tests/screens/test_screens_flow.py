@@ -54,7 +54,7 @@ def two_other_customers(db):
     from supportdesk.odoo.subscribers import customer_wrote
 
     for ticket in tickets:
-        customer_wrote(ticket.pk)
+        customer_wrote(ticket.events.get(verb="created").pk)
     return tickets
 
 

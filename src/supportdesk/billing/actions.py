@@ -27,6 +27,7 @@ from supportdesk.billing.models import (
 )
 from supportdesk.core import clock
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied, Text
+from supportdesk.tickets import kit
 from supportdesk.tickets.events import Verb, record_event
 from supportdesk.tickets.models import Event, Ticket
 
@@ -43,11 +44,6 @@ def _today() -> dt.date:
     return timezone.localdate(clock.now())
 
 
-def _require_staff(actor: User, what: Text) -> None:
-    if not actor.is_support_staff:
-        raise PermissionDenied(_("only support staff may %(what)s") % {"what": what})
-
-
 def may_bill(actor: User) -> bool:
     """Billing staff, and the system user that closes months on a schedule or command."""
     return actor.role in BILLING_ROLES or actor.email == SYSTEM_EMAIL
@@ -58,10 +54,6 @@ def _require_billing(actor: User, what: Text) -> None:
         raise PermissionDenied(
             _("only business consultants and administrators may %(what)s") % {"what": what}
         )
-
-
-def _lock_ticket(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update().get(pk=ticket.pk)
 
 
 def _lock_organisation(organisation_id: int) -> Organisation:
@@ -77,33 +69,8 @@ def _event(
     return record_event(ticket, actor, verb, new=new, reason=reason, public=True)
 
 
-def _minutes(field: str, value: object, *, most: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(
-            field, _("%(value)r is not a whole number of minutes") % {"value": value}
-        )
-    if value < 1:
-        raise InvalidInput(field, "must be at least 1 minute")
-    if value > most:
-        raise InvalidInput(
-            field,
-            _("is %(value)s minutes; at most %(most)s are allowed in one entry")
-            % {"value": value, "most": most},
-        )
-    return value
-
-
 def _text(field: str, value: str | None, *, limit: int = DESCRIPTION_MAX) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput(field, "is required")
-    if len(value) > limit:
-        raise InvalidInput(
-            field,
-            _("is %(length)s characters; at most %(limit)s are allowed")
-            % {"length": len(value), "limit": limit},
-        )
-    return value
+    return kit.text(field, value, required=True, limit=limit)
 
 
 def issued_statement_of(entry: TimeEntry) -> Statement | None:
@@ -135,8 +102,8 @@ def time_log(
 
     Billed minutes are never typed: the charging rules compute them on the statement.
     """
-    _require_staff(actor, _("log time"))
-    minutes = _minutes("minutes", minutes, most=MAX_ENTRY_MINUTES)
+    kit.require_staff(actor, _("log time"))
+    minutes = kit.minutes("minutes", minutes, most=MAX_ENTRY_MINUTES)
     description = _text("description", description)
     day = date or _today()
     if day > _today():
@@ -145,7 +112,7 @@ def time_log(
             _("%(day)s is in the future: log time once it is done") % {"day": day.isoformat()},
         )
     with transaction.atomic():
-        ticket = _lock_ticket(ticket)
+        ticket = kit.lock(ticket)
         entry = TimeEntry.objects.create(
             ticket=ticket,
             consultant=actor,
@@ -215,7 +182,7 @@ def time_correct(*, entry: TimeEntry, actor: User, minutes: int, reason: str) ->
 
     Entries on issued statements are never edited; this is how they are corrected.
     """
-    _require_staff(actor, _("correct time"))
+    kit.require_staff(actor, _("correct time"))
     reason = _text("reason", reason)
     with transaction.atomic():
         entry = TimeEntry.objects.select_for_update().select_related("ticket").get(pk=entry.pk)
@@ -230,7 +197,7 @@ def time_correct(*, entry: TimeEntry, actor: User, minutes: int, reason: str) ->
                 _("the %(day)s entry has been corrected to 0 minutes already")
                 % {"day": entry.date.isoformat()}
             )
-        minutes = _minutes("minutes", minutes, most=left)
+        minutes = kit.minutes("minutes", minutes, most=left)
         correction = TimeEntry.objects.create(
             ticket=entry.ticket,
             consultant=actor,

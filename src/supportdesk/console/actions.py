@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
@@ -26,19 +25,16 @@ from supportdesk.console.models import (
     TimerRun,
 )
 from supportdesk.core import clock
-from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied, Text
+from supportdesk.core.errors import IllegalTransition, InvalidInput
+from supportdesk.tickets import kit
 from supportdesk.tickets.actions.lifecycle import Upload
+from supportdesk.tickets.actions.references import check_uploads
 from supportdesk.tickets.models import Ticket
-
-
-def _require_staff(actor: User, what: Text) -> None:
-    if not actor.is_support_staff:
-        raise PermissionDenied(_("only support staff may %(what)s") % {"what": what})
 
 
 def timer_start(*, ticket: Ticket, actor: User) -> TimerRun:
     """Start measuring work on a ticket; one running timer per person and ticket."""
-    _require_staff(actor, _("time work"))
+    kit.require_staff(actor, _("time work"))
     try:
         with transaction.atomic():
             return TimerRun.objects.create(user=actor, ticket=ticket, started_at=clock.now())
@@ -58,7 +54,7 @@ def timer_stop(
     *, ticket: Ticket, actor: User, description: str, date: dt.date | None = None
 ) -> TimeEntry:
     """Stop the timer and log its minutes with what was done (R6: through ``time_log``)."""
-    _require_staff(actor, _("time work"))
+    kit.require_staff(actor, _("time work"))
     with transaction.atomic():
         run = TimerRun.objects.select_for_update().filter(user=actor, ticket=ticket).first()
         if run is None:
@@ -92,7 +88,7 @@ def saved_reply_save(
 ) -> SavedReply:
     """Create or change a saved reply shared with the desk, optionally with a file that is
     sent with every reply made from it."""
-    _require_staff(actor, _("keep saved replies"))
+    kit.require_staff(actor, _("keep saved replies"))
     title, body = title.strip(), body.strip()
     if not title:
         raise InvalidInput("title", _("is required"))
@@ -109,16 +105,8 @@ def saved_reply_save(
         raise InvalidInput(
             "title", _("a saved reply is already called %(title)r") % {"title": title}
         )
-    if attachment is not None and (attachment.size or 0) > settings.ATTACHMENT_MAX_BYTES:
-        raise InvalidInput(
-            "attachment",
-            _("'%(name)s' is %(size).1f MB; the limit is %(limit)d MB")
-            % {
-                "name": attachment.name,
-                "size": (attachment.size or 0) / 1048576,
-                "limit": settings.ATTACHMENT_MAX_BYTES // 1048576,
-            },
-        )
+    if attachment is not None:
+        check_uploads([attachment])
     with transaction.atomic():
         if reply is None:
             reply = SavedReply(created_by=actor)
@@ -142,7 +130,7 @@ class SavedAttachment(File):
 
 
 def saved_reply_delete(*, actor: User, reply: SavedReply) -> None:
-    _require_staff(actor, _("keep saved replies"))
+    kit.require_staff(actor, _("keep saved replies"))
     reply.delete()
 
 
@@ -156,7 +144,7 @@ def notifications_read(*, actor: User, ids: list[int] | None = None) -> int:
 
 def preference_update(*, actor: User, **choices: bool) -> StaffPreference:
     """Which notifications also come by mail."""
-    _require_staff(actor, _("set console preferences"))
+    kit.require_staff(actor, _("set console preferences"))
     fields = set(MAIL_PREFERENCE.values())
     for name, value in choices.items():
         if name not in fields:
@@ -174,7 +162,7 @@ def preference_update(*, actor: User, **choices: bool) -> StaffPreference:
 def saved_view_save(*, actor: User, name: str, query: str) -> SavedView:
     """Name the board's current filter for ``actor`` (a new name, or the same name again to
     change what it shows)."""
-    _require_staff(actor, "save board views")
+    kit.require_staff(actor, "save board views")
     name = name.strip()
     if not name:
         raise InvalidInput("name", _("is required"))

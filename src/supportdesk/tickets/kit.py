@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from supportdesk.core.errors import InvalidInput, PermissionDenied
+from supportdesk.core.errors import InvalidInput, PermissionDenied, Text
 
 if TYPE_CHECKING:
     from supportdesk.accounts.models import User
@@ -54,7 +54,7 @@ def lock(ticket: Ticket) -> Ticket:
     return type(ticket).objects.select_for_update().get(pk=ticket.pk)
 
 
-def require_staff(actor: User, what: str) -> None:
+def require_staff(actor: User, what: Text) -> None:
     """``what`` is a translated phrase: "assign tickets", "log time"…"""
     if not actor.is_support_staff:
         raise PermissionDenied(_("only support staff may %(what)s") % {"what": what})
