@@ -164,3 +164,33 @@ def test_chat_hears_of_new_and_business_critical_tickets(receiver, alice, settin
     assert len(bodies) == 2
     assert ticket.number in bodies[0]["title"] and "Month-end closing stuck" in bodies[0]["message"]
     assert "Business-critical" in bodies[1]["title"]
+
+
+def test_changing_an_endpoint_in_the_admin_is_audited_without_its_secret(
+    client, admin_user, settings
+):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from supportdesk.core.models import AuditEntry
+
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+    device = TOTPDevice.objects.create(user=admin_user, confirmed=True)
+    client.force_login(admin_user)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    response = client.post(
+        "/admin/webhooks/endpoint/add/",
+        {
+            "name": "Desk bot",
+            "url": "https://hooks.example.com/supportdesk",
+            "secret": "s3cret-value",
+            "active": "on",
+            "deliveries-TOTAL_FORMS": "0",
+            "deliveries-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    endpoint = Endpoint.objects.get(name="Desk bot")
+    entry = AuditEntry.objects.filter(object_id=str(endpoint.pk)).latest("pk")
+    assert "s3cret-value" not in str(entry.__dict__)

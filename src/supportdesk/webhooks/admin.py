@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.core import netguard
+from supportdesk.core.audit import AuditedAdmin
 from supportdesk.tickets.events import Verb
 from supportdesk.webhooks.models import Delivery, Endpoint
 
@@ -74,7 +75,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Endpoint)
-class EndpointAdmin(admin.ModelAdmin):
+class EndpointAdmin(AuditedAdmin):
     form = EndpointForm
     list_display = ["name", "url", "active", "consecutive_failures", "disabled_at"]
     readonly_fields = ["consecutive_failures", "disabled_at", "disabled_reason", "created_at"]
