@@ -52,6 +52,22 @@ def test_a_from_with_a_name_and_an_empty_address_is_not_verified(world):
     assert failed.state == "failed" and "only the name 'Alice Andersson'" in failed.error
 
 
+def test_a_from_without_angle_brackets_names_its_address_by_the_last_word(world):
+    # As in mikel/mail's spec/fixtures/emails/plain_emails/mix_caps_content_type.eml.
+    raw = (
+        b"From: Alice Andersson alice@alpha.example\r\nTo: support@example.com\r\n"
+        b"Subject: No brackets\r\nMessage-ID: <bare-1@alpha.example>\r\n\r\nHello.\r\n"
+    )
+    inbound = _ok(raw, world)
+    assert inbound.from_address == "alice@alpha.example"
+    assert inbound.outcome == "ticket_created"
+    assert inbound.ticket.requester == world.alice  # not a new contact "alice andersson alice"
+
+    quoted = b'From: "alice andersson"@alpha.example\r\nTo: support@example.com\r\n'
+    quoted += b"Subject: Quoted\r\nMessage-ID: <bare-2@alpha.example>\r\n\r\nHello.\r\n"
+    assert _ok(quoted, world).from_address == '"alice andersson"@alpha.example'
+
+
 def test_a_staff_address_recovered_from_the_envelope_is_never_the_consultant(world):
     raw = (
         b"Authentication-Results: mx.example.com; dmarc=pass header.from=partner.example\r\n"

@@ -17,6 +17,7 @@ import mimetypes
 import re
 from dataclasses import dataclass, field
 from email import policy
+from email.headerregistry import Address
 from email.message import EmailMessage, Message
 from email.policy import EmailPolicy
 from typing import Any
@@ -166,6 +167,18 @@ def _raw_header(message: Message, name: str) -> str:
     return _unsurrogate(" ".join(values))
 
 
+def _unbracketed(address: Address, raw: str) -> tuple[str, str]:
+    """Name and address; ``From: Big Bug bb@bug.com`` (no angle brackets) is read the way
+    mature parsers do: the parser makes one local part ``"Big Bug bb"`` of the words, but
+    the last word is the address and the words before it the name. A local part quoted
+    as written stays whole."""
+    username = address.username
+    if not any(char.isspace() for char in username) or f'"{username}"' in raw:
+        return address.display_name, address.addr_spec
+    *words, local = username.split()
+    return address.display_name or " ".join(words), f"{local}@{address.domain}"
+
+
 def addresses(message: EmailMessage, name: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     try:
@@ -173,9 +186,8 @@ def addresses(message: EmailMessage, name: str) -> list[tuple[str, str]]:
         if header is not None:
             for address in getattr(header, "addresses", ()):
                 if address.username and address.domain:
-                    found.append(
-                        (_unsurrogate(address.display_name), _unsurrogate(address.addr_spec))
-                    )
+                    display, spec = _unbracketed(address, _raw_header(message, name))
+                    found.append((_unsurrogate(display), _unsurrogate(spec)))
             if found or not str(header).strip():
                 return [(n, a.lower()) for n, a in found]
     except Exception:  # noqa: S110 - fall back to the lenient reader below
