@@ -258,10 +258,13 @@ def _words(image: Image.Image, psm: int) -> list[list[tuple[str, Box]]]:
     iterator = api.GetIterator()
     level = tesserocr.RIL.WORD
     for word in tesserocr.iterate_level(iterator, level):
-        text = (word.GetUTF8Text(level) or "").strip()
-        box = word.BoundingBox(level)
         if word.IsAtBeginningOf(tesserocr.RIL.TEXTLINE) or not lines:
             lines.append([])
+        try:
+            text = (word.GetUTF8Text(level) or "").strip()
+        except RuntimeError:  # "No text returned": an image without text (a logo, an icon)
+            continue
+        box = word.BoundingBox(level)
         if text and box:
             lines[-1].append((text, box))
     api.Clear()
