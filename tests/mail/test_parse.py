@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from email.message import EmailMessage
 from email.policy import SMTP
 
@@ -131,3 +132,21 @@ def test_a_message_without_a_sender_is_unreadable():
         parse(b"Subject: hi\r\n\r\nbody\r\n")
     with pytest.raises(UnreadableMail):
         parse(b"")
+
+
+def test_charsets_are_read_the_way_mail_clients_read_them():
+    # Chinese spam in SpamScope's corpus says GB2312 and writes GBK (镕 is not in GB2312);
+    # Korean mail says ks_c_5601-1987 and writes CP949 (똠); Hebrew iso-8859-8-i is a
+    # label Python does not know. Read strictly, each became Latin-1 mojibake or U+FFFD.
+    assert decode_bytes("朱镕基".encode("gbk"), "gb2312") == "朱镕基"
+    assert decode_bytes("똠방각하".encode("cp949"), "ks_c_5601-1987") == "똠방각하"
+    assert decode_bytes("שלום".encode("iso-8859-8"), "iso-8859-8-i") == "שלום"
+
+    hebrew = "=?iso-8859-8-i?B?7vLw5CAn4PDpIOzgIPDu9uAnOiBJbnZvaWNlIDAyNzIyMDI3?="
+    chinese = "=?gb2312?B?" + base64.b64encode("朱镕基的信".encode("gbk")).decode() + "?="
+    for encoded, subject in [
+        (hebrew, "מענה 'אני לא נמצא': Invoice 02722027"),
+        (chinese, "朱镕基的信"),
+    ]:
+        raw = _mail().replace(b"Subject: Hello", b"Subject: " + encoded.encode())
+        assert parse(raw).subject == subject

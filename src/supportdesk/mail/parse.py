@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import email
+import email.header
 import email.utils
 import functools
 import mimetypes
@@ -109,6 +110,26 @@ class ParsedMail:
         return list(seen)
 
 
+# Labels read as the charset mail clients and browsers (the WHATWG Encoding Standard)
+# decode them with: a superset that senders' software really writes, or a name Python
+# does not know. Read strictly, Chinese mail labelled GB2312 fails on its first GBK
+# character and ends up as Latin-1 mojibake.
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "ks_c_5601-1987": "cp949",
+    "euc-kr": "cp949",
+    "shift_jis": "cp932",
+    "big5": "big5hkscs",
+    "tis-620": "cp874",
+    "iso-8859-11": "cp874",
+    "windows-874": "cp874",
+    "iso-8859-8-i": "iso-8859-8",
+    "iso-8859-6-i": "iso-8859-6",
+}
+
+
 def decode_bytes(payload: bytes, declared: str | None) -> str:
     """Bytes in a declared charset that may be wrong or unknown.
 
@@ -117,6 +138,7 @@ def decode_bytes(payload: bytes, declared: str | None) -> str:
     which decodes anything.
     """
     declared = (declared or "").strip().strip('"').lower()
+    declared = _SUPERSETS.get(declared, declared)
     # Mail labelled Latin-1 is written in Windows-1252 (as browsers assume too).
     if declared in {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"}:
         declared = "cp1252"
@@ -158,8 +180,25 @@ def header_text(message: Message, name: str) -> str:
         raw = _raw_header(message, name)
         if "\ufffd" not in raw and "=?" not in raw:
             text = raw
+        elif "=?" in raw and raw.isascii():
+            # Encoded words in a charset the parser does not know or reads too strictly.
+            decoded = _encoded_words(raw)
+            if decoded and decoded.count("\ufffd") < text.count("\ufffd"):
+                text = decoded
     # Unfold and collapse ASCII white space; other spaces (no-break…) are content.
     return re.sub(r"[ \t\r\n]+", " ", _unsurrogate(text)).strip(" \t")
+
+
+def _encoded_words(raw: str) -> str:
+    """An ASCII header value with its RFC 2047 words decoded by :func:`decode_bytes`."""
+    try:
+        chunks = email.header.decode_header(raw)
+    except Exception:  # a malformed encoded word: keep what the parser made of it
+        return ""
+    return "".join(
+        decode_bytes(chunk, charset) if isinstance(chunk, bytes) else chunk
+        for chunk, charset in chunks
+    )
 
 
 def _raw_header(message: Message, name: str) -> str:
