@@ -159,21 +159,26 @@ def _fresh(week: str, now: dt.datetime) -> None:
     figures.rebuild(now=now)
 
 
-@given(history=history_st, week=st.sampled_from(sorted(WEEKS)))
+@given(
+    history=history_st,
+    week=st.sampled_from(sorted(WEEKS)),
+    # Time after the last step before the figures are read: deadlines pass meanwhile.
+    tail=st.one_of(st.integers(1, 120), st.integers(1, 30 * 1440)),
+)
 @settings(
     max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_kept_figures_equal_the_tickets_and_a_rebuild(
-    history, week, alice, bob, consultant, other_consultant, dispatcher
+    history, week, tail, alice, bob, consultant, other_consultant, dispatcher
 ):
     _fresh(week, START)
     staff_requester = UserFactory(organisation=alice.organisation)
     end = _play(
         history, week, ([alice, bob, staff_requester], [consultant, other_consultant], dispatcher)
     )
-    end += dt.timedelta(minutes=1)
+    end += dt.timedelta(minutes=tail)
     with clock.at(end):
         figures.sweep(now=end)  # the figures are those of the last sweep
         kept = _report(end, kept=True)
@@ -280,3 +285,26 @@ def test_the_dashboard_reads_the_kept_figures_in_a_fixed_number_of_queries(
     assert len(large) == len(small)
     # state 1, days 1, histograms 1, at risk 2, backlog 1, load 2, breakdowns 1, fairness 1
     assert len(report_small) == 10, [q["sql"][:80] for q in report_small.captured_queries]
+
+
+def test_a_resolution_deadline_passing_is_missed_after_the_sweep(alice, consultant, dispatcher):
+    """Assigned and started on time, then nothing: the resolution target passes."""
+    with clock.at(START):
+        figures.rebuild()
+        ticket = lifecycle.ticket_create(
+            actor=alice, organisation=alice.organisation, requester=alice, channel="portal",
+            subject="Bank statements do not import",
+        )  # fmt: skip
+    with clock.at(START + dt.timedelta(hours=2)):
+        lifecycle.ticket_assign(ticket=ticket, actor=dispatcher, assignee=consultant)
+        lifecycle.ticket_start(ticket=ticket, actor=consultant)
+    ticket.refresh_from_db()
+    figures.sweep(now=ticket.resolution_due - dt.timedelta(days=1))  # other deadlines past
+    day = FigureDay.objects.get()
+    assert (day.assignment_met, day.same_day_met, day.resolution_missed) == (1, 1, 0)
+    figures.sweep(now=ticket.resolution_due + dt.timedelta(minutes=1))
+    assert FigureDay.objects.get().resolution_missed == 1
+    # Waiting on the customer stops the clock: no longer missed while it waits.
+    with clock.at(ticket.resolution_due + dt.timedelta(minutes=2)):
+        lifecycle.ticket_wait(ticket=ticket, actor=consultant, on="customer")
+    assert FigureDay.objects.get().resolution_missed == 0
