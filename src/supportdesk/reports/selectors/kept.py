@@ -139,7 +139,7 @@ def attainment_and_trend(
                 "share": round(met / decided, 4) if decided else None,
                 "on_target": (met / decided >= TARGETS[name]) if decided else None,
             }
-            measure = {"assignment": "a", "resolution": "r"}.get(name)
+            measure = {"assignment": "a", "resolution": "r"}.get(name, "")
             if measure:
                 merged: dict[int, int] = {}
                 for unit, bucket in buckets[key]:
@@ -208,7 +208,7 @@ def load_per_consultant(*, today: dt.date) -> list[dict[str, Any]]:
     """``desk.load_per_consultant`` from the consultants' figures: two queries."""
     since = today - dt.timedelta(days=LOAD_RESOLVED_DAYS)
     counts: dict[int, dict[str, Any]] = {}
-    for row in (
+    for grouped in (
         FigureConsultant.objects.values("assignee_id")
         .annotate(
             # Named apart from the columns, which the filters below read.
@@ -221,12 +221,12 @@ def load_per_consultant(*, today: dt.date) -> list[dict[str, Any]]:
         )
         .order_by()
     ):
-        if (row["n_open"] or 0) > 0 or (row["n_resolved"] or 0) > 0:
-            counts[row["assignee_id"]] = row
+        if (grouped["n_open"] or 0) > 0 or (grouped["n_resolved"] or 0) > 0:
+            counts[grouped["assignee_id"]] = dict(grouped)
     people = User.objects.filter(
         Q(role=Role.CONSULTANT, is_active=True) | Q(pk__in=list(counts))
     ).order_by("name", "email")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for person in people:
         row = counts.get(person.pk, {})
         rows.append(
