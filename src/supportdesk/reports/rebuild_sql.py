@@ -159,14 +159,13 @@ def rebuild_in_sql(ctx: Context) -> dict[str, Any]:
     }
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT min(registered_at), max(registered_at) FROM {_t(Ticket)}"  # noqa: S608
+            f"SELECT min(registered_at), max(registered_at) FROM {_t(Ticket)}"
             " WHERE status = ANY(%s)",
             [params["open"]],
         )
         low, high = cursor.fetchone()
         cursor.execute(
-            "CREATE TEMPORARY TABLE figures_workdays (day date, closes timestamptz)"
-            " ON COMMIT DROP"
+            "CREATE TEMPORARY TABLE figures_workdays (day date, closes timestamptz) ON COMMIT DROP"
         )
         if low is not None:
             tz = ctx.calendar.tz
