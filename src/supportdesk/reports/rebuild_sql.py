@@ -150,7 +150,7 @@ def _working_days(ctx: Context, first: dt.date, last: dt.date) -> list[tuple[dt.
 
 def rebuild_in_sql(ctx: Context) -> dict[str, Any]:
     """Fill the parts and the tables (emptied by the caller, in its transaction)."""
-    params = {
+    params: dict[str, Any] = {
         "tz": str(ctx.tz),
         "open": [str(s) for s in OPEN_STATUSES],
         "waiting": [str(s) for s in WAITING_STATUSES],
