@@ -289,6 +289,10 @@ def statements(tickets, org_a, org_b, consultant, biller) -> dict[str, Statement
 
 @pytest.fixture
 def dataset(tickets, statements):
-    """Everything above, and the clock at NOW for the test."""
+    """Everything above, and the clock at NOW for the test; the dashboard's kept figures
+    built at NOW (``reports.figures``), so the dashboard reads them."""
+    from supportdesk.reports.figures import rebuild
+
+    rebuild(now=NOW)
     with clock.at(NOW):
         yield tickets

@@ -174,18 +174,45 @@ def _count_table(key: str, title: str, caption: str, rows: list[dict[str, Any]])
     )
 
 
-def commitments_report(*, now: dt.datetime) -> Report:
-    """The desk's dashboard (R3, R4, R5): a fixed number of queries at any size."""
+def commitments_report(*, now: dt.datetime, kept: bool | None = None) -> Report:
+    """The desk's dashboard (R3, R4, R5): a fixed number of queries at any size.
+
+    ``kept`` (the default once ``supportdesk report rebuild`` or the sweep has built them):
+    the figures are read from the tables ``reports.figures`` keeps, as of the last sweep
+    (at most a minute old); otherwise, or with ``kept=False``, they are computed from the
+    tickets at ``now``.
+    """
+    from supportdesk.reports import figures as kept_figures
+    from supportdesk.reports.selectors import kept as read
+
     periods = Periods(timezone.localdate(now))
     calendar = current_calendar()
     trend_start, trend_end = periods.trend
+    state = kept_figures.built() if kept is not False else None
+    if kept and state is None:
+        raise ValueError("the figures have not been built: run supportdesk report rebuild")
     report = Report(
         key="commitments",
         title=_("Commitments dashboard"),
         generated_at=now,
         params={"today": periods.today.isoformat(), "trend_from": trend_start.isoformat()},
     )
-    figures = selectors.attainment_figures(periods.named(), now=now)
+    report.facts["figures_as_of"] = state.swept_until.isoformat() if state else now.isoformat()
+    if state is not None:
+        figures, trend = read.attainment_and_trend(
+            periods.named(), periods.trend, today=periods.today
+        )
+        backlog = read.backlog_by_age(now=now, calendar=calendar)
+        load = read.load_per_consultant(today=periods.today)
+        by_dimension = read.breakdowns(trend_start, trend_end)
+        fair = read.fairness()
+    else:
+        figures = selectors.attainment_figures(periods.named(), now=now)
+        trend = selectors.attainment_by_period(trend_start, trend_end, unit="week", now=now)
+        backlog = selectors.backlog_by_age(now=now, calendar=calendar)
+        load = selectors.load_per_consultant(now=now)
+        by_dimension = selectors.breakdowns(trend_start, trend_end)
+        fair = selectors.fairness(trend_start, trend_end, now=now)
     report.add(
         _attainment_table(
             "attainment",
@@ -206,7 +233,7 @@ def commitments_report(*, now: dt.datetime) -> Report:
                 % {"start": date_format(trend_start)}
             ),
             columns=_trend_columns(Column("start", _("Week of"), DATE)),
-            rows=selectors.attainment_by_period(trend_start, trend_end, unit="week", now=now),
+            rows=trend,
         )
     )
     at_risk, at_risk_total = selectors.tickets_at_risk(now=now, calendar=calendar)
@@ -252,7 +279,7 @@ def commitments_report(*, now: dt.datetime) -> Report:
                 Column("unassigned", _("Unassigned"), INT),
                 Column("waiting", _("Waiting"), INT),
             ],
-            rows=selectors.backlog_by_age(now=now, calendar=calendar),
+            rows=backlog,
         )
     )
     report.add(
@@ -279,10 +306,10 @@ def commitments_report(*, now: dt.datetime) -> Report:
                 ),
                 Column("oldest_open", _("Oldest open since"), DATE),
             ],
-            rows=selectors.load_per_consultant(now=now),
+            rows=load,
         )
     )
-    for dimension, rows in selectors.breakdowns(trend_start, trend_end).items():
+    for dimension, rows in by_dimension.items():
         title = str(selectors.BREAKDOWNS[dimension][0])
         report.add(
             _count_table(
@@ -296,7 +323,6 @@ def commitments_report(*, now: dt.datetime) -> Report:
                 rows,
             )
         )
-    fair = selectors.fairness(trend_start, trend_end, now=now)
     report.facts["large_advantage"] = fair["large_advantage"]
     report.add(
         Table(

@@ -49,9 +49,9 @@ def _commitments(request: HttpRequest) -> tuple[Report, dict[str, Any]]:
 def _commitments_page(request: HttpRequest) -> tuple[Report, dict[str, Any]]:
     """The dashboard and its charts, kept REPORTS_CACHE_SECONDS in the shared cache.
 
-    At a million tickets the figures take seconds to aggregate; every dispatcher opening
-    the dashboard within the minute gets the same snapshot (its "as of" time is shown),
-    and "Refresh now" rebuilds it.
+    The figures are read from the tables ``reports.figures`` keeps (hundreds of rows at a
+    million tickets); every dispatcher opening the dashboard within the minute still gets
+    the same snapshot (its "as of" time is shown), and "Refresh now" rebuilds it.
     """
     seconds = settings.REPORTS_CACHE_SECONDS
     key = f"reports:commitments:{translation.get_language()}"

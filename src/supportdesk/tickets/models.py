@@ -203,6 +203,13 @@ class Ticket(models.Model):
                 name="ticket_unassigned_warn",
                 condition=Q(assigned_at__isnull=True),
             ),
+            # The reports' sweep: deadlines that passed since the last one (reports.figures).
+            models.Index(fields=["same_day_due"], name="ticket_same_day_due"),
+            models.Index(
+                fields=["resolution_due"],
+                name="ticket_unresolved_due",
+                condition=Q(resolved_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

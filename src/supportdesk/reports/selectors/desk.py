@@ -129,7 +129,9 @@ def load_per_consultant(*, now: dt.datetime) -> list[dict[str, Any]]:
     Two queries: the counts per assignee, and the consultants (so those without tickets
     show too).
     """
-    since = now - dt.timedelta(days=LOAD_RESOLVED_DAYS)
+    # From local midnight 30 days ago: whole days, as the kept figures count them.
+    today = timezone.localdate(now, _tz())
+    since = dt.datetime.combine(today - dt.timedelta(days=LOAD_RESOLVED_DAYS), dt.time(0), _tz())
     is_open = Q(status__in=OPEN_STATUSES)
     counts: dict[int, dict[str, Any]] = {
         row["assignee_id"]: dict(row)

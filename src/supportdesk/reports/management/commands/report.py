@@ -4,10 +4,13 @@ supportdesk report commitments                        the dashboard's tables as 
 supportdesk report commitments --format json          as GET /api/v1/reports/commitments
 supportdesk report billing --from 2027-01 --to 2027-06 --format csv --table hours
 supportdesk report customer --organisation "Alpha AB" --format json
+supportdesk report rebuild                            the dashboard's kept figures, from scratch
+supportdesk report rebuild --since 2027-01-01         only tickets registered since that day
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -58,7 +61,10 @@ class Command(BaseCommand):
     help = "The reports: commitments dashboard, billing overview, a customer's service."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("report", choices=["commitments", "billing", "customer"])
+        parser.add_argument("report", choices=["commitments", "billing", "customer", "rebuild"])
+        parser.add_argument(
+            "--since", help="rebuild: only tickets registered on or after this day (2027-01-31)"
+        )
         parser.add_argument("--organisation", help="customer: the organisation's name or id")
         parser.add_argument("--from", dest="start", help="billing: first month, like 2027-01")
         parser.add_argument("--to", dest="end", help="billing: last month, like 2027-12")
@@ -66,6 +72,9 @@ class Command(BaseCommand):
         parser.add_argument("--table", help="only this table (its key, as in the JSON)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["report"] == "rebuild":
+            self._rebuild(options["since"])
+            return
         report = self._report(options)
         tables = list(report.tables.values())
         if options["table"]:
@@ -87,6 +96,29 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"{report.title} · {report.generated_at:%Y-%m-%d %H:%M %Z}\n")
             self.stdout.write("\n\n".join(text_table(t) for t in tables))
+
+    def _rebuild(self, since_text: str | None) -> None:
+        from supportdesk.reports.figures import rebuild
+
+        since = None
+        if since_text:
+            try:
+                since = dt.date.fromisoformat(since_text)
+            except ValueError:
+                raise CommandError(
+                    f"--since: {since_text!r} is not a date like 2027-01-31"
+                ) from None
+        done = rebuild(since=since)
+        if since is None:
+            self.stdout.write(
+                f"figures rebuilt from {done['tickets']:,} tickets"
+                f" ({done['rows']:,} rows) in {done['seconds']:.1f} s"
+            )
+        else:
+            self.stdout.write(
+                f"figures of {done['tickets']:,} tickets registered since {since} applied again"
+                f" ({done['changed']:,} changed) in {done['seconds']:.1f} s"
+            )
 
     def _report(self, options: dict[str, Any]) -> Report:
         now = clock.now()
