@@ -5,6 +5,9 @@ Every object is reached through an access helper that takes the user; "not yours
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -253,43 +256,51 @@ def _entry_for_staff(user: User, number: str, entry_id: int) -> TimeEntry:
         raise Http404("no such entry") from None
 
 
+def _entry_change(
+    request: HttpRequest,
+    number: str,
+    entry_id: int,
+    *,
+    form_class: type[forms.Form],
+    action: Callable[..., object],
+    success: str,
+    invalid: str,
+) -> HttpResponse:
+    """Post a form about one time entry to its action (the form's fields are the action's
+    keywords), then go back to the ticket's time page."""
+    user = _staff(request)
+    entry = _entry_for_staff(user, number, entry_id)
+    form = form_class(request.POST)
+    if form.is_valid():
+        run_action(request, action, success=success, entry=entry, actor=user, **form.cleaned_data)
+    else:
+        messages.error(request, invalid)
+    return redirect("billing:ticket_time", number=entry.ticket.number)
+
+
 @login_required
 @require_POST
 def entry_override_view(request: HttpRequest, number: str, entry_id: int) -> HttpResponse:
-    user = _staff(request)
-    entry = _entry_for_staff(user, number, entry_id)
-    form = OverrideForm(request.POST)
-    if form.is_valid():
-        run_action(
-            request,
-            actions.time_override,
-            success=_("Charge of the entry recorded."),
-            entry=entry,
-            actor=user,
-            charge=form.cleaned_data["charge"],
-            reason=form.cleaned_data["reason"],
-        )
-    else:
-        messages.error(request, _("charge: choose free, charged or the rules"))
-    return redirect("billing:ticket_time", number=entry.ticket.number)
+    return _entry_change(
+        request,
+        number,
+        entry_id,
+        form_class=OverrideForm,
+        action=actions.time_override,
+        success=_("Charge of the entry recorded."),
+        invalid=_("charge: choose free, charged or the rules"),
+    )
 
 
 @login_required
 @require_POST
 def entry_correct_view(request: HttpRequest, number: str, entry_id: int) -> HttpResponse:
-    user = _staff(request)
-    entry = _entry_for_staff(user, number, entry_id)
-    form = CorrectionForm(request.POST)
-    if form.is_valid():
-        run_action(
-            request,
-            actions.time_correct,
-            success=_("Correction recorded: it is credited on the next statement."),
-            entry=entry,
-            actor=user,
-            minutes=form.cleaned_data["minutes"],
-            reason=form.cleaned_data["reason"],
-        )
-    else:
-        messages.error(request, _("minutes and reason: both are required for a correction"))
-    return redirect("billing:ticket_time", number=entry.ticket.number)
+    return _entry_change(
+        request,
+        number,
+        entry_id,
+        form_class=CorrectionForm,
+        action=actions.time_correct,
+        success=_("Correction recorded: it is credited on the next statement."),
+        invalid=_("minutes and reason: both are required for a correction"),
+    )

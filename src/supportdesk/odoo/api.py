@@ -27,6 +27,7 @@ from supportdesk.odoo.access import (
     upstream_report_for_user,
 )
 from supportdesk.odoo.models import (
+    BugEvidence,
     OdooInstance,
     OwnerClassification,
     PatchRelease,
@@ -49,8 +50,8 @@ ERRORS: dict[int, Any] = {403: Error, 404: Error, 409: Error, 422: Error}
 
 
 class CheckOut(Schema):
-    reference: str
-    instance: str
+    reference: str = Field(alias="reference.text")
+    instance: str = Field(alias="instance.name")
     checked_at: dt.datetime
     exists: bool | None
     model: str
@@ -111,6 +112,12 @@ class ReleaseOut(Schema):
     notes: str
     published_at: dt.datetime | None
     tickets: list[str]
+
+    @staticmethod
+    def resolve_tickets(release: PatchRelease) -> list[str]:
+        return [
+            t.number for t in Ticket.objects.filter(patch_links__release=release).order_by("pk")
+        ]
 
 
 class TicketOdooOut(Schema):
@@ -199,73 +206,6 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _check_out(check: RecordCheck) -> dict[str, Any]:
-    return {
-        "reference": check.reference.text,
-        "instance": check.instance.name,
-        "checked_at": check.checked_at,
-        "exists": check.exists,
-        "model": check.model,
-        "record_id": check.record_id,
-        "display_name": check.display_name,
-        "state": check.state,
-        "state_label": check.state_label,
-        "company": check.company,
-        "error": check.error,
-        "summary": check.summary,
-    }
-
-
-def _classification_out(row: OwnerClassification | None) -> dict[str, Any] | None:
-    if row is None:
-        return None
-    return {
-        name: getattr(row, name)
-        for name in (
-            "owner",
-            "source",
-            "model",
-            "field",
-            "module",
-            "vendor",
-            "licence",
-            "explanation",
-            "reason",
-            "created_at",
-        )
-    }
-
-
-def _upstream_out(report: UpstreamReport) -> dict[str, Any]:
-    return {
-        name: getattr(report, name)
-        for name in (
-            "id",
-            "target",
-            "vendor",
-            "reference",
-            "url",
-            "state",
-            "state_changed_at",
-            "reported_at",
-        )
-    }
-
-
-def _release_out(release: PatchRelease) -> dict[str, Any]:
-    return {
-        "id": release.pk,
-        "module": release.module,
-        "version": release.version,
-        "release_date": release.release_date,
-        "notes": release.notes,
-        "published_at": release.published_at,
-        "tickets": [
-            t.number for t in Ticket.objects.filter(patch_links__release=release).order_by("pk")
-        ],
-    }
-
-
 def _instance_out(instance: OdooInstance) -> dict[str, Any]:
     return {
         "id": instance.pk,
@@ -296,14 +236,14 @@ def _ticket_odoo(ticket: Ticket) -> dict[str, Any]:
                 "model": ref.model,
                 "record_id": ref.record_id,
                 "host": ref.host,
-                "latest_check": _check_out(latest) if latest else None,
+                "latest_check": latest,
             }
         )
     return {
         "number": ticket.number,
         "code_owner": ticket.code_owner,
         "references": references,
-        "classification": _classification_out(ticket.owner_classifications.first()),
+        "classification": ticket.owner_classifications.first(),
         "evidence": [
             {
                 "runbot_url": e.runbot_url,
@@ -312,8 +252,8 @@ def _ticket_odoo(ticket: Ticket) -> dict[str, Any]:
             }
             for e in ticket.bug_evidence.all()
         ],
-        "upstream_reports": [_upstream_out(r) for r in ticket.upstream_reports.all()],
-        "patch_releases": [_release_out(r) for r in ticket.patch_releases.all()],
+        "upstream_reports": list(ticket.upstream_reports.all()),
+        "patch_releases": list(ticket.patch_releases.all()),
     }
 
 
@@ -340,20 +280,19 @@ def ticket_odoo(request: HttpRequest, number: str) -> dict[str, Any]:
 
 
 @router.post("/tickets/{number}/odoo/check", response={200: list[CheckOut], **ERRORS})
-def check(request: HttpRequest, number: str, payload: CheckIn) -> list[dict[str, Any]]:
+def check(request: HttpRequest, number: str, payload: CheckIn) -> list[RecordCheck]:
     """Check one reference (or all) on the customer's configured instance."""
     user = _user(request)
     ticket = ticket_for_user(user, number)
     if not user.is_support_staff:
         raise PermissionDenied(_("only support staff may check Odoo references"))
     reference = reference_of(ticket, payload.reference_id) if payload.reference_id else None
-    checks = actions.reference_check(
+    return actions.reference_check(
         ticket=ticket,
         actor=user,
         reference=reference,
         instance=_instance_arg(user, payload.instance_id),
     )
-    return [_check_out(c) for c in checks]
 
 
 class ReferencesIn(CleanSchema):
@@ -398,34 +337,32 @@ def remove_reference(request: HttpRequest, number: str, reference_id: int) -> di
 
 
 @router.post("/tickets/{number}/odoo/classify", response={200: ClassificationOut, **ERRORS})
-def classify(request: HttpRequest, number: str, payload: ClassifyIn) -> dict[str, Any] | None:
+def classify(request: HttpRequest, number: str, payload: ClassifyIn) -> OwnerClassification | None:
     """Classify the code owner of a model or field from the instance (R7)."""
     user = _user(request)
-    row = actions.code_owner_classify(
+    return actions.code_owner_classify(
         ticket=ticket_for_user(user, number),
         actor=user,
         model=payload.model,
         field=payload.field,
         instance=_instance_arg(user, payload.instance_id),
     )
-    return _classification_out(row)
 
 
 @router.post("/tickets/{number}/odoo/code-owner", response={200: ClassificationOut, **ERRORS})
-def override(request: HttpRequest, number: str, payload: OverrideIn) -> dict[str, Any] | None:
+def override(request: HttpRequest, number: str, payload: OverrideIn) -> OwnerClassification | None:
     """Set the code owner yourself, with a reason (R7)."""
     user = _user(request)
-    row = actions.code_owner_override(
+    return actions.code_owner_override(
         ticket=ticket_for_user(user, number),
         actor=user,
         owner=payload.owner,
         reason=payload.reason,
     )
-    return _classification_out(row)
 
 
 @router.post("/tickets/{number}/odoo/evidence", response={201: EvidenceOut, **ERRORS})
-def evidence(request: HttpRequest, number: str, payload: EvidenceIn) -> Status[dict[str, Any]]:
+def evidence(request: HttpRequest, number: str, payload: EvidenceIn) -> Status[BugEvidence]:
     """Record that the bug reproduces on standard data (R8)."""
     user = _user(request)
     row = actions.bug_evidence_record(
@@ -434,16 +371,11 @@ def evidence(request: HttpRequest, number: str, payload: EvidenceIn) -> Status[d
         runbot_url=payload.runbot_url,
         reproduction=payload.reproduction,
     )
-    out = {
-        "runbot_url": row.runbot_url,
-        "reproduction": row.reproduction,
-        "recorded_at": row.recorded_at,
-    }
-    return Status(201, out)
+    return Status(201, row)
 
 
 @router.post("/tickets/{number}/odoo/upstream", response={201: UpstreamOut, **ERRORS})
-def upstream(request: HttpRequest, number: str, payload: UpstreamIn) -> Status[dict[str, Any]]:
+def upstream(request: HttpRequest, number: str, payload: UpstreamIn) -> Status[UpstreamReport]:
     """Keep the reference of the bug reported to Odoo or the vendor; the ticket waits (R8)."""
     user = _user(request)
     report = actions.bug_report_upstream(
@@ -453,22 +385,21 @@ def upstream(request: HttpRequest, number: str, payload: UpstreamIn) -> Status[d
         url=payload.url,
         vendor=payload.vendor,
     )
-    return Status(201, _upstream_out(report))
+    return Status(201, report)
 
 
 @router.post("/odoo/upstream/{report_id}", response={200: UpstreamOut, **ERRORS})
 def upstream_state(
     request: HttpRequest, report_id: int, payload: UpstreamStateIn
-) -> dict[str, Any]:
+) -> UpstreamReport:
     """Record the state of an upstream report (R8)."""
     user = _user(request)
-    report = actions.upstream_update(
+    return actions.upstream_update(
         report=upstream_report_for_user(user, report_id),
         actor=user,
         state=payload.state,
         reason=payload.reason,
     )
-    return _upstream_out(report)
 
 
 # --- instances --------------------------------------------------------------------------
@@ -525,7 +456,7 @@ def detect_version(request: HttpRequest, instance_id: int) -> dict[str, Any]:
 
 
 @router.post("/odoo/releases", response={201: ReleaseOut, **ERRORS})
-def create_release(request: HttpRequest, payload: ReleaseIn) -> Status[dict[str, Any]]:
+def create_release(request: HttpRequest, payload: ReleaseIn) -> Status[PatchRelease]:
     """Plan a patch release of our localisation addons (R8)."""
     user = _user(request)
     if not user.is_support_staff:
@@ -537,30 +468,30 @@ def create_release(request: HttpRequest, payload: ReleaseIn) -> Status[dict[str,
         release_date=payload.release_date,
         notes=payload.notes,
     )
-    return Status(201, _release_out(release))
+    return Status(201, release)
 
 
 @router.get("/odoo/releases/{release_id}", response={200: ReleaseOut, **ERRORS})
-def get_release(request: HttpRequest, release_id: int) -> dict[str, Any]:
-    return _release_out(release_for_user(_user(request), release_id))
+def get_release(request: HttpRequest, release_id: int) -> PatchRelease:
+    return release_for_user(_user(request), release_id)
 
 
 @router.post("/odoo/releases/{release_id}/tickets", response={200: ReleaseOut, **ERRORS})
-def link_ticket(request: HttpRequest, release_id: int, payload: LinkIn) -> dict[str, Any]:
+def link_ticket(request: HttpRequest, release_id: int, payload: LinkIn) -> PatchRelease:
     """Link a localisation bug ticket to the release that fixes it (R8)."""
     user = _user(request)
     release = release_for_user(user, release_id)
     actions.patch_release_link(
         release=release, ticket=ticket_for_user(user, payload.number), actor=user
     )
-    return _release_out(release)
+    return release
 
 
 @router.post("/odoo/releases/{release_id}/publish", response={200: ReleaseOut, **ERRORS})
-def publish_release(request: HttpRequest, release_id: int) -> dict[str, Any]:
+def publish_release(request: HttpRequest, release_id: int) -> PatchRelease:
     """Publish: linked tickets are resolved and their contacts told, once each (R8)."""
     user = _user(request)
     release = release_for_user(user, release_id)
     actions.patch_release_publish(release=release, actor=user)
     release.refresh_from_db()
-    return _release_out(release)
+    return release
