@@ -8,6 +8,7 @@ transition.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -307,19 +308,10 @@ def create_ticket(request: HttpRequest, payload: TicketIn) -> Status[dict[str, A
 def _create(
     user: User, organisation: Organisation, requester: User | None, payload: TicketIn
 ) -> Ticket:
+    # The payload's fields are the action's keywords, but for whom the ticket is.
+    fields = payload.model_dump(exclude={"organisation_id", "requester_email"})
     return actions.ticket_create(
-        actor=user,
-        organisation=organisation,
-        requester=requester,
-        channel=Channel.API,
-        subject=payload.subject,
-        description=payload.description,
-        kind=payload.kind,
-        impact=payload.impact,
-        contact_method=payload.contact_method,
-        contact_phone=payload.contact_phone,
-        odoo_urls=payload.odoo_urls,
-        references=payload.references,
+        actor=user, organisation=organisation, requester=requester, channel=Channel.API, **fields
     )
 
 
@@ -354,63 +346,54 @@ def _staff_member(user_id: int) -> User:
     return assignee
 
 
+def _change(
+    request: HttpRequest, number: str, action: Callable[..., object], **arguments: Any
+) -> dict[str, Any]:
+    """Run a ticket action as the caller and answer with the ticket as it is now."""
+    user = _user(request)
+    action(ticket=ticket_for_user(user, number), actor=user, **arguments)
+    return _ticket_out(ticket_for_user(user, number))
+
+
 @tickets.post("/tickets/{number}/assign", response={200: TicketOut, **ERRORS})
 def assign(request: HttpRequest, number: str, payload: AssignIn) -> dict[str, Any]:
-    user = _user(request)
-    ticket = ticket_for_user(user, number)
-    actions.ticket_assign(
-        ticket=ticket,
-        actor=user,
+    return _change(
+        request,
+        number,
+        actions.ticket_assign,
         assignee=_staff_member(payload.assignee_id),
         override_reason=payload.override_reason,
     )
-    return _ticket_out(ticket_for_user(user, number))
 
 
 @tickets.post("/tickets/{number}/start", response={200: TicketOut, **ERRORS})
 def start(request: HttpRequest, number: str) -> dict[str, Any]:
-    user = _user(request)
-    actions.ticket_start(ticket=ticket_for_user(user, number), actor=user)
-    return _ticket_out(ticket_for_user(user, number))
+    return _change(request, number, actions.ticket_start)
 
 
 @tickets.post("/tickets/{number}/wait", response={200: TicketOut, **ERRORS})
 def wait(request: HttpRequest, number: str, payload: WaitIn) -> dict[str, Any]:
-    user = _user(request)
-    actions.ticket_wait(
-        ticket=ticket_for_user(user, number), actor=user, on=payload.on, reason=payload.reason
-    )
-    return _ticket_out(ticket_for_user(user, number))
+    return _change(request, number, actions.ticket_wait, on=payload.on, reason=payload.reason)
 
 
 @tickets.post("/tickets/{number}/resume", response={200: TicketOut, **ERRORS})
 def resume(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
-    user = _user(request)
-    actions.ticket_resume(ticket=ticket_for_user(user, number), actor=user, reason=payload.reason)
-    return _ticket_out(ticket_for_user(user, number))
+    return _change(request, number, actions.ticket_resume, reason=payload.reason)
 
 
 @tickets.post("/tickets/{number}/resolve", response={200: TicketOut, **ERRORS})
 def resolve(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
-    user = _user(request)
-    actions.ticket_resolve(
-        ticket=ticket_for_user(user, number), actor=user, resolution=payload.reason
-    )
-    return _ticket_out(ticket_for_user(user, number))
+    return _change(request, number, actions.ticket_resolve, resolution=payload.reason)
 
 
 @tickets.post("/tickets/{number}/close", response={200: TicketOut, **ERRORS})
 def close(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
-    user = _user(request)
-    actions.ticket_close(ticket=ticket_for_user(user, number), actor=user, reason=payload.reason)
-    return _ticket_out(ticket_for_user(user, number))
+    return _change(request, number, actions.ticket_close, reason=payload.reason)
 
 
 @tickets.post("/tickets/{number}/reopen", response={200: TicketOut, **ERRORS})
 def reopen(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
-    user = _user(request)
-    actions.ticket_reopen(ticket=ticket_for_user(user, number), actor=user, reason=payload.reason)
-    return _ticket_out(ticket_for_user(user, number))
+    return _change(request, number, actions.ticket_reopen, reason=payload.reason)
 
 
 @tickets.get("/me", response=UserOut, tags=["account"])

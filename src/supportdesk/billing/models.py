@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.core.errors import IllegalTransition
+from supportdesk.core.models import Stamped
 
 
 class Charge(models.TextChoices):
@@ -76,7 +77,7 @@ class BillingProfile(models.Model):
         return self.hourly_rate if self.hourly_rate is not None else settings.BILLING_HOURLY_RATE
 
 
-class TimeEntry(models.Model):
+class TimeEntry(Stamped):
     """Raw minutes as logged; billed minutes are computed by the charging rules.
 
     A correction (``corrects`` set) takes ``minutes`` back from an earlier entry: it is
@@ -92,7 +93,6 @@ class TimeEntry(models.Model):
     date = models.DateField(_("date"))
     minutes = models.PositiveIntegerField(_("minutes"))
     description = models.TextField(_("what was done"))
-    created_at = models.DateTimeField(default=timezone.now)
     corrects = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -250,6 +250,14 @@ class Statement(models.Model):
         )
 
 
+class StatementLineQuerySet(models.QuerySet["StatementLine"]):
+    def issued(self) -> StatementLineQuerySet:
+        """Lines of issued invoices: billed, and not yet credited."""
+        return self.filter(
+            statement__type=Statement.Type.INVOICE, statement__status=Statement.Status.ISSUED
+        )
+
+
 class StatementLine(models.Model):
     """One line of a statement, with the reason it costs what it costs (R6)."""
 
@@ -280,6 +288,8 @@ class StatementLine(models.Model):
     # Words of lines issued before reasons were data; empty since.
     legacy_reason = models.TextField(blank=True, default="", db_column="reason")
     amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    objects = StatementLineQuerySet.as_manager()
 
     # Not a column: set by selectors.statement_lines_for_user when the viewer may not
     # open the line's ticket (its subject and description are then left out).

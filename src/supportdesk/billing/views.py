@@ -6,6 +6,7 @@ Every object is reached through an access helper that takes the user; "not yours
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from supportdesk.accounts.models import User
@@ -37,6 +39,9 @@ from supportdesk.core import clock
 from supportdesk.core.errors import ActionError
 from supportdesk.core.web import refused, run_action
 from supportdesk.tickets.access import ticket_for_user
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _user(request: HttpRequest) -> User:
@@ -256,51 +261,41 @@ def _entry_for_staff(user: User, number: str, entry_id: int) -> TimeEntry:
         raise Http404("no such entry") from None
 
 
-def _entry_change(
-    request: HttpRequest,
-    number: str,
-    entry_id: int,
-    *,
+def _entry_change_view(
     form_class: type[forms.Form],
     action: Callable[..., object],
-    success: str,
-    invalid: str,
-) -> HttpResponse:
-    """Post a form about one time entry to its action (the form's fields are the action's
-    keywords), then go back to the ticket's time page."""
-    user = _staff(request)
-    entry = _entry_for_staff(user, number, entry_id)
-    form = form_class(request.POST)
-    if form.is_valid():
-        run_action(request, action, success=success, entry=entry, actor=user, **form.cleaned_data)
-    else:
-        messages.error(request, invalid)
-    return redirect("billing:ticket_time", number=entry.ticket.number)
+    success: StrOrPromise,
+    invalid: StrOrPromise,
+) -> Callable[[HttpRequest, str, int], HttpResponse]:
+    """A staff view that posts a form about one time entry to its action (the form's fields
+    are the action's keywords), then goes back to the ticket's time page."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, number: str, entry_id: int) -> HttpResponse:
+        user = _staff(request)
+        entry = _entry_for_staff(user, number, entry_id)
+        form = form_class(request.POST)
+        if form.is_valid():
+            run_action(
+                request, action, success=str(success), entry=entry, actor=user, **form.cleaned_data
+            )
+        else:
+            messages.error(request, str(invalid))
+        return redirect("billing:ticket_time", number=entry.ticket.number)
+
+    return view
 
 
-@login_required
-@require_POST
-def entry_override_view(request: HttpRequest, number: str, entry_id: int) -> HttpResponse:
-    return _entry_change(
-        request,
-        number,
-        entry_id,
-        form_class=OverrideForm,
-        action=actions.time_override,
-        success=_("Charge of the entry recorded."),
-        invalid=_("charge: choose free, charged or the rules"),
-    )
-
-
-@login_required
-@require_POST
-def entry_correct_view(request: HttpRequest, number: str, entry_id: int) -> HttpResponse:
-    return _entry_change(
-        request,
-        number,
-        entry_id,
-        form_class=CorrectionForm,
-        action=actions.time_correct,
-        success=_("Correction recorded: it is credited on the next statement."),
-        invalid=_("minutes and reason: both are required for a correction"),
-    )
+entry_override_view = _entry_change_view(
+    OverrideForm,
+    actions.time_override,
+    gettext_lazy("Charge of the entry recorded."),
+    gettext_lazy("charge: choose free, charged or the rules"),
+)
+entry_correct_view = _entry_change_view(
+    CorrectionForm,
+    actions.time_correct,
+    gettext_lazy("Correction recorded: it is credited on the next statement."),
+    gettext_lazy("minutes and reason: both are required for a correction"),
+)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import Organisation
+from supportdesk.core.models import Named, Stamped
 from supportdesk.tickets.models import Event, Ticket
 
 LANGUAGES = [("en", "English"), ("sv", "Svenska")]
@@ -43,17 +44,11 @@ class ArticleStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class Tag(models.Model):
+class Tag(Named):
     name = models.CharField(_("name"), max_length=50, unique=True)
 
-    class Meta:
-        ordering = ["name"]
 
-    def __str__(self) -> str:
-        return self.name
-
-
-class Article(models.Model):
+class Article(Stamped):
     """A help article in one language; a translation points at its original."""
 
     slug = models.SlugField(_("address"), max_length=120, unique=True)
@@ -96,7 +91,6 @@ class Article(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     # PostgreSQL: title (weight A), tags and text (B) in the article's own language's
     # configuration, written by the actions; SQLite keeps the FTS5 table help_fts instead.
@@ -132,7 +126,7 @@ class Article(models.Model):
         return [v.strip() for v in self.odoo_versions.split(",") if v.strip()]
 
 
-class ArticleRevision(models.Model):
+class ArticleRevision(Stamped):
     """Each saved state of an article, with who saved it and which fields changed."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
@@ -143,7 +137,6 @@ class ArticleRevision(models.Model):
     changed = models.JSONField(default=list)  # names of the fields that changed
     snapshot = models.JSONField(default=dict)  # every field's value after the change
     note = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["article", "-number"]
@@ -161,7 +154,7 @@ def image_path(instance: ArticleImage, filename: str) -> str:
     return f"help/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
-class ArticleImage(models.Model):
+class ArticleImage(Stamped):
     """An image of an article, served only after the article's own access check."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
@@ -172,7 +165,6 @@ class ArticleImage(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]
@@ -181,7 +173,7 @@ class ArticleImage(models.Model):
         return self.filename
 
 
-class HelpActivity(models.Model):
+class HelpActivity(Stamped):
     """Answers before a ticket: what was suggested, opened, and solved without a ticket.
 
     ``draft`` names one new-ticket form as it was opened, so typing on does not count an
@@ -204,7 +196,6 @@ class HelpActivity(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
@@ -216,7 +207,7 @@ class HelpActivity(models.Model):
         return f"{self.kind} {self.article_id}"
 
 
-class RatingRequest(models.Model):
+class RatingRequest(Stamped):
     """ "How did we do?" asked of one contact for one resolution of a ticket, once."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="rating_requests")
@@ -228,7 +219,6 @@ class RatingRequest(models.Model):
     consultant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
@@ -242,11 +232,10 @@ class RatingRequest(models.Model):
         return f"rating of {self.ticket_id} asked of {self.contact_id}"
 
 
-class Rating(models.Model):
+class Rating(Stamped):
     request = models.OneToOneField(RatingRequest, on_delete=models.CASCADE, related_name="rating")
     score = models.PositiveSmallIntegerField()
     comment = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.core.models import Stamped
 
-class Lead(models.Model):
+
+class Lead(Stamped):
     class Source(models.TextChoices):
         WEB = "web", _("Inquiry form")
         EMAIL = "email", _("E-mail")
@@ -26,7 +27,6 @@ class Lead(models.Model):
     message = models.TextField(_("message"))
     source = models.CharField(max_length=16, choices=Source.choices)
     state = models.CharField(max_length=16, choices=State.choices, default=State.NEW)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("lead")

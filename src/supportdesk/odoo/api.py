@@ -8,6 +8,7 @@ and patch releases are staff objects: customers get 404.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
@@ -336,56 +337,42 @@ def remove_reference(request: HttpRequest, number: str, reference_id: int) -> di
     return _ticket_odoo(ticket_for_user(user, number))
 
 
+def _on_ticket[T](
+    request: HttpRequest, number: str, action: Callable[..., T], **arguments: Any
+) -> T:
+    """Run an action on the caller's ticket, as the caller."""
+    user = _user(request)
+    return action(ticket=ticket_for_user(user, number), actor=user, **arguments)
+
+
 @router.post("/tickets/{number}/odoo/classify", response={200: ClassificationOut, **ERRORS})
 def classify(request: HttpRequest, number: str, payload: ClassifyIn) -> OwnerClassification | None:
     """Classify the code owner of a model or field from the instance (R7)."""
-    user = _user(request)
-    return actions.code_owner_classify(
-        ticket=ticket_for_user(user, number),
-        actor=user,
-        model=payload.model,
-        field=payload.field,
-        instance=_instance_arg(user, payload.instance_id),
-    )
+    fields = payload.model_dump(exclude={"instance_id"})  # the others are the action's keywords
+    instance = _instance_arg(_user(request), payload.instance_id)
+    return _on_ticket(request, number, actions.code_owner_classify, instance=instance, **fields)
 
 
 @router.post("/tickets/{number}/odoo/code-owner", response={200: ClassificationOut, **ERRORS})
 def override(request: HttpRequest, number: str, payload: OverrideIn) -> OwnerClassification | None:
     """Set the code owner yourself, with a reason (R7)."""
-    user = _user(request)
-    return actions.code_owner_override(
-        ticket=ticket_for_user(user, number),
-        actor=user,
-        owner=payload.owner,
-        reason=payload.reason,
-    )
+    return _on_ticket(request, number, actions.code_owner_override, **payload.model_dump())
 
 
 @router.post("/tickets/{number}/odoo/evidence", response={201: EvidenceOut, **ERRORS})
 def evidence(request: HttpRequest, number: str, payload: EvidenceIn) -> Status[BugEvidence]:
     """Record that the bug reproduces on standard data (R8)."""
-    user = _user(request)
-    row = actions.bug_evidence_record(
-        ticket=ticket_for_user(user, number),
-        actor=user,
-        runbot_url=payload.runbot_url,
-        reproduction=payload.reproduction,
+    return Status(
+        201, _on_ticket(request, number, actions.bug_evidence_record, **payload.model_dump())
     )
-    return Status(201, row)
 
 
 @router.post("/tickets/{number}/odoo/upstream", response={201: UpstreamOut, **ERRORS})
 def upstream(request: HttpRequest, number: str, payload: UpstreamIn) -> Status[UpstreamReport]:
     """Keep the reference of the bug reported to Odoo or the vendor; the ticket waits (R8)."""
-    user = _user(request)
-    report = actions.bug_report_upstream(
-        ticket=ticket_for_user(user, number),
-        actor=user,
-        reference=payload.reference,
-        url=payload.url,
-        vendor=payload.vendor,
+    return Status(
+        201, _on_ticket(request, number, actions.bug_report_upstream, **payload.model_dump())
     )
-    return Status(201, report)
 
 
 @router.post("/odoo/upstream/{report_id}", response={200: UpstreamOut, **ERRORS})
@@ -428,17 +415,8 @@ def create_instance(request: HttpRequest, payload: InstanceIn) -> Status[dict[st
             _("no organisation has id %(organisation_id)s")
             % {"organisation_id": payload.organisation_id},
         )
-    instance = actions.instance_save(
-        actor=user,
-        organisation=organisation,
-        name=payload.name,
-        role=payload.role,
-        url=payload.url,
-        database=payload.database,
-        login=payload.login,
-        api_key=payload.api_key,
-        own_module_authors=payload.own_module_authors,
-    )
+    fields = payload.model_dump(exclude={"organisation_id"})  # the action's keywords
+    instance = actions.instance_save(actor=user, organisation=organisation, **fields)
     return Status(201, _instance_out(instance))
 
 

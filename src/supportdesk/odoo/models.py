@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import Organisation
 from supportdesk.core import crypto
+from supportdesk.core.models import Stamped
 from supportdesk.tickets.models import CodeOwner, OdooReference, Ticket
 
 
-class OdooInstance(models.Model):
+class OdooInstance(Stamped):
     """One Odoo database of a customer (production, staging…) and the API user to reach it."""
 
     class Role(models.TextChoices):
@@ -46,7 +47,6 @@ class OdooInstance(models.Model):
     api = models.CharField(max_length=8, choices=Api.choices, default=Api.XMLRPC)
     version_checked_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("Odoo instance")
@@ -130,7 +130,7 @@ class RecordCheck(models.Model):
         return " · ".join(parts)
 
 
-class OwnerClassification(models.Model):
+class OwnerClassification(Stamped):
     """Who owns the code of a model or field a ticket is about (R7), and the evidence."""
 
     class Source(models.TextChoices):
@@ -156,7 +156,6 @@ class OwnerClassification(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("code owner classification")
@@ -236,7 +235,7 @@ class UpstreamReport(models.Model):
         return self.state in self.FINISHED
 
 
-class PatchRelease(models.Model):
+class PatchRelease(Stamped):
     """A patch release of the partner's localisation addons that fixes tickets' bugs (R8)."""
 
     module = models.CharField(_("module"), max_length=128)
@@ -249,7 +248,6 @@ class PatchRelease(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.core import crypto
+from supportdesk.core.models import Named, Stamped
 
 
-class Endpoint(models.Model):
+class Endpoint(Named):
     """A URL that receives the ticket events it asks for, signed with its secret."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -27,13 +28,9 @@ class Endpoint(models.Model):
     disabled_reason = models.CharField(max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    class Meta:
+    class Meta(Named.Meta):
         verbose_name = _("webhook endpoint")
         verbose_name_plural = _("webhook endpoints")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def secret(self) -> str:
@@ -46,7 +43,7 @@ class Endpoint(models.Model):
         return self.active and (not self.verbs or verb in self.verbs)
 
 
-class Delivery(models.Model):
+class Delivery(Stamped):
     """One event to one endpoint: its payload, attempts and the last answer."""
 
     class State(models.TextChoices):
@@ -63,7 +60,6 @@ class Delivery(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     last_status = models.PositiveIntegerField(_("last HTTP status"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
