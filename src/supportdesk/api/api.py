@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
 
+from supportdesk.accounts.http import request_user
 from supportdesk.accounts.models import Organisation, User
 from supportdesk.api.auth import StaffSessionAuth, TokenAuth
 from supportdesk.api.schemas import (
@@ -125,12 +126,6 @@ def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse
     )
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _user_out(user: User | None) -> dict[str, Any] | None:
     if user is None:
         return None
@@ -222,7 +217,7 @@ class TicketFilters(CleanSchema):
 def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[str, Any]:
     """Tickets visible to you, newest first (`order=recent`) or in the queue order
     (`order=queue`: open tickets, business-critical first, then first come first served)."""
-    user = _user(request)
+    user = request_user(request)
     if not 1 <= filters.limit <= 200:
         raise InvalidInput("limit", "must be between 1 and 200")
     qs = tickets_for_user(user).select_related("organisation", "requester", "assignee")
@@ -267,7 +262,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
 
 @tickets.get("/tickets/{number}", response={200: TicketDetailOut, **ERRORS})
 def get_ticket(request: HttpRequest, number: str) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     ticket = ticket_for_user(user, number)
     return _detail_out(ticket, user)
 
@@ -275,7 +270,7 @@ def get_ticket(request: HttpRequest, number: str) -> dict[str, Any]:
 @tickets.post("/tickets", response={201: TicketDetailOut, **ERRORS})
 def create_ticket(request: HttpRequest, payload: TicketIn) -> Status[dict[str, Any]]:
     """Register a ticket (R1, channel `api`)."""
-    user = _user(request)
+    user = request_user(request)
     if user.is_customer:
         organisation = user.organisation
         requester: User | None = user
@@ -318,7 +313,7 @@ def _create(
 @tickets.post("/tickets/{number}/replies", response={201: MessageOut, **ERRORS})
 def reply(request: HttpRequest, number: str, payload: ReplyIn) -> Status[dict[str, Any]]:
     """A public reply, or with `internal: true` an internal note (staff only)."""
-    user = _user(request)
+    user = request_user(request)
     ticket = ticket_for_user(user, number)
     if payload.internal:
         message = actions.ticket_add_note(ticket=ticket, actor=user, body=payload.body)
@@ -350,7 +345,7 @@ def _change(
     request: HttpRequest, number: str, action: Callable[..., object], **arguments: Any
 ) -> dict[str, Any]:
     """Run a ticket action as the caller and answer with the ticket as it is now."""
-    user = _user(request)
+    user = request_user(request)
     action(ticket=ticket_for_user(user, number), actor=user, **arguments)
     return _ticket_out(ticket_for_user(user, number))
 
@@ -398,7 +393,7 @@ def reopen(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, An
 
 @tickets.get("/me", response=UserOut, tags=["account"])
 def me(request: HttpRequest) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     return {"id": user.pk, "name": user.get_full_name(), "email": user.email}
 
 
@@ -412,7 +407,7 @@ def kpi(request: HttpRequest, query: Query[KpiQuery]) -> dict[str, Any]:
     """Attainment of the service commitments (R3, R5) for tickets registered in the period.
 
     Staff see the whole desk; a customer user sees their own organisation's tickets."""
-    user = _user(request)
+    user = request_user(request)
     scope = Ticket.objects.all()
     if not user.is_support_staff:
         scope = scope.filter(organisation_id=user.organisation_id or 0)

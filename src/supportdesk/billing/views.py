@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from supportdesk.accounts.http import request_user
 from supportdesk.accounts.models import User
 from supportdesk.billing import actions, odoo_export
 from supportdesk.billing.documents import statement_context, statement_csv, statement_pdf
@@ -44,14 +45,9 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _staff(request: HttpRequest) -> User:
     """Staff pages look like missing pages to anyone else."""
-    user = _user(request)
+    user = request_user(request)
     if not user.is_support_staff:
         raise Http404("no such page")
     return user
@@ -59,7 +55,7 @@ def _staff(request: HttpRequest) -> User:
 
 @login_required
 def statement_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     statements = statements_for_user(user).order_by("-month", "organisation__name", "-id")
     if user.is_support_staff and request.GET.get("status") in Statement.Status.values:
         statements = statements.filter(status=request.GET["status"])
@@ -76,7 +72,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def statement_detail(request: HttpRequest, number: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     statement = statement_for_user(user, number)
     context = statement_context(statement, user)
     context["can_bill"] = user.role in actions.BILLING_ROLES
@@ -87,7 +83,7 @@ def statement_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def statement_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     statement = statement_for_user(user, number)
     response = HttpResponse(statement_pdf(statement, user), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="statement-{statement.reference}.pdf"'
@@ -96,7 +92,7 @@ def statement_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def statement_csv_view(request: HttpRequest, number: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     statement = statement_for_user(user, number)
     response = HttpResponse(statement_csv(statement, user), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="statement-{statement.reference}.csv"'

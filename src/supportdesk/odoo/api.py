@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from supportdesk.accounts.http import request_user
 from supportdesk.accounts.models import Organisation, User
 from supportdesk.core.errors import InvalidInput, PermissionDenied
 from supportdesk.core.schemas import Body, CleanSchema, Code, Id, Line, Url
@@ -201,12 +202,6 @@ class LinkIn(CleanSchema):
     number: Code
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _instance_out(instance: OdooInstance) -> dict[str, Any]:
     return {
         "id": instance.pk,
@@ -277,13 +272,13 @@ def _instance_arg(user: User, instance_id: int | None) -> OdooInstance | None:
 def ticket_odoo(request: HttpRequest, number: str) -> dict[str, Any]:
     """The Odoo side of a ticket: references and their latest check, code owner,
     evidence, upstream reports and patch releases (R2, R7, R8)."""
-    return _ticket_odoo(ticket_for_user(_user(request), number))
+    return _ticket_odoo(ticket_for_user(request_user(request), number))
 
 
 @router.post("/tickets/{number}/odoo/check", response={200: list[CheckOut], **ERRORS})
 def check(request: HttpRequest, number: str, payload: CheckIn) -> list[RecordCheck]:
     """Check one reference (or all) on the customer's configured instance."""
-    user = _user(request)
+    user = request_user(request)
     ticket = ticket_for_user(user, number)
     if not user.is_support_staff:
         raise PermissionDenied(_("only support staff may check Odoo references"))
@@ -305,7 +300,7 @@ class ReferencesIn(CleanSchema):
 @router.post("/tickets/{number}/odoo/references", response={200: TicketOdooOut, **ERRORS})
 def add_references(request: HttpRequest, number: str, payload: ReferencesIn) -> dict[str, Any]:
     """Add Odoo URLs or transaction references to a ticket (R2); stored normalised."""
-    user = _user(request)
+    user = request_user(request)
     ticket = ticket_for_user(user, number)
     if not user.is_support_staff:
         raise PermissionDenied(_("only support staff may edit a ticket's Odoo references"))
@@ -329,7 +324,7 @@ def add_references(request: HttpRequest, number: str, payload: ReferencesIn) -> 
 )
 def remove_reference(request: HttpRequest, number: str, reference_id: int) -> dict[str, Any]:
     """Remove a URL or reference recognised by mistake (R2)."""
-    user = _user(request)
+    user = request_user(request)
     ticket = ticket_for_user(user, number)
     actions.reference_remove(
         ticket=ticket, actor=user, reference=reference_of(ticket, reference_id)
@@ -341,7 +336,7 @@ def _on_ticket[T](
     request: HttpRequest, number: str, action: Callable[..., T], **arguments: Any
 ) -> T:
     """Run an action on the caller's ticket, as the caller."""
-    user = _user(request)
+    user = request_user(request)
     return action(ticket=ticket_for_user(user, number), actor=user, **arguments)
 
 
@@ -349,7 +344,7 @@ def _on_ticket[T](
 def classify(request: HttpRequest, number: str, payload: ClassifyIn) -> OwnerClassification | None:
     """Classify the code owner of a model or field from the instance (R7)."""
     fields = payload.model_dump(exclude={"instance_id"})  # the others are the action's keywords
-    instance = _instance_arg(_user(request), payload.instance_id)
+    instance = _instance_arg(request_user(request), payload.instance_id)
     return _on_ticket(request, number, actions.code_owner_classify, instance=instance, **fields)
 
 
@@ -380,7 +375,7 @@ def upstream_state(
     request: HttpRequest, report_id: int, payload: UpstreamStateIn
 ) -> UpstreamReport:
     """Record the state of an upstream report (R8)."""
-    user = _user(request)
+    user = request_user(request)
     return actions.upstream_update(
         report=upstream_report_for_user(user, report_id),
         actor=user,
@@ -397,7 +392,7 @@ def list_instances(
     request: HttpRequest, organisation_id: int | None = None
 ) -> list[dict[str, Any]]:
     """Customers' Odoo instances (staff only); the API key is never returned."""
-    instances = instances_for_user(_user(request))
+    instances = instances_for_user(request_user(request))
     if organisation_id is not None:
         instances = instances.filter(organisation_id=organisation_id)
     return [_instance_out(i) for i in instances]
@@ -405,7 +400,7 @@ def list_instances(
 
 @router.post("/odoo/instances", response={201: InstanceOut, **ERRORS})
 def create_instance(request: HttpRequest, payload: InstanceIn) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     if not user.is_support_staff:
         raise PermissionDenied(_("only support staff may configure Odoo instances"))
     organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
@@ -423,7 +418,7 @@ def create_instance(request: HttpRequest, payload: InstanceIn) -> Status[dict[st
 @router.post("/odoo/instances/{instance_id}/version", response={200: InstanceOut, **ERRORS})
 def detect_version(request: HttpRequest, instance_id: int) -> dict[str, Any]:
     """Detect the version and API of an instance and prove its login and key work."""
-    user = _user(request)
+    user = request_user(request)
     instance = actions.instance_detect_version(
         instance=instance_for_user(user, instance_id), actor=user
     )
@@ -436,7 +431,7 @@ def detect_version(request: HttpRequest, instance_id: int) -> dict[str, Any]:
 @router.post("/odoo/releases", response={201: ReleaseOut, **ERRORS})
 def create_release(request: HttpRequest, payload: ReleaseIn) -> Status[PatchRelease]:
     """Plan a patch release of our localisation addons (R8)."""
-    user = _user(request)
+    user = request_user(request)
     if not user.is_support_staff:
         raise PermissionDenied(_("only support staff may plan patch releases"))
     release = actions.patch_release_create(
@@ -451,13 +446,13 @@ def create_release(request: HttpRequest, payload: ReleaseIn) -> Status[PatchRele
 
 @router.get("/odoo/releases/{release_id}", response={200: ReleaseOut, **ERRORS})
 def get_release(request: HttpRequest, release_id: int) -> PatchRelease:
-    return release_for_user(_user(request), release_id)
+    return release_for_user(request_user(request), release_id)
 
 
 @router.post("/odoo/releases/{release_id}/tickets", response={200: ReleaseOut, **ERRORS})
 def link_ticket(request: HttpRequest, release_id: int, payload: LinkIn) -> PatchRelease:
     """Link a localisation bug ticket to the release that fixes it (R8)."""
-    user = _user(request)
+    user = request_user(request)
     release = release_for_user(user, release_id)
     actions.patch_release_link(
         release=release, ticket=ticket_for_user(user, payload.number), actor=user
@@ -468,7 +463,7 @@ def link_ticket(request: HttpRequest, release_id: int, payload: LinkIn) -> Patch
 @router.post("/odoo/releases/{release_id}/publish", response={200: ReleaseOut, **ERRORS})
 def publish_release(request: HttpRequest, release_id: int) -> PatchRelease:
     """Publish: linked tickets are resolved and their contacts told, once each (R8)."""
-    user = _user(request)
+    user = request_user(request)
     release = release_for_user(user, release_id)
     actions.patch_release_publish(release=release, actor=user)
     release.refresh_from_db()
