@@ -45,6 +45,9 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
+CSV = "text/csv; charset=utf-8"
+
+
 def _staff(request: HttpRequest) -> User:
     """Staff pages look like missing pages to anyone else."""
     user = request_user(request)
@@ -81,22 +84,31 @@ def statement_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "billing/statement_detail.html", context)
 
 
-@login_required
-def statement_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
+def _statement_file(
+    request: HttpRequest,
+    number: str,
+    document: Callable[[Statement, User], bytes | str],
+    content_type: str,
+    disposition: str,
+    extension: str,
+) -> HttpResponse:
+    """The statement as a file, named ``statement-<reference>.<extension>``."""
     user = request_user(request)
     statement = statement_for_user(user, number)
-    response = HttpResponse(statement_pdf(statement, user), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="statement-{statement.reference}.pdf"'
+    name = f"statement-{statement.reference}.{extension}"
+    response = HttpResponse(document(statement, user), content_type=content_type)
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
     return response
+
+
+@login_required
+def statement_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
+    return _statement_file(request, number, statement_pdf, "application/pdf", "inline", "pdf")
 
 
 @login_required
 def statement_csv_view(request: HttpRequest, number: str) -> HttpResponse:
-    user = request_user(request)
-    statement = statement_for_user(user, number)
-    response = HttpResponse(statement_csv(statement, user), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="statement-{statement.reference}.csv"'
-    return response
+    return _statement_file(request, number, statement_csv, CSV, "attachment", "csv")
 
 
 @login_required
