@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supportdesk.core.models import Named, Stamped
+from supportdesk.core.models import Named
 
 
 class Role(models.TextChoices):
@@ -31,7 +31,7 @@ class ContactMethod(models.TextChoices):
     PHONE = "phone", _("Telephone")
 
 
-class Organisation(Named, Stamped):
+class Organisation(Named):
     """A customer company of the partner."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -56,6 +56,7 @@ class Organisation(Named, Stamped):
         default=False,
         help_text=_("Off: a customer user sees the tickets they requested or are copied on."),
     )
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(Named.Meta):
         verbose_name = _("organisation")

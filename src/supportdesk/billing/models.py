@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.core.errors import IllegalTransition
-from supportdesk.core.models import Stamped
 
 
 class Charge(models.TextChoices):
@@ -77,7 +76,7 @@ class BillingProfile(models.Model):
         return self.hourly_rate if self.hourly_rate is not None else settings.BILLING_HOURLY_RATE
 
 
-class TimeEntry(Stamped):
+class TimeEntry(models.Model):
     """Raw minutes as logged; billed minutes are computed by the charging rules.
 
     A correction (``corrects`` set) takes ``minutes`` back from an earlier entry: it is
@@ -93,6 +92,7 @@ class TimeEntry(Stamped):
     date = models.DateField(_("date"))
     minutes = models.PositiveIntegerField(_("minutes"))
     description = models.TextField(_("what was done"))
+    created_at = models.DateTimeField(default=timezone.now)
     corrects = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -57,15 +57,6 @@ class AuditEntry(models.Model):
         raise ValueError("the audit trail is append-only: an entry is never deleted")
 
 
-class Stamped(models.Model):
-    """A row that keeps when it was made."""
-
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        abstract = True
-
-
 class Named(models.Model):
     """A row people pick by its name: listed by name and shown as it."""
 

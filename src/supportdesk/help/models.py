@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import Organisation
-from supportdesk.core.models import Named, Stamped
+from supportdesk.core.models import Named
 from supportdesk.tickets.models import Event, Ticket
 
 LANGUAGES = [("en", "English"), ("sv", "Svenska")]
@@ -48,7 +48,7 @@ class Tag(Named):
     name = models.CharField(_("name"), max_length=50, unique=True)
 
 
-class Article(Stamped):
+class Article(models.Model):
     """A help article in one language; a translation points at its original."""
 
     slug = models.SlugField(_("address"), max_length=120, unique=True)
@@ -91,6 +91,7 @@ class Article(Stamped):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     # PostgreSQL: title (weight A), tags and text (B) in the article's own language's
     # configuration, written by the actions; SQLite keeps the FTS5 table help_fts instead.
@@ -126,7 +127,7 @@ class Article(Stamped):
         return [v.strip() for v in self.odoo_versions.split(",") if v.strip()]
 
 
-class ArticleRevision(Stamped):
+class ArticleRevision(models.Model):
     """Each saved state of an article, with who saved it and which fields changed."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
@@ -137,6 +138,7 @@ class ArticleRevision(Stamped):
     changed = models.JSONField(default=list)  # names of the fields that changed
     snapshot = models.JSONField(default=dict)  # every field's value after the change
     note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["article", "-number"]
@@ -154,7 +156,7 @@ def image_path(instance: ArticleImage, filename: str) -> str:
     return f"help/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
-class ArticleImage(Stamped):
+class ArticleImage(models.Model):
     """An image of an article, served only after the article's own access check."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
@@ -165,6 +167,7 @@ class ArticleImage(Stamped):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]
@@ -173,7 +176,7 @@ class ArticleImage(Stamped):
         return self.filename
 
 
-class HelpActivity(Stamped):
+class HelpActivity(models.Model):
     """Answers before a ticket: what was suggested, opened, and solved without a ticket.
 
     ``draft`` names one new-ticket form as it was opened, so typing on does not count an
@@ -196,6 +199,7 @@ class HelpActivity(Stamped):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
@@ -207,7 +211,7 @@ class HelpActivity(Stamped):
         return f"{self.kind} {self.article_id}"
 
 
-class RatingRequest(Stamped):
+class RatingRequest(models.Model):
     """ "How did we do?" asked of one contact for one resolution of a ticket, once."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="rating_requests")
@@ -219,6 +223,7 @@ class RatingRequest(Stamped):
     consultant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
@@ -232,10 +237,11 @@ class RatingRequest(Stamped):
         return f"rating of {self.ticket_id} asked of {self.contact_id}"
 
 
-class Rating(Stamped):
+class Rating(models.Model):
     request = models.OneToOneField(RatingRequest, on_delete=models.CASCADE, related_name="rating")
     score = models.PositiveSmallIntegerField()
     comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [

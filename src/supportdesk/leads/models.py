@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supportdesk.core.models import Stamped
 
-
-class Lead(Stamped):
+class Lead(models.Model):
     class Source(models.TextChoices):
         WEB = "web", _("Inquiry form")
         EMAIL = "email", _("E-mail")
@@ -27,6 +26,7 @@ class Lead(Stamped):
     message = models.TextField(_("message"))
     source = models.CharField(max_length=16, choices=Source.choices)
     state = models.CharField(max_length=16, choices=State.choices, default=State.NEW)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("lead")

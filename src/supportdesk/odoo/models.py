@@ -13,11 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import Organisation
 from supportdesk.core import crypto
-from supportdesk.core.models import Stamped
 from supportdesk.tickets.models import CodeOwner, OdooReference, Ticket
 
 
-class OdooInstance(Stamped):
+class OdooInstance(models.Model):
     """One Odoo database of a customer (production, staging…) and the API user to reach it."""
 
     class Role(models.TextChoices):
@@ -47,6 +46,7 @@ class OdooInstance(Stamped):
     api = models.CharField(max_length=8, choices=Api.choices, default=Api.XMLRPC)
     version_checked_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("Odoo instance")
@@ -130,7 +130,7 @@ class RecordCheck(models.Model):
         return " · ".join(parts)
 
 
-class OwnerClassification(Stamped):
+class OwnerClassification(models.Model):
     """Who owns the code of a model or field a ticket is about (R7), and the evidence."""
 
     class Source(models.TextChoices):
@@ -156,6 +156,7 @@ class OwnerClassification(Stamped):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("code owner classification")
@@ -235,7 +236,7 @@ class UpstreamReport(models.Model):
         return self.state in self.FINISHED
 
 
-class PatchRelease(Stamped):
+class PatchRelease(models.Model):
     """A patch release of the partner's localisation addons that fixes tickets' bugs (R8)."""
 
     module = models.CharField(_("module"), max_length=128)
@@ -248,6 +249,7 @@ class PatchRelease(Stamped):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -9,7 +9,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supportdesk.core.models import Stamped
 from supportdesk.tickets.models import Attachment, OdooReference, Ticket
 
 
@@ -18,7 +17,7 @@ def crop_path(instance: ScreenshotFinding, filename: str) -> str:
     return f"attachments/crops/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.png"
 
 
-class Screenshot(Stamped):
+class Screenshot(models.Model):
     """An image a customer sent, and what OCR read in it."""
 
     class Status(models.TextChoices):
@@ -42,6 +41,7 @@ class Screenshot(Stamped):
     seconds = models.FloatField(null=True, blank=True)
     error = models.TextField(blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]
@@ -51,7 +51,7 @@ class Screenshot(Stamped):
         return f"screenshot {self.attachment_id} of {self.ticket_id}"
 
 
-class ScreenshotFinding(Stamped):
+class ScreenshotFinding(models.Model):
     """A URL, number or dialog found in a screenshot, with the crop it was read from."""
 
     class Kind(models.TextChoices):
@@ -76,6 +76,7 @@ class ScreenshotFinding(Stamped):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     corrected_to = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]
@@ -104,7 +105,7 @@ class ErrorSignature(models.Model):
         return f"{short}: {self.message}{where}"
 
 
-class TicketSignature(Stamped):
+class TicketSignature(models.Model):
     """An error signature seen on a ticket, and where it was read."""
 
     class Source(models.TextChoices):
@@ -114,6 +115,7 @@ class TicketSignature(Stamped):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="error_signatures")
     signature = models.ForeignKey(ErrorSignature, on_delete=models.CASCADE, related_name="links")
     source = models.CharField(max_length=16, choices=Source.choices)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["id"]

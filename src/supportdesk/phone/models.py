@@ -12,14 +12,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supportdesk.core.models import Named, Stamped
+from supportdesk.core.models import Named
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class Pbx(Named, Stamped):
+class Pbx(Named):
     """A telephone exchange that posts CTI events to ``/api/v1/cti/<token>``.
 
     Only the token's hash is stored; the token is shown once when it is issued.
@@ -28,6 +28,7 @@ class Pbx(Named, Stamped):
     name = models.CharField(_("name"), max_length=100, unique=True)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta(Named.Meta):
         verbose_name = _("PBX")

@@ -7,9 +7,8 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from supportdesk.core.models import Stamped
 
 
 def hash_invitation_token(token: str) -> str:
@@ -17,7 +16,7 @@ def hash_invitation_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class Invitation(Stamped):
+class Invitation(models.Model):
     """A one-time, expiring link that lets a customer user set a password."""
 
     class State(models.TextChoices):
@@ -41,6 +40,7 @@ class Invitation(Stamped):
         null=True,
         related_name="invitations_sent",
     )
+    created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import ContactMethod, Organisation, Skill
-from supportdesk.core.models import Stamped
 
 NUMBER_PREFIX = "SD-"
 # Ticket numbers are the primary key plus an offset, so numbers are short, unique
@@ -235,7 +234,7 @@ class Ticket(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class OdooReference(Stamped):
+class OdooReference(models.Model):
     """An Odoo screen URL or transaction reference named by a ticket (R2)."""
 
     class Type(models.TextChoices):
@@ -255,6 +254,7 @@ class OdooReference(Stamped):
     record_id = models.BigIntegerField(null=True, blank=True)
     host = models.CharField(max_length=255, blank=True)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.TEXT)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("Odoo reference")
@@ -269,7 +269,7 @@ class OdooReference(Stamped):
         return self.text
 
 
-class Message(Stamped):
+class Message(models.Model):
     """A public reply or an internal note on a ticket."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
@@ -283,6 +283,7 @@ class Message(Stamped):
     body_html = models.TextField(blank=True, help_text="Sanitised HTML, when the message had it.")
     message_id = models.CharField(max_length=998, blank=True)
     in_reply_to = models.CharField(max_length=998, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("message")
@@ -304,7 +305,7 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
-class Attachment(Stamped):
+class Attachment(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
     message = models.ForeignKey(
         Message, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
@@ -318,6 +319,7 @@ class Attachment(Stamped):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("attachment")
@@ -328,7 +330,7 @@ class Attachment(Stamped):
         return self.filename
 
 
-class Event(Stamped):
+class Event(models.Model):
     """The append-only timeline and audit log of a ticket; never edited.
 
     Clocks are recomputed from these rows (DESIGN rule 4).
@@ -343,6 +345,7 @@ class Event(Stamped):
     new = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
     public = models.BooleanField(default=True, help_text="Shown on the customer's timeline.")
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("event")
@@ -385,7 +388,7 @@ class EventDelivery(models.Model):
         return f"{self.subscriber} on event {self.event_id}"
 
 
-class TicketLink(Stamped):
+class TicketLink(models.Model):
     """A relation between two tickets: related, duplicate merged into, split from, follow-up."""
 
     class Kind(models.TextChoices):
@@ -400,6 +403,7 @@ class TicketLink(Stamped):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("ticket link")

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.core import crypto
-from supportdesk.core.models import Named, Stamped
+from supportdesk.core.models import Named
 
 
 class Endpoint(Named):
@@ -43,7 +43,7 @@ class Endpoint(Named):
         return self.active and (not self.verbs or verb in self.verbs)
 
 
-class Delivery(Stamped):
+class Delivery(models.Model):
     """One event to one endpoint: its payload, attempts and the last answer."""
 
     class State(models.TextChoices):
@@ -60,6 +60,7 @@ class Delivery(Stamped):
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     last_status = models.PositiveIntegerField(_("last HTTP status"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
