@@ -352,13 +352,15 @@ def _change(
 
 @tickets.post("/tickets/{number}/assign", response={200: TicketOut, **ERRORS})
 def assign(request: HttpRequest, number: str, payload: AssignIn) -> dict[str, Any]:
-    return _change(
-        request,
-        number,
-        actions.ticket_assign,
+    user = request_user(request)
+    ticket = ticket_for_user(user, number)  # "not found" before anything about the payload
+    actions.ticket_assign(
+        ticket=ticket,
+        actor=user,
         assignee=_staff_member(payload.assignee_id),
         override_reason=payload.override_reason,
     )
+    return _ticket_out(ticket_for_user(user, number))
 
 
 @tickets.post("/tickets/{number}/start", response={200: TicketOut, **ERRORS})

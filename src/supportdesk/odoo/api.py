@@ -343,9 +343,14 @@ def _on_ticket[T](
 @router.post("/tickets/{number}/odoo/classify", response={200: ClassificationOut, **ERRORS})
 def classify(request: HttpRequest, number: str, payload: ClassifyIn) -> OwnerClassification | None:
     """Classify the code owner of a model or field from the instance (R7)."""
-    fields = payload.model_dump(exclude={"instance_id"})  # the others are the action's keywords
-    instance = _instance_arg(request_user(request), payload.instance_id)
-    return _on_ticket(request, number, actions.code_owner_classify, instance=instance, **fields)
+    user = request_user(request)
+    ticket = ticket_for_user(user, number)  # "not found" before anything about the payload
+    return actions.code_owner_classify(
+        ticket=ticket,
+        actor=user,
+        instance=_instance_arg(user, payload.instance_id),
+        **payload.model_dump(exclude={"instance_id"}),  # the others are the action's keywords
+    )
 
 
 @router.post("/tickets/{number}/odoo/code-owner", response={200: ClassificationOut, **ERRORS})

@@ -2,18 +2,12 @@
 forgets it: sessions live in the database; without REDIS_URL the cache (login
 throttling, the dashboard snapshot) does too."""
 
-import django.db.migrations.operations.special
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.core.management import call_command
 from django.db import migrations, models
 
-
-# Functions from the following migrations need manual copying.
-# Move them and any dependencies into this file, then update the
-# RunPython operations to refer to the local versions:
-# supportdesk.core.migrations.0001_squashed
 
 def create_cache_table(apps, schema_editor):
     call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
@@ -52,6 +46,6 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(
             code=create_cache_table,
-            reverse_code=django.db.migrations.operations.special.RunPython.noop,
+            reverse_code=migrations.RunPython.noop,
         ),
     ]

@@ -10,11 +10,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-# Functions from the following migrations need manual copying.
-# Move them and any dependencies into this file, then update the
-# RunPython operations to refer to the local versions:
-# supportdesk.help.migrations.0001_squashed
-
 FTS_CREATE = """
 CREATE VIRTUAL TABLE help_fts USING fts5(
     title, tags, body, tokenize = 'porter unicode61 remove_diacritics 2'

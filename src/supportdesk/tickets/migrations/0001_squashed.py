@@ -22,11 +22,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-# Functions from the following migrations need manual copying.
-# Move them and any dependencies into this file, then update the
-# RunPython operations to refer to the local versions:
-# supportdesk.tickets.migrations.0001_squashed
-
 # The one change allowed: forgetting the actor when a user account is deleted.
 SAME_BUT_ACTOR = (
     "NEW.actor_id IS NULL AND NEW.ticket_id = OLD.ticket_id AND NEW.verb = OLD.verb"
