@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.core.models import Named
+
 
 class Role(models.TextChoices):
     CUSTOMER = "customer", _("Customer user")
@@ -29,7 +31,7 @@ class ContactMethod(models.TextChoices):
     PHONE = "phone", _("Telephone")
 
 
-class Organisation(models.Model):
+class Organisation(Named):
     """A customer company of the partner."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -56,13 +58,9 @@ class Organisation(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(Named.Meta):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
     def agreement_on(self, day: dt.date) -> Agreement | None:
         """The Maintenance and Support Agreement valid on ``day`` (R6), if any.
@@ -117,19 +115,15 @@ class Agreement(models.Model):
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
-class Skill(models.Model):
+class Skill(Named):
     """What a consultant is qualified for (R3): an Odoo application or a kind of work."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
 
-    class Meta:
+    class Meta(Named.Meta):
         verbose_name = _("skill")
         verbose_name_plural = _("skills")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class UserManager(BaseUserManager["User"]):

@@ -8,6 +8,7 @@ transition.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +17,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import Field
 
+from supportdesk.accounts.http import request_user
 from supportdesk.accounts.models import Organisation, User
 from supportdesk.api.auth import StaffSessionAuth, TokenAuth
 from supportdesk.api.schemas import (
@@ -124,12 +126,6 @@ def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse
     )
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _user_out(user: User | None) -> dict[str, Any] | None:
     if user is None:
         return None
@@ -221,7 +217,7 @@ class TicketFilters(CleanSchema):
 def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[str, Any]:
     """Tickets visible to you, newest first (`order=recent`) or in the queue order
     (`order=queue`: open tickets, business-critical first, then first come first served)."""
-    user = _user(request)
+    user = request_user(request)
     if not 1 <= filters.limit <= 200:
         raise InvalidInput("limit", "must be between 1 and 200")
     qs = tickets_for_user(user).select_related("organisation", "requester", "assignee")
@@ -266,7 +262,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
 
 @tickets.get("/tickets/{number}", response={200: TicketDetailOut, **ERRORS})
 def get_ticket(request: HttpRequest, number: str) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     ticket = ticket_for_user(user, number)
     return _detail_out(ticket, user)
 
@@ -274,7 +270,7 @@ def get_ticket(request: HttpRequest, number: str) -> dict[str, Any]:
 @tickets.post("/tickets", response={201: TicketDetailOut, **ERRORS})
 def create_ticket(request: HttpRequest, payload: TicketIn) -> Status[dict[str, Any]]:
     """Register a ticket (R1, channel `api`)."""
-    user = _user(request)
+    user = request_user(request)
     if user.is_customer:
         organisation = user.organisation
         requester: User | None = user
@@ -307,26 +303,17 @@ def create_ticket(request: HttpRequest, payload: TicketIn) -> Status[dict[str, A
 def _create(
     user: User, organisation: Organisation, requester: User | None, payload: TicketIn
 ) -> Ticket:
+    # The payload's fields are the action's keywords, but for whom the ticket is.
+    fields = payload.model_dump(exclude={"organisation_id", "requester_email"})
     return actions.ticket_create(
-        actor=user,
-        organisation=organisation,
-        requester=requester,
-        channel=Channel.API,
-        subject=payload.subject,
-        description=payload.description,
-        kind=payload.kind,
-        impact=payload.impact,
-        contact_method=payload.contact_method,
-        contact_phone=payload.contact_phone,
-        odoo_urls=payload.odoo_urls,
-        references=payload.references,
+        actor=user, organisation=organisation, requester=requester, channel=Channel.API, **fields
     )
 
 
 @tickets.post("/tickets/{number}/replies", response={201: MessageOut, **ERRORS})
 def reply(request: HttpRequest, number: str, payload: ReplyIn) -> Status[dict[str, Any]]:
     """A public reply, or with `internal: true` an internal note (staff only)."""
-    user = _user(request)
+    user = request_user(request)
     ticket = ticket_for_user(user, number)
     if payload.internal:
         message = actions.ticket_add_note(ticket=ticket, actor=user, body=payload.body)
@@ -354,10 +341,19 @@ def _staff_member(user_id: int) -> User:
     return assignee
 
 
+def _change(
+    request: HttpRequest, number: str, action: Callable[..., object], **arguments: Any
+) -> dict[str, Any]:
+    """Run a ticket action as the caller and answer with the ticket as it is now."""
+    user = request_user(request)
+    action(ticket=ticket_for_user(user, number), actor=user, **arguments)
+    return _ticket_out(ticket_for_user(user, number))
+
+
 @tickets.post("/tickets/{number}/assign", response={200: TicketOut, **ERRORS})
 def assign(request: HttpRequest, number: str, payload: AssignIn) -> dict[str, Any]:
-    user = _user(request)
-    ticket = ticket_for_user(user, number)
+    user = request_user(request)
+    ticket = ticket_for_user(user, number)  # "not found" before anything about the payload
     actions.ticket_assign(
         ticket=ticket,
         actor=user,
@@ -369,53 +365,37 @@ def assign(request: HttpRequest, number: str, payload: AssignIn) -> dict[str, An
 
 @tickets.post("/tickets/{number}/start", response={200: TicketOut, **ERRORS})
 def start(request: HttpRequest, number: str) -> dict[str, Any]:
-    user = _user(request)
-    actions.ticket_start(ticket=ticket_for_user(user, number), actor=user)
-    return _ticket_out(ticket_for_user(user, number))
+    return _change(request, number, actions.ticket_start)
 
 
 @tickets.post("/tickets/{number}/wait", response={200: TicketOut, **ERRORS})
 def wait(request: HttpRequest, number: str, payload: WaitIn) -> dict[str, Any]:
-    user = _user(request)
-    actions.ticket_wait(
-        ticket=ticket_for_user(user, number), actor=user, on=payload.on, reason=payload.reason
-    )
-    return _ticket_out(ticket_for_user(user, number))
+    return _change(request, number, actions.ticket_wait, on=payload.on, reason=payload.reason)
 
 
 @tickets.post("/tickets/{number}/resume", response={200: TicketOut, **ERRORS})
 def resume(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
-    user = _user(request)
-    actions.ticket_resume(ticket=ticket_for_user(user, number), actor=user, reason=payload.reason)
-    return _ticket_out(ticket_for_user(user, number))
+    return _change(request, number, actions.ticket_resume, reason=payload.reason)
 
 
 @tickets.post("/tickets/{number}/resolve", response={200: TicketOut, **ERRORS})
 def resolve(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
-    user = _user(request)
-    actions.ticket_resolve(
-        ticket=ticket_for_user(user, number), actor=user, resolution=payload.reason
-    )
-    return _ticket_out(ticket_for_user(user, number))
+    return _change(request, number, actions.ticket_resolve, resolution=payload.reason)
 
 
 @tickets.post("/tickets/{number}/close", response={200: TicketOut, **ERRORS})
 def close(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
-    user = _user(request)
-    actions.ticket_close(ticket=ticket_for_user(user, number), actor=user, reason=payload.reason)
-    return _ticket_out(ticket_for_user(user, number))
+    return _change(request, number, actions.ticket_close, reason=payload.reason)
 
 
 @tickets.post("/tickets/{number}/reopen", response={200: TicketOut, **ERRORS})
 def reopen(request: HttpRequest, number: str, payload: ReasonIn) -> dict[str, Any]:
-    user = _user(request)
-    actions.ticket_reopen(ticket=ticket_for_user(user, number), actor=user, reason=payload.reason)
-    return _ticket_out(ticket_for_user(user, number))
+    return _change(request, number, actions.ticket_reopen, reason=payload.reason)
 
 
 @tickets.get("/me", response=UserOut, tags=["account"])
 def me(request: HttpRequest) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     return {"id": user.pk, "name": user.get_full_name(), "email": user.email}
 
 
@@ -429,7 +409,7 @@ def kpi(request: HttpRequest, query: Query[KpiQuery]) -> dict[str, Any]:
     """Attainment of the service commitments (R3, R5) for tickets registered in the period.
 
     Staff see the whole desk; a customer user sees their own organisation's tickets."""
-    user = _user(request)
+    user = request_user(request)
     scope = Ticket.objects.all()
     if not user.is_support_staff:
         scope = scope.filter(organisation_id=user.organisation_id or 0)

@@ -13,6 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
+from supportdesk.accounts.http import request_user
 from supportdesk.accounts.models import Organisation, User
 from supportdesk.core.errors import InvalidInput, PermissionDenied
 from supportdesk.help import actions
@@ -74,12 +75,6 @@ class RatingQuery(Schema):
     limit: int = 100
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _out(article: Article) -> dict[str, Any]:
     return {
         "slug": article.slug,
@@ -103,7 +98,7 @@ def list_articles(request: HttpRequest, params: Query[ArticleQuery]) -> list[dic
     """Articles you may read; ``q`` searches them (best first). Staff see drafts too."""
     if not 1 <= params.limit <= 200:
         raise InvalidInput("limit", "must be between 1 and 200")
-    visible = articles_for_user(_user(request)).select_related("original", "organisation")
+    visible = articles_for_user(request_user(request)).select_related("original", "organisation")
     if params.category:
         visible = visible.filter(category=params.category)
     if params.q.strip():
@@ -116,7 +111,7 @@ def list_articles(request: HttpRequest, params: Query[ArticleQuery]) -> list[dic
 
 @router.get("/articles/{slug}", response={200: ArticleOut})
 def get_article(request: HttpRequest, slug: str) -> dict[str, Any]:
-    return _out(article_for_user(_user(request), slug))
+    return _out(article_for_user(request_user(request), slug))
 
 
 def _fields(payload: ArticleIn) -> dict[str, Any]:
@@ -143,7 +138,7 @@ def _require_staff(user: User) -> None:
 
 @router.post("/articles", response={201: ArticleOut})
 def create_article(request: HttpRequest, payload: ArticleIn) -> Status:
-    user = _user(request)
+    user = request_user(request)
     _require_staff(user)
     article = actions.article_save(actor=user, **_fields(payload))
     return Status(201, _out(article))
@@ -151,7 +146,7 @@ def create_article(request: HttpRequest, payload: ArticleIn) -> Status:
 
 @router.patch("/articles/{slug}", response={200: ArticleOut})
 def update_article(request: HttpRequest, slug: str, payload: ArticleIn) -> dict[str, Any]:
-    user = _user(request)
+    user = request_user(request)
     _require_staff(user)
     article = article_for_user(user, slug)
     return _out(actions.article_save(actor=user, article=article, **_fields(payload)))
@@ -160,7 +155,7 @@ def update_article(request: HttpRequest, slug: str, payload: ArticleIn) -> dict[
 @router.get("/ratings", response={200: list[RatingOut]})
 def list_ratings(request: HttpRequest, params: Query[RatingQuery]) -> list[dict[str, Any]]:
     """Answers to "How did we do?", newest first (staff only)."""
-    user = _user(request)
+    user = request_user(request)
     if not user.is_support_staff:
         raise PermissionDenied("only staff read ratings")
     if not 1 <= params.limit <= 1000:

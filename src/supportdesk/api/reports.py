@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
-from supportdesk.accounts.models import User
+from supportdesk.accounts.http import request_user
 from supportdesk.api.schemas import ErrorOut
 from supportdesk.core import clock
 from supportdesk.core.errors import InvalidInput
@@ -59,17 +59,12 @@ class OrganisationIn(CleanSchema):
 ERRORS: dict[int, Any] = {404: ErrorOut, 422: ErrorOut}
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @router.get("/commitments", response={200: ReportOut, **ERRORS})
 def commitments(request: HttpRequest) -> dict[str, Any]:
     """The commitments dashboard (R3, R4, R5): attainment this week, month and quarter;
     weekly trend; tickets at risk; backlog by age; load; tickets by kind, channel, impact
     and code owner; wait to assignment by organisation size. Staff only."""
-    require_staff(_user(request))
+    require_staff(request_user(request))
     return commitments_report(now=clock.now()).as_json()
 
 
@@ -78,7 +73,7 @@ def billing(request: HttpRequest, months: Query[MonthsIn]) -> dict[str, Any]:
     """Billable, included and free hours per organisation and month, and statements
     drafted, issued and credited (R6). ``start``/``end`` are months like ``2027-03``
     (default: the last 12 months). Staff only."""
-    require_staff(_user(request))
+    require_staff(request_user(request))
     now = clock.now()
     form = MonthRange(
         {"start": months.start or "", "end": months.end or ""}, today=timezone.localdate(now)
@@ -93,7 +88,7 @@ def billing(request: HttpRequest, months: Query[MonthsIn]) -> dict[str, Any]:
 def service(request: HttpRequest, params: Query[OrganisationIn]) -> dict[str, Any]:
     """How an organisation was served: its attainment, its tickets by status, its billed
     hours per month. Customers get their own organisation's; staff name one."""
-    user = _user(request)
+    user = request_user(request)
     organisation = organisation_for_report(user, params.organisation_id)
     if organisation is None:
         raise InvalidInput("organisation_id", _("is required for staff: name the organisation"))

@@ -75,15 +75,7 @@ def _text(field: str, value: str | None, *, limit: int = DESCRIPTION_MAX) -> str
 
 def issued_statement_of(entry: TimeEntry) -> Statement | None:
     """The issued statement billing ``entry``, which locks it, if there is one."""
-    line = (
-        StatementLine.objects.filter(
-            entry=entry,
-            statement__type=Statement.Type.INVOICE,
-            statement__status=Statement.Status.ISSUED,
-        )
-        .select_related("statement")
-        .first()
-    )
+    line = StatementLine.objects.issued().filter(entry=entry).select_related("statement").first()
     return line.statement if line else None
 
 
@@ -346,13 +338,19 @@ def statement_issue(*, statement: Statement, actor: User) -> Statement:
                 )
                 % {"organisation": statement.organisation, "month": f"{statement.month:%Y-%m}"}
             )
-        now = clock.now()
-        statement.number = _take_number(timezone.localdate(now).year)
-        statement.status = Statement.Status.ISSUED
-        statement.issued_at = now
-        statement.issued_by = actor
-        statement.save()
+        _stamp_issued(statement, actor)
     return statement
+
+
+def _stamp_issued(statement: Statement, actor: User) -> dt.datetime:
+    """Give ``statement`` the year's next number and mark it issued by ``actor``, now."""
+    now = clock.now()
+    statement.number = _take_number(timezone.localdate(now).year)
+    statement.status = Statement.Status.ISSUED
+    statement.issued_at = now
+    statement.issued_by = actor
+    statement.save()
+    return now
 
 
 def statement_credit(*, statement: Statement, actor: User, reason: str) -> Statement:
@@ -413,12 +411,7 @@ def statement_credit(*, statement: Statement, actor: User, reason: str) -> State
             )
             for line in statement.lines.order_by("position")
         )
-        now = clock.now()
-        credit.number = _take_number(timezone.localdate(now).year)
-        credit.status = Statement.Status.ISSUED
-        credit.issued_at = now
-        credit.issued_by = actor
-        credit.save()
+        now = _stamp_issued(credit, actor)
         statement.status = Statement.Status.CREDITED
         statement.credited_at = now
         statement.save(update_fields=["status", "credited_at"])

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html, format_html_join
 
 from supportdesk.billing.models import BillingProfile, Statement, TimeEntry
+from supportdesk.core.admin import ReadOnlyAdmin
 from supportdesk.core.audit import AuditedAdmin
 
 
@@ -24,22 +25,13 @@ class BillingProfileAdmin(AuditedAdmin):
 
 
 @admin.register(TimeEntry)
-class TimeEntryAdmin(admin.ModelAdmin):
+class TimeEntryAdmin(ReadOnlyAdmin):
     """Read-only: time is logged, overridden and corrected through the actions."""
 
     list_display = ["date", "ticket", "consultant", "minutes", "override", "corrects"]
     list_filter = ["override"]
     list_select_related = ["ticket", "consultant", "corrects"]
     date_hierarchy = "date"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 STATEMENT_FIELDS = (

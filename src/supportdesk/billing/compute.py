@@ -97,11 +97,8 @@ def _unbilled_entries(
 def _billed_before(ticket_ids: list[int]) -> dict[int, tuple[int, int]]:
     """Per ticket: (billed minutes, chargeable minutes) on issued, uncredited statements."""
     rows = (
-        StatementLine.objects.filter(
-            ticket_id__in=ticket_ids,
-            statement__type=Statement.Type.INVOICE,
-            statement__status=Statement.Status.ISSUED,
-        )
+        StatementLine.objects.issued()
+        .filter(ticket_id__in=ticket_ids)
         .values("ticket_id")
         .annotate(
             billed=Sum("billed_minutes"),

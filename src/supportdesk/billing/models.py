@@ -250,6 +250,14 @@ class Statement(models.Model):
         )
 
 
+class StatementLineQuerySet(models.QuerySet["StatementLine"]):
+    def issued(self) -> StatementLineQuerySet:
+        """Lines of issued invoices: billed, and not yet credited."""
+        return self.filter(
+            statement__type=Statement.Type.INVOICE, statement__status=Statement.Status.ISSUED
+        )
+
+
 class StatementLine(models.Model):
     """One line of a statement, with the reason it costs what it costs (R6)."""
 
@@ -280,6 +288,8 @@ class StatementLine(models.Model):
     # Words of lines issued before reasons were data; empty since.
     legacy_reason = models.TextField(blank=True, default="", db_column="reason")
     amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    objects = StatementLineQuerySet.as_manager()
 
     # Not a column: set by selectors.statement_lines_for_user when the viewer may not
     # open the line's ticket (its subject and description are then left out).

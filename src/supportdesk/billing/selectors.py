@@ -46,11 +46,8 @@ class EntryView:
 def issued_lines(entries: list[TimeEntry]) -> dict[int, StatementLine]:
     """The line on an issued (not credited) statement for each entry that has one."""
     lines = (
-        StatementLine.objects.filter(
-            entry_id__in=[e.pk for e in entries],
-            statement__status=Statement.Status.ISSUED,
-            statement__type=Statement.Type.INVOICE,
-        )
+        StatementLine.objects.issued()
+        .filter(entry_id__in=[e.pk for e in entries])
         .select_related("statement")
         .only("entry_id", "charge", "reason_data", "legacy_reason", "statement__number")
     )

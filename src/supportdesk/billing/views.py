@@ -5,6 +5,10 @@ Every object is reached through an access helper that takes the user; "not yours
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,8 +16,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from supportdesk.accounts.http import request_user
 from supportdesk.accounts.models import User
 from supportdesk.billing import actions, odoo_export
 from supportdesk.billing.documents import statement_context, statement_csv, statement_pdf
@@ -35,15 +41,16 @@ from supportdesk.core.errors import ActionError
 from supportdesk.core.web import refused, run_action
 from supportdesk.tickets.access import ticket_for_user
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
+
+CSV = "text/csv; charset=utf-8"
 
 
 def _staff(request: HttpRequest) -> User:
     """Staff pages look like missing pages to anyone else."""
-    user = _user(request)
+    user = request_user(request)
     if not user.is_support_staff:
         raise Http404("no such page")
     return user
@@ -51,7 +58,7 @@ def _staff(request: HttpRequest) -> User:
 
 @login_required
 def statement_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     statements = statements_for_user(user).order_by("-month", "organisation__name", "-id")
     if user.is_support_staff and request.GET.get("status") in Statement.Status.values:
         statements = statements.filter(status=request.GET["status"])
@@ -68,7 +75,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def statement_detail(request: HttpRequest, number: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     statement = statement_for_user(user, number)
     context = statement_context(statement, user)
     context["can_bill"] = user.role in actions.BILLING_ROLES
@@ -77,22 +84,31 @@ def statement_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "billing/statement_detail.html", context)
 
 
+def _statement_file(
+    request: HttpRequest,
+    number: str,
+    document: Callable[[Statement, User], bytes | str],
+    content_type: str,
+    disposition: str,
+    extension: str,
+) -> HttpResponse:
+    """The statement as a file, named ``statement-<reference>.<extension>``."""
+    user = request_user(request)
+    statement = statement_for_user(user, number)
+    name = f"statement-{statement.reference}.{extension}"
+    response = HttpResponse(document(statement, user), content_type=content_type)
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    return response
+
+
 @login_required
 def statement_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
-    user = _user(request)
-    statement = statement_for_user(user, number)
-    response = HttpResponse(statement_pdf(statement, user), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="statement-{statement.reference}.pdf"'
-    return response
+    return _statement_file(request, number, statement_pdf, "application/pdf", "inline", "pdf")
 
 
 @login_required
 def statement_csv_view(request: HttpRequest, number: str) -> HttpResponse:
-    user = _user(request)
-    statement = statement_for_user(user, number)
-    response = HttpResponse(statement_csv(statement, user), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="statement-{statement.reference}.csv"'
-    return response
+    return _statement_file(request, number, statement_csv, CSV, "attachment", "csv")
 
 
 @login_required
@@ -253,43 +269,41 @@ def _entry_for_staff(user: User, number: str, entry_id: int) -> TimeEntry:
         raise Http404("no such entry") from None
 
 
-@login_required
-@require_POST
-def entry_override_view(request: HttpRequest, number: str, entry_id: int) -> HttpResponse:
-    user = _staff(request)
-    entry = _entry_for_staff(user, number, entry_id)
-    form = OverrideForm(request.POST)
-    if form.is_valid():
-        run_action(
-            request,
-            actions.time_override,
-            success=_("Charge of the entry recorded."),
-            entry=entry,
-            actor=user,
-            charge=form.cleaned_data["charge"],
-            reason=form.cleaned_data["reason"],
-        )
-    else:
-        messages.error(request, _("charge: choose free, charged or the rules"))
-    return redirect("billing:ticket_time", number=entry.ticket.number)
+def _entry_change_view(
+    form_class: type[forms.Form],
+    action: Callable[..., object],
+    success: StrOrPromise,
+    invalid: StrOrPromise,
+) -> Callable[[HttpRequest, str, int], HttpResponse]:
+    """A staff view that posts a form about one time entry to its action (the form's fields
+    are the action's keywords), then goes back to the ticket's time page."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, number: str, entry_id: int) -> HttpResponse:
+        user = _staff(request)
+        entry = _entry_for_staff(user, number, entry_id)
+        form = form_class(request.POST)
+        if form.is_valid():
+            run_action(
+                request, action, success=str(success), entry=entry, actor=user, **form.cleaned_data
+            )
+        else:
+            messages.error(request, str(invalid))
+        return redirect("billing:ticket_time", number=entry.ticket.number)
+
+    return view
 
 
-@login_required
-@require_POST
-def entry_correct_view(request: HttpRequest, number: str, entry_id: int) -> HttpResponse:
-    user = _staff(request)
-    entry = _entry_for_staff(user, number, entry_id)
-    form = CorrectionForm(request.POST)
-    if form.is_valid():
-        run_action(
-            request,
-            actions.time_correct,
-            success=_("Correction recorded: it is credited on the next statement."),
-            entry=entry,
-            actor=user,
-            minutes=form.cleaned_data["minutes"],
-            reason=form.cleaned_data["reason"],
-        )
-    else:
-        messages.error(request, _("minutes and reason: both are required for a correction"))
-    return redirect("billing:ticket_time", number=entry.ticket.number)
+entry_override_view = _entry_change_view(
+    OverrideForm,
+    actions.time_override,
+    gettext_lazy("Charge of the entry recorded."),
+    gettext_lazy("charge: choose free, charged or the rules"),
+)
+entry_correct_view = _entry_change_view(
+    CorrectionForm,
+    actions.time_correct,
+    gettext_lazy("Correction recorded: it is credited on the next statement."),
+    gettext_lazy("minutes and reason: both are required for a correction"),
+)

@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 
 from supportdesk.commitments.clocks import clear_calendar_cache
 from supportdesk.commitments.models import BusinessHours, CalendarChange, ClosedDay, ShortDay
+from supportdesk.core.admin import ReadOnlyAdmin
 from supportdesk.core.audit import AuditedAdmin
 
 
@@ -38,17 +39,8 @@ class BusinessHoursAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarChange)
-class CalendarChangeAdmin(admin.ModelAdmin):
+class CalendarChangeAdmin(ReadOnlyAdmin):
     list_display = ["changed_at", "changed_by", "moved_tickets"]
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ClosedDay)

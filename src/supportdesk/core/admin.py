@@ -14,6 +14,19 @@ from django.http import HttpRequest, HttpResponse
 from supportdesk.core.models import AuditEntry
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows that change only through actions or are never edited: the admin shows them."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 def _cell(value: object) -> str:
     """Text as a spreadsheet shows it, never as a formula (CSV injection)."""
     text = "" if value is None else str(value)
@@ -41,7 +54,7 @@ def audit_csv(entries: QuerySet[AuditEntry]) -> str:
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor_label", "action", "model", "object_repr", "via"]
     list_filter = ["action", "model", "via"]
     search_fields = ["actor_label", "object_repr", "model"]
@@ -50,15 +63,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [f.name for f in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.action(description="Export the selected entries as CSV")
     def export_csv(self, request: HttpRequest, queryset: QuerySet[AuditEntry]) -> HttpResponse:

@@ -96,6 +96,17 @@ def record_change(
     )
 
 
+def record_created(*, actor: Any, obj: models.Model, via: str) -> AuditEntry | None:
+    """A new object, with the values it was given (empty ones left out)."""
+    return record(
+        actor=actor,
+        action=AuditEntry.Action.CREATED,
+        obj=obj,
+        changes={k: [None, v] for k, v in snapshot(obj).items() if v not in (None, "")},
+        via=via,
+    )
+
+
 def _stored(obj: models.Model) -> dict[str, Any]:
     if obj.pk is None:
         return {}
@@ -117,13 +128,7 @@ class AuditedAdmin(admin.ModelAdmin):
         if change:
             record_change(actor=request.user, obj=obj, before=before, via="admin")
         else:
-            record(
-                actor=request.user,
-                action=AuditEntry.Action.CREATED,
-                obj=obj,
-                changes={k: [None, v] for k, v in snapshot(obj).items() if v not in (None, "")},
-                via="admin",
-            )
+            record_created(actor=request.user, obj=obj, via="admin")
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         befores = {
@@ -141,13 +146,7 @@ class AuditedAdmin(admin.ModelAdmin):
                 )
         super().save_formset(request, form, formset, change)
         for obj in getattr(formset, "new_objects", []):
-            record(
-                actor=request.user,
-                action=AuditEntry.Action.CREATED,
-                obj=obj,
-                changes={k: [None, v] for k, v in snapshot(obj).items() if v not in (None, "")},
-                via="admin",
-            )
+            record_created(actor=request.user, obj=obj, via="admin")
         for obj, _fields in getattr(formset, "changed_objects", []):
             record_change(actor=request.user, obj=obj, before=befores.get(obj.pk, {}), via="admin")
 

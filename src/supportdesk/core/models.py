@@ -55,3 +55,16 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("the audit trail is append-only: an entry is never deleted")
+
+
+class Named(models.Model):
+    """A row people pick by its name: listed by name and shown as it."""
+
+    name: str  # each model declares its own name field
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

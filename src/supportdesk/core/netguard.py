@@ -91,7 +91,10 @@ def check_url(url: str, *, allow_private: bool, hint: str = "") -> Target:
     if scheme not in ("http", "https") or not parts.hostname:
         raise AddressRefused(f"{url!r} is not an http(s) URL with a host")
     if scheme == "http" and not allow_private:
-        raise AddressRefused(f"{url!r} uses plain http: use https{f' ({hint})' if hint else ''}")
+        raise AddressRefused(
+            f"{url!r} uses plain http: what is sent would travel unencrypted; use https"
+            + (f" ({hint})" if hint else "")
+        )
     if parts.username or parts.password:
         raise AddressRefused(f"{url!r} contains a user name or password")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")

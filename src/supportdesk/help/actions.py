@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.forms.models import model_to_dict
 from django.utils.text import slugify
 
 from supportdesk.accounts.models import Organisation, User
@@ -55,17 +56,11 @@ def _require_staff(actor: User) -> None:
 
 
 def _snapshot(article: Article) -> dict[str, Any]:
-    return {
-        "title": article.title,
-        "body": article.body,
-        "language": article.language,
-        "category": article.category,
-        "odoo_versions": article.odoo_versions,
-        "visibility": article.visibility,
-        "organisation": article.organisation.name if article.organisation else "",
-        "status": article.status,
-        "tags": sorted(article.tags.values_list("name", flat=True)),
-    }
+    """The tracked fields as a revision keeps them: names rather than rows."""
+    snapshot = model_to_dict(article, fields=TRACKED, exclude=["tags"])
+    snapshot["organisation"] = article.organisation.name if article.organisation else ""
+    snapshot["tags"] = sorted(article.tags.values_list("name", flat=True))
+    return snapshot
 
 
 def _clean(fields: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import Organisation
@@ -41,14 +42,7 @@ class ArticleForm(forms.Form):
 
 
 def initial_for(article: Article) -> dict[str, Any]:
-    return {
-        "title": article.title,
-        "body": article.body,
-        "language": article.language,
-        "original": article.original,
-        "category": article.category,
-        "tags": ", ".join(article.tags.values_list("name", flat=True)),
-        "odoo_versions": article.odoo_versions,
-        "visibility": article.visibility,
-        "organisation": article.organisation,
-    }
+    """The form filled in from ``article``; its tags as the comma-separated text it reads."""
+    initial = model_to_dict(article, fields=list(ArticleForm.base_fields), exclude=["tags"])
+    initial["tags"] = ", ".join(article.tags.values_list("name", flat=True))
+    return initial

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import Organisation
+from supportdesk.core.models import Named
 from supportdesk.tickets.models import Event, Ticket
 
 LANGUAGES = [("en", "English"), ("sv", "Svenska")]
@@ -43,14 +44,8 @@ class ArticleStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class Tag(models.Model):
+class Tag(Named):
     name = models.CharField(_("name"), max_length=50, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Article(models.Model):

@@ -29,7 +29,7 @@ from supportdesk.odoo.screen_models import (
 )
 from supportdesk.tickets.events import Verb, record_event
 from supportdesk.tickets.models import Attachment, OdooReference, Ticket
-from supportdesk.tickets.recognise import find_references, parse_odoo_url
+from supportdesk.tickets.recognise import OdooUrl, Reference, find_references, parse_odoo_url
 
 if TYPE_CHECKING:  # the OCR (Tesseract, numpy) is loaded by the worker that reads
     from supportdesk.odoo.ocr import Reading
@@ -102,22 +102,10 @@ def screenshot_record(
         existing = set(ticket.odoo_refs.values_list("type", "normalised"))
         added: list[str] = []
         for url, box in reading.urls:
-            row = OdooReference(
-                type=OdooReference.Type.URL,
-                text=url.normalised()[:2000],
-                normalised=url.normalised()[:2000],
-                model=url.model or "",
-                record_id=url.record_id,
-                host=url.host,
-            )
+            row = _url_row(url)
             added += _keep(ticket, shot, row, existing, image, box, ScreenshotFinding.Kind.URL)
         for ref, box in reading.references:
-            row = OdooReference(
-                type=OdooReference.Type.REFERENCE,
-                text=ref.normalised(),
-                normalised=ref.normalised(),
-                model=ref.model,
-            )
+            row = _reference_row(ref)
             added += _keep(
                 ticket, shot, row, existing, image, box, ScreenshotFinding.Kind.REFERENCE
             )
@@ -146,6 +134,26 @@ def screenshot_record(
             },
         )
     return shot
+
+
+def _url_row(url: OdooUrl) -> OdooReference:
+    """An unsaved reference for a URL read from a screenshot or typed as a correction."""
+    return OdooReference(
+        type=OdooReference.Type.URL,
+        text=url.normalised()[:2000],
+        normalised=url.normalised()[:2000],
+        model=url.model or "",
+        record_id=url.record_id,
+        host=url.host,
+    )
+
+
+def _reference_row(ref: Reference) -> OdooReference:
+    """An unsaved reference for a document number (``S00042``, ``INV/2026/0001``…)."""
+    text = ref.normalised()
+    return OdooReference(
+        type=OdooReference.Type.REFERENCE, text=text, normalised=text, model=ref.model
+    )
 
 
 def _keep(
@@ -222,22 +230,7 @@ def finding_correct(*, finding: ScreenshotFinding, actor: User, text: str) -> Sc
     refs = find_references(text) if url is None else []
     if url is None and not refs:
         raise InvalidInput("text", f"{text[:80]!r} is neither an Odoo URL nor a document number")
-    if url is not None:
-        row = OdooReference(
-            type=OdooReference.Type.URL,
-            text=url.normalised()[:2000],
-            normalised=url.normalised()[:2000],
-            model=url.model or "",
-            record_id=url.record_id,
-            host=url.host,
-        )
-    else:
-        row = OdooReference(
-            type=OdooReference.Type.REFERENCE,
-            text=refs[0].normalised(),
-            normalised=refs[0].normalised(),
-            model=refs[0].model,
-        )
+    row = _url_row(url) if url is not None else _reference_row(refs[0])
     with transaction.atomic():
         ticket = _lock(finding.screenshot.ticket_id)
         finding = ScreenshotFinding.objects.select_for_update().get(pk=finding.pk)

@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import User
+from supportdesk.core.admin import ReadOnlyAdmin
 from supportdesk.core.audit import AuditedAdmin
 from supportdesk.core.errors import ActionError
 from supportdesk.odoo import actions
@@ -89,32 +90,21 @@ class OdooInstanceAdmin(AuditedAdmin):
         super().save_model(request, obj, form, change)
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(RecordCheck)
-class RecordCheckAdmin(_ReadOnly):
+class RecordCheckAdmin(ReadOnlyAdmin):
     list_display = ["reference", "instance", "exists", "display_name", "state", "checked_at"]
     list_select_related = ["reference", "instance", "instance__organisation"]
 
 
 @admin.register(OwnerClassification)
-class OwnerClassificationAdmin(_ReadOnly):
+class OwnerClassificationAdmin(ReadOnlyAdmin):
     list_display = ["ticket", "owner", "source", "model", "field", "module", "created_at"]
     list_filter = ["owner", "source"]
     list_select_related = ["ticket"]
 
 
 @admin.register(UpstreamReport)
-class UpstreamReportAdmin(_ReadOnly):
+class UpstreamReportAdmin(ReadOnlyAdmin):
     list_display = ["ticket", "target", "vendor", "reference", "state", "reported_at"]
     list_filter = ["target", "state"]
     list_select_related = ["ticket"]
@@ -131,6 +121,6 @@ class PatchReleaseTicketInline(admin.TabularInline):
 
 
 @admin.register(PatchRelease)
-class PatchReleaseAdmin(_ReadOnly):
+class PatchReleaseAdmin(ReadOnlyAdmin):
     list_display = ["module", "version", "release_date", "published_at"]
     inlines = [PatchReleaseTicketInline]

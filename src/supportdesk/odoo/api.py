@@ -8,6 +8,7 @@ and patch releases are staff objects: customers get 404.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from supportdesk.accounts.http import request_user
 from supportdesk.accounts.models import Organisation, User
 from supportdesk.core.errors import InvalidInput, PermissionDenied
 from supportdesk.core.schemas import Body, CleanSchema, Code, Id, Line, Url
@@ -27,6 +29,7 @@ from supportdesk.odoo.access import (
     upstream_report_for_user,
 )
 from supportdesk.odoo.models import (
+    BugEvidence,
     OdooInstance,
     OwnerClassification,
     PatchRelease,
@@ -49,8 +52,8 @@ ERRORS: dict[int, Any] = {403: Error, 404: Error, 409: Error, 422: Error}
 
 
 class CheckOut(Schema):
-    reference: str
-    instance: str
+    reference: str = Field(alias="reference.text")
+    instance: str = Field(alias="instance.name")
     checked_at: dt.datetime
     exists: bool | None
     model: str
@@ -111,6 +114,12 @@ class ReleaseOut(Schema):
     notes: str
     published_at: dt.datetime | None
     tickets: list[str]
+
+    @staticmethod
+    def resolve_tickets(release: PatchRelease) -> list[str]:
+        return [
+            t.number for t in Ticket.objects.filter(patch_links__release=release).order_by("pk")
+        ]
 
 
 class TicketOdooOut(Schema):
@@ -193,79 +202,6 @@ class LinkIn(CleanSchema):
     number: Code
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _check_out(check: RecordCheck) -> dict[str, Any]:
-    return {
-        "reference": check.reference.text,
-        "instance": check.instance.name,
-        "checked_at": check.checked_at,
-        "exists": check.exists,
-        "model": check.model,
-        "record_id": check.record_id,
-        "display_name": check.display_name,
-        "state": check.state,
-        "state_label": check.state_label,
-        "company": check.company,
-        "error": check.error,
-        "summary": check.summary,
-    }
-
-
-def _classification_out(row: OwnerClassification | None) -> dict[str, Any] | None:
-    if row is None:
-        return None
-    return {
-        name: getattr(row, name)
-        for name in (
-            "owner",
-            "source",
-            "model",
-            "field",
-            "module",
-            "vendor",
-            "licence",
-            "explanation",
-            "reason",
-            "created_at",
-        )
-    }
-
-
-def _upstream_out(report: UpstreamReport) -> dict[str, Any]:
-    return {
-        name: getattr(report, name)
-        for name in (
-            "id",
-            "target",
-            "vendor",
-            "reference",
-            "url",
-            "state",
-            "state_changed_at",
-            "reported_at",
-        )
-    }
-
-
-def _release_out(release: PatchRelease) -> dict[str, Any]:
-    return {
-        "id": release.pk,
-        "module": release.module,
-        "version": release.version,
-        "release_date": release.release_date,
-        "notes": release.notes,
-        "published_at": release.published_at,
-        "tickets": [
-            t.number for t in Ticket.objects.filter(patch_links__release=release).order_by("pk")
-        ],
-    }
-
-
 def _instance_out(instance: OdooInstance) -> dict[str, Any]:
     return {
         "id": instance.pk,
@@ -296,14 +232,14 @@ def _ticket_odoo(ticket: Ticket) -> dict[str, Any]:
                 "model": ref.model,
                 "record_id": ref.record_id,
                 "host": ref.host,
-                "latest_check": _check_out(latest) if latest else None,
+                "latest_check": latest,
             }
         )
     return {
         "number": ticket.number,
         "code_owner": ticket.code_owner,
         "references": references,
-        "classification": _classification_out(ticket.owner_classifications.first()),
+        "classification": ticket.owner_classifications.first(),
         "evidence": [
             {
                 "runbot_url": e.runbot_url,
@@ -312,8 +248,8 @@ def _ticket_odoo(ticket: Ticket) -> dict[str, Any]:
             }
             for e in ticket.bug_evidence.all()
         ],
-        "upstream_reports": [_upstream_out(r) for r in ticket.upstream_reports.all()],
-        "patch_releases": [_release_out(r) for r in ticket.patch_releases.all()],
+        "upstream_reports": list(ticket.upstream_reports.all()),
+        "patch_releases": list(ticket.patch_releases.all()),
     }
 
 
@@ -336,24 +272,23 @@ def _instance_arg(user: User, instance_id: int | None) -> OdooInstance | None:
 def ticket_odoo(request: HttpRequest, number: str) -> dict[str, Any]:
     """The Odoo side of a ticket: references and their latest check, code owner,
     evidence, upstream reports and patch releases (R2, R7, R8)."""
-    return _ticket_odoo(ticket_for_user(_user(request), number))
+    return _ticket_odoo(ticket_for_user(request_user(request), number))
 
 
 @router.post("/tickets/{number}/odoo/check", response={200: list[CheckOut], **ERRORS})
-def check(request: HttpRequest, number: str, payload: CheckIn) -> list[dict[str, Any]]:
+def check(request: HttpRequest, number: str, payload: CheckIn) -> list[RecordCheck]:
     """Check one reference (or all) on the customer's configured instance."""
-    user = _user(request)
+    user = request_user(request)
     ticket = ticket_for_user(user, number)
     if not user.is_support_staff:
         raise PermissionDenied(_("only support staff may check Odoo references"))
     reference = reference_of(ticket, payload.reference_id) if payload.reference_id else None
-    checks = actions.reference_check(
+    return actions.reference_check(
         ticket=ticket,
         actor=user,
         reference=reference,
         instance=_instance_arg(user, payload.instance_id),
     )
-    return [_check_out(c) for c in checks]
 
 
 class ReferencesIn(CleanSchema):
@@ -365,7 +300,7 @@ class ReferencesIn(CleanSchema):
 @router.post("/tickets/{number}/odoo/references", response={200: TicketOdooOut, **ERRORS})
 def add_references(request: HttpRequest, number: str, payload: ReferencesIn) -> dict[str, Any]:
     """Add Odoo URLs or transaction references to a ticket (R2); stored normalised."""
-    user = _user(request)
+    user = request_user(request)
     ticket = ticket_for_user(user, number)
     if not user.is_support_staff:
         raise PermissionDenied(_("only support staff may edit a ticket's Odoo references"))
@@ -389,7 +324,7 @@ def add_references(request: HttpRequest, number: str, payload: ReferencesIn) -> 
 )
 def remove_reference(request: HttpRequest, number: str, reference_id: int) -> dict[str, Any]:
     """Remove a URL or reference recognised by mistake (R2)."""
-    user = _user(request)
+    user = request_user(request)
     ticket = ticket_for_user(user, number)
     actions.reference_remove(
         ticket=ticket, actor=user, reference=reference_of(ticket, reference_id)
@@ -397,78 +332,61 @@ def remove_reference(request: HttpRequest, number: str, reference_id: int) -> di
     return _ticket_odoo(ticket_for_user(user, number))
 
 
+def _on_ticket[T](
+    request: HttpRequest, number: str, action: Callable[..., T], **arguments: Any
+) -> T:
+    """Run an action on the caller's ticket, as the caller."""
+    user = request_user(request)
+    return action(ticket=ticket_for_user(user, number), actor=user, **arguments)
+
+
 @router.post("/tickets/{number}/odoo/classify", response={200: ClassificationOut, **ERRORS})
-def classify(request: HttpRequest, number: str, payload: ClassifyIn) -> dict[str, Any] | None:
+def classify(request: HttpRequest, number: str, payload: ClassifyIn) -> OwnerClassification | None:
     """Classify the code owner of a model or field from the instance (R7)."""
-    user = _user(request)
-    row = actions.code_owner_classify(
-        ticket=ticket_for_user(user, number),
+    user = request_user(request)
+    ticket = ticket_for_user(user, number)  # "not found" before anything about the payload
+    return actions.code_owner_classify(
+        ticket=ticket,
         actor=user,
-        model=payload.model,
-        field=payload.field,
         instance=_instance_arg(user, payload.instance_id),
+        **payload.model_dump(exclude={"instance_id"}),  # the others are the action's keywords
     )
-    return _classification_out(row)
 
 
 @router.post("/tickets/{number}/odoo/code-owner", response={200: ClassificationOut, **ERRORS})
-def override(request: HttpRequest, number: str, payload: OverrideIn) -> dict[str, Any] | None:
+def override(request: HttpRequest, number: str, payload: OverrideIn) -> OwnerClassification | None:
     """Set the code owner yourself, with a reason (R7)."""
-    user = _user(request)
-    row = actions.code_owner_override(
-        ticket=ticket_for_user(user, number),
-        actor=user,
-        owner=payload.owner,
-        reason=payload.reason,
-    )
-    return _classification_out(row)
+    return _on_ticket(request, number, actions.code_owner_override, **payload.model_dump())
 
 
 @router.post("/tickets/{number}/odoo/evidence", response={201: EvidenceOut, **ERRORS})
-def evidence(request: HttpRequest, number: str, payload: EvidenceIn) -> Status[dict[str, Any]]:
+def evidence(request: HttpRequest, number: str, payload: EvidenceIn) -> Status[BugEvidence]:
     """Record that the bug reproduces on standard data (R8)."""
-    user = _user(request)
-    row = actions.bug_evidence_record(
-        ticket=ticket_for_user(user, number),
-        actor=user,
-        runbot_url=payload.runbot_url,
-        reproduction=payload.reproduction,
+    return Status(
+        201, _on_ticket(request, number, actions.bug_evidence_record, **payload.model_dump())
     )
-    out = {
-        "runbot_url": row.runbot_url,
-        "reproduction": row.reproduction,
-        "recorded_at": row.recorded_at,
-    }
-    return Status(201, out)
 
 
 @router.post("/tickets/{number}/odoo/upstream", response={201: UpstreamOut, **ERRORS})
-def upstream(request: HttpRequest, number: str, payload: UpstreamIn) -> Status[dict[str, Any]]:
+def upstream(request: HttpRequest, number: str, payload: UpstreamIn) -> Status[UpstreamReport]:
     """Keep the reference of the bug reported to Odoo or the vendor; the ticket waits (R8)."""
-    user = _user(request)
-    report = actions.bug_report_upstream(
-        ticket=ticket_for_user(user, number),
-        actor=user,
-        reference=payload.reference,
-        url=payload.url,
-        vendor=payload.vendor,
+    return Status(
+        201, _on_ticket(request, number, actions.bug_report_upstream, **payload.model_dump())
     )
-    return Status(201, _upstream_out(report))
 
 
 @router.post("/odoo/upstream/{report_id}", response={200: UpstreamOut, **ERRORS})
 def upstream_state(
     request: HttpRequest, report_id: int, payload: UpstreamStateIn
-) -> dict[str, Any]:
+) -> UpstreamReport:
     """Record the state of an upstream report (R8)."""
-    user = _user(request)
-    report = actions.upstream_update(
+    user = request_user(request)
+    return actions.upstream_update(
         report=upstream_report_for_user(user, report_id),
         actor=user,
         state=payload.state,
         reason=payload.reason,
     )
-    return _upstream_out(report)
 
 
 # --- instances --------------------------------------------------------------------------
@@ -479,7 +397,7 @@ def list_instances(
     request: HttpRequest, organisation_id: int | None = None
 ) -> list[dict[str, Any]]:
     """Customers' Odoo instances (staff only); the API key is never returned."""
-    instances = instances_for_user(_user(request))
+    instances = instances_for_user(request_user(request))
     if organisation_id is not None:
         instances = instances.filter(organisation_id=organisation_id)
     return [_instance_out(i) for i in instances]
@@ -487,7 +405,7 @@ def list_instances(
 
 @router.post("/odoo/instances", response={201: InstanceOut, **ERRORS})
 def create_instance(request: HttpRequest, payload: InstanceIn) -> Status[dict[str, Any]]:
-    user = _user(request)
+    user = request_user(request)
     if not user.is_support_staff:
         raise PermissionDenied(_("only support staff may configure Odoo instances"))
     organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
@@ -497,24 +415,15 @@ def create_instance(request: HttpRequest, payload: InstanceIn) -> Status[dict[st
             _("no organisation has id %(organisation_id)s")
             % {"organisation_id": payload.organisation_id},
         )
-    instance = actions.instance_save(
-        actor=user,
-        organisation=organisation,
-        name=payload.name,
-        role=payload.role,
-        url=payload.url,
-        database=payload.database,
-        login=payload.login,
-        api_key=payload.api_key,
-        own_module_authors=payload.own_module_authors,
-    )
+    fields = payload.model_dump(exclude={"organisation_id"})  # the action's keywords
+    instance = actions.instance_save(actor=user, organisation=organisation, **fields)
     return Status(201, _instance_out(instance))
 
 
 @router.post("/odoo/instances/{instance_id}/version", response={200: InstanceOut, **ERRORS})
 def detect_version(request: HttpRequest, instance_id: int) -> dict[str, Any]:
     """Detect the version and API of an instance and prove its login and key work."""
-    user = _user(request)
+    user = request_user(request)
     instance = actions.instance_detect_version(
         instance=instance_for_user(user, instance_id), actor=user
     )
@@ -525,9 +434,9 @@ def detect_version(request: HttpRequest, instance_id: int) -> dict[str, Any]:
 
 
 @router.post("/odoo/releases", response={201: ReleaseOut, **ERRORS})
-def create_release(request: HttpRequest, payload: ReleaseIn) -> Status[dict[str, Any]]:
+def create_release(request: HttpRequest, payload: ReleaseIn) -> Status[PatchRelease]:
     """Plan a patch release of our localisation addons (R8)."""
-    user = _user(request)
+    user = request_user(request)
     if not user.is_support_staff:
         raise PermissionDenied(_("only support staff may plan patch releases"))
     release = actions.patch_release_create(
@@ -537,30 +446,30 @@ def create_release(request: HttpRequest, payload: ReleaseIn) -> Status[dict[str,
         release_date=payload.release_date,
         notes=payload.notes,
     )
-    return Status(201, _release_out(release))
+    return Status(201, release)
 
 
 @router.get("/odoo/releases/{release_id}", response={200: ReleaseOut, **ERRORS})
-def get_release(request: HttpRequest, release_id: int) -> dict[str, Any]:
-    return _release_out(release_for_user(_user(request), release_id))
+def get_release(request: HttpRequest, release_id: int) -> PatchRelease:
+    return release_for_user(request_user(request), release_id)
 
 
 @router.post("/odoo/releases/{release_id}/tickets", response={200: ReleaseOut, **ERRORS})
-def link_ticket(request: HttpRequest, release_id: int, payload: LinkIn) -> dict[str, Any]:
+def link_ticket(request: HttpRequest, release_id: int, payload: LinkIn) -> PatchRelease:
     """Link a localisation bug ticket to the release that fixes it (R8)."""
-    user = _user(request)
+    user = request_user(request)
     release = release_for_user(user, release_id)
     actions.patch_release_link(
         release=release, ticket=ticket_for_user(user, payload.number), actor=user
     )
-    return _release_out(release)
+    return release
 
 
 @router.post("/odoo/releases/{release_id}/publish", response={200: ReleaseOut, **ERRORS})
-def publish_release(request: HttpRequest, release_id: int) -> dict[str, Any]:
+def publish_release(request: HttpRequest, release_id: int) -> PatchRelease:
     """Publish: linked tickets are resolved and their contacts told, once each (R8)."""
-    user = _user(request)
+    user = request_user(request)
     release = release_for_user(user, release_id)
     actions.patch_release_publish(release=release, actor=user)
     release.refresh_from_db()
-    return _release_out(release)
+    return release

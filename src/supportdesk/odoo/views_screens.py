@@ -3,7 +3,6 @@ correcting a finding, the tickets that share an error, and the week's signatures
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,16 +12,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from supportdesk.accounts.http import request_user
 from supportdesk.accounts.models import User
-from supportdesk.core.errors import ActionError
-from supportdesk.core.web import refused, staff_only
+from supportdesk.core.web import run_action, staff_only
 from supportdesk.odoo import actions_screens, screen_selectors
 from supportdesk.odoo.screen_models import ErrorSignature, ScreenshotFinding
 from supportdesk.tickets.access import ticket_for_user
 from supportdesk.tickets.models import Ticket
-
-
-def _user(request: HttpRequest) -> User:
-    return request_user(request)
 
 
 def _finding(user: User, number: str, finding_id: int) -> tuple[Ticket, ScreenshotFinding]:
@@ -43,7 +37,7 @@ def _back(user: User, ticket: Ticket) -> HttpResponse:
 @login_required
 @require_GET
 def crop(request: HttpRequest, number: str, finding_id: int) -> FileResponse:
-    _ticket, finding = _finding(_user(request), number, finding_id)
+    _ticket, finding = _finding(request_user(request), number, finding_id)
     if not finding.crop:
         raise Http404("no crop")
     response = FileResponse(finding.crop.open("rb"), content_type="image/png")
@@ -55,14 +49,12 @@ def crop(request: HttpRequest, number: str, finding_id: int) -> FileResponse:
 @login_required
 @require_POST
 def remove(request: HttpRequest, number: str, finding_id: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     ticket, finding = _finding(user, number, finding_id)
-    try:
-        actions_screens.finding_remove(finding=finding, actor=user)
-    except ActionError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Removed “%(text)s”.") % {"text": finding.text})
+    removed = _("Removed “%(text)s”.") % {"text": finding.text}
+    run_action(
+        request, actions_screens.finding_remove, success=removed, finding=finding, actor=user
+    )
     return _back(user, ticket)
 
 
@@ -71,14 +63,14 @@ def remove(request: HttpRequest, number: str, finding_id: int) -> HttpResponse:
 def correct(request: HttpRequest, number: str, finding_id: int) -> HttpResponse:
     user = request_user(request)
     ticket, finding = _finding(user, number, finding_id)
-    try:
-        actions_screens.finding_correct(
-            finding=finding, actor=user, text=request.POST.get("text", "")
-        )
-    except ActionError as exc:
-        refused(request, exc)
-    else:
-        messages.success(request, _("Corrected."))
+    run_action(
+        request,
+        actions_screens.finding_correct,
+        success=_("Corrected."),
+        finding=finding,
+        actor=user,
+        text=request.POST.get("text", ""),
+    )
     return _back(user, ticket)
 
 

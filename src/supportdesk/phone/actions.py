@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from supportdesk.accounts.models import Organisation, User
 from supportdesk.commitments.models import Notification
 from supportdesk.core import clock
-from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
+from supportdesk.core.errors import IllegalTransition, InvalidInput
 from supportdesk.phone.models import Call, CallEvent, CallState, Direction, Pbx
 from supportdesk.phone.numbers import find_caller, normalise, users_with_number
+from supportdesk.tickets import kit
 from supportdesk.tickets.models import OPEN_STATUSES, Channel, Kind, Status, Ticket
 
 CTI_EVENTS = frozenset({"newCall", "answer", "hangup"})
@@ -179,8 +180,7 @@ def call_log(
     """
     from supportdesk.tickets import actions as ticket_actions
 
-    if not actor.is_support_staff:
-        raise PermissionDenied(_("only support staff log calls"))
+    kit.require_staff(actor, _("log calls"))
     summary = (summary or "").strip()
     if not summary:
         raise InvalidInput("summary", _("is required: say what the call was about"))
@@ -273,8 +273,7 @@ def call_log(
 
 def call_claim(*, call: Call, actor: User) -> Call:
     """Take a missed call's call-back on oneself."""
-    if not actor.is_support_staff:
-        raise PermissionDenied(_("only support staff call back"))
+    kit.require_staff(actor, _("call back"))
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
         if call.state != CallState.MISSED or call.called_back_at is not None:
@@ -286,8 +285,7 @@ def call_claim(*, call: Call, actor: User) -> Call:
 
 def call_called_back(*, call: Call, actor: User) -> Call:
     """A missed call was returned: it leaves the call-back list."""
-    if not actor.is_support_staff:
-        raise PermissionDenied(_("only support staff call back"))
+    kit.require_staff(actor, _("call back"))
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
         if call.state != CallState.MISSED:

@@ -12,12 +12,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.core.models import Named
+
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class Pbx(models.Model):
+class Pbx(Named):
     """A telephone exchange that posts CTI events to ``/api/v1/cti/<token>``.
 
     Only the token's hash is stored; the token is shown once when it is issued.
@@ -28,13 +30,9 @@ class Pbx(models.Model):
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    class Meta(Named.Meta):
         verbose_name = _("PBX")
         verbose_name_plural = _("PBXs")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
     @classmethod
     def issue(cls, *, name: str) -> tuple[Pbx, str]:

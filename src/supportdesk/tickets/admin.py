@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from supportdesk.core.admin import ReadOnlyAdmin
 from supportdesk.tickets.models import Ticket
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(ReadOnlyAdmin):
     """Read-only: tickets change only through actions (console, portal, API, mail)."""
 
     list_display = ["number", "subject", "organisation", "status", "assignee", "registered_at"]
@@ -12,12 +13,3 @@ class TicketAdmin(admin.ModelAdmin):
     list_select_related = ["organisation", "assignee"]
     search_fields = ["subject"]
     show_full_result_count = False
-
-    def has_add_permission(self, request: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: object, obj: object = None) -> bool:
-        return False

@@ -135,6 +135,41 @@ class OdooUrl:
         return parsed[1]
 
 
+@dataclass(frozen=True)
+class _Link:
+    """What every form of Odoo URL shares, read once by ``_parse``."""
+
+    text: str
+    host: str
+    base: str  # scheme://host, with the port unless it is the scheme's default
+    database: str | None
+    db_query: list[tuple[str, str]]  # the ?db= the canonical form keeps
+    query: dict[str, str]
+    fragment: dict[str, str]
+
+    def found(
+        self,
+        kind: str,
+        model: str | None,
+        record_id: int | None,
+        *,
+        action: str | None = None,
+        companies: tuple[int, ...] = (),
+        view_type: str | None = None,
+    ) -> OdooUrl:
+        return OdooUrl(
+            self.text,
+            self.host,
+            self.database,
+            model,
+            record_id,
+            action,
+            companies,
+            view_type,
+            kind,
+        )
+
+
 def parse_odoo_url(url: str) -> OdooUrl | None:
     """Read one URL; ``None`` when it is not a link to an Odoo screen (form validation)."""
     parsed = _parse(url)
@@ -204,38 +239,32 @@ def _parse(url: str) -> tuple[OdooUrl, str] | None:
     fragment = dict(parse_qsl(parts.fragment, keep_blank_values=True))
     db_param = _valid(fragment.get("db") or query.get("db"), _DB_NAME)
     host_db = _database_from_host(hostname)
-    database = db_param or host_db
     db_query = [("db", db_param)] if db_param and db_param != host_db else []
+
+    link = _Link(text, host, base, db_param or host_db, db_query, query, fragment)
 
     path = parts.path
     segments = [s for s in path.split("/") if s]
 
     if segments in (["web"], ["odoo"]):
-        return _parse_legacy(text, host, base, database, db_query, query, fragment)
+        return _parse_legacy(link)
     if len(segments) > 1 and segments[0] in ("odoo", "scoped_app"):
-        return _parse_path(text, host, base, database, db_query, query, fragment, segments)
+        return _parse_path(link, segments)
     if path == "/mail/view":
-        return _parse_mail(text, host, base, database, db_query, query)
+        return _parse_mail(link)
     for pattern, model in _PORTAL:
         match = pattern.fullmatch(path)
         if match:
             record_id = _record_id(match.group(2))
             if record_id is None:
                 return None
-            result = OdooUrl(text, host, database, model, record_id, None, (), None, "portal")
+            result = link.found("portal", model, record_id)
             return result, f"{base}{match.group(1)}/{record_id}{_query(db_query)}"
     return None
 
 
-def _parse_legacy(
-    text: str,
-    host: str,
-    base: str,
-    database: str | None,
-    db_query: list[tuple[str, str]],
-    query: dict[str, str],
-    fragment: dict[str, str],
-) -> tuple[OdooUrl, str] | None:
+def _parse_legacy(link: _Link) -> tuple[OdooUrl, str] | None:
+    query, fragment = link.query, link.fragment
     state = {**query, **fragment}
     if not any(state.get(key) for key in _LEGACY_KEYS):
         return None
@@ -253,7 +282,9 @@ def _parse_legacy(
     view_type = _valid(state.get("view_type"), _VIEW_TYPE)
     companies = _companies(fragment.get("cids") or query.get("cids"))
     menu_id = _record_id(state.get("menu_id", ""))
-    result = OdooUrl(text, host, database, model, record_id, action, companies, view_type, "legacy")
+    result = link.found(
+        "legacy", model, record_id, action=action, companies=companies, view_type=view_type
+    )
     pairs: list[tuple[str, str]] = []
     for key, value in (
         ("action", action),
@@ -268,20 +299,11 @@ def _parse_legacy(
         pairs.append(("menu_id", str(menu_id)))
     if companies:
         pairs.append(("cids", "-".join(map(str, companies))))
-    canonical = f"{base}/web{_query(db_query)}#{urlencode(pairs)}"
+    canonical = f"{link.base}/web{_query(link.db_query)}#{urlencode(pairs)}"
     return result, canonical
 
 
-def _parse_path(
-    text: str,
-    host: str,
-    base: str,
-    database: str | None,
-    db_query: list[tuple[str, str]],
-    query: dict[str, str],
-    fragment: dict[str, str],
-    segments: list[str],
-) -> tuple[OdooUrl, str] | None:
+def _parse_path(link: _Link, segments: list[str]) -> tuple[OdooUrl, str] | None:
     prefix, rest = segments[0], segments[1:]
     last: tuple[str | None, str | None, int | None, bool] | None = None
     for index, segment in enumerate(rest):
@@ -314,34 +336,28 @@ def _parse_path(
     if last is None:
         return None
     action, model, record_id, is_new = last
-    query_view_type = _valid(query.get("view_type"), _VIEW_TYPE)
+    query_view_type = _valid(link.query.get("view_type"), _VIEW_TYPE)
     view_type = query_view_type or ("form" if record_id is not None or is_new else None)
-    companies = _companies(query.get("cids") or fragment.get("cids"))
-    result = OdooUrl(text, host, database, model, record_id, action, companies, view_type, "path")
-    pairs = list(db_query)
+    companies = _companies(link.query.get("cids") or link.fragment.get("cids"))
+    result = link.found(
+        "path", model, record_id, action=action, companies=companies, view_type=view_type
+    )
+    pairs = list(link.db_query)
     if companies:
         pairs.append(("cids", "-".join(map(str, companies))))
     if query_view_type:
         pairs.append(("view_type", query_view_type))
     path = "/".join(quote(segment, safe="-._") for segment in [prefix, *rest])
-    return result, f"{base}/{path}{_query(pairs)}"
+    return result, f"{link.base}/{path}{_query(pairs)}"
 
 
-def _parse_mail(
-    text: str,
-    host: str,
-    base: str,
-    database: str | None,
-    db_query: list[tuple[str, str]],
-    query: dict[str, str],
-) -> tuple[OdooUrl, str] | None:
-    model = _valid(query.get("model"), _MODEL)
-    record_id = _record_id(query.get("res_id", ""))
+def _parse_mail(link: _Link) -> tuple[OdooUrl, str] | None:
+    model = _valid(link.query.get("model"), _MODEL)
+    record_id = _record_id(link.query.get("res_id", ""))
     if model is None or record_id is None:
         return None
-    result = OdooUrl(text, host, database, model, record_id, None, (), None, "mail")
-    pairs = [("model", model), ("res_id", str(record_id)), *db_query]
-    return result, f"{base}/mail/view{_query(pairs)}"
+    pairs = [("model", model), ("res_id", str(record_id)), *link.db_query]
+    return link.found("mail", model, record_id), f"{link.base}/mail/view{_query(pairs)}"
 
 
 def _database_from_host(hostname: str) -> str | None:

@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.core import crypto
+from supportdesk.core.models import Named
 
 
-class Endpoint(models.Model):
+class Endpoint(Named):
     """A URL that receives the ticket events it asks for, signed with its secret."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -27,13 +28,9 @@ class Endpoint(models.Model):
     disabled_reason = models.CharField(max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    class Meta:
+    class Meta(Named.Meta):
         verbose_name = _("webhook endpoint")
         verbose_name_plural = _("webhook endpoints")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def secret(self) -> str:

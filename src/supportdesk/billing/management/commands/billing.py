@@ -115,11 +115,7 @@ class Command(BaseCommand):
         chargeable = sum(view.minutes for view in entries if view.billable)
         increment = profile_for(ticket.organisation).rounding_minutes
         total = billed_total(chargeable, increment=increment)
-        issued = StatementLine.objects.filter(
-            ticket=ticket,
-            statement__type=Statement.Type.INVOICE,
-            statement__status=Statement.Status.ISSUED,
-        )
+        issued = StatementLine.objects.issued().filter(ticket=ticket)
         before = issued.aggregate(total=Sum("billed_minutes"))["total"] or 0
         logged = sum(view.minutes for view in entries)
         rounding = f", rounded up to a multiple of {increment} min" if increment else ""

@@ -16,6 +16,7 @@ Changes are made by the system user unless ``--as`` names a member of staff.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from typing import Any
@@ -35,31 +36,16 @@ from supportdesk.tickets.recognise import OdooUrl, Reference, find_references, f
 def url_item(url: OdooUrl) -> dict[str, Any]:
     return {
         "type": "url",
-        "text": url.text,
-        "kind": url.kind,
-        "model": url.model,
-        "record_id": url.record_id,
-        "host": url.host,
-        "database": url.database,
-        "action": url.action,
+        **dataclasses.asdict(url),
         "companies": list(url.companies),
-        "view_type": url.view_type,
         "normalised": url.normalised(),
     }
 
 
 def reference_item(ref: Reference) -> dict[str, Any]:
-    return {
-        "type": "reference",
-        "text": ref.text,
-        "kind": ref.kind,
-        "model": ref.model,
-        "record_id": None,
-        "host": None,
-        "database": None,
-        "action": None,
-        "normalised": ref.normalised(),
-    }
+    """The same keys as a URL's; those a document number has not are empty."""
+    empty = dict.fromkeys(("record_id", "host", "database", "action"))
+    return {"type": "reference", **empty, **dataclasses.asdict(ref), "normalised": ref.normalised()}
 
 
 def recognised(text: str) -> list[dict[str, Any]]:
