@@ -177,6 +177,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--users", type=int, default=USERS)
     parser.add_argument("--seconds", type=float, default=20, help="length of each phase")
+    parser.add_argument("--tickets", type=int, default=100_000, help="tickets in the database")
     args = parser.parse_args()
 
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -185,9 +186,10 @@ def main() -> None:
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
     var = tempfile.mkdtemp(prefix="supportdesk-load-")
     os.environ["SUPPORTDESK_VAR"] = var
-    from _data import setup
+    from _data import fill, setup
 
     setup()
+    fill(args.tickets)
     import logging
 
     from django.core.management import call_command

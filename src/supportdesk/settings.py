@@ -110,6 +110,10 @@ SESSION_ENGINE = (
 USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 60, minimum=0) if REDIS_URL else 0
 AUTHENTICATION_BACKENDS = ["supportdesk.accounts.cache.CachedModelBackend"]
 
+# Threads per web process (``supportdesk serve``) that run requests' middleware and views;
+# each keeps one database connection (README: "Running it on PostgreSQL and Redis").
+WEB_THREADS = env_int("WEB_THREADS", 4, minimum=1)
+
 # --- applications ---------------------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.admin",
