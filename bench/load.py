@@ -52,12 +52,49 @@ class Person:
     paths: list[str]
 
 
+def page_of(path: str) -> str:
+    """The kind of page a path of the mix is, for the per-page lines."""
+    for prefix, name in (
+        ("/console/notifications/badge/", "bare view (badge)"),
+        ("/console/tickets/", "staff ticket workspace"),
+        ("/console/search/", "staff search"),
+        ("/console/", "console board"),
+        ("/api/", "API queue"),
+        ("/tickets/SD-", "customer ticket page"),
+        ("/tickets/", "customer ticket list"),
+    ):
+        if path.startswith(prefix):
+            return name
+    return path
+
+
 @dataclass
 class Tally:
     times: list[float] = field(default_factory=list)
     errors: int = 0
     began: float = 0.0
     ended: float = 0.0
+    pages: dict[str, list[float]] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
+
+    def rate(self) -> float:
+        return len(self.times) / max(self.ended - self.began, 1e-9)
+
+    def cpu_line(self) -> str:
+        n = max(len(self.times), 1)
+        return "   CPU per request: " + ", ".join(
+            f"{name} {seconds * 1000 / n:.1f} ms" for name, seconds in self.cpu.items()
+        )
+
+    def page_lines(self) -> list[str]:
+        lines = []
+        for name, times in sorted(self.pages.items(), key=lambda kv: -sum(kv[1])):
+            share = sum(times) / max(sum(self.times), 1e-9)
+            lines.append(
+                f"   {name:<26} {len(times):5} requests  median {statistics.median(times):7.1f} ms"
+                f"  {share:4.0%} of the time answered"
+            )
+        return lines
 
     def line(self, label: str) -> str:
         n = len(self.times)
@@ -136,7 +173,9 @@ async def drive(
             except httpx.HTTPError:
                 ok = False
             if ok:
-                tally.times.append((time.perf_counter() - began) * 1000)
+                took = (time.perf_counter() - began) * 1000
+                tally.times.append(took)
+                tally.pages.setdefault(page_of(path), []).append(took)
             else:
                 tally.errors += 1
             if think:
@@ -154,6 +193,79 @@ async def drive(
         finally:
             tally.ended = time.perf_counter()
     return tally
+
+
+def _process_tree(root: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    found, frontier = [root], [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        found += children
+        frontier += children
+    return found
+
+
+def _cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each process still running."""
+    tick = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return seconds
+
+
+class CpuMeter:
+    """CPU the web server and the database's backends spend, read from /proc.
+
+    On a machine shared with other work, requests/s and latencies say little; CPU per
+    request still compares the bare view with the mix (the database's share is read only
+    when PostgreSQL runs on this machine).
+    """
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+
+    def _database_pids(self) -> list[int]:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def snapshot(self) -> tuple[dict[int, float], dict[int, float]]:
+        return (
+            _cpu_seconds(_process_tree(self.server_pid)),
+            _cpu_seconds(self._database_pids()),
+        )
+
+    @staticmethod
+    def spent(before: dict[int, float], after: dict[int, float]) -> float:
+        return sum(value - before.get(pid, 0.0) for pid, value in after.items())
+
+    def measure(self, tally: Tally, before: tuple[dict[int, float], dict[int, float]]) -> None:
+        after = self.snapshot()
+        tally.cpu = {
+            "web": self.spent(before[0], after[0]),
+            "database": self.spent(before[1], after[1]),
+        }
+
+    def connections(self) -> int:
+        return len(self._database_pids())
 
 
 def wait_ready(base: str, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
@@ -217,16 +329,32 @@ def main() -> None:
             f" {args.users - customers} consultants), {args.workers} web workers,"
             f" {args.seconds:.0f} s per phase"
         )
-        ceiling = asyncio.run(drive(base, crowd, args.seconds, bare=True, think=False))
-        print(ceiling.line("ceiling: bare logged-in view"))
-        saturated = asyncio.run(drive(base, crowd, args.seconds, bare=False, think=False))
-        print(saturated.line("saturated: the mix, no pause"))
-        paced = asyncio.run(drive(base, crowd, args.seconds, bare=False, think=True))
-        print(paced.line("people: the mix, 1–3 s think time"))
-        ratio = (len(saturated.times) / (saturated.ended - saturated.began)) / max(
-            len(ceiling.times) / (ceiling.ended - ceiling.began), 1e-9
+        meter = CpuMeter(server.pid)
+        # Every process loads its code and templates on first use: not what is measured.
+        asyncio.run(drive(base, crowd, min(args.seconds, 5), bare=False, think=False))
+        asyncio.run(drive(base, crowd, min(args.seconds, 3), bare=True, think=False))
+        phases = (
+            ("ceiling: bare logged-in view", True, False),
+            ("saturated: the mix, no pause", False, False),
+            ("people: the mix, 1–3 s think time", False, True),
         )
+        tallies = []
+        for label, bare, think in phases:
+            before = meter.snapshot()
+            tally = asyncio.run(drive(base, crowd, args.seconds, bare=bare, think=think))
+            meter.measure(tally, before)
+            tallies.append(tally)
+            print(tally.line(label))
+            print(tally.cpu_line())
+            if not bare and not think:
+                print("\n".join(tally.page_lines()))
+        ceiling, saturated, _paced = tallies
+        ratio = saturated.rate() / max(ceiling.rate(), 1e-9)
         print(f"saturated throughput / bare ceiling: {ratio:.0%}")
+        print(
+            f"database connections held by the server: {meter.connections()}"
+            f" (at most {args.workers} workers × WEB_THREADS)"
+        )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:

@@ -27,7 +27,7 @@ from django.core.exceptions import RequestAborted
 from django.core.handlers import base
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.http import FileResponse, HttpResponseBase
-from django.urls import set_script_prefix
+from django.urls import get_resolver, set_script_prefix
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportdesk.settings")
 Scope = dict[str, Any]
@@ -69,6 +69,9 @@ class ThreadPoolHandler(ASGIHandler):
         loop = asyncio.get_running_loop()
         with closing(body_file):
             response = await loop.run_in_executor(self.pool, self.respond, scope, body_file)
+            if not response.streaming:  # closed in the thread already: the content is made
+                await self.send_response(response, send)
+                return
             try:
                 await self.send_response(response, send)
             finally:
@@ -86,6 +89,10 @@ class ThreadPoolHandler(ASGIHandler):
         response._handler_class = self.__class__  # type: ignore[attr-defined]
         if isinstance(response, FileResponse):
             response.block_size = self.chunk_size
+        if not response.streaming:
+            # request_finished in the thread that served the request, with no second
+            # hop from the event loop.
+            response.close()
         return response
 
     async def send_response(self, response: HttpResponseBase, send: Send) -> None:
@@ -112,7 +119,10 @@ def _application() -> ThreadPoolHandler:
     django.setup(set_prefix=False)
     from django.conf import settings
 
-    return ThreadPoolHandler(settings.WEB_THREADS)
+    handler = ThreadPoolHandler(settings.WEB_THREADS)
+    # Import the URLconf (and with it every view) now, not on a visitor's first request.
+    get_resolver().url_patterns  # noqa: B018
+    return handler
 
 
 django_application = _application()

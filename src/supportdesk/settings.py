@@ -75,7 +75,7 @@ if REDIS_URL and urlparse(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
 
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "supportdesk.core.rediscache.RedisCache", "LOCATION": REDIS_URL}
     }
     HUEY = {
         "huey_class": "huey.RedisHuey",
