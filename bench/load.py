@@ -1,23 +1,30 @@
 """A real server under 50 simulated people: requests/s, latency percentiles and errors.
 
-Run (PostgreSQL filled by bench/_data.py, Redis on loopback; about a minute):
+Run (PostgreSQL, Redis on loopback; the first run fills 100,000 tickets with
+bench/_data.py, about two minutes; then about three minutes a run):
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_scale \\
-    REDIS_URL=redis://127.0.0.1:6379/5 .venv/bin/python bench/load.py [--workers 4]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_load \\
+    REDIS_URL=redis://127.0.0.1:6379/5 .venv/bin/python bench/load.py [--workers 4] [--seconds 20]
 
-Starts ``supportdesk serve --no-worker`` (whatever server it runs: gunicorn today) on a free
-loopback port with DEBUG off, logs the people in by writing their sessions (the bench
-people have no passwords), and drives it with an asyncio ``httpx`` client, in three phases:
+Starts ``supportdesk serve --no-worker`` (gunicorn, uvicorn workers, ``WEB_THREADS``
+threads each) on a free loopback port with DEBUG off, logs the people in by writing their
+sessions (the bench people have no passwords), warms every process up, and drives it with
+an asyncio ``httpx`` client, in three phases:
 
-1. *ceiling*: every simulated person requests a bare logged-in view (the notification
+1. *ceiling*: every simulated consultant requests a bare logged-in view (the notification
    badge: session, user, one count) with no pause: the most the server can answer;
 2. *saturated*: the realistic mix below with no pause: the most it answers of real pages;
 3. *people*: the same mix with think time (1–3 s between requests), as 50 people use it:
    the latency they see.
 
-The mix: two thirds customers (their ticket list, one of their tickets), one third
+The mix: two thirds customers (their ticket list, three of their tickets), one third
 consultants (the board, a ticket's workspace, a search, the API's queue). Every response
-must be 200 or it counts as an error.
+must be 200 or it counts as an error (the lines name the page and the failure).
+
+Each phase also prints the CPU the web processes and the database's backends spent per
+request (read from /proc): on a machine busy with other work, requests/s and latencies
+are inflated, but CPU per request still compares the mix with the bare view. The
+saturated phase lists its pages by the share of the answering time they took.
 """
 
 from __future__ import annotations
@@ -76,6 +83,7 @@ class Tally:
     ended: float = 0.0
     pages: dict[str, list[float]] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)
+    reasons: dict[str, int] = field(default_factory=dict)
 
     def rate(self) -> float:
         return len(self.times) / max(self.ended - self.began, 1e-9)
@@ -170,21 +178,28 @@ async def drive(
             try:
                 response = await client.get(path, headers=headers)
                 ok = response.status_code == 200
-            except httpx.HTTPError:
+                reason = f"{response.status_code} on {page_of(path)}"
+            except httpx.HTTPError as exc:
                 ok = False
+                reason = f"{type(exc).__name__} on {page_of(path)}"
             if ok:
                 took = (time.perf_counter() - began) * 1000
                 tally.times.append(took)
                 tally.pages.setdefault(page_of(path), []).append(took)
             else:
                 tally.errors += 1
+                tally.reasons[reason] = tally.reasons.get(reason, 0) + 1
             if think:
                 await asyncio.sleep(rng.uniform(*THINK))
 
     if bare:  # only staff may read the badge
         crowd = [p for p in crowd if p.paths[0] == "/console/"] or crowd
-    # One client, one keep-alive connection per person at most.
-    limits = httpx.Limits(max_connections=len(crowd), max_keepalive_connections=len(crowd))
+    # One client, one keep-alive connection per person at most. An idle connection is
+    # dropped after 2 s, before the server's keep-alive of 5 s ends it: a request sent on a
+    # connection the server is closing fails, which a browser would retry unseen.
+    limits = httpx.Limits(
+        max_connections=len(crowd), max_keepalive_connections=len(crowd), keepalive_expiry=2
+    )
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
         tally.began = time.perf_counter()
         stop = tally.began + seconds
@@ -345,6 +360,8 @@ def main() -> None:
             meter.measure(tally, before)
             tallies.append(tally)
             print(tally.line(label))
+            if tally.reasons:
+                print("   errors: " + ", ".join(f"{n} × {r}" for r, n in tally.reasons.items()))
             print(tally.cpu_line())
             if not bare and not think:
                 print("\n".join(tally.page_lines()))
