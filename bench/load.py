@@ -195,8 +195,8 @@ async def drive(
     if bare:  # only staff may read the badge
         crowd = [p for p in crowd if p.paths[0] == "/console/"] or crowd
     # One client, one keep-alive connection per person at most. An idle connection is
-    # dropped after 2 s, before the server's keep-alive of 5 s ends it: a request sent on a
-    # connection the server is closing fails, which a browser would retry unseen.
+    # dropped after 2 s, before the server's keep-alive (HTTP_HEADER_TIMEOUT) ends it: a
+    # request sent on a connection the server is closing fails.
     limits = httpx.Limits(
         max_connections=len(crowd), max_keepalive_connections=len(crowd), keepalive_expiry=2
     )
