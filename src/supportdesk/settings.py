@@ -75,7 +75,7 @@ if REDIS_URL and urlparse(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
 
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "supportdesk.core.rediscache.RedisCache", "LOCATION": REDIS_URL}
     }
     HUEY = {
         "huey_class": "huey.RedisHuey",
@@ -109,6 +109,10 @@ SESSION_ENGINE = (
 )
 USER_CACHE_SECONDS = env_int("USER_CACHE_SECONDS", 60, minimum=0) if REDIS_URL else 0
 AUTHENTICATION_BACKENDS = ["supportdesk.accounts.cache.CachedModelBackend"]
+
+# Threads per web process (``supportdesk serve``) that run requests' middleware and views;
+# each keeps one database connection (README: "Running it on PostgreSQL and Redis").
+WEB_THREADS = env_int("WEB_THREADS", 4, minimum=1)
 
 # --- applications ---------------------------------------------------------------------
 INSTALLED_APPS = [

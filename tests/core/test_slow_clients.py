@@ -7,6 +7,7 @@ silent ones are ended by the header and body timeouts.
 
 from __future__ import annotations
 
+import http.client
 import os
 import secrets
 import signal
@@ -84,6 +85,15 @@ def test_ten_slow_bodies_do_not_keep_healthz_from_answering(tmp_path):
         # Each web process loads the site on its first request: not what is measured here.
         for _ in range(6):
             _healthz(port)
+        # A client that pauses between requests keeps its connection (up to the header
+        # timeout, 3 s here).
+        kept = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        kept.request("GET", "/healthz")
+        assert kept.getresponse().read()
+        time.sleep(2.3)
+        kept.request("GET", "/healthz")
+        assert kept.getresponse().status == 200
+        kept.close()
         bodies = [_slow_body(port) for _ in range(10)]
         headers = [_slow_headers(port) for _ in range(2)]
         sockets = bodies + headers

@@ -17,6 +17,14 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 
+def _keep_alive_seconds() -> int:
+    value = os.environ.get("HTTP_HEADER_TIMEOUT", "") or "10"
+    try:
+        return max(1, round(float(value)))
+    except ValueError:
+        raise SystemExit(f"HTTP_HEADER_TIMEOUT={value!r} is not a number of seconds") from None
+
+
 class Command(BaseCommand):
     help = "Run the web server and the background worker until interrupted."
 
@@ -51,6 +59,11 @@ class Command(BaseCommand):
             "-",
             "--graceful-timeout",
             "5",
+            # An idle kept-alive connection stays open as long as a client may take to send
+            # a request's headers (gunicorn's 2 s default made clients that paused a few
+            # seconds, and load balancers, send requests into connections being closed).
+            "--keep-alive",
+            str(_keep_alive_seconds()),
         ]
         worker = [sys.executable, "-m", "supportdesk", "run_huey"]
         children = [subprocess.Popen(web, env=env)]  # noqa: S603
