@@ -15,8 +15,8 @@ def main() -> None:
     arguments = sys.argv[1:]
     if arguments[:2] == ["mail", "ingest"] and not {"--now", "-h", "--help"} & set(arguments):
         # An MTA's pipe: one process per message. It spools the message durably and
-        # exits before Django is imported (``supportdesk.mail.spool``).
-        from supportdesk.mail.spool import pipe
+        # exits before Django is imported (``supportdesk.mail.pipe``).
+        from supportdesk.mail.pipe import pipe
 
         sys.exit(pipe(arguments[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "supportdesk.settings")

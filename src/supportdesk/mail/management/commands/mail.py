@@ -4,7 +4,7 @@
   connection to every IMAP mailbox that asks for one, until interrupted; what it stores,
   and the pipe's spool, it processes in batches every second.
 - ``ingest``: the pipe for MTAs: one message on standard input. Answered before Django
-  starts (``supportdesk.cli`` → ``mail.spool``): exit 0 when the message is in the spool,
+  starts (``supportdesk.cli`` → ``mail.pipe``): exit 0 when the message is in the spool,
   75 (EX_TEMPFAIL) when it cannot be written (the MTA tries again), 65 for no input.
   ``--now`` stores it in the database and processes it in this process instead.
 - ``spool``: store and process what the pipe spooled, now.
@@ -86,7 +86,7 @@ class Command(BaseCommand):
 
     def _ingest(self, **options: Any) -> None:
         if not options["now"]:  # reached through call_command: the pipe's own path
-            from supportdesk.mail.spool import pipe
+            from supportdesk.mail.pipe import pipe
 
             argv = [f"--mailbox={options['mailbox']}"] if options["mailbox"] else []
             argv += [f"--recipient={r}" for r in options["recipient"]]
