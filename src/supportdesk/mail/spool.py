@@ -53,7 +53,8 @@ def ingest_spool(*, limit: int = 500, directory: Path | None = None) -> SpoolRes
     """Store up to ``limit`` spooled messages, oldest first, then process them as a batch.
 
     One worker at a time reads a spool (a lock on ``spool/.lock``, released if the worker
-    dies). A database error stops the run and leaves the remaining files for the next.
+    dies). A database error stops the run and leaves its files for the next: the batch's
+    messages are stored in one transaction, and a file is removed only once it commits.
     """
     import fcntl
 
@@ -75,6 +76,10 @@ def ingest_spool(*, limit: int = 500, directory: Path | None = None) -> SpoolRes
 
 
 def _ingest_files(paths: list[Path], result: SpoolResult) -> None:
+    """Store the files' messages in one transaction (one commit for the batch, a savepoint
+    each), remove the files once it is committed, then process the batch."""
+    from django.db import transaction
+
     from supportdesk.mail.lookups import Lookups
     from supportdesk.mail.models import InboundMail, Mailbox
     from supportdesk.mail.process import process_batch
@@ -82,32 +87,35 @@ def _ingest_files(paths: list[Path], result: SpoolResult) -> None:
 
     named: dict[str, Mailbox | None] = {}
     by_recipients: dict[tuple[str, ...], Mailbox | None] = {}
-    for path in paths:
-        if not path.name.endswith(".eml"):
-            continue
-        try:
-            envelope, raw = read(path)
-        except FileNotFoundError:  # taken by a worker of another machine sharing the folder
-            continue
-        recipients = tuple(str(r) for r in envelope.get("recipients") or ())
-        name = str(envelope.get("mailbox") or "")
-        if name and name not in named:
-            named[name] = Mailbox.objects.filter(name=name).first()
-        mailbox = named.get(name) if name else None
-        if mailbox is None:
-            if recipients not in by_recipients:
-                by_recipients[recipients] = mailbox_for(recipients)
-            mailbox = by_recipients[recipients]
-        stored = store_raw(
-            raw,
-            source=InboundMail.Source.PIPE,
-            mailbox=mailbox,
-            envelope_from=str(envelope.get("sender") or ""),
-            envelope_to=recipients,
-        )
-        # Committed: the file has done its work.
+    done: list[Path] = []
+    with transaction.atomic():
+        for path in paths:
+            if not path.name.endswith(".eml"):
+                continue
+            try:
+                envelope, raw = read(path)
+            except FileNotFoundError:  # taken by a worker of another machine sharing it
+                continue
+            recipients = tuple(str(r) for r in envelope.get("recipients") or ())
+            name = str(envelope.get("mailbox") or "")
+            if name and name not in named:
+                named[name] = Mailbox.objects.filter(name=name).first()
+            mailbox = named.get(name) if name else None
+            if mailbox is None:
+                if recipients not in by_recipients:
+                    by_recipients[recipients] = mailbox_for(recipients)
+                mailbox = by_recipients[recipients]
+            stored = store_raw(
+                raw,
+                source=InboundMail.Source.PIPE,
+                mailbox=mailbox,
+                envelope_from=str(envelope.get("sender") or ""),
+                envelope_to=recipients,
+            )
+            done.append(path)
+            (result.stored if stored.created else result.duplicates).append(stored.inbound.pk)
+    for path in done:  # committed: the files have done their work
         path.unlink(missing_ok=True)
-        (result.stored if stored.created else result.duplicates).append(stored.inbound.pk)
     if result.stored:
         batch = process_batch(result.stored, lookups=Lookups())
         result.processed, result.failed = batch.processed, batch.failed
