@@ -128,11 +128,17 @@ def _failed(inbound: InboundMail, exc: Exception, before: tuple[str, int]) -> In
         inbound.error = f"Stopped: {exc or f'processing took longer than {limit} s'}"
     inbound.ticket = inbound.ticket_message = inbound.lead = None
     inbound.processed_at = timezone.now()
-    values = {name: getattr(inbound, InboundMail._meta.get_field(name).attname) for name in WRITTEN}
+    columns = {f.attname for f in InboundMail._meta.concrete_fields}
+    values = {
+        column: getattr(inbound, column)
+        for name in WRITTEN
+        for column in (name, f"{name}_id")
+        if column in columns
+    }
     with transaction.atomic():
         # Unless another worker processed it since this one's transaction rolled back.
         InboundMail.objects.filter(pk=inbound.pk, state=before[0], attempts=before[1]).update(
-            **{InboundMail._meta.get_field(k).attname: v for k, v in values.items()}
+            **values
         )
     return inbound
 
