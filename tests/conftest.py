@@ -71,9 +71,13 @@ def _commit_hooks_as_in_production(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _fresh_calendar():
+    from supportdesk.mail.lookups import clear_address_cache
+
     clear_calendar_cache()
+    clear_address_cache()
     yield
     clear_calendar_cache()
+    clear_address_cache()
 
 
 @pytest.fixture

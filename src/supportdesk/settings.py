@@ -321,6 +321,9 @@ MAIL_TRUSTED_AUTHSERV_IDS = [a.lower() for a in env_list("MAIL_TRUSTED_AUTHSERV_
 # at most this many parts become attachments (the rest stay in the raw message, listed).
 MAIL_PROCESS_SECONDS = env_int("MAIL_PROCESS_SECONDS", 20, minimum=1)
 MAIL_MAX_ATTACHMENTS = env_int("MAIL_MAX_ATTACHMENTS", 100, minimum=1)
+# Where the pipe command spools messages for the worker (``supportdesk.mail.spool``, which
+# reads the same variables without Django); the MTA's user must be able to write there.
+MAIL_SPOOL_DIR = Path(env_str("MAIL_SPOOL_DIR", str(VAR_DIR / "mail-spool")) or "").resolve()
 # Provider settings for django-anymail come from ANYMAIL_<NAME> variables, e.g.
 # ANYMAIL_WEBHOOK_SECRET=user:password, ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY=….
 ANYMAIL: dict[str, Any] = {

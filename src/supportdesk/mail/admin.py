@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.core.audit import AuditedAdmin
+from supportdesk.mail.lookups import clear_address_cache
 from supportdesk.mail.models import CallTask, InboundMail, Mailbox, OutboundMail
 
 
@@ -69,6 +70,15 @@ class MailboxAdmin(AuditedAdmin):
     ]
     list_filter = ["active"]
     readonly_fields = ["uidvalidity", "last_uid", "last_polled_at", "last_error"]
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        clear_address_cache()
+
+    def delete_model(self, request: Any, obj: Any) -> None:
+        super().delete_model(request, obj)
+        clear_address_cache()
+
     fieldsets = [
         (None, {"fields": ["name", "address", "active", "default_organisation"]}),
         (

@@ -19,23 +19,31 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from supportdesk.accounts.models import ContactMethod, Organisation, User, system_user
+from supportdesk.accounts.models import ContactMethod, Organisation, User
 from supportdesk.core import clock
 from supportdesk.leads.actions import lead_create
 from supportdesk.mail import notify
 from supportdesk.mail.authres import vouched
 from supportdesk.mail.auto import BOUNCE, Automatic, bounce_details, classify
 from supportdesk.mail.deadline import ProcessingTimeout, deadline
+from supportdesk.mail.lookups import Lookups
 from supportdesk.mail.models import InboundMail, OutboundMail
 from supportdesk.mail.parse import ParsedMail, UnreadableMail, addresses, message_ids, parse
 from supportdesk.mail.quotes import split_reply
 from supportdesk.mail.senders import Sender, contact_for, resolve
-from supportdesk.mail.threading import clean_subject, find_ticket, our_addresses, ticket_for_ids
-from supportdesk.tickets import actions
-from supportdesk.tickets.access import tickets_for_user
+from supportdesk.mail.threading import (
+    choose,
+    clean_subject,
+    find_ticket,
+    look_up,
+    ticket_for_ids,
+)
+from supportdesk.tickets import actions, kit
+from supportdesk.tickets.access import may_see
 from supportdesk.tickets.actions.lifecycle import BODY_MAX, SUBJECT_MAX
 from supportdesk.tickets.models import Channel, Status, Ticket, TicketLink
 from supportdesk.tickets.recognise import find_references, find_urls
@@ -53,42 +61,103 @@ class BatchResult:
     failed: list[tuple[int, str]] = field(default_factory=list)
 
 
-def process(inbound_id: int, *, retry_failed: bool = False) -> InboundMail:
-    """Process one stored message once; a failure is recorded on the row, not raised."""
-    with transaction.atomic():
-        inbound = InboundMail.objects.select_for_update().get(pk=inbound_id)
-        if inbound.state != State.RECEIVED and not (retry_failed and inbound.state == State.FAILED):
-            return inbound
-        inbound.attempts += 1
-        inbound.error = ""
-        try:
-            with transaction.atomic(), deadline(settings.MAIL_PROCESS_SECONDS):
-                _process(inbound)
-        except TRANSIENT:
+# The columns processing writes: the raw message and the identity are never rewritten.
+WRITTEN = (
+    "message_id", "subject", "from_address", "sent_at", "notes", "state", "outcome", "error",
+    "attempts", "processed_at", "ticket", "ticket_message", "lead",
+)  # fmt: skip
+
+
+def process(
+    inbound_id: int, *, retry_failed: bool = False, lookups: Lookups | None = None
+) -> InboundMail:
+    """Process one stored message once; a failure is recorded on the row, not raised.
+
+    The message and everything it does commit in one transaction with the row locked,
+    without savepoints (``kit.all_or_nothing``); a failure rolls it all back and is
+    recorded on the row in a transaction of its own.
+    """
+    lookups = lookups or Lookups()
+    inbound: InboundMail | None = None
+    before: tuple[str, int] = ("", 0)
+    try:
+        with kit.all_or_nothing():
+            inbound = (
+                InboundMail.objects.select_for_update(of=("self",))
+                .select_related("mailbox__default_organisation")
+                .annotate(reused=Exists(_earlier_other_message()))
+                .get(pk=inbound_id)
+            )
+            if inbound.state != State.RECEIVED and not (
+                retry_failed and inbound.state == State.FAILED
+            ):
+                return inbound
+            before = (inbound.state, inbound.attempts)
+            inbound.attempts += 1
+            inbound.error = ""
+            with deadline(settings.MAIL_PROCESS_SECONDS):
+                _process(inbound, lookups)
+            inbound.processed_at = timezone.now()
+            inbound.save(update_fields=WRITTEN)
+        return inbound
+    except TRANSIENT:
+        raise
+    except Exception as exc:  # any other failure: keep the message and say why
+        if inbound is None:
             raise
-        except Exception as exc:  # any other failure: keep the message and say why
-            log.exception("mail #%s (%s) failed", inbound.pk, inbound.message_id)
-            inbound.state = State.FAILED
-            inbound.outcome = ""
-            inbound.error = f"{exc.__class__.__name__}: {exc}"[:4000]
-            if isinstance(exc, ProcessingTimeout):  # kept as failed: no sweep retries it
-                limit = settings.MAIL_PROCESS_SECONDS
-                inbound.error = f"Stopped: {exc or f'processing took longer than {limit} s'}"
-            inbound.ticket = inbound.ticket_message = inbound.lead = None
-        inbound.processed_at = timezone.now()
-        inbound.save()
+        log.exception("mail #%s (%s) failed", inbound.pk, inbound.message_id)
+        lookups.forget()  # users it created are gone with its transaction
+        return _failed(inbound, exc, before)
+
+
+def _earlier_other_message() -> Any:
+    """An earlier stored message with the same Message-ID and other content."""
+    return (
+        InboundMail.objects.filter(message_id=OuterRef("message_id"), pk__lt=OuterRef("pk"))
+        .exclude(message_id="")
+        .exclude(dedup_key=OuterRef("dedup_key"))
+    )
+
+
+def _failed(inbound: InboundMail, exc: Exception, before: tuple[str, int]) -> InboundMail:
+    inbound.state = State.FAILED
+    inbound.outcome = ""
+    inbound.error = f"{exc.__class__.__name__}: {exc}"[:4000]
+    if isinstance(exc, ProcessingTimeout):  # kept as failed: no sweep retries it
+        limit = settings.MAIL_PROCESS_SECONDS
+        inbound.error = f"Stopped: {exc or f'processing took longer than {limit} s'}"
+    inbound.ticket = inbound.ticket_message = inbound.lead = None
+    inbound.processed_at = timezone.now()
+    columns = {f.attname for f in InboundMail._meta.concrete_fields}
+    values = {
+        column: getattr(inbound, column)
+        for name in WRITTEN
+        for column in (name, f"{name}_id")
+        if column in columns
+    }
+    with transaction.atomic():
+        # Unless another worker processed it since this one's transaction rolled back.
+        InboundMail.objects.filter(pk=inbound.pk, state=before[0], attempts=before[1]).update(
+            **values
+        )
     return inbound
 
 
 def batch_order(inbound_ids: Iterable[int]) -> list[int]:
     """Parents before replies: by Date, then any message referred to by another first."""
+    return [pk for pk, _sender in _batch_rows(inbound_ids)]
+
+
+def _batch_rows(inbound_ids: Iterable[int]) -> list[tuple[int, str]]:
+    """(pk, sender) in thread order: by Date, then any message referred to by another first."""
     rows = list(
         InboundMail.objects.filter(pk__in=list(inbound_ids)).only(
-            "pk", "message_id", "sent_at", "received_at", "raw"
+            "pk", "message_id", "sent_at", "received_at", "from_address", "raw"
         )
     )
     rows.sort(key=lambda r: (r.sent_at or r.received_at, r.pk))
     by_message_id = {r.message_id: r.pk for r in rows if r.message_id}
+    senders = {r.pk: r.from_address for r in rows}
     parents: dict[int, list[int]] = {}
     for row in rows:
         head = bytes(row.raw[:65536]).split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
@@ -102,7 +171,7 @@ def batch_order(inbound_ids: Iterable[int]) -> list[int]:
         parents[row.pk] = [
             by_message_id[v] for v in wanted if by_message_id.get(v, row.pk) != row.pk
         ]
-    ordered: list[int] = []
+    ordered: list[tuple[int, str]] = []
     placed: set[int] = set()
 
     def place(pk: int, path: frozenset[int]) -> None:
@@ -111,18 +180,24 @@ def batch_order(inbound_ids: Iterable[int]) -> list[int]:
         for parent in parents.get(pk, []):
             place(parent, path | {pk})
         placed.add(pk)
-        ordered.append(pk)
+        ordered.append((pk, senders[pk]))
 
     for row in rows:
         place(row.pk, frozenset())
     return ordered
 
 
-def process_batch(inbound_ids: Iterable[int], *, retry_failed: bool = False) -> BatchResult:
-    """Process messages in thread order; one failure does not stop the others."""
+def process_batch(
+    inbound_ids: Iterable[int], *, retry_failed: bool = False, lookups: Lookups | None = None
+) -> BatchResult:
+    """Process messages in thread order, sharing the look-ups of the batch; one failure
+    does not stop the others (each message is its own transaction)."""
     result = BatchResult()
-    for pk in batch_order(inbound_ids):
-        inbound = process(pk, retry_failed=retry_failed)
+    rows = _batch_rows(inbound_ids)
+    lookups = lookups or Lookups()
+    lookups.prefetch_users(sender for _pk, sender in rows)
+    for pk, _sender in rows:
+        inbound = process(pk, retry_failed=retry_failed, lookups=lookups)
         if inbound.state == State.FAILED:
             result.failed.append((pk, inbound.error))
         else:
@@ -140,10 +215,18 @@ def process_pending(*, older_than: dt.timedelta = dt.timedelta(0), limit: int = 
 # --- the steps ---------------------------------------------------------------------------
 
 
-def _process(inbound: InboundMail) -> None:
+def _process(inbound: InboundMail, lookups: Lookups) -> None:
     mail = parse(bytes(inbound.raw), max_attachments=settings.MAIL_MAX_ATTACHMENTS)
-    if mail.notes:
-        inbound.notes = "\n".join(filter(None, [inbound.notes, *mail.notes]))
+    notes = list(mail.notes)
+    if getattr(inbound, "reused", False) and (inbound.message_id or mail.message_id):
+        reused = (
+            f"Message-ID {inbound.message_id or mail.message_id} was used before by a "
+            "different message: stored and processed as a message of its own."
+        )
+        if reused not in inbound.notes:
+            notes.insert(0, reused)
+    if notes:
+        inbound.notes = "\n".join(filter(None, [inbound.notes, *notes]))
     recovered = not mail.from_address
     if recovered:  # From: "Name" <>: an address from Reply-To or the envelope, unverified
         fallback = [a for _, a in addresses(mail.message, "Reply-To")]
@@ -156,21 +239,23 @@ def _process(inbound: InboundMail) -> None:
     inbound.subject = mail.subject[:250]
     inbound.from_address = mail.from_address[:254]
     inbound.sent_at = inbound.sent_at or mail.sent_at
-    ours = our_addresses()
-    if _is_our_own(mail, ours):
+    ours = lookups.ours()
+    thread = look_up(mail, inbound.envelope_to, ours)
+    if thread.own or _is_our_own(mail, ours):
         inbound.state, inbound.outcome = State.DROPPED, "own_mail"
         return
     automatic = classify(mail)
     if inbound.truncated:
-        _too_large(inbound, mail, automatic)
+        _too_large(inbound, mail, automatic, lookups)
         return
     if automatic.kind == BOUNCE:
-        _bounce(inbound, mail)
+        _bounce(inbound, mail, lookups)
         return
-    sender = resolve(mail.from_address, mail.from_name, inbound.mailbox)
+    sender = resolve(mail.from_address, mail.from_name, inbound.mailbox, lookups)
     sender.verified = sender.verified and not recovered
     organisation_id = sender.organisation.pk if sender.organisation else None
-    ticket, _how = find_ticket(mail, inbound.envelope_to, organisation_id, ours)
+    ticket_id, _how = choose(thread, mail, organisation_id)
+    ticket = _lock_ticket(ticket_id) if ticket_id is not None else None
     if ticket is not None and not _may_write_to(ticket, sender):
         log.info("mail #%s names %s but %s is not of it", inbound.pk, ticket, mail.from_address)
         ticket = None
@@ -178,22 +263,34 @@ def _process(inbound: InboundMail) -> None:
         recovered
         or not vouched(mail.message, mail.from_address, settings.MAIL_TRUSTED_AUTHSERV_IDS)
     ):
-        _unverified_staff(inbound, mail, sender, ticket)
+        _unverified_staff(inbound, mail, sender, ticket, lookups)
         return
     if automatic.kind:
-        _automatic(inbound, mail, automatic, ticket)
+        _automatic(inbound, mail, automatic, ticket, lookups)
         return
     if sender.user is not None and sender.user.email_failing_since is not None:
         # Mail from the address arrives again: it works.
         User.objects.filter(pk=sender.user.pk).update(email_failing_since=None)
+        sender.user.email_failing_since = None
     if ticket is not None:
-        _reply(inbound, mail, sender, ticket)
+        _reply(inbound, mail, sender, ticket, lookups)
     else:
-        _new(inbound, mail, sender)
+        _new(inbound, mail, sender, lookups)
+
+
+def _lock_ticket(pk: int) -> Ticket:
+    """The ticket a message belongs to, locked for the message's transaction; the actions
+    that follow use this row as it is (``kit.lock``)."""
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("organisation", "requester")
+        .get(pk=pk)
+    )
+    return kit.locked(ticket)
 
 
 def _unverified_staff(
-    inbound: InboundMail, mail: ParsedMail, sender: Sender, ticket: Ticket | None
+    inbound: InboundMail, mail: ParsedMail, sender: Sender, ticket: Ticket | None, lookups: Lookups
 ) -> None:
     """A staff address in From that no trusted server vouches for: a note, never a reply."""
     assert sender.user is not None
@@ -207,13 +304,14 @@ def _unverified_staff(
         inbound.error = f"{claim} It names no ticket: nothing to do."
         return
     body = _text(f"{claim}\n\n{mail.subject}\n\n{mail.text}", BODY_MAX)
-    inbound.ticket_message = actions.ticket_add_note(ticket=ticket, actor=system_user(), body=body)
+    inbound.ticket_message = actions.ticket_add_note(
+        ticket=ticket, actor=lookups.system_user(), body=body
+    )
     inbound.ticket, inbound.state = ticket, State.PROCESSED
 
 
 def _is_our_own(mail: ParsedMail, ours: set[str]) -> bool:
-    if mail.message_id and OutboundMail.objects.filter(message_id=mail.message_id).exists():
-        return True
+    """Our own notification coming back (its Message-ID is checked by ``look_up``)."""
     loop = mail.header("X-Loop").lower()
     if loop and any(address in loop for address in ours):
         return True
@@ -239,9 +337,11 @@ def _uploads(mail: ParsedMail) -> tuple[list[Any], list[tuple[str, int]]]:
     return uploads, refused
 
 
-def _copied_contacts(mail: ParsedMail, organisation: Organisation, sender: str) -> list[User]:
+def _copied_contacts(
+    mail: ParsedMail, organisation: Organisation, sender: str, ours: set[str]
+) -> list[User]:
     """Known contacts of the organisation on To or Cc: they are kept informed."""
-    addresses = {a for a in [*mail.to, *mail.cc] if a != sender}
+    addresses = {a for a in [*mail.to, *mail.cc] if a != sender and a not in ours}
     if not addresses:
         return []
     return list(
@@ -256,14 +356,15 @@ def _text(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[: limit - 20].rstrip() + "\n[…]"
 
 
-def _add_refs(ticket: Ticket, text: str) -> None:
-    """R2: Odoo URLs and document numbers in a reply are stored on the ticket too."""
+def _add_refs(ticket: Ticket, text: str, lookups: Lookups) -> None:
+    """R2: Odoo URLs and document numbers in a staff member's mail are stored on the ticket
+    too (``ticket_reply`` recognises them in every customer's message itself)."""
     urls = [u.text for u in find_urls(text)]
     references = [r.text for r in find_references(text)]
     if urls or references:
         actions.ticket_update(
             ticket=ticket,
-            actor=system_user(),
+            actor=lookups.system_user(),
             add_urls=urls,
             add_references=references,
             reason="found in a mail",
@@ -283,8 +384,10 @@ def _refuse_files(mail: ParsedMail, ticket: Ticket, files: Sequence[tuple[str, i
         )
 
 
-def _reply(inbound: InboundMail, mail: ParsedMail, sender: Sender, ticket: Ticket) -> None:
-    actor = sender.user if sender.is_staff else contact_for(sender, mail.language)
+def _reply(
+    inbound: InboundMail, mail: ParsedMail, sender: Sender, ticket: Ticket, lookups: Lookups
+) -> None:
+    actor = sender.user if sender.is_staff else contact_for(sender, mail.language, lookups)
     assert actor is not None
     visible, _folded = split_reply(mail.text)
     body = _text(visible, BODY_MAX) or mail.subject or "(empty message)"
@@ -297,13 +400,13 @@ def _reply(inbound: InboundMail, mail: ParsedMail, sender: Sender, ticket: Ticke
             return
         closed_at = ticket.closed_at or ticket.updated_at
         if clock.now() - closed_at > dt.timedelta(days=settings.MAIL_REOPEN_DAYS):
-            _new(inbound, mail, sender, follow_up_of=ticket)
+            _new(inbound, mail, sender, lookups, follow_up_of=ticket)
             return
         outcome = "reopened"
-    if not actor.is_support_staff and not tickets_for_user(actor).filter(pk=ticket.pk).exists():
+    if not actor.is_support_staff and not may_see(actor, ticket):
         # A colleague who writes to the ticket's thread is part of it from now on.
         actions.ticket_add_watchers(
-            ticket=ticket, actor=system_user(), watchers=[actor], reason="wrote by mail"
+            ticket=ticket, actor=lookups.system_user(), watchers=[actor], reason="wrote by mail"
         )
     if outcome == "reopened":
         actions.ticket_reopen(ticket=ticket, actor=actor, reason="the customer replied by mail")
@@ -318,19 +421,25 @@ def _reply(inbound: InboundMail, mail: ParsedMail, sender: Sender, ticket: Ticke
         in_reply_to=mail.in_reply_to[0] if mail.in_reply_to else "",
         author_email=mail.from_address,
     )
-    copied = _copied_contacts(mail, ticket.organisation, mail.from_address)
+    copied = _copied_contacts(mail, ticket.organisation, mail.from_address, lookups.ours())
     if copied:
         actions.ticket_add_watchers(
-            ticket=ticket, actor=system_user(), watchers=copied, reason="copied on a mail"
+            ticket=ticket, actor=lookups.system_user(), watchers=copied, reason="copied on a mail"
         )
-    _add_refs(ticket, visible)
+    if actor.is_support_staff:
+        _add_refs(ticket, visible, lookups)
     _refuse_files(mail, ticket, refused)
     inbound.ticket, inbound.ticket_message = ticket, message
     inbound.state, inbound.outcome = State.PROCESSED, outcome
 
 
 def _new(
-    inbound: InboundMail, mail: ParsedMail, sender: Sender, *, follow_up_of: Ticket | None = None
+    inbound: InboundMail,
+    mail: ParsedMail,
+    sender: Sender,
+    lookups: Lookups,
+    *,
+    follow_up_of: Ticket | None = None,
 ) -> None:
     subject = _text(clean_subject(mail.subject), SUBJECT_MAX) or "(no subject)"
     description = _text(mail.text, BODY_MAX)
@@ -354,7 +463,7 @@ def _new(
         inbound.state, inbound.outcome = State.PROCESSED, "lead"
         return
     else:
-        requester = actor = contact_for(sender, mail.language)
+        requester = actor = contact_for(sender, mail.language, lookups)
         organisation = requester.organisation
     assert actor is not None and organisation is not None
     uploads, refused = _uploads(mail)
@@ -370,7 +479,7 @@ def _new(
         description=description,
         contact_method=method,
         attachments=uploads,
-        watchers=_copied_contacts(mail, organisation, mail.from_address),
+        watchers=_copied_contacts(mail, organisation, mail.from_address, lookups.ours()),
         sender_verified=sender.verified or sender.is_staff,
         message_id=mail.message_id,
         body_html=mail.html,
@@ -379,20 +488,22 @@ def _new(
         actions.ticket_link(
             source=ticket,
             target=follow_up_of,
-            actor=system_user(),
+            actor=lookups.system_user(),
             kind=TicketLink.Kind.FOLLOW_UP,
         )
     _refuse_files(mail, ticket, refused)
     inbound.ticket = ticket
-    inbound.ticket_message = (
-        ticket.messages.filter(message_id=mail.message_id).first() if mail.message_id else None
-    )
+    inbound.ticket_message = ticket.opening_message
     inbound.state = State.PROCESSED
     inbound.outcome = "follow_up" if follow_up_of is not None else "ticket_created"
 
 
 def _automatic(
-    inbound: InboundMail, mail: ParsedMail, automatic: Automatic, ticket: Ticket | None
+    inbound: InboundMail,
+    mail: ParsedMail,
+    automatic: Automatic,
+    ticket: Ticket | None,
+    lookups: Lookups,
 ) -> None:
     """Stored on its ticket for the consultant to see; never answered."""
     if ticket is None:
@@ -403,11 +514,13 @@ def _automatic(
         f"{mail.text}",
         BODY_MAX,
     )
-    inbound.ticket_message = actions.ticket_add_note(ticket=ticket, actor=system_user(), body=body)
+    inbound.ticket_message = actions.ticket_add_note(
+        ticket=ticket, actor=lookups.system_user(), body=body
+    )
     inbound.ticket, inbound.state, inbound.outcome = ticket, State.PROCESSED, automatic.kind
 
 
-def _bounce(inbound: InboundMail, mail: ParsedMail) -> None:
+def _bounce(inbound: InboundMail, mail: ParsedMail, lookups: Lookups) -> None:
     """A delivery failure: note it on the ticket, mark the address failing, answer nothing."""
     details = bounce_details(mail)
     ticket = ticket_for_ids(details.original_ids)
@@ -422,6 +535,7 @@ def _bounce(inbound: InboundMail, mail: ParsedMail) -> None:
         User.objects.filter(email__iexact=address, email_failing_since__isnull=True).update(
             email_failing_since=now
         )
+    lookups.forget(recipients)
     inbound.outcome = "bounce"
     if ticket is None:
         inbound.state = State.IGNORED
@@ -432,18 +546,20 @@ def _bounce(inbound: InboundMail, mail: ParsedMail) -> None:
     else:  # a delay warning, or a report naming no failed recipient
         body = f"Delivery report about our mail: {mail.subject}\n\n{mail.text}"
     inbound.ticket_message = actions.ticket_add_note(
-        ticket=ticket, actor=system_user(), body=_text(body, BODY_MAX)
+        ticket=ticket, actor=lookups.system_user(), body=_text(body, BODY_MAX)
     )
     inbound.ticket, inbound.state = ticket, State.PROCESSED
 
 
-def _too_large(inbound: InboundMail, mail: ParsedMail, automatic: Automatic) -> None:
+def _too_large(
+    inbound: InboundMail, mail: ParsedMail, automatic: Automatic, lookups: Lookups
+) -> None:
     """Only the header was kept; a person who wrote it is told politely, once."""
     inbound.state, inbound.outcome = State.IGNORED, "too_large"
     if automatic.kind:
         return
-    sender = resolve(mail.from_address, mail.from_name, inbound.mailbox)
-    ticket, _how = find_ticket(mail, inbound.envelope_to)
+    sender = resolve(mail.from_address, mail.from_name, inbound.mailbox, lookups)
+    ticket, _how = find_ticket(mail, inbound.envelope_to, ours=lookups.ours())
     if ticket is not None and not _may_write_to(ticket, sender):
         ticket = None
     if sender.organisation is None and not sender.is_staff:
@@ -459,7 +575,7 @@ def _too_large(inbound: InboundMail, mail: ParsedMail, automatic: Automatic) -> 
     if ticket is not None:
         actions.ticket_add_note(
             ticket=ticket,
-            actor=system_user(),
+            actor=lookups.system_user(),
             body=(
                 f"A message of {inbound.size / 1048576:.1f} MB from {mail.from_address} was over "
                 f"the limit of {settings.MAIL_MAX_BYTES // 1048576} MB; the sender was told."

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from supportdesk.accounts.models import Organisation, Role, User
+from supportdesk.mail.lookups import Lookups
 from supportdesk.mail.models import Mailbox
 
 
@@ -26,39 +27,22 @@ class Sender:
         return self.user is not None and self.user.is_support_staff
 
 
-def organisation_for_domain(address: str) -> Organisation | None:
-    domain = address.rsplit("@", 1)[-1].lower()
-    if not domain:
-        return None
-    for organisation in Organisation.objects.exclude(mail_domains="").only("mail_domains"):
-        domains = {d.strip().lower().lstrip("@") for d in organisation.mail_domains.split(",")}
-        if domain in domains:
-            return organisation
-    return None
-
-
-def known_user(address: str) -> User | None:
-    return (
-        User.objects.filter(email__iexact=address)
-        .select_related("organisation")
-        .order_by("-is_active")
-        .first()
-    )
-
-
-def resolve(address: str, name: str, mailbox: Mailbox | None) -> Sender:
-    user = known_user(address)
+def resolve(
+    address: str, name: str, mailbox: Mailbox | None, lookups: Lookups | None = None
+) -> Sender:
+    lookups = lookups or Lookups()
+    user = lookups.user(address)
     if user is not None and user.is_active:
         return Sender(address, name, user, user.organisation, True)
     organisation = (mailbox.default_organisation if mailbox else None) or (
-        organisation_for_domain(address)
+        lookups.organisation_for_domain(address)
     )
     if user is not None:  # a deactivated account: their organisation, unverified
         return Sender(address, name, user, user.organisation or organisation, False)
     return Sender(address, name, None, organisation, False)
 
 
-def contact_for(sender: Sender, language: str = "") -> User:
+def contact_for(sender: Sender, language: str = "", lookups: Lookups | None = None) -> User:
     """The customer user behind an unverified sender, created without a usable password.
 
     They cannot log in until their business consultant invites them (R9).
@@ -75,4 +59,6 @@ def contact_for(sender: Sender, language: str = "") -> User:
         language="sv" if language == "sv" else "en",
     )
     sender.user = user
+    if lookups is not None:
+        lookups.remember(user)
     return user

@@ -121,14 +121,8 @@ def store_raw(
     key = dedup_key(head["message_id"], raw, sha256)
     size = len(raw) if size is None else size
     truncated = size > settings.MAIL_MAX_BYTES
+    # A reuse of the Message-ID by another message is noted when it is processed.
     notes = head.pop("notes", [])
-    if head["message_id"] and (
-        InboundMail.objects.filter(message_id=head["message_id"]).exclude(dedup_key=key).exists()
-    ):
-        notes.append(
-            f"Message-ID {head['message_id']} was used before by a different message: "
-            "stored and processed as a message of its own."
-        )
     try:
         with transaction.atomic():
             inbound = InboundMail.objects.create(

@@ -42,6 +42,20 @@ def mail_poll() -> int:
 
 
 @db_periodic_task(crontab(minute="*"))
+@lock_task("mail-spool")
+def mail_spool() -> int:
+    """Store and process what the pipe command spooled, in batches, until it is empty."""
+    from supportdesk.mail.spool import ingest_spool
+
+    stored = 0
+    while True:
+        result = ingest_spool()
+        stored += len(result.stored)
+        if result.busy or not (result.stored or result.duplicates):
+            return stored
+
+
+@db_periodic_task(crontab(minute="*"))
 @lock_task("mail-pending")
 def mail_process_pending() -> int:
     """Process mail stored more than a minute ago and not processed (a missed task)."""

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
+from django.db.models import F, QuerySet, Value
 
 from supportdesk.mail.models import InboundMail, Mailbox, OutboundMail
 from supportdesk.mail.parse import ParsedMail
@@ -71,6 +74,100 @@ def ticket_for_ids(ids: list[str], organisation_id: int | None = None) -> Ticket
         if len(options) == 1 and options[0] in tickets:
             return tickets[options[0]]
     return next((tickets[pk] for options in candidates for pk in options if pk in tickets), None)
+
+
+@dataclass
+class Thread:
+    """What one query says about where a message belongs (:func:`look_up`)."""
+
+    own: bool = False  # its Message-ID is one of the mails we sent
+    # (ticket id, organisation id) in the order of precedence of each way of finding it;
+    # by_token starts with the token's place among the addresses.
+    by_token: list[tuple[int, int, int]] = field(default_factory=list)
+    by_id: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    by_number: dict[int, int] = field(default_factory=dict)
+
+
+def look_up(mail: ParsedMail, envelope_to: Iterable[str], ours: set[str]) -> Thread:
+    """Everything threading and the own-mail check need, in one query (or none).
+
+    One ``UNION ALL`` over the reply-address tokens, the Message-IDs we sent or received,
+    the ticket numbers in the subject, and the message's own Message-ID among ours.
+    """
+    tokens = _tokens([*envelope_to, *mail.delivered_to, *mail.to, *mail.cc], ours)
+    ids = mail.thread_ids
+    numbers = [
+        pk
+        for match in SUBJECT_TOKEN.finditer(mail.subject[:4000])
+        if (pk := Ticket.pk_from_number(f"{NUMBER_PREFIX}{match.group(1)}"))
+    ]
+    branches: list[QuerySet[Any]] = []
+
+    def branch(queryset: QuerySet[Any], source: int, key: str, ticket: str, org: str) -> None:
+        branches.append(
+            queryset.order_by()
+            .annotate(src=Value(source), key=F(key), tid=F(ticket), org=F(org))
+            .values_list("src", "key", "tid", "org", "pk")
+        )
+
+    if mail.message_id:
+        own = OutboundMail.objects.filter(message_id=mail.message_id)
+        branch(own, 0, "message_id", "ticket_id", "ticket__organisation_id")
+    if tokens:
+        by_token = Ticket.objects.filter(reply_token__in=tokens)
+        branch(by_token, 1, "reply_token", "pk", "organisation_id")
+    if ids:
+        sent = OutboundMail.objects.filter(message_id__in=ids, ticket__isnull=False)
+        branch(sent, 2, "message_id", "ticket_id", "ticket__organisation_id")
+        received = Message.objects.filter(message_id__in=ids)
+        branch(received, 3, "message_id", "ticket_id", "ticket__organisation_id")
+        stored = InboundMail.objects.filter(message_id__in=ids, ticket__isnull=False)
+        branch(stored, 4, "message_id", "ticket_id", "ticket__organisation_id")
+    if numbers:
+        branch(Ticket.objects.filter(pk__in=numbers), 5, "reply_token", "pk", "organisation_id")
+    thread = Thread()
+    if not branches:
+        return thread
+    # The first model's default ordering would apply to the union: none is wanted.
+    query = (
+        branches[0].union(*branches[1:], all=True).order_by() if len(branches) > 1 else branches[0]
+    )
+    for source, key, ticket_id, organisation_id, _pk in sorted(query, key=lambda r: (r[0], r[4])):
+        if source == 0:
+            thread.own = True
+        elif source == 1:
+            thread.by_token.append((tokens.index(key), ticket_id, organisation_id))
+        elif source == 5:
+            thread.by_number[ticket_id] = organisation_id
+        else:
+            named = thread.by_id.setdefault(key, [])
+            if (ticket_id, organisation_id) not in named:
+                named.append((ticket_id, organisation_id))
+    thread.by_token.sort()
+    return thread
+
+
+def choose(
+    thread: Thread, mail: ParsedMail, organisation_id: int | None = None
+) -> tuple[int | None, str]:
+    """The ticket of a :class:`Thread` and how it was found, by the rules of
+    :func:`find_ticket` (reply address, then references, then the subject's number)."""
+    if thread.by_token:
+        return thread.by_token[0][1], "reply address"
+    candidates = [thread.by_id[i] for i in mail.thread_ids if i in thread.by_id]
+    for options in candidates:
+        mine = [t for t, org in options if organisation_id is not None and org == organisation_id]
+        if mine:
+            return mine[0], "references"
+        if len(options) == 1:
+            return options[0][0], "references"
+    if candidates:
+        return candidates[0][0][0], "references"
+    for match in SUBJECT_TOKEN.finditer(mail.subject[:4000]):
+        pk = Ticket.pk_from_number(f"{NUMBER_PREFIX}{match.group(1)}")
+        if pk in thread.by_number:
+            return pk, "subject"
+    return None, ""
 
 
 def find_ticket(

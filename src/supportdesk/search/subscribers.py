@@ -1,9 +1,11 @@
-"""The search index follows the tickets: every change of their text is indexed after commit."""
+"""The search index follows the tickets: every change of their text is indexed after commit,
+by the worker (PostgreSQL indexes its expressions itself: nothing is queued there)."""
 
 from __future__ import annotations
 
+from django.db import connection
+
 from supportdesk.core.dispatch import subscriber
-from supportdesk.search.backends import index_ticket
 from supportdesk.tickets.events import Verb
 from supportdesk.tickets.models import Event
 
@@ -19,4 +21,8 @@ from supportdesk.tickets.models import Event
     Verb.SPLIT_FROM,
 )
 def index_changed_ticket(event: Event) -> None:
-    index_ticket(event.ticket_id)
+    if connection.vendor != "sqlite":
+        return
+    from supportdesk.search import tasks
+
+    tasks.index_ticket(event.ticket_id)

@@ -8,11 +8,13 @@ clocks, registered by ``commitments`` as a derivation, rule 4) and saves the tic
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -43,15 +45,85 @@ def derive(ticket: Ticket, *, now: dt.datetime, events: Iterable[Any] | None = N
 
 
 def finish(ticket: Ticket, *, now: dt.datetime, events: Iterable[Any] | None = None) -> None:
-    """The last step of a ticket action: derived columns, then the save."""
+    """The last step of a ticket action: derived columns, then the save.
+
+    A ticket read from the database writes only the columns the action changed (the
+    rest of the row is not rewritten after each event); a new one is saved whole.
+    """
     ticket.updated_at = now
     derive(ticket, now=now, events=events)
-    ticket.save()
+    save_changes(ticket)
+
+
+def save_changes(ticket: Ticket) -> None:
+    """UPDATE only the columns that differ from the row as it was read (``Ticket.from_db``)."""
+    loaded: dict[str, Any] | None = getattr(ticket, "_loaded", None)
+    if loaded is None or ticket._state.adding:
+        ticket.save()
+        return
+    changed = [name for name, value in loaded.items() if getattr(ticket, name) != value]
+    if changed:
+        ticket.save(update_fields=changed)
+
+
+# The outermost transactions that roll back whole on any error (``all_or_nothing``).
+_all_or_nothing: ContextVar[tuple[object, ...]] = ContextVar("all_or_nothing", default=())
+
+
+@contextlib.contextmanager
+def all_or_nothing() -> Iterator[None]:
+    """One transaction that the caller rolls back whole when anything in it fails.
+
+    Inside it, the actions' own ``kit.atomic()`` blocks make no savepoints: a savepoint
+    only helps a caller that catches an action's error and goes on in the same
+    transaction, which this caller promises not to do (the mail pipeline: one
+    transaction per message, recorded as failed in a new one).
+    """
+    with transaction.atomic():
+        outer = connection.atomic_blocks[-1]
+        token = _all_or_nothing.set((*_all_or_nothing.get(), outer))
+        try:
+            yield
+        finally:
+            _all_or_nothing.reset(token)
+
+
+def atomic() -> Any:
+    """``transaction.atomic()`` of an action: without a savepoint inside ``all_or_nothing``."""
+    blocks = connection.atomic_blocks
+    for outer in _all_or_nothing.get():
+        for at, block in enumerate(blocks):
+            if block is outer and not any(b.savepoint for b in blocks[at + 1 :]):
+                return transaction.atomic(savepoint=False)
+    return transaction.atomic()
 
 
 def lock(ticket: Ticket) -> Ticket:
-    """The ticket's row, locked for the rest of the transaction, as it is now."""
+    """The ticket's row, locked for the rest of the transaction, as it is now.
+
+    A ticket already locked (``lock_by_pk``) in a transaction that is still open is
+    returned as it is: it is the row as it is now.
+    """
+    held = getattr(ticket, "_locked_within", None)
+    if held is not None and _still_open(held):
+        return ticket
     return type(ticket).objects.select_for_update().get(pk=ticket.pk)
+
+
+def locked(ticket: Ticket) -> Ticket:
+    """Mark ``ticket``, just read ``select_for_update`` by the caller, as locked here."""
+    ticket._locked_within = tuple(connection.atomic_blocks)  # type: ignore[attr-defined]
+    return ticket
+
+
+def _still_open(held: tuple[object, ...]) -> bool:
+    blocks = connection.atomic_blocks
+    return (
+        bool(held)
+        and connection.in_atomic_block
+        and len(blocks) >= len(held)
+        and all(a is b for a, b in zip(held, blocks, strict=False))
+    )
 
 
 def require_staff(actor: User, what: Text) -> None:
@@ -62,9 +134,9 @@ def require_staff(actor: User, what: Text) -> None:
 
 def require_visible(ticket: Ticket, actor: User) -> None:
     """Actions re-check what the access helpers already checked, so no caller can skip it."""
-    from supportdesk.tickets.access import tickets_for_user
+    from supportdesk.tickets.access import may_see
 
-    if not tickets_for_user(actor).filter(pk=ticket.pk).exists():
+    if not may_see(actor, ticket):
         raise PermissionDenied(_("this ticket is not visible to you"))
 
 

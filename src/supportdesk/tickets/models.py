@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -218,8 +220,37 @@ class Ticket(models.Model):
             )
         ]
 
+    # The columns as read or last saved (``from_db``, ``save``).
+    _loaded: dict[str, Any]
+    # Set by ``ticket_create``: the message that opened the ticket (a mail's), if any.
+    opening_message: Message | None
+
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self.remember_loaded()
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any, **kwargs: Any) -> Ticket:
+        ticket = super().from_db(db, field_names, values, **kwargs)
+        # The columns as read, so an action writes only what it changed (kit.save_changes).
+        ticket._loaded = {
+            name: value
+            for name, value in zip(field_names, values, strict=True)
+            if value is not models.DEFERRED and name != "id"
+        }
+        return ticket
+
+    def remember_loaded(self) -> None:
+        """The column values as now in the database (after a save)."""
+        deferred = self.get_deferred_fields()
+        self._loaded = {
+            f.attname: getattr(self, f.attname)
+            for f in self._meta.concrete_fields
+            if not f.primary_key and f.attname not in deferred
+        }
 
     @property
     def number(self) -> str:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.conf import settings
-from django.db import transaction
 
 from supportdesk.core.dispatch import subscriber
 from supportdesk.tickets.events import Verb
@@ -14,13 +11,10 @@ from supportdesk.tickets.models import Event
 
 @subscriber(*Verb.values)
 def queue_webhooks(event: Event) -> None:
-    """One delivery per endpoint that wants the verb, sent by the worker."""
-    from supportdesk.webhooks.deliver import fan_out
-    from supportdesk.webhooks.tasks import send_delivery
+    """One delivery per endpoint that wants the verb: made and sent by the worker."""
+    from supportdesk.webhooks.tasks import fan_out_event
 
-    with transaction.atomic():
-        for delivery in fan_out(event):
-            transaction.on_commit(partial(send_delivery, delivery.pk))
+    fan_out_event(event.pk)
 
 
 @subscriber(Verb.CREATED, Verb.UPDATED, Verb.ASSIGNMENT_WARNING, Verb.ASSIGNMENT_BREACHED)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from supportdesk.accounts.models import ContactMethod, Organisation, Skill, User
@@ -141,7 +140,7 @@ def ticket_create(
     now = clock.now()
     registered = registered_at or now
 
-    with transaction.atomic():
+    with kit.atomic():
         ticket = Ticket(
             organisation=organisation,
             requester=requester,
@@ -157,11 +156,15 @@ def ticket_create(
             sender_verified=sender_verified,
         )
         apply_impact(ticket, impact, actor)
-        kit.derive(ticket, now=now, events=[])
+        history = [(registered, Status.NEW)]
+        kit.derive(ticket, now=now, events=history)
         ticket.save()
         if watchers:
-            ticket.watchers.set(watchers)
-        added = add_refs(ticket, refs)
+            through = Ticket.watchers.through
+            through.objects.bulk_create(
+                through(ticket_id=ticket.pk, user_id=pk) for pk in {u.pk: u for u in watchers}
+            )
+        added = add_refs(ticket, refs, new_ticket=True)
         message = None
         if attachments or message_id:
             message = Message.objects.create(
@@ -187,7 +190,8 @@ def ticket_create(
             },
             at=registered,
         )
-        kit.finish(ticket, now=now)
+        kit.finish(ticket, now=now, events=history)
+    ticket.opening_message = message
     return ticket
 
 
@@ -203,7 +207,7 @@ def ticket_assign(
     if assignee != actor and not actor.can_dispatch:
         raise PermissionDenied(_("only a dispatcher may assign a ticket to someone else"))
     override_reason = override_reason.strip()
-    with transaction.atomic():
+    with kit.atomic():
         ticket = kit.lock(ticket)
         if ticket.status not in OPEN_STATUSES:
             raise IllegalTransition(
@@ -257,7 +261,7 @@ def ticket_assign(
 def ticket_start(*, ticket: Ticket, actor: User) -> Ticket:
     """The assigned consultant commences work (R3: "assigned and started")."""
     kit.require_staff(actor, _("start work on tickets"))
-    with transaction.atomic():
+    with kit.atomic():
         ticket = kit.lock(ticket)
         now = clock.now()
         old = _move(ticket, Status.IN_PROGRESS, allowed=[Status.ASSIGNED], verb=Verb.STARTED)
@@ -289,7 +293,7 @@ def ticket_reply(
     kit.choice("channel", channel, Channel)
     check_uploads(attachments, organisation=ticket.organisation, ticket=ticket)
     kit.require_visible(ticket, actor)
-    with transaction.atomic():
+    with kit.atomic():
         ticket = kit.lock(ticket)
         if ticket.status == Status.CLOSED:
             raise IllegalTransition(_("the ticket is closed: reopen it first"))
@@ -340,7 +344,7 @@ def ticket_add_note(
     kit.require_staff(actor, _("write internal notes"))
     body = kit.text("body", body, required=True, limit=BODY_MAX)
     check_uploads(attachments, organisation=ticket.organisation, ticket=ticket)
-    with transaction.atomic():
+    with kit.atomic():
         ticket = kit.lock(ticket)
         now = clock.now()
         message = Message.objects.create(
@@ -369,7 +373,7 @@ def ticket_wait(*, ticket: Ticket, actor: User, on: str, reason: str = "") -> Ti
             "on", _("%(value)r is not one of 'customer', 'third_party'") % {"value": on}
         )
     to = targets[on]
-    with transaction.atomic():
+    with kit.atomic():
         ticket = kit.lock(ticket)
         now = clock.now()
         allowed = [Status.IN_PROGRESS, *[s for s in WAITING_STATUSES if s != to]]
@@ -382,7 +386,7 @@ def ticket_wait(*, ticket: Ticket, actor: User, on: str, reason: str = "") -> Ti
 def ticket_resume(*, ticket: Ticket, actor: User, reason: str = "") -> Ticket:
     """Back to work after waiting; the resolution clock runs again (R5)."""
     kit.require_visible(ticket, actor)
-    with transaction.atomic():
+    with kit.atomic():
         ticket = kit.lock(ticket)
         now = clock.now()
         old = _move(ticket, Status.IN_PROGRESS, allowed=WAITING_STATUSES, verb=Verb.RESUMED)
@@ -394,7 +398,7 @@ def ticket_resume(*, ticket: Ticket, actor: User, reason: str = "") -> Ticket:
 def ticket_resolve(*, ticket: Ticket, actor: User, resolution: str = "") -> Ticket:
     """Mark the issue resolved; the customer confirms (close) or reopens."""
     kit.require_staff(actor, _("resolve tickets"))
-    with transaction.atomic():
+    with kit.atomic():
         ticket = kit.lock(ticket)
         now = clock.now()
         old = _move(
@@ -413,7 +417,7 @@ def ticket_resolve(*, ticket: Ticket, actor: User, resolution: str = "") -> Tick
 def ticket_close(*, ticket: Ticket, actor: User, reason: str = "") -> Ticket:
     """Close a resolved ticket: the customer confirms, or staff close it."""
     kit.require_visible(ticket, actor)
-    with transaction.atomic():
+    with kit.atomic():
         ticket = kit.lock(ticket)
         now = clock.now()
         old = _move(ticket, Status.CLOSED, allowed=[Status.RESOLVED], verb=Verb.CLOSED)
@@ -438,7 +442,7 @@ def _reopen(ticket: Ticket, actor: User, *, reason: str, now: dt.datetime) -> No
 def ticket_reopen(*, ticket: Ticket, actor: User, reason: str = "") -> Ticket:
     """Reopen a resolved or closed ticket; it goes back to its consultant if it had one."""
     kit.require_visible(ticket, actor)
-    with transaction.atomic():
+    with kit.atomic():
         ticket = kit.lock(ticket)
         now = clock.now()
         if ticket.status not in (Status.RESOLVED, Status.CLOSED):
@@ -458,7 +462,7 @@ def ticket_add_watchers(
     Used by the mail channel for contacts Cc'd on a customer's mail. Returns who was added.
     """
     kit.require_visible(ticket, actor)
-    with transaction.atomic():
+    with kit.atomic():
         ticket = kit.lock(ticket)
         present = set(ticket.watchers.values_list("pk", flat=True)) | {ticket.requester_id}
         added = [

@@ -6,7 +6,6 @@ explicit actor, one transaction, rows locked, an ``Event`` on every ticket chang
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from supportdesk.accounts.models import User
@@ -40,7 +39,7 @@ def ticket_link(
         )
     if source.pk == target.pk:
         raise InvalidInput("target", _("a ticket cannot be linked to itself"))
-    with transaction.atomic():
+    with kit.atomic():
         source, target = _lock_pair(source, target)
         if TicketLink.objects.filter(source=source, target=target, kind=kind).exists():
             raise IllegalTransition(
@@ -72,7 +71,7 @@ def ticket_merge(*, duplicate: Ticket, target: Ticket, actor: User, reason: str 
     kit.require_staff(actor, _("merge tickets"))
     if duplicate.pk == target.pk:
         raise InvalidInput("target", _("a ticket cannot be merged into itself"))
-    with transaction.atomic():
+    with kit.atomic():
         duplicate, target = _lock_pair(duplicate, target)
         if duplicate.organisation_id != target.organisation_id:
             raise InvalidInput(
@@ -162,7 +161,7 @@ def ticket_split(
             _("%(number)s is closed: reopen it first") % {"number": ticket.number}
         )
     body = (description or "").strip() or (message.body if message else "")
-    with transaction.atomic():
+    with kit.atomic():
         new = ticket_create(
             actor=actor,
             organisation=ticket.organisation,

@@ -127,17 +127,20 @@ def _ref_row(ref: Any) -> OdooReference:
     )
 
 
-def add_refs(ticket: Ticket, rows: list[OdooReference]) -> list[str]:
-    """Store the references not on the ticket yet; returns the texts added."""
+def add_refs(ticket: Ticket, rows: list[OdooReference], *, new_ticket: bool = False) -> list[str]:
+    """Store the references not on the ticket yet; returns the texts added.
+
+    ``new_ticket``: the ticket was created in this transaction and has none yet.
+    """
     if not rows:
         return []
-    existing = set(ticket.odoo_refs.values_list("type", "normalised"))
-    added = []
+    existing = set() if new_ticket else set(ticket.odoo_refs.values_list("type", "normalised"))
+    fresh = []
     for row in rows:
         if (row.type, row.normalised) in existing:
             continue
         row.ticket = ticket
-        row.save()
         existing.add((row.type, row.normalised))
-        added.append(row.text)
-    return added
+        fresh.append(row)
+    OdooReference.objects.bulk_create(fresh)
+    return [row.text for row in fresh]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from supportdesk.accounts.models import ContactMethod, Skill, User
@@ -62,7 +61,7 @@ def ticket_update(
                 else _("is not a field of a ticket"),
             )
     refs = odoo_refs(add_urls, add_references, [])
-    with transaction.atomic():
+    with kit.atomic():
         ticket = kit.lock(ticket)
         now = clock.now()
         old: dict[str, Any] = {}

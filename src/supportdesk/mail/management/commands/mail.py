@@ -1,10 +1,13 @@
-"""``supportdesk mail listen|ingest|poll|reprocess``: the ways mail comes in, from a shell.
+"""``supportdesk mail listen|ingest|spool|poll|reprocess``: the ways mail comes in.
 
 - ``listen``: the LMTP (or ``--smtp``) listener an MTA delivers to, plus an IDLE
-  connection to every IMAP mailbox that asks for one, until interrupted.
-- ``ingest``: the pipe for MTAs: one message on standard input. Exit 0 when it is
-  stored, 75 (EX_TEMPFAIL) when it cannot be stored now (the MTA tries again), 65 for
-  input that is not a message.
+  connection to every IMAP mailbox that asks for one, until interrupted; what it stores,
+  and the pipe's spool, it processes in batches every second.
+- ``ingest``: the pipe for MTAs: one message on standard input. Answered before Django
+  starts (``supportdesk.cli`` → ``mail.pipe``): exit 0 when the message is in the spool,
+  75 (EX_TEMPFAIL) when it cannot be written (the MTA tries again), 65 for no input.
+  ``--now`` stores it in the database and processes it in this process instead.
+- ``spool``: store and process what the pipe spooled, now.
 - ``poll``: read the IMAP mailboxes once (``--idle``: keep waiting for new mail).
 - ``reprocess``: process failed messages again, or given ones, or everything pending.
 """
@@ -43,6 +46,11 @@ class Command(BaseCommand):
         ingest.add_argument("--recipient", action="append", default=[], help="envelope recipient")
         ingest.add_argument("--sender", default="", help="envelope sender")
         ingest.add_argument("--queue", action="store_true", help="leave processing to the worker")
+        ingest.add_argument(
+            "--now", action="store_true", help="store and process now, without the spool"
+        )
+
+        commands.add_parser("spool", help="store and process the messages the pipe spooled")
 
         poll = commands.add_parser("poll", help="read IMAP mailboxes once")
         poll.add_argument("--mailbox", help="only this mailbox (by name)")
@@ -59,7 +67,34 @@ class Command(BaseCommand):
 
     # --- pipe ----------------------------------------------------------------------------
 
+    def _spool(self, **options: Any) -> None:
+        from supportdesk.mail.spool import ingest_spool
+
+        stored = duplicates = processed = 0
+        while True:
+            result = ingest_spool()
+            stored += len(result.stored)
+            duplicates += len(result.duplicates)
+            processed += len(result.processed)
+            for pk, error in result.failed:
+                self.stderr.write(f"#{pk} failed: {error}")
+            if result.busy:
+                self.stderr.write("another worker is reading the spool")
+            if result.busy or not (result.stored or result.duplicates):
+                break
+        self.stdout.write(f"{stored} stored, {duplicates} already stored, {processed} processed")
+
     def _ingest(self, **options: Any) -> None:
+        if not options["now"]:  # reached through call_command: the pipe's own path
+            from supportdesk.mail.pipe import pipe
+
+            argv = [f"--mailbox={options['mailbox']}"] if options["mailbox"] else []
+            argv += [f"--recipient={r}" for r in options["recipient"]]
+            argv += [f"--sender={options['sender']}"] if options["sender"] else []
+            code = pipe(argv)
+            if code:
+                sys.exit(code)
+            return
         from supportdesk.mail.process import TRANSIENT, process
         from supportdesk.mail.store import mailbox_for, schedule_processing, store_raw
 
@@ -159,10 +194,12 @@ class Command(BaseCommand):
 
     def _listen(self, **options: Any) -> None:
         from supportdesk.mail import imap
+        from supportdesk.mail.batches import Batches
         from supportdesk.mail.lmtp import InboundController
 
+        batches = Batches()
         controller = InboundController(
-            host=options["host"], port=options["port"], lmtp=not options["smtp"]
+            host=options["host"], port=options["port"], lmtp=not options["smtp"], batches=batches
         )
         controller.start()
         self.stdout.write(
@@ -170,7 +207,9 @@ class Command(BaseCommand):
             f"{options['host']}:{options['port']}"
         )
         stop = threading.Event()
-        threads = []
+        worker = threading.Thread(target=batches.run, args=(stop,), name="mail-batches")
+        worker.start()
+        threads = [worker]
         if not options["no_imap"]:
             for box in Mailbox.objects.filter(active=True, imap_idle=True).exclude(imap_host=""):
                 thread = threading.Thread(
@@ -182,8 +221,9 @@ class Command(BaseCommand):
             self._wait(stop)
         finally:
             controller.stop()
+            stop.set()
             for thread in threads:
-                thread.join(timeout=5)
+                thread.join(timeout=30 if thread is worker else 5)
 
     # --- reprocessing --------------------------------------------------------------------
 
