@@ -396,8 +396,14 @@ class MyDay:
 
 
 def my_day(
-    user: User, *, sort: str = "", descending: bool = False, cursor: str | None = None
+    user: User,
+    *,
+    sort: str = "",
+    descending: bool = False,
+    cursor: str | None = None,
+    where: Q | None = None,
 ) -> MyDay:
+    """``where`` narrows my open tickets (a condition of ``console.saved.my_day_q``)."""
     from supportdesk.phone.selectors import callbacks
 
     now = clock.now()
@@ -406,6 +412,8 @@ def my_day(
         .select_related("organisation", "requester", "required_skill")
         .annotate(customer_wrote_last=customer_wrote_last())
     )
+    if where is not None:
+        mine = mine.filter(where)
     if sort in SORTS:
         if sort == "resolution":
             mine = mine.exclude(resolution_due=None)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 from PIL import Image
 
 from supportdesk.accounts.models import User
@@ -217,11 +218,15 @@ def finding_correct(*, finding: ScreenshotFinding, actor: User, text: str) -> Sc
         raise PermissionDenied("only support staff may correct what was read in a screenshot")
     text = (text or "").strip()
     if not text:
-        raise InvalidInput("text", "is required: the URL or the document number as it should read")
+        raise InvalidInput(
+            "text", _("is required: the URL or the document number as it should read")
+        )
     url = parse_odoo_url(text)
     refs = find_references(text) if url is None else []
     if url is None and not refs:
-        raise InvalidInput("text", f"{text[:80]!r} is neither an Odoo URL nor a document number")
+        raise InvalidInput(
+            "text", _("%(text)r is neither an Odoo URL nor a document number") % {"text": text[:80]}
+        )
     if url is not None:
         row = OdooReference(
             type=OdooReference.Type.URL,
