@@ -38,9 +38,8 @@ def _keys_refused_in_the_source() -> dict[str, str]:
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             first = node.args[0]
-            if name in NAMING and isinstance(first, ast.Constant):
-                if isinstance(first.value, str):
-                    keys[first.value] = f"{path.relative_to(SOURCE)}:{node.lineno}"
+            if name in NAMING and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                keys[first.value] = f"{path.relative_to(SOURCE)}:{node.lineno}"
     return keys
 
 

@@ -395,6 +395,9 @@ class MyDay:
     minutes_week: int
 
 
+MY_DAY_PAGE_SIZE = 200
+
+
 def my_day(
     user: User,
     *,
@@ -417,7 +420,9 @@ def my_day(
     if sort in SORTS:
         if sort == "resolution":
             mine = mine.exclude(resolution_due=None)
-        found = keyset.page(mine, SORTS[sort], descending=descending, cursor=cursor, size=200)
+        found = keyset.page(
+            mine, SORTS[sort], descending=descending, cursor=cursor, size=MY_DAY_PAGE_SIZE
+        )
         tickets, next_cursor = found.rows, found.next_cursor
     else:
         tickets, next_cursor = list(in_queue_order(mine)[:200]), None
