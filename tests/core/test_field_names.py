@@ -15,6 +15,7 @@ from django import forms
 from django.contrib.messages import get_messages
 from django.test import RequestFactory
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 import supportdesk
 from supportdesk.core.errors import InvalidInput
@@ -106,9 +107,10 @@ def test_a_refusal_above_a_form_keeps_the_field_name():
     """A field the form does not have: the error above the form names it."""
     form = _Plain(data={"subject": "x", "other": "y"})
     assert form.is_valid()
-    refused(_request("sv"), InvalidInput("organisation", kit._("is required")), form=form)
-    refused(_request("sv"), InvalidInput("subject", kit._("is required")), form=form)
-    with translation.override("sv"):
+    required = gettext_lazy("is required")
+    with translation.override("sv"):  # as in a request of a Swedish reader
+        refused(_request("sv"), InvalidInput("organisation", required), form=form)
+        refused(_request("sv"), InvalidInput("subject", required), form=form)
         assert [str(e) for e in form.non_field_errors()] == ["Organisation: måste anges"]
         assert [str(e) for e in form.errors["subject"]] == ["måste anges"]
 

@@ -141,7 +141,7 @@ def _fields(payload: ArticleIn) -> dict[str, Any]:
 
 def _require_staff(user: User) -> None:
     if not user.is_support_staff:
-        raise PermissionDenied("only staff write help articles")
+        raise PermissionDenied(_("only staff write help articles"))
 
 
 @router.post("/articles", response={201: ArticleOut})
@@ -165,7 +165,7 @@ def list_ratings(request: HttpRequest, params: Query[RatingQuery]) -> list[dict[
     """Answers to "How did we do?", newest first (staff only)."""
     user = _user(request)
     if not user.is_support_staff:
-        raise PermissionDenied("only staff read ratings")
+        raise PermissionDenied(_("only staff read ratings"))
     if not 1 <= params.limit <= 1000:
         raise InvalidInput("limit", _("must be between 1 and 1000"))
     rows = Rating.objects.select_related(

@@ -28,6 +28,7 @@ LABELS: dict[str, Text] = {
     "category": _("category"),
     "channel": _("channel"),
     "charge": _("charge"),
+    "code": _("code"),
     "comment": _("comment"),
     "contact_method": _("contact method"),
     "contact_phone": _("contact phone"),
@@ -38,6 +39,7 @@ LABELS: dict[str, Text] = {
     "description": _("description"),
     "direction": _("direction"),
     "email": _("email address"),
+    "end": _("last month"),
     "event": _("event"),
     "field": _("field"),
     "from": _("from"),
@@ -83,6 +85,7 @@ LABELS: dict[str, Text] = {
     "score": _("rating"),
     "sort": _("sort order"),
     "source": _("source"),
+    "start": _("first month"),
     "state": _("state"),
     "status": _("status"),
     "subject": _("subject"),
@@ -112,7 +115,8 @@ def label(field: str) -> Text:
 
 
 class _Named:
-    """ "Subject: is required": ``str()`` puts it into words in the active language."""
+    """A refusal like "Subject: is required", put into words by ``str()`` in the active
+    language."""
 
     def __init__(self, name: Text, reason: Text) -> None:
         self.name = name
@@ -128,4 +132,5 @@ def named(field: str, reason: Text, *, name: Text | None = None) -> Text:
 
 
 def lazy_str(value: object) -> Text:
+    """``value`` as lazy text: ``str(value)`` is called each time it is shown."""
     return format_lazy("{}", value)

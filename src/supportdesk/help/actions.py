@@ -52,7 +52,7 @@ _VERSION = re.compile(r"^\d{1,2}\.\d$")
 
 def _require_staff(actor: User) -> None:
     if not actor.is_support_staff:
-        raise PermissionDenied("only staff write help articles")
+        raise PermissionDenied(_("only staff write help articles"))
 
 
 def _snapshot(article: Article) -> dict[str, Any]:

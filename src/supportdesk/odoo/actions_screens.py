@@ -86,7 +86,7 @@ def screenshot_record(
         ticket = _lock(screenshot.ticket_id)
         shot = Screenshot.objects.select_for_update().get(pk=screenshot.pk)
         if shot.status == Screenshot.Status.READ:
-            raise IllegalTransition(f"screenshot {shot.pk} was already read")
+            raise IllegalTransition(_("screenshot %(id)s was already read") % {"id": shot.pk})
         shot.status = Screenshot.Status.READ
         shot.phash = phash
         shot.width, shot.height = reading.width, reading.height
@@ -195,10 +195,10 @@ def finding_remove(
     with transaction.atomic():
         ticket = _lock(finding.screenshot.ticket_id)
         if actor.is_customer and actor.organisation_id != ticket.organisation_id:
-            raise PermissionDenied("not your ticket")
+            raise PermissionDenied(_("not your ticket"))
         finding = ScreenshotFinding.objects.select_for_update().get(pk=finding.pk)
         if finding.removed_at is not None:
-            raise IllegalTransition(f"'{finding.text}' was already removed")
+            raise IllegalTransition(_("'%(text)s' was already removed") % {"text": finding.text})
         text = finding.reference.text if finding.reference else finding.text
         if finding.reference is not None:
             finding.reference.delete()
@@ -215,7 +215,7 @@ def finding_remove(
 def finding_correct(*, finding: ScreenshotFinding, actor: User, text: str) -> ScreenshotFinding:
     """A consultant corrects what was read: the right URL or document number replaces it."""
     if not actor.is_support_staff:
-        raise PermissionDenied("only support staff may correct what was read in a screenshot")
+        raise PermissionDenied(_("only support staff may correct what was read in a screenshot"))
     text = (text or "").strip()
     if not text:
         raise InvalidInput(

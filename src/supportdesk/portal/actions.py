@@ -111,7 +111,10 @@ def billing_contact_set(*, actor: User, user: User, billing_contact: bool) -> Us
     if not user.is_customer or user.organisation_id is None:
         raise InvalidInput("billing_contact", _("only customer users receive statements"))
     if not organisations_user_may_invite_to(actor).filter(pk=user.organisation_id).exists():
-        raise PermissionDenied(f"you may not manage the users of {user.organisation}")
+        raise PermissionDenied(
+            _("you may not manage the users of %(organisation)s")
+            % {"organisation": user.organisation}
+        )
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         if locked.billing_contact != billing_contact:

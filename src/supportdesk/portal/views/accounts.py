@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from supportdesk.accounts.models import User
 from supportdesk.core import clock
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
+from supportdesk.core.fieldnames import named
 from supportdesk.core.web import refused
 from supportdesk.portal.actions import (
     billing_contact_set,
@@ -154,7 +155,7 @@ def billing_contact(request: HttpRequest, user_id: int) -> HttpResponse:
         raise Http404("no such user")
     value = request.POST.get("billing_contact", "")
     if value not in {"on", "off"}:
-        messages.error(request, _("billing_contact: choose on or off"))
+        messages.error(request, str(named("billing_contact", _("choose on or off"))))
         return redirect("invitations")
     try:
         billing_contact_set(actor=actor, user=member, billing_contact=value == "on")
