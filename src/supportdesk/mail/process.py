@@ -200,7 +200,11 @@ def _unverified_staff(
     params = {"address": mail.from_address}
     if ticket is None:
         inbound.state = State.IGNORED
-        inbound.error = f"Claims to be from {mail.from_address}, not verified. It names no ticket."
+        # For the admin (diagnostics stay English, README "In Swedish").
+        inbound.error = (
+            f"Claims to be from {mail.from_address}, not verified. "
+            "It names no ticket: nothing to do."
+        )
         return
     body = _text(f"{mail.subject}\n\n{mail.text}", BODY_MAX)
     inbound.ticket_message = actions.ticket_add_note(

@@ -25,7 +25,6 @@ NOTES = {
         "A message of %(size)s MB from %(address)s was over the limit of %(limit)s MB; "
         "the sender was told."
     ),
-    "empty": _("(empty message)"),
 }
 
 
