@@ -57,7 +57,7 @@ def test_a_consultants_day_in_swedish(logged_in_page, save_screenshot, morning, 
     assert_swedish(work, must_show="Mina öppna ärenden")
 
     # A saved view of My day: "your turn" (the customer wrote last), named and counted.
-    work.check("input[name=turn]")
+    work.check(".my-day-filters input[name=turn]")
     work.click(".my-day-filters button[type=submit]")
     expect(work).to_have_url(re.compile(r"turn=1"))
     work.fill("#save-view-name", "Min tur")
@@ -66,7 +66,7 @@ def test_a_consultants_day_in_swedish(logged_in_page, save_screenshot, morning, 
     saved = work.locator(".saved-views a", has_text="Min tur")
     expect(saved.locator(".count")).to_have_text("0")
     expect(saved).to_have_attribute("aria-current", "page")
-    assert_swedish(work, must_show="Mina sparade vyer")
+    assert_swedish(work, must_show="Spara den här vyn som")
 
     # The workspace of the unassigned ticket: take it with the key t.
     work.goto(f"/console/tickets/{number}/")
@@ -149,11 +149,11 @@ def test_a_consultants_day_in_swedish(logged_in_page, save_screenshot, morning, 
 
     # The customer saves a view of the list ("resolved and closed") and sees its count.
     portal.goto("/tickets/")
-    portal.check("input[name=state][value=closed]")
+    portal.check("form.filters input[name=state][value=closed]")
     expect(portal).to_have_url(re.compile(r"state=closed"))
     expect(portal.locator("#ticket-table")).to_contain_text(number)
     portal.fill("#save-view-name", "Lösta")
     portal.click(".save-view button[type=submit]")
     expect(portal.locator(".messages")).to_contain_text("Vyn ”Lösta” sparad.")
     expect(portal.locator(".saved-views a", has_text="Lösta").locator(".count")).to_have_text("1")
-    assert_swedish(portal, must_show="Mina sparade vyer")
+    assert_swedish(portal, must_show="Spara den här vyn som")
