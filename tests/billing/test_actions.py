@@ -78,7 +78,7 @@ def test_business_consultant_may_override(alice, consultant):
 
 def test_override_needs_a_reason_and_a_known_charge(alice, consultant):
     entry = log(ticket_of(alice), consultant, 30, dt.date(2027, 6, 1))
-    with pytest.raises(InvalidInput, match="reason: is required"):
+    with pytest.raises(InvalidInput, match="Reason: is required"):
         actions.time_override(entry=entry, actor=consultant, charge="free", reason=" ")
     with pytest.raises(InvalidInput, match="charge"):
         actions.time_override(entry=entry, actor=consultant, charge="half", reason="x")

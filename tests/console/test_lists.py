@@ -62,7 +62,7 @@ def test_the_board_sorts_by_a_column_and_pages_by_keyset(client, dispatcher, tic
 def test_a_bad_cursor_is_refused_with_the_reason(client, dispatcher, tickets):
     client.force_login(dispatcher)
     html = client.get("/console/?sort=number&after=garbage", follow=True).content.decode()
-    assert "cursor: is not a cursor this list returned" in html
+    assert "Page position: is not a cursor this list returned" in html
 
 
 def test_the_portal_list_sorts_by_subject_and_pages(client, alice, tickets):
@@ -124,4 +124,4 @@ def test_saved_views_are_per_user_and_show_their_counts(
 def test_a_saved_view_needs_a_name(client, dispatcher):
     client.force_login(dispatcher)
     html = client.post("/console/board/views/", {"name": "  "}, follow=True).content.decode()
-    assert "name: is required" in html
+    assert "Name: is required" in html

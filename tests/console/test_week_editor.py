@@ -80,7 +80,7 @@ def test_a_closing_time_before_the_opening_is_refused_naming_the_day(admin_clien
     response = admin_client.post(URL + "save/", week(tue=("17:00", "08:00")))
 
     assert response.status_code == 422
-    assert "Tuesday: the closing time must be later than the opening time" in (
+    assert "Tuesday, closes: the closing time must be later than the opening time" in (
         response.content.decode()
     )
     assert not BusinessHours.objects.exists()

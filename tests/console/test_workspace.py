@@ -96,7 +96,7 @@ def test_reply_with_a_saved_reply_and_internal_note(client, assigned, consultant
 def test_an_empty_reply_is_refused_with_the_reason(client, assigned, consultant):
     client.force_login(consultant)
     response = client.post(url(assigned, "reply"), {"body": "  "}, follow=True)
-    assert "body: is required" in response.content.decode()
+    assert "Message text: is required" in response.content.decode()
     assert not assigned.messages.exists()
 
 
@@ -222,7 +222,7 @@ def test_the_timer_needs_what_was_done_and_keeps_running_without_it(client, assi
     client.force_login(consultant)
     client.post(url(assigned, "timer"), {"timer": "start"})
     response = client.post(url(assigned, "timer"), {"timer": "stop"}, follow=True)
-    assert "description: is required" in response.content.decode()
+    assert "Description: is required" in response.content.decode()
     assert TimerRun.objects.exists() and not TimeEntry.objects.exists()
     client.post(url(assigned, "timer"), {"timer": "discard"})
     assert not TimerRun.objects.exists()

@@ -32,6 +32,7 @@ def _json(client, path, payload, user):
 
 
 def _refused(response, field: str, status: int) -> None:
+    """``field`` is the key the API names, or the field's name as a page shows it."""
     assert response.status_code == status, response.content[:300]
     text = response.content.decode()
     assert field in text and "U+0000" in text
@@ -39,35 +40,35 @@ def _refused(response, field: str, status: int) -> None:
 
 def test_portal_list_search(client, alice):
     client.force_login(alice)
-    _refused(client.get("/tickets/", {"q": NUL}), "q", 400)
+    _refused(client.get("/tickets/", {"q": NUL}), "Search: contains", 400)
 
 
 def test_portal_csv_export(client, alice):
     client.force_login(alice)
-    _refused(client.get("/tickets/export.csv", {"q": f"a{NUL}b"}), "q", 400)
+    _refused(client.get("/tickets/export.csv", {"q": f"a{NUL}b"}), "Search: contains", 400)
 
 
 def test_statement_look_up(client, alice):
     client.force_login(alice)
-    _refused(client.get("/billing/statements/2027-%000001/"), "path", 400)
+    _refused(client.get("/billing/statements/2027-%000001/"), "Address: contains", 400)
 
 
 def test_token_creation(client, alice):
     client.force_login(alice)
-    _refused(client.post("/account/tokens/", {"name": f"ci{NUL}"}), "name", 400)
+    _refused(client.post("/account/tokens/", {"name": f"ci{NUL}"}), "Name: contains", 400)
     assert not ApiToken.objects.filter(user=alice).exists()
 
 
 def test_console_search(client, consultant):
     client.force_login(consultant)
-    _refused(client.get("/console/search/", {"q": NUL}), "q", 400)
+    _refused(client.get("/console/search/", {"q": NUL}), "Search: contains", 400)
 
 
 def test_console_note(client, consultant, alice):
     ticket = make_ticket(alice)
     client.force_login(consultant)
     response = client.post(f"/console/tickets/{ticket.number}/note/", {"body": f"x{NUL}y"})
-    _refused(response, "body", 400)
+    _refused(response, "Message text: contains", 400)
     assert not Message.objects.filter(ticket=ticket, internal=True).exists()
 
 
@@ -135,3 +136,15 @@ def test_a_json_body_of_the_wrong_type_is_422_and_changes_nothing(client, alice,
     assert response.status_code == 422
     ticket.refresh_from_db()
     assert ticket.status != "resolved"
+
+
+def test_a_page_names_the_field_in_swedish(client, alice):
+    # Refused before the session is read: the browser's language decides.
+    client.force_login(alice)
+    response = client.post(
+        "/account/tokens/", {"name": f"ci{NUL}"}, headers={"Accept-Language": "sv"}
+    )
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "Namn: innehåller kontrolltecknet U+0000" in text, text[-600:]
+    assert "name:" not in text and 'lang="sv"' in text

@@ -56,6 +56,8 @@ MATRIX: dict[str, str] = {
     "tickets/": "login",
     "tickets/export.csv": "login",
     "tickets/new/": "login",
+    # A customer's own saved views of the list (a view of another user is "no such view").
+    "tickets/views/": "login",
     "tickets/<str:number>/": "ticket",
     "tickets/<str:number>/timeline/": "ticket",
     "tickets/<str:number>/time/": "ticket",
@@ -166,6 +168,7 @@ MATRIX: dict[str, str] = {
     "tickets/<str:number>/rate/<str:token>/": "signed_link",
     # The consultant's day: saved views, the week editor, compose helpers, presence.
     "console/board/views/": "staff",
+    "console/my-day/views/": "staff",
     "console/calendar/": "staff",
     "console/calendar/preview/": "staff",
     "console/calendar/save/": "staff",

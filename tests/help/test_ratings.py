@@ -105,7 +105,7 @@ def test_bad_score_is_refused_naming_the_field(client, resolved):
     response = client.post(link, {"score": "9"})
     assert (
         response.status_code == 422
-        and "score: must be a whole number from 1 to 5" in response.content.decode()
+        and "Rating: must be a whole number from 1 to 5" in response.content.decode()
     )
     assert not Rating.objects.exists()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 
 import pytest
+from django.utils import translation
 
 from supportdesk.accounts.models import User
 from supportdesk.leads.models import Lead
@@ -165,6 +166,12 @@ def test_the_unverified_staff_note_is_in_the_consultants_language(world):
     )
     inbound = ingest(raw, mailbox=world.mailbox)
     assert inbound.ticket_message.internal
-    assert "Utger sig för att vara från carl@partner.example, inte verifierat." in (
-        inbound.ticket_message.body
-    )
+    note = inbound.ticket_message
+    # Stored as a code and its words: each reader reads it in their own language.
+    with translation.override("sv"):
+        assert note.shown_body.startswith(
+            "Utger sig för att vara från carl@partner.example, inte verifierat.\n\nRe: x"
+        )
+    with translation.override("en"):
+        assert note.shown_body.startswith("Claims to be from carl@partner.example, not verified.")
+    assert note.body.startswith("Claims to be from carl@partner.example, not verified.")

@@ -11,8 +11,11 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from django.utils.text import capfirst
 
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
+from supportdesk.core.fieldnames import LABELS
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import messages_for_user
 from supportdesk.tickets.models import (
@@ -218,7 +221,9 @@ def test_create_refuses_bad_input_naming_the_field_and_creates_nothing(alice, ov
     with pytest.raises(InvalidInput) as refused:
         make_ticket(alice, **overrides)
     assert refused.value.field == field
-    assert refused.value.message.startswith(f"{field}: ")
+    # Named as a person reads it: "Subject: …", "Odoo link: …".
+    with translation.override("en"):
+        assert refused.value.message.startswith(f"{capfirst(str(LABELS[field]))}: ")
     assert Ticket.objects.count() == 0
     assert Event.objects.count() == 0
     assert OdooReference.objects.count() == 0

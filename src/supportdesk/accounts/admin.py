@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import Agreement, Organisation, Skill, User
 from supportdesk.accounts.twofactor import issue_enrolment_code
@@ -37,7 +39,7 @@ class UserCreationForm(forms.ModelForm):
     password = forms.CharField(
         widget=forms.PasswordInput,
         required=False,
-        help_text="Leave empty to send an invitation instead.",
+        help_text=_("Leave empty to send an invitation instead."),
     )
 
     class Meta:
@@ -66,9 +68,9 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     filter_horizontal = ["skills"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Person", {"fields": ["name", "phone", "preferred_contact", "language"]}),
+        (_("Person"), {"fields": ["name", "phone", "preferred_contact", "language"]}),
         (
-            "Role",
+            _("Role"),
             {
                 "fields": [
                     "role",
@@ -84,12 +86,18 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     add_fieldsets = [(None, {"fields": ["email", "name", "role", "organisation", "password"]})]
     actions = ["issue_enrolment_code"]
 
-    @admin.action(description="Issue a two-factor enrolment code (shown once)")
+    @admin.action(description=_("Issue a two-factor enrolment code (shown once)"))
     def issue_enrolment_code(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         """For an administrator who cannot receive the mailed code: hand it over in person."""
         for user in queryset:
             if user.pk == request.user.pk:
-                self.message_user(request, "You cannot issue a code for yourself.", "error")
+                self.message_user(
+                    request, gettext("You cannot issue a code for yourself."), "error"
+                )
                 continue
             code = issue_enrolment_code(user)
-            self.message_user(request, f"Enrolment code for {user.email}: {code}")
+            self.message_user(
+                request,
+                gettext("Enrolment code for %(email)s: %(code)s")
+                % {"email": user.email, "code": code},
+            )

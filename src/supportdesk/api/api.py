@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -84,7 +85,10 @@ ERRORS: dict[int, Any] = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 403: Erro
 
 @api.exception_handler(InvalidInput)
 def _invalid(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=422)
+    # The API names the field by the key its client sent; the reason is in the request's
+    # language.
+    detail = f"{exc.field}: {exc.reason}"
+    return api.create_response(request, {"detail": detail, "field": exc.field}, status=422)
 
 
 @api.exception_handler(IllegalTransition)
@@ -219,7 +223,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
     (`order=queue`: open tickets, business-critical first, then first come first served)."""
     user = request_user(request)
     if not 1 <= filters.limit <= 200:
-        raise InvalidInput("limit", "must be between 1 and 200")
+        raise InvalidInput("limit", _("must be between 1 and 200"))
     qs = tickets_for_user(user).select_related("organisation", "requester", "assignee")
     qs = qs.prefetch_related("odoo_refs")
     if filters.status:
@@ -246,10 +250,13 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
         qs = qs.order_by("-pk")
         if filters.cursor:
             if not filters.cursor.isdigit():
-                raise InvalidInput("cursor", "is not a cursor this list returned")
+                raise InvalidInput("cursor", _("is not a cursor this list returned"))
             qs = qs.filter(pk__lt=int(filters.cursor))
     else:
-        raise InvalidInput("order", f"{filters.order!r} is not one of 'recent', 'queue'")
+        raise InvalidInput(
+            "order",
+            _("%(order)r is not one of 'recent', 'queue'") % {"order": filters.order},
+        )
     page = list(qs[: filters.limit + 1])
     more = len(page) > filters.limit
     page = page[: filters.limit]
@@ -276,7 +283,7 @@ def create_ticket(request: HttpRequest, payload: TicketIn) -> Status[dict[str, A
         requester: User | None = user
     else:
         if payload.organisation_id is None:
-            raise InvalidInput("organisation_id", "is required when staff register a ticket")
+            raise InvalidInput("organisation_id", _("is required when staff register a ticket"))
         organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
         if organisation is None:
             raise InvalidInput(
@@ -288,7 +295,11 @@ def create_ticket(request: HttpRequest, payload: TicketIn) -> Status[dict[str, A
                 email__iexact=payload.requester_email, organisation=organisation
             ).first()
             if requester is None:
-                raise InvalidInput("requester_email", f"no user of {organisation} has that address")
+                raise InvalidInput(
+                    "requester_email",
+                    _("no user of %(organisation)s has that address")
+                    % {"organisation": organisation},
+                )
     assert organisation is not None
     try:
         ticket = _create(user, organisation, requester, payload)
@@ -337,7 +348,9 @@ def reply(request: HttpRequest, number: str, payload: ReplyIn) -> Status[dict[st
 def _staff_member(user_id: int) -> User:
     assignee = User.objects.filter(pk=user_id).first()
     if assignee is None or not assignee.is_support_staff:
-        raise InvalidInput("assignee_id", f"no consultant has id {user_id}")
+        raise InvalidInput(
+            "assignee_id", _("no consultant has id %(user_id)s") % {"user_id": user_id}
+        )
     return assignee
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from supportdesk.accounts.http import request_user
@@ -97,7 +98,7 @@ def _out(article: Article) -> dict[str, Any]:
 def list_articles(request: HttpRequest, params: Query[ArticleQuery]) -> list[dict[str, Any]]:
     """Articles you may read; ``q`` searches them (best first). Staff see drafts too."""
     if not 1 <= params.limit <= 200:
-        raise InvalidInput("limit", "must be between 1 and 200")
+        raise InvalidInput("limit", _("must be between 1 and 200"))
     visible = articles_for_user(request_user(request)).select_related("original", "organisation")
     if params.category:
         visible = visible.filter(category=params.category)
@@ -120,20 +121,22 @@ def _fields(payload: ArticleIn) -> dict[str, Any]:
         slug = fields["original"]
         fields["original"] = Article.objects.filter(slug=slug).first() if slug else None
         if slug and fields["original"] is None:
-            raise InvalidInput("original", f"no article at '{slug}'")
+            raise InvalidInput("original", _("no article at '%(slug)s'") % {"slug": slug})
     if "organisation" in fields:
         name = fields["organisation"]
         fields["organisation"] = Organisation.objects.filter(name=name).first() if name else None
         if name and fields["organisation"] is None:
-            raise InvalidInput("organisation", f"no organisation named '{name}'")
+            raise InvalidInput(
+                "organisation", _("no organisation named '%(name)s'") % {"name": name}
+            )
     if "status" in fields and fields["status"] not in ArticleStatus.values:
-        raise InvalidInput("status", "must be draft or published")
+        raise InvalidInput("status", _("must be draft or published"))
     return fields
 
 
 def _require_staff(user: User) -> None:
     if not user.is_support_staff:
-        raise PermissionDenied("only staff write help articles")
+        raise PermissionDenied(_("only staff write help articles"))
 
 
 @router.post("/articles", response={201: ArticleOut})
@@ -157,9 +160,9 @@ def list_ratings(request: HttpRequest, params: Query[RatingQuery]) -> list[dict[
     """Answers to "How did we do?", newest first (staff only)."""
     user = request_user(request)
     if not user.is_support_staff:
-        raise PermissionDenied("only staff read ratings")
+        raise PermissionDenied(_("only staff read ratings"))
     if not 1 <= params.limit <= 1000:
-        raise InvalidInput("limit", "must be between 1 and 1000")
+        raise InvalidInput("limit", _("must be between 1 and 1000"))
     rows = Rating.objects.select_related(
         "request__ticket__organisation", "request__contact", "request__consultant"
     ).order_by("-created_at", "-pk")

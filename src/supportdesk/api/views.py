@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from supportdesk.accounts.models import User
 from supportdesk.api.models import ApiToken
+from supportdesk.core.fieldnames import named
 
 
 @login_required
@@ -27,12 +29,12 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             token = ApiToken.objects.filter(user=user, pk=int(revoke)).first()
             if token is not None:
                 token.revoke()
-                messages.success(request, f"Token “{token.name}” revoked.")
+                messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
             return redirect("api_tokens")
         name = request.POST.get("name", "").strip()
         if not name:
-            messages.error(request, "name: give the token a name")
+            messages.error(request, str(named("name", _("give the token a name"))))
         else:
-            _, new_key = ApiToken.issue(user=user, name=name)
+            _token, new_key = ApiToken.issue(user=user, name=name)
     tokens = ApiToken.objects.filter(user=user)
     return render(request, "core/api_tokens.html", {"tokens": tokens, "new_key": new_key})

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from supportdesk.billing.models import BillingProfile, Statement, TimeEntry
 from supportdesk.core.admin import ReadOnlyAdmin
@@ -69,7 +70,7 @@ class StatementAdmin(admin.ModelAdmin):
     readonly_fields = [f for f in STATEMENT_FIELDS if f != "note"]
     actions = None  # no bulk delete: statements are removed only as drafts, by redrafting
 
-    @admin.display(description="lines")
+    @admin.display(description=_("lines"))
     def line_table(self, obj: Statement) -> str:
         rows = format_html_join(
             "",

@@ -38,7 +38,7 @@ from supportdesk.billing.selectors import (
 )
 from supportdesk.core import clock
 from supportdesk.core.errors import ActionError
-from supportdesk.core.web import refused, run_action
+from supportdesk.core.web import form_errors, refused, run_action
 from supportdesk.tickets.access import ticket_for_user
 
 if TYPE_CHECKING:
@@ -199,12 +199,7 @@ def close_month_view(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     form = CloseMonthForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            messages.error(
-                request,
-                _("%(field)s: %(errors)s")
-                % {"field": field, "errors": " ".join(str(e) for e in errors)},
-            )
+        form_errors(request, form)
         return redirect("billing:statement_list")
     month, organisation = form.cleaned_data["month"], form.cleaned_data["organisation"]
     try:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from supportdesk.core import clock
 from supportdesk.tickets.models import WAITING_STATUSES, Ticket
@@ -91,7 +92,7 @@ def attainment(
     if end < start:
         from supportdesk.core.errors import InvalidInput
 
-        raise InvalidInput("to", "must not be before 'from'")
+        raise InvalidInput("to", _("must not be before 'from'"))
     now = now or clock.now()
     lo, hi = period_bounds(start, end)
     qs = (tickets if tickets is not None else Ticket.objects.all()).filter(

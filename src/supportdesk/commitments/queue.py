@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.db.models import F, QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
+from django.utils.translation import gettext as _
 
 from supportdesk.core.errors import InvalidInput
 from supportdesk.tickets.models import OPEN_STATUSES, Ticket
@@ -39,7 +40,7 @@ def after_cursor(tickets: QuerySet[Ticket], cursor: str, *, size: int) -> QueryS
         rank_s, at_s, pk_s = base64.urlsafe_b64decode(padded).decode().split("|")
         rank, at, pk = int(rank_s), dt.datetime.fromisoformat(at_s), int(pk_s)
     except (ValueError, UnicodeDecodeError):
-        raise InvalidInput("cursor", "is not a cursor this list returned") from None
+        raise InvalidInput("cursor", _("is not a cursor this list returned")) from None
     # One row comparison, the same columns as the ``ticket_queue`` index: the database
     # starts reading the index at the cursor instead of filtering every row before it.
     after = TupleGreaterThan(Tuple(*(F(name) for name in QUEUE_ORDER)), (rank, at, pk))

@@ -26,7 +26,7 @@ from supportdesk.commitments.clocks import (
     stored_week,
 )
 from supportdesk.commitments.models import WEEKDAYS
-from supportdesk.core.errors import InvalidInput
+from supportdesk.core.errors import InvalidInput, Text
 from supportdesk.tickets.models import OPEN_STATUSES, Event, Ticket
 
 PREVIEW_DAYS = 10
@@ -40,11 +40,13 @@ def week_to_json(week: Week) -> dict[str, list[str] | None]:
     }
 
 
-def _time(field: str, text: str) -> dt.time:
+def _time(field: str, text: str, *, label: Text) -> dt.time:
     try:
         return dt.time.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(field, _("%(text)r is not a time like 08:00") % {"text": text}) from None
+        raise InvalidInput(
+            field, _("%(text)r is not a time like 08:00") % {"text": text}, label=label
+        ) from None
 
 
 def parse_week(data: Mapping[str, str]) -> Week:
@@ -58,12 +60,15 @@ def parse_week(data: Mapping[str, str]) -> Week:
         if not data.get(f"open-{day}"):
             week[day] = None
             continue
-        opens = _time(f"opens-{day}", data.get(f"opens-{day}", ""))
-        closes = _time(f"closes-{day}", data.get(f"closes-{day}", ""))
+        opens_label = _("%(day)s, opens") % {"day": name}
+        closes_label = _("%(day)s, closes") % {"day": name}
+        opens = _time(f"opens-{day}", data.get(f"opens-{day}", ""), label=opens_label)
+        closes = _time(f"closes-{day}", data.get(f"closes-{day}", ""), label=closes_label)
         if closes <= opens:
             raise InvalidInput(
                 f"closes-{day}",
-                _("%(day)s: the closing time must be later than the opening time") % {"day": name},
+                _("the closing time must be later than the opening time"),
+                label=closes_label,
             )
         week[day] = (opens, closes)
     if all(span is None for span in week.values()):

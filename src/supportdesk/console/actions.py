@@ -159,21 +159,18 @@ def preference_update(*, actor: User, **choices: bool) -> StaffPreference:
     return preference
 
 
-def saved_view_save(*, actor: User, name: str, query: str) -> SavedView:
-    """Name the board's current filter for ``actor`` (a new name, or the same name again to
-    change what it shows)."""
-    kit.require_staff(actor, "save board views")
-    name = name.strip()
-    if not name:
-        raise InvalidInput("name", _("is required"))
-    if len(name) > 60:
-        raise InvalidInput(
-            "name", _("is %(n)d characters; at most 60 are allowed") % {"n": len(name)}
-        )
+def saved_view_save(
+    *, actor: User, name: str, query: str, page: str = SavedView.Page.BOARD
+) -> SavedView:
+    """Name a list's current filter for ``actor`` (a new name, or the same name again to
+    change what it shows); ``page`` is the board or My day."""
+    kit.require_staff(actor, _("save views"))
+    kit.choice("page", page, SavedView.Page)
+    name = kit.text("name", name, required=True, limit=60)
     if len(query) > 500:
         raise InvalidInput("query", _("is too long to save"))
     view, _created = SavedView.objects.update_or_create(
-        user=actor, name=name, defaults={"query": query}
+        user=actor, page=page, name=name, defaults={"query": query}
     )
     return view
 

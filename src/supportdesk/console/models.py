@@ -112,18 +112,28 @@ class TimerRun(models.Model):
 
 
 class SavedView(models.Model):
-    """A board filter a member of staff named, to come back to (with its count)."""
+    """A list's filter a member of staff named, to come back to (with its count): on the
+    board or on My day, each list with its own names."""
+
+    class Page(models.TextChoices):
+        BOARD = "board", _("Board")
+        MY_DAY = "my_day", _("My day")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
     )
+    page = models.CharField(_("list"), max_length=16, choices=Page.choices, default=Page.BOARD)
     name = models.CharField(_("name"), max_length=60)
-    query = models.CharField(max_length=500)  # the board's own parameters: view, skill, org, sort
+    query = models.CharField(max_length=500)  # the list's own parameters (filters and sort)
 
     class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "name"], name="saved_view_name_per_user")
+            models.UniqueConstraint(
+                fields=["user", "page", "name"], name="saved_view_name_per_user_page"
+            )
         ]
 
     def __str__(self) -> str:

@@ -395,9 +395,18 @@ class MyDay:
     minutes_week: int
 
 
+MY_DAY_PAGE_SIZE = 200
+
+
 def my_day(
-    user: User, *, sort: str = "", descending: bool = False, cursor: str | None = None
+    user: User,
+    *,
+    sort: str = "",
+    descending: bool = False,
+    cursor: str | None = None,
+    where: Q | None = None,
 ) -> MyDay:
+    """``where`` narrows my open tickets (a condition of ``console.saved.my_day_q``)."""
     from supportdesk.phone.selectors import callbacks
 
     now = clock.now()
@@ -406,10 +415,14 @@ def my_day(
         .select_related("organisation", "requester", "required_skill")
         .annotate(customer_wrote_last=customer_wrote_last())
     )
+    if where is not None:
+        mine = mine.filter(where)
     if sort in SORTS:
         if sort == "resolution":
             mine = mine.exclude(resolution_due=None)
-        found = keyset.page(mine, SORTS[sort], descending=descending, cursor=cursor, size=200)
+        found = keyset.page(
+            mine, SORTS[sort], descending=descending, cursor=cursor, size=MY_DAY_PAGE_SIZE
+        )
         tickets, next_cursor = found.rows, found.next_cursor
     else:
         tickets, next_cursor = list(in_queue_order(mine)[:200]), None

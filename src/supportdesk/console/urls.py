@@ -10,6 +10,7 @@ urlpatterns = [
     path("board/assign/", board.board_assign, name="board_assign"),
     path("board/views/", board.board_view_save, name="board_view_save"),
     path("my-day/", desk.my_day_view, name="my_day"),
+    path("my-day/views/", desk.my_day_view_save, name="my_day_view_save"),
     path("search/", desk.search_view, name="search"),
     path("notifications/", desk.notifications, name="notifications"),
     path("notifications/badge/", desk.notifications_badge, name="notifications_badge"),

@@ -7,7 +7,6 @@ language active where they are shown, so a refusal reads in the viewer's languag
 from __future__ import annotations
 
 from django.utils.functional import Promise
-from django.utils.text import format_lazy
 
 Text = str | Promise
 
@@ -31,9 +30,14 @@ class ActionError(Exception):
 class InvalidInput(ActionError):
     """Bad input: names the field and the reason (HTTP 422)."""
 
-    def __init__(self, field: str, reason: Text) -> None:
-        super().__init__(format_lazy("{}: {}", field, reason))
+    def __init__(self, field: str, reason: Text, *, label: Text | None = None) -> None:
+        # The field's key stays in ``field`` (the API returns it, a form maps the error
+        # to it); the message names the field as a person reads it, in their language.
+        from supportdesk.core.fieldnames import named
+
+        super().__init__(named(field, reason, name=label))
         self.field = field
+        self.label = label
         self._reason = reason
 
     @property

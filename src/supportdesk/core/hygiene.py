@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from supportdesk.core.fieldnames import named
 from supportdesk.core.uploads import UploadTooLarge
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -33,11 +34,14 @@ def control_character(text: str) -> str | None:
     return f"U+{ord(found.group()):04X}" if found else None
 
 
-def refusal(field: str, character: str) -> str:
-    return _("%(field)s: contains the control character %(character)s, which is not allowed") % {
-        "field": field,
-        "character": character,
+def refusal(field: str, character: str, *, api: bool = False) -> str:
+    """The refusal in the active language, naming the field as a person reads it on a
+    page, or by the key the client sent to the API (which the API also returns as ``field``).
+    """
+    reason = _("contains the control character %(character)s, which is not allowed") % {
+        "character": character
     }
+    return f"{field}: {reason}" if api else str(named(field, reason))
 
 
 def _first_problem(pairs: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
@@ -45,7 +49,7 @@ def _first_problem(pairs: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
         for text in (key, value):
             character = control_character(text)
             if character:
-                return (key if control_character(key) is None else "(field name)"), character
+                return (key if control_character(key) is None else "field"), character
     return None
 
 
@@ -95,7 +99,9 @@ class InputHygieneMiddleware:
 
     def refuse(self, request: HttpRequest, field: str, character: str) -> HttpResponse:
         api = request.path_info.startswith("/api/")
-        return self.respond(request, field, refusal(field, character), status=422 if api else 400)
+        return self.respond(
+            request, field, refusal(field, character, api=api), status=422 if api else 400
+        )
 
     def respond(
         self, request: HttpRequest, field: str, message: str, *, status: int

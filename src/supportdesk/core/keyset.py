@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import F, Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from supportdesk.core.errors import InvalidInput
 
@@ -39,7 +40,7 @@ def _decode(cursor: str, count: int) -> list[Any]:
             raise ValueError
         return [dt.datetime.fromisoformat(v["dt"]) if isinstance(v, dict) else v for v in plain]
     except (ValueError, TypeError, KeyError, UnicodeDecodeError):
-        raise InvalidInput("cursor", "is not a cursor this list returned") from None
+        raise InvalidInput("cursor", _("is not a cursor this list returned")) from None
 
 
 def page[M: Model](

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.schema import DjangoGetter
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -22,7 +23,10 @@ def _check(value: Any) -> None:
     if isinstance(value, str):
         character = control_character(value)
         if character:
-            raise ValueError(f"contains the control character {character}, which is not allowed")
+            raise ValueError(
+                _("contains the control character %(character)s, which is not allowed")
+                % {"character": character}
+            )
     elif isinstance(value, list | tuple | set):
         for item in value:
             _check(item)
@@ -42,7 +46,9 @@ class CleanSchema(Schema):
         # the body would pass as an object with every field left at its default.
         raw = data._obj if isinstance(data, DjangoGetter) else data
         if not isinstance(raw, Mapping | BaseModel):
-            raise ValueError(f"must be a JSON object, not {type(raw).__name__}")
+            raise ValueError(
+                _("must be a JSON object, not %(type)s") % {"type": type(raw).__name__}
+            )
         return data
 
     @field_validator("*", mode="after")

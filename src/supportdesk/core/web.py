@@ -15,9 +15,11 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404, HttpRequest, HttpResponse
 
 from supportdesk.core.errors import ActionError, InvalidInput
+from supportdesk.core.fieldnames import named
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,11 @@ def refused(request: HttpRequest, exc: ActionError, *, form: forms.BaseForm | No
     """A refusal on the form field it names when the form has it, else as a message."""
     if form is not None:
         if isinstance(exc, InvalidInput):
-            form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
+            # On its own field the error needs no name; above the form it names the field.
+            if exc.field in form.fields:
+                form.add_error(exc.field, exc.reason)
+            else:
+                form.add_error(None, exc.message)
         else:
             form.add_error(None, exc.message)
     else:
@@ -63,12 +69,18 @@ def refused(request: HttpRequest, exc: ActionError, *, form: forms.BaseForm | No
 
 
 def form_errors(request: HttpRequest, form: forms.BaseForm) -> None:
-    """A form's errors as messages, each with its field's label (pages without the form)."""
+    """A form's errors as messages, each with its field's label (pages without the form).
+
+    The label is the form field's own (a model field's verbose name, translated) or the
+    name the refusals use for that key; never the bare key.
+    """
     for name, errors in form.errors.items():
-        field = form.fields.get(name)
-        label = str(field.label or name) if field is not None else ""
         text = " ".join(str(e) for e in errors)
-        messages.error(request, f"{label}: {text}" if label else text)
+        if name == NON_FIELD_ERRORS or name not in form.fields:
+            messages.error(request, text)
+            continue
+        field = form.fields[name]
+        messages.error(request, str(named(name, text, name=field.label or None)))
 
 
 def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

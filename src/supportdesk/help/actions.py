@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from supportdesk.accounts.models import Organisation, User
 from supportdesk.core import clock
@@ -52,7 +53,7 @@ _VERSION = re.compile(r"^\d{1,2}\.\d$")
 
 def _require_staff(actor: User) -> None:
     if not actor.is_support_staff:
-        raise PermissionDenied("only staff write help articles")
+        raise PermissionDenied(_("only staff write help articles"))
 
 
 def _snapshot(article: Article) -> dict[str, Any]:
@@ -69,19 +70,30 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     if "title" in out:
         out["title"] = " ".join(str(out["title"]).split())
         if not out["title"]:
-            raise InvalidInput("title", "is required")
+            raise InvalidInput("title", _("is required"))
         if len(out["title"]) > TITLE_MAX:
-            raise InvalidInput("title", f"is longer than {TITLE_MAX} characters")
+            raise InvalidInput(
+                "title", _("is longer than %(limit)s characters") % {"limit": TITLE_MAX}
+            )
     if "body" in out:
         out["body"] = str(out["body"]).strip()
         if not out["body"]:
-            raise InvalidInput("body", "is required")
+            raise InvalidInput("body", _("is required"))
         if len(out["body"]) > BODY_MAX:
-            raise InvalidInput("body", f"is longer than {BODY_MAX} characters")
+            raise InvalidInput(
+                "body", _("is longer than %(limit)s characters") % {"limit": BODY_MAX}
+            )
     if "language" in out and out["language"] not in dict(LANGUAGES):
-        raise InvalidInput("language", f"'{out['language']}' is not one of: en, sv")
+        raise InvalidInput(
+            "language",
+            _("'%(language)s' is not one of: en, sv") % {"language": out["language"]},
+        )
     if "category" in out and out["category"] not in Category.values:
-        raise InvalidInput("category", f"'{out['category']}' is not an Odoo application we file by")
+        raise InvalidInput(
+            "category",
+            _("'%(category)s' is not an Odoo application we file by")
+            % {"category": out["category"]},
+        )
     if "visibility" in out and out["visibility"] not in Visibility.values:
         raise InvalidInput(
             "visibility", f"'{out['visibility']}' is not one of: {', '.join(Visibility.values)}"
@@ -90,12 +102,15 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
         versions = [v.strip() for v in str(out["odoo_versions"]).split(",") if v.strip()]
         for version in versions:
             if not _VERSION.match(version):
-                raise InvalidInput("odoo_versions", f"'{version}' is not a version like 18.0")
+                raise InvalidInput(
+                    "odoo_versions",
+                    _("'%(version)s' is not a version like 18.0") % {"version": version},
+                )
         out["odoo_versions"] = ", ".join(dict.fromkeys(versions))
     if "tags" in out:
         names = [" ".join(str(t).split()).lower() for t in out["tags"] if str(t).strip()]
         if any(len(n) > 50 for n in names):
-            raise InvalidInput("tags", "a tag is at most 50 characters")
+            raise InvalidInput("tags", _("a tag is at most 50 characters"))
         out["tags"] = list(dict.fromkeys(names))
     return out
 
@@ -125,14 +140,14 @@ def article_save(
     _require_staff(actor)
     unknown = set(fields) - {*TRACKED, "original"}
     if unknown:
-        raise InvalidInput(sorted(unknown)[0], "is not a field of an article")
+        raise InvalidInput(sorted(unknown)[0], _("is not a field of an article"))
     fields = _clean(fields)
     with transaction.atomic():
         creating = article is None
         if article is None:
             for required in ("title", "body", "category"):
                 if not fields.get(required):
-                    raise InvalidInput(required, "is required")
+                    raise InvalidInput(required, _("is required"))
             article = Article(created_by=actor, created_at=clock.now())
             before: dict[str, Any] = {}
         else:
@@ -172,17 +187,19 @@ def article_save(
 
 def _check_consistent(article: Article) -> None:
     if article.visibility == Visibility.ORGANISATION and article.organisation_id is None:
-        raise InvalidInput("organisation", "is required when the article is for one organisation")
+        raise InvalidInput(
+            "organisation", _("is required when the article is for one organisation")
+        )
     if article.visibility != Visibility.ORGANISATION:
         article.organisation = None
     original = article.original
     if original is not None:
         if original.original_id is not None:
-            raise InvalidInput("original", "is itself a translation: link to its original")
+            raise InvalidInput("original", _("is itself a translation: link to its original"))
         if original.language == article.language:
-            raise InvalidInput("original", "is in the same language as the translation")
+            raise InvalidInput("original", _("is in the same language as the translation"))
         if original.pk == article.pk:
-            raise InvalidInput("original", "cannot be the article itself")
+            raise InvalidInput("original", _("cannot be the article itself"))
 
 
 def article_publish(*, actor: User, article: Article, published: bool = True) -> Article:
@@ -238,7 +255,9 @@ def article_from_ticket(*, actor: User, ticket: Ticket) -> Article:
     """
     _require_staff(actor)
     if ticket.status not in (Status.RESOLVED, Status.CLOSED):
-        raise InvalidInput("ticket", f"{ticket.number} is not resolved yet")
+        raise InvalidInput(
+            "ticket", _("%(number)s is not resolved yet") % {"number": ticket.number}
+        )
     answers = list(
         Message.objects.filter(ticket=ticket, internal=False, author__isnull=False)
         .select_related("author")
@@ -246,7 +265,10 @@ def article_from_ticket(*, actor: User, ticket: Ticket) -> Article:
     )
     answer = next((m for m in reversed(answers) if m.author and m.author.is_support_staff), None)
     if answer is None:
-        raise InvalidInput("ticket", f"{ticket.number} has no public answer from the desk")
+        raise InvalidInput(
+            "ticket",
+            _("%(number)s has no public answer from the desk") % {"number": ticket.number},
+        )
     organisation: Organisation = ticket.organisation
     people = list(organisation.members.all()) + [p for p in (ticket.requester,) if p]
     secrets: list[str] = [organisation.name, *(organisation.mail_domains.split(","))]

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from supportdesk.accounts.models import User
 from supportdesk.commitments.models import Notification
@@ -118,10 +119,12 @@ def rate(*, request: RatingRequest, score: int, comment: str = "") -> Rating:
     """Record the contact's answer once; it goes on the timeline, a low one to their
     business consultant."""
     if not isinstance(score, int) or not 1 <= score <= 5:
-        raise InvalidInput("score", "must be a whole number from 1 to 5")
+        raise InvalidInput("score", _("must be a whole number from 1 to 5"))
     comment = comment.strip()
     if len(comment) > COMMENT_MAX:
-        raise InvalidInput("comment", f"is longer than {COMMENT_MAX} characters")
+        raise InvalidInput(
+            "comment", _("is longer than %(limit)s characters") % {"limit": COMMENT_MAX}
+        )
     now = clock.now()
     with transaction.atomic():
         request = RatingRequest.objects.select_for_update().get(pk=request.pk)

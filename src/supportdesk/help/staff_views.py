@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from supportdesk.accounts.models import User
 from supportdesk.core.errors import InvalidInput
+from supportdesk.core.web import refused
 from supportdesk.help import actions
 from supportdesk.help.access import require_staff
 from supportdesk.help.forms import ArticleForm, initial_for
@@ -49,7 +50,7 @@ def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 actor=user, article=article, note=form.cleaned_data["note"], **form.action_fields()
             )
         except InvalidInput as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
+            refused(request, exc, form=form)
         else:
             messages.success(request, _("Article saved."))
             return redirect("help:staff_edit", pk=saved.pk)

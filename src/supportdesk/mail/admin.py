@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.core.audit import AuditedAdmin
@@ -131,7 +132,8 @@ class InboundMailAdmin(admin.ModelAdmin):
         result = process_batch(ids, retry_failed=True)
         self.message_user(
             request,
-            f"{len(result.processed)} processed, {len(result.failed)} failed again.",
+            gettext("%(processed)d processed, %(failed)d failed again.")
+            % {"processed": len(result.processed), "failed": len(result.failed)},
             messages.WARNING if result.failed else messages.SUCCESS,
         )
 

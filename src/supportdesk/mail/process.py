@@ -20,8 +20,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 
 from supportdesk.accounts.models import ContactMethod, Organisation, User
 from supportdesk.core import clock
@@ -294,18 +293,19 @@ def _unverified_staff(
 ) -> None:
     """A staff address in From that no trusted server vouches for: a note, never a reply."""
     assert sender.user is not None
-    with translation.override(sender.user.language or settings.LANGUAGE_CODE):
-        claim = gettext("Claims to be from %(address)s, not verified.") % {
-            "address": mail.from_address
-        }
     inbound.outcome = "unverified_staff"
+    params = {"address": mail.from_address}
     if ticket is None:
         inbound.state = State.IGNORED
-        inbound.error = f"{claim} It names no ticket: nothing to do."
+        # For the admin (diagnostics stay English, README "In Swedish").
+        inbound.error = (
+            f"Claims to be from {mail.from_address}, not verified. "
+            "It names no ticket: nothing to do."
+        )
         return
-    body = _text(f"{claim}\n\n{mail.subject}\n\n{mail.text}", BODY_MAX)
+    body = _text(f"{mail.subject}\n\n{mail.text}", BODY_MAX)
     inbound.ticket_message = actions.ticket_add_note(
-        ticket=ticket, actor=lookups.system_user(), body=body
+        ticket=ticket, actor=lookups.system_user(), body=body, note=("unverified_staff", params)
     )
     inbound.ticket, inbound.state = ticket, State.PROCESSED
 
@@ -509,13 +509,12 @@ def _automatic(
     if ticket is None:
         inbound.state, inbound.outcome = State.IGNORED, automatic.kind
         return
-    body = _text(
-        f"Automatic mail from {mail.from_address} ({automatic.reason}): {mail.subject}\n\n"
-        f"{mail.text}",
-        BODY_MAX,
-    )
+    params = {"address": mail.from_address, "reason": automatic.reason, "subject": mail.subject}
     inbound.ticket_message = actions.ticket_add_note(
-        ticket=ticket, actor=lookups.system_user(), body=body
+        ticket=ticket,
+        actor=lookups.system_user(),
+        body=_text(mail.text, BODY_MAX),
+        note=("automatic", params),
     )
     inbound.ticket, inbound.state, inbound.outcome = ticket, State.PROCESSED, automatic.kind
 
@@ -540,13 +539,18 @@ def _bounce(inbound: InboundMail, mail: ParsedMail, lookups: Lookups) -> None:
     if ticket is None:
         inbound.state = State.IGNORED
         return
-    if recipients:
-        reason = f": {details.diagnostic}" if details.diagnostic else ""
-        body = f"Mail to {', '.join(recipients)} could not be delivered{reason}"
+    rest = ""
+    if recipients and details.diagnostic:
+        note = (
+            "bounce_reason",
+            {"recipients": ", ".join(recipients), "diagnostic": details.diagnostic},
+        )
+    elif recipients:
+        note = ("bounce", {"recipients": ", ".join(recipients)})
     else:  # a delay warning, or a report naming no failed recipient
-        body = f"Delivery report about our mail: {mail.subject}\n\n{mail.text}"
+        note, rest = ("delivery_report", {"subject": mail.subject}), mail.text
     inbound.ticket_message = actions.ticket_add_note(
-        ticket=ticket, actor=lookups.system_user(), body=_text(body, BODY_MAX)
+        ticket=ticket, actor=lookups.system_user(), body=_text(rest, BODY_MAX), note=note
     )
     inbound.ticket, inbound.state = ticket, State.PROCESSED
 
@@ -573,12 +577,12 @@ def _too_large(
         ticket=ticket,
     )
     if ticket is not None:
+        params = {
+            "size": f"{inbound.size / 1048576:.1f}",
+            "address": mail.from_address,
+            "limit": settings.MAIL_MAX_BYTES // 1048576,
+        }
         actions.ticket_add_note(
-            ticket=ticket,
-            actor=lookups.system_user(),
-            body=(
-                f"A message of {inbound.size / 1048576:.1f} MB from {mail.from_address} was over "
-                f"the limit of {settings.MAIL_MAX_BYTES // 1048576} MB; the sender was told."
-            ),
+            ticket=ticket, actor=lookups.system_user(), body="", note=("too_large", params)
         )
         inbound.ticket = ticket

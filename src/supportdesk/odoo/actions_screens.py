@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 from PIL import Image
 
 from supportdesk.accounts.models import User
@@ -85,7 +86,7 @@ def screenshot_record(
         ticket = _lock(screenshot.ticket_id)
         shot = Screenshot.objects.select_for_update().get(pk=screenshot.pk)
         if shot.status == Screenshot.Status.READ:
-            raise IllegalTransition(f"screenshot {shot.pk} was already read")
+            raise IllegalTransition(_("screenshot %(id)s was already read") % {"id": shot.pk})
         shot.status = Screenshot.Status.READ
         shot.phash = phash
         shot.width, shot.height = reading.width, reading.height
@@ -202,10 +203,10 @@ def finding_remove(
     with transaction.atomic():
         ticket = _lock(finding.screenshot.ticket_id)
         if actor.is_customer and actor.organisation_id != ticket.organisation_id:
-            raise PermissionDenied("not your ticket")
+            raise PermissionDenied(_("not your ticket"))
         finding = ScreenshotFinding.objects.select_for_update().get(pk=finding.pk)
         if finding.removed_at is not None:
-            raise IllegalTransition(f"'{finding.text}' was already removed")
+            raise IllegalTransition(_("'%(text)s' was already removed") % {"text": finding.text})
         text = finding.reference.text if finding.reference else finding.text
         if finding.reference is not None:
             finding.reference.delete()
@@ -222,14 +223,18 @@ def finding_remove(
 def finding_correct(*, finding: ScreenshotFinding, actor: User, text: str) -> ScreenshotFinding:
     """A consultant corrects what was read: the right URL or document number replaces it."""
     if not actor.is_support_staff:
-        raise PermissionDenied("only support staff may correct what was read in a screenshot")
+        raise PermissionDenied(_("only support staff may correct what was read in a screenshot"))
     text = (text or "").strip()
     if not text:
-        raise InvalidInput("text", "is required: the URL or the document number as it should read")
+        raise InvalidInput(
+            "text", _("is required: the URL or the document number as it should read")
+        )
     url = parse_odoo_url(text)
     refs = find_references(text) if url is None else []
     if url is None and not refs:
-        raise InvalidInput("text", f"{text[:80]!r} is neither an Odoo URL nor a document number")
+        raise InvalidInput(
+            "text", _("%(text)r is neither an Odoo URL nor a document number") % {"text": text[:80]}
+        )
     row = _url_row(url) if url is not None else _reference_row(refs[0])
     with transaction.atomic():
         ticket = _lock(finding.screenshot.ticket_id)

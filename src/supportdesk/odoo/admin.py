@@ -30,11 +30,11 @@ from supportdesk.odoo.models import (
 
 class OdooInstanceForm(forms.ModelForm):
     api_key = forms.CharField(
-        label="API key",
+        label=_("API key"),
         required=False,
         strip=True,
         widget=forms.PasswordInput(render_value=False),
-        help_text="Stored encrypted. Leave empty to keep the stored key.",
+        help_text=_("Stored encrypted. Leave empty to keep the stored key."),
     )
 
     class Meta:
@@ -52,7 +52,7 @@ class OdooInstanceForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.instance.pk is None and not data.get("api_key"):
-            self.add_error("api_key", "is required for a new instance")
+            self.add_error("api_key", _("is required for a new instance"))
         return data
 
 

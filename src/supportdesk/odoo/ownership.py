@@ -31,6 +31,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from supportdesk.odoo.client import OdooAccessError, OdooClient
 from supportdesk.tickets.models import CodeOwner
 
@@ -223,7 +225,10 @@ def gather(client: OdooClient, model: str, field_name: str = "") -> Facts:
         "ir.model", [["model", "=", model]], ["model", "state", "modules"], limit=1
     )
     if not found:
-        raise NotOnInstance("model", f"{model} is not a model on {client.where}")
+        raise NotOnInstance(
+            "model",
+            _("%(model)s is not a model on %(where)s") % {"model": model, "where": client.where},
+        )
     model_row = found[0]
     record_model, row = "ir.model", model_row
     if field_name:
@@ -234,7 +239,11 @@ def gather(client: OdooClient, model: str, field_name: str = "") -> Facts:
             limit=1,
         )
         if not fields:
-            raise NotOnInstance("field", f"{model} has no field {field_name} on {client.where}")
+            raise NotOnInstance(
+                "field",
+                _("%(model)s has no field %(field)s on %(where)s")
+                % {"model": model, "field": field_name, "where": client.where},
+            )
         record_model, row = "ir.model.fields", fields[0]
     data = client.call(
         "ir.model.data",

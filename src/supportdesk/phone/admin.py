@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from supportdesk.core.audit import AuditedAdmin
 from supportdesk.phone.models import Call, Pbx, hash_token
@@ -19,8 +20,11 @@ class PbxAdmin(AuditedAdmin):
             obj.token_hash = hash_token(token)
             messages.warning(
                 request,
-                f"The PBX posts its events to /api/v1/cti/{token} — copy it now, "
-                "it is not shown again.",
+                _(
+                    "The PBX posts its events to /api/v1/cti/%(token)s — copy it now, "
+                    "it is not shown again."
+                )
+                % {"token": token},
             )
         super().save_model(request, obj, form, change)
 

@@ -30,7 +30,9 @@ def cti_webhook(request: HttpRequest, token: str = "") -> JsonResponse:
     try:
         call = cti_event(pbx=pbx, data=data)
     except InvalidInput as exc:
-        return JsonResponse({"detail": exc.message, "field": exc.field}, status=422)
+        # The PBX is a machine: the key it sent, and the reason.
+        detail = f"{exc.field}: {exc.reason}"
+        return JsonResponse({"detail": detail, "field": exc.field}, status=422)
     return JsonResponse(
         {
             "call": call.pk,

@@ -21,7 +21,8 @@ from supportdesk.core import clock
 from supportdesk.core.audit import record_change, snapshot
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from supportdesk.mail.outbox import queue_mail
-from supportdesk.portal.models import Invitation, hash_invitation_token
+from supportdesk.portal.models import Invitation, SavedTicketView, hash_invitation_token
+from supportdesk.tickets import kit
 
 
 def organisations_user_may_invite_to(user: User) -> QuerySet[Organisation]:
@@ -108,9 +109,12 @@ def billing_contact_set(*, actor: User, user: User, billing_contact: bool) -> Us
     organisation's business consultant or an administrator, for customer users only.
     """
     if not user.is_customer or user.organisation_id is None:
-        raise InvalidInput("billing_contact", "only customer users receive statements")
+        raise InvalidInput("billing_contact", _("only customer users receive statements"))
     if not organisations_user_may_invite_to(actor).filter(pk=user.organisation_id).exists():
-        raise PermissionDenied(f"you may not manage the users of {user.organisation}")
+        raise PermissionDenied(
+            _("you may not manage the users of %(organisation)s")
+            % {"organisation": user.organisation}
+        )
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         if locked.billing_contact != billing_contact:
@@ -171,3 +175,23 @@ def invitation_accept(*, token: str, password: str, name: str = "", language: st
         invitation.user = user
         invitation.save(update_fields=["accepted_at", "user"])
     return user
+
+
+def saved_view_save(*, actor: User, name: str, query: str) -> SavedTicketView:
+    """Name the ticket list's current filter for ``actor`` (a new name, or the same name
+    again to change what it shows)."""
+    if not actor.is_authenticated or not actor.is_active:
+        raise PermissionDenied(_("sign in to save views"))
+    name = kit.text("name", name, required=True, limit=60)
+    if len(query) > 500:
+        raise InvalidInput("query", _("is too long to save"))
+    view, _created = SavedTicketView.objects.update_or_create(
+        user=actor, name=name, defaults={"query": query}
+    )
+    return view
+
+
+def saved_view_delete(*, actor: User, view_id: int) -> None:
+    deleted, _rows = SavedTicketView.objects.filter(user=actor, pk=view_id).delete()
+    if not deleted:
+        raise InvalidInput("view", _("no such saved view of yours"))

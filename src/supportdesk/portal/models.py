@@ -69,3 +69,24 @@ class Invitation(models.Model):
         if self.expires_at <= now:
             return self.State.EXPIRED
         return self.State.PENDING
+
+
+class SavedTicketView(models.Model):
+    """A filter of the ticket list a customer user named, to come back to (with its count)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_ticket_views"
+    )
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(max_length=500)  # the list's own parameters: state, scope, q, sort
+
+    class Meta:
+        verbose_name = _("saved ticket view")
+        verbose_name_plural = _("saved ticket views")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_ticket_view_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

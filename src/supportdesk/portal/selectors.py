@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.http import QueryDict
 
 from supportdesk.accounts.models import User
 from supportdesk.billing.models import TimeEntry
+from supportdesk.portal.models import SavedTicketView
 from supportdesk.tickets.access import messages_for_user, tickets_for_user
 from supportdesk.tickets.events import SHOWN_AS_OWN_ROW, customer_sentence, staff_sentence
 from supportdesk.tickets.models import (
@@ -42,13 +44,19 @@ def ticket_list(
 ) -> QuerySet[Ticket]:
     """The tickets ``user`` may see, filtered; newest first."""
     tickets = tickets_for_user(user).select_related("organisation", "assignee", "requester")
+    return tickets.filter(ticket_filter(user, state=state, scope=scope, q=q)).order_by("-pk")
+
+
+def ticket_filter(user: User, *, state: str = "open", scope: str = "all", q: str = "") -> Q:
+    """The list's filters as one condition (on the tickets ``user`` may see)."""
+    condition = Q()
     if scope == "mine" and not user.is_support_staff:
         watched = Ticket.watchers.through.objects.filter(user_id=user.pk).values("ticket_id")
-        tickets = tickets.filter(Q(requester_id=user.pk) | Q(pk__in=watched))
+        condition &= Q(requester_id=user.pk) | Q(pk__in=watched)
     if state == "open":
-        tickets = tickets.filter(status__in=OPEN_STATUSES)
+        condition &= Q(status__in=OPEN_STATUSES)
     elif state == "closed":
-        tickets = tickets.exclude(status__in=OPEN_STATUSES)
+        condition &= ~Q(status__in=OPEN_STATUSES)
     q = q.strip()
     if q:
         matches = Q(subject__icontains=q) | Q(
@@ -59,8 +67,36 @@ def ticket_list(
         pk = Ticket.pk_from_number(q)
         if pk is not None:
             matches |= Q(pk=pk)
-        tickets = tickets.filter(matches)
-    return tickets.order_by("-pk")
+        condition &= matches
+    return condition
+
+
+def list_filters(source: Mapping[str, Any]) -> dict[str, str]:
+    """The ticket list's filters from a query string, anything unknown set to its default."""
+    state = source.get("state", "open")
+    scope = source.get("scope", "all")
+    return {
+        "state": state if state in STATES else "open",
+        "scope": scope if scope in SCOPES else "all",
+        "q": (source.get("q") or "").strip()[:200],
+    }
+
+
+def saved_views(user: User) -> list[tuple[SavedTicketView, int]]:
+    """The user's saved views of the ticket list, each with the number of tickets it shows
+    now: two queries however many views there are."""
+    views = list(SavedTicketView.objects.filter(user=user))
+    if not views:
+        return []
+    counts = tickets_for_user(user).aggregate(
+        **{
+            f"v{view.pk}": Count(
+                "pk", filter=ticket_filter(user, **list_filters(QueryDict(view.query)))
+            )
+            for view in views
+        }
+    )
+    return [(view, counts[f"v{view.pk}"]) for view in views]
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from supportdesk.portal.views import accounts, public, tickets, twofactor
+from supportdesk.portal.views import accounts, public, saved, tickets, twofactor
 
 urlpatterns = [
     # accounts
@@ -42,6 +42,7 @@ urlpatterns = [
     path("tickets/", tickets.ticket_list, name="ticket_list"),
     path("tickets/export.csv", tickets.ticket_export, name="ticket_export"),
     path("tickets/new/", tickets.ticket_new, name="ticket_new"),
+    path("tickets/views/", saved.view_save, name="ticket_view_save"),
     path("tickets/<str:number>/", tickets.ticket_detail, name="ticket_detail"),
     path("tickets/<str:number>/timeline/", tickets.ticket_timeline, name="ticket_timeline"),
     path("tickets/<str:number>/time/", tickets.ticket_time_entries, name="ticket_time_entries"),

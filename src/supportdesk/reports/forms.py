@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from supportdesk.billing.forms import parse_month
 from supportdesk.reports.selectors import Periods
@@ -33,7 +34,9 @@ class MonthRange(forms.Form):
         try:
             return parse_month(text)
         except forms.ValidationError:
-            raise forms.ValidationError(f"{text!r} is not a month like 2027-03") from None
+            raise forms.ValidationError(
+                _("%(text)r is not a month like 2027-03") % {"text": text}
+            ) from None
 
     def clean_start(self) -> dt.date:
         return self._month("start", self.default_first)

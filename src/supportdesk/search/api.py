@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -39,11 +40,15 @@ def search_tickets(request: HttpRequest, params: Query[SearchQueryIn]) -> list[d
     user = request.user
     assert isinstance(user, User)
     if not params.q.strip():
-        raise InvalidInput("q", "is required")
+        raise InvalidInput("q", _("is required"))
     if len(params.q) > QUERY_MAX:
-        raise InvalidInput("q", f"is {len(params.q)} characters; at most {QUERY_MAX} are allowed")
+        raise InvalidInput(
+            "q",
+            _("is %(length)d characters; at most %(limit)d are allowed")
+            % {"length": len(params.q), "limit": QUERY_MAX},
+        )
     if not 1 <= params.limit <= 100:
-        raise InvalidInput("limit", "must be between 1 and 100")
+        raise InvalidInput("limit", _("must be between 1 and 100"))
     return [
         {
             "number": hit.ticket.number,

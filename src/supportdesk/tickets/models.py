@@ -322,6 +322,9 @@ class Message(models.Model):
     message_id = models.CharField(max_length=998, blank=True)
     in_reply_to = models.CharField(max_length=998, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # A note a channel wrote by itself: its code and parameters (``tickets.notes``), so
+    # that it reads in the reader's language; ``body`` keeps the English words.
+    note = models.JSONField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("message")
@@ -334,6 +337,13 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{'note' if self.internal else 'reply'} on {self.ticket_id}"
+
+    @property
+    def shown_body(self) -> str:
+        """The text in the reader's language where a channel wrote it (see ``note``)."""
+        from supportdesk.tickets.notes import shown
+
+        return shown(self.body, self.note)
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

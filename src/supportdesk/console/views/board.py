@@ -63,7 +63,7 @@ def _page(request: HttpRequest, filters: dict[str, str]) -> dict[str, object]:
 def _saved_views(user: User) -> list[tuple[SavedView, int]]:
     """My named views, each with the number of tickets it shows now (one count each)."""
     counted = []
-    for saved in SavedView.objects.filter(user=user):
+    for saved in SavedView.objects.filter(user=user, page=SavedView.Page.BOARD):
         params = QueryDict(saved.query)
         view = params.get("view", "all")
         tickets = board_tickets(
@@ -164,6 +164,6 @@ def board_assign(request: HttpRequest) -> HttpResponse:
         else:
             done.append(f"{number} → {assignee}")
     if done:
-        messages.success(request, "Assigned " + ", ".join(done) + ".")
+        messages.success(request, _("Assigned %(tickets)s.") % {"tickets": ", ".join(done)})
     query = urlencode({k: v for k, v in filters.items() if v and not (k == "view" and v == "all")})
     return redirect(reverse("console:board") + (f"?{query}" if query else ""))

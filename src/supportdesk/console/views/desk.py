@@ -2,38 +2,77 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from supportdesk.commitments.models import Notification
 from supportdesk.console import actions as console_actions
+from supportdesk.console import saved
 from supportdesk.console.forms import PreferenceForm, SavedReplyForm
-from supportdesk.console.models import StaffPreference
+from supportdesk.console.models import SavedView, StaffPreference
 from supportdesk.console.selectors import my_day
 from supportdesk.console.views.common import int_or_none, report, staff_only, staff_user
 from supportdesk.core.errors import ActionError
 from supportdesk.search.selectors import search
+from supportdesk.tickets.models import Status
 from supportdesk.tickets.sorting import parse_sort
 
 
 @staff_only
 def my_day_view(request: HttpRequest) -> HttpResponse:
-    """My open tickets in the queue order, my call-backs, the time I logged."""
+    """My open tickets in the queue order, my call-backs, the time I logged; filtered by
+    status or "your turn", and my saved views of it with their counts."""
     sort, descending = parse_sort(request.GET.get("sort"))
+    filters = saved.my_day_filters(request.GET)
+    where = saved.my_day_q(filters)
     try:
         day = my_day(
             staff_user(request),
             sort=sort,
             descending=descending,
             cursor=request.GET.get("after") or None,
+            where=where,
         )
     except ActionError as exc:
         report(request, exc)
-        day = my_day(staff_user(request), sort=sort, descending=descending)
-    return render(request, "console/my_day.html", {"day": day, "sort": request.GET.get("sort", "")})
+        day = my_day(staff_user(request), sort=sort, descending=descending, where=where)
+    query = urlencode({k: v for k, v in filters.items() if v})
+    context = {
+        "day": day,
+        "sort": request.GET.get("sort", ""),
+        "filters": filters,
+        "query": query,
+        "statuses": [(s, Status(s).label) for s in saved.STATUSES],
+        "saved_views": saved.saved_views(staff_user(request)),
+    }
+    return render(request, "console/my_day.html", context)
+
+
+@staff_only
+@require_POST
+def my_day_view_save(request: HttpRequest) -> HttpResponse:
+    """Save My day's filter under a name, or delete a saved one."""
+    user = staff_user(request)
+    query = urlencode({k: v for k, v in saved.my_day_filters(request.POST).items() if v})
+    back = reverse("console:my_day")
+    try:
+        if delete := int_or_none(request.POST.get("delete")):
+            console_actions.saved_view_delete(actor=user, view_id=delete)
+            return redirect(back)
+        view = console_actions.saved_view_save(
+            actor=user, name=request.POST.get("name", ""), query=query, page=SavedView.Page.MY_DAY
+        )
+    except ActionError as exc:
+        report(request, exc)
+        return redirect(back + (f"?{query}" if query else ""))
+    messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+    return redirect(back + (f"?{view.query}" if view.query else ""))
 
 
 @staff_only

@@ -29,14 +29,19 @@ def message_html(message: object) -> SafeString:
     clickable (a customer's mail is not Markdown: its "*" and "#" stay as typed)."""
     author = getattr(message, "author", None)
     by_staff = bool(getattr(author, "is_support_staff", False))
-    return render(getattr(message, "body", ""), markdown=by_staff, breaks=True)
+    return render(_body(message), markdown=by_staff, breaks=True)
+
+
+def _body(message: object) -> str:
+    # A note a channel wrote reads in the reader's language (``Message.shown_body``).
+    return str(getattr(message, "shown_body", None) or getattr(message, "body", ""))
 
 
 @register.filter
 def message_text(message: object) -> str:
     """A message's text for the plain part of a mail: Markdown links as "words <address>"."""
     author = getattr(message, "author", None)
-    body = getattr(message, "body", "")
+    body = _body(message)
     by_staff = bool(getattr(author, "is_support_staff", False))
     return to_text(body) if by_staff else body
 

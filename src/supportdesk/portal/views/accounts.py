@@ -22,6 +22,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from supportdesk.accounts.models import User
 from supportdesk.core import clock
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
+from supportdesk.core.fieldnames import named
+from supportdesk.core.web import refused
 from supportdesk.portal.actions import (
     billing_contact_set,
     invitation_create,
@@ -107,7 +109,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
                 language=data["language"],
             )
         except InvalidInput as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
+            refused(request, exc, form=form)
         except PermissionDenied as exc:
             form.add_error("organisation", exc.message)
         else:
@@ -153,7 +155,7 @@ def billing_contact(request: HttpRequest, user_id: int) -> HttpResponse:
         raise Http404("no such user")
     value = request.POST.get("billing_contact", "")
     if value not in {"on", "off"}:
-        messages.error(request, _("billing_contact: choose on or off"))
+        messages.error(request, str(named("billing_contact", _("choose on or off"))))
         return redirect("invitations")
     try:
         billing_contact_set(actor=actor, user=member, billing_contact=value == "on")
@@ -189,7 +191,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 language=translation.get_language() or "",
             )
         except InvalidInput as exc:
-            form.add_error("password1" if exc.field == "password" else None, exc.reason)
+            if exc.field == "password":
+                form.add_error("password1", exc.reason)
+            else:
+                form.add_error(None, exc.message)
         except IllegalTransition:
             invitation.refresh_from_db()
             return _refused(request, invitation, invitation.state_at(clock.now()))

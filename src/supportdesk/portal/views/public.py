@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from supportdesk.core.errors import InvalidInput
+from supportdesk.core.web import refused
 from supportdesk.leads.actions import lead_create
 from supportdesk.portal.forms import InquiryForm
 from supportdesk.portal.hints import FREE_KINDS, MINIMUM_MINUTES
@@ -83,7 +84,7 @@ def inquiry(request: HttpRequest) -> HttpResponse:
                         message=data["message"],
                     )
                 except InvalidInput as exc:
-                    form.add_error(exc.field if exc.field in form.fields else None, exc.reason)
+                    refused(request, exc, form=form)
                     return render(request, "portal/public/inquiry.html", {"form": form})
             return redirect("inquiry_thanks")
     return render(request, "portal/public/inquiry.html", {"form": form})

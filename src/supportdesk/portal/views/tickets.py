@@ -33,6 +33,7 @@ from supportdesk.portal.selectors import (
 from supportdesk.portal.selectors import (
     ticket_list as select_tickets,
 )
+from supportdesk.portal.views.saved import saved_list_views, saved_views_bar
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import attachment_for_user, ticket_for_user
 from supportdesk.tickets.models import Channel, Ticket
@@ -91,8 +92,12 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
         "shares": may_see_organisation(user),
     }
+    context.update(saved_list_views(request))
     template = "portal/partials/ticket_table.html" if _htmx(request) else "portal/ticket_list.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    if _htmx(request):  # the saved views bar follows the filter, out of band
+        response.content += saved_views_bar(request, context)
+    return response
 
 
 def _with(request: HttpRequest, **values: str) -> str:

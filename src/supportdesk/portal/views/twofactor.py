@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from supportdesk.accounts import twofactor as codes
 from supportdesk.accounts.cache import forget_user
 from supportdesk.accounts.models import Role, User
+from supportdesk.core.fieldnames import named
 from supportdesk.mail.outbox import queue_mail
 from supportdesk.portal.forms import TwoFactorForm
 
@@ -149,7 +150,7 @@ def _enrolment_proof(request: HttpRequest, user: User) -> HttpResponse:
         if codes.use_enrolment_code(user, request.POST.get("code", "")):
             request.session[ENROLMENT_PROVEN] = True
             return redirect(f"{request.path}?{urlencode({'next': _next(request)})}")
-        error = _("code: the code is wrong or was used already")
+        error = str(named("code", _("the code is wrong or was used already")))
     return render(
         request,
         "portal/two_factor_enrolment.html",

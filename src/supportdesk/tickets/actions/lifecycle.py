@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -40,6 +41,7 @@ from supportdesk.tickets.models import (
     Status,
     Ticket,
 )
+from supportdesk.tickets.notes import compose
 
 
 def _record_status(
@@ -338,10 +340,23 @@ def ticket_reply(
 
 
 def ticket_add_note(
-    *, ticket: Ticket, actor: User, body: str, attachments: Sequence[Upload] = ()
+    *,
+    ticket: Ticket,
+    actor: User,
+    body: str,
+    attachments: Sequence[Upload] = (),
+    note: tuple[str, dict[str, Any]] | None = None,
 ) -> Message:
-    """An internal note: staff only, never shown in the portal or its API."""
+    """An internal note: staff only, never shown in the portal or its API.
+
+    ``note`` is a note a channel writes by itself: a code of ``tickets.notes`` and its
+    parameters, shown in the reader's language before ``body`` (what the mail said).
+    """
     kit.require_staff(actor, _("write internal notes"))
+    stored_note = None
+    if note is not None:
+        body, stored_note = compose(note[0], note[1], (body or "").strip())
+        body = body[:BODY_MAX]
     body = kit.text("body", body, required=True, limit=BODY_MAX)
     check_uploads(attachments, organisation=ticket.organisation, ticket=ticket)
     with kit.atomic():
@@ -354,6 +369,7 @@ def ticket_add_note(
             internal=True,
             channel=Channel.CONSOLE,
             body=body,
+            note=stored_note,
             created_at=now,
         )
         store_uploads(ticket, message, attachments, actor, internal=True)
