@@ -8,11 +8,16 @@ its accessible alternative on the page.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pygal
+from django.core.cache import cache
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from pygal.style import Style
@@ -162,45 +167,113 @@ def _number(value: Any) -> float | None:
 # --- the charts of each report ------------------------------------------------------
 
 
+# Rendered charts are kept in the shared cache under a digest of what they draw: the
+# same figures draw the same SVG, so only a chart whose table changed is drawn again.
+CHART_SECONDS = 24 * 3600
+_CHART_VERSION = "1"  # bump when the charts' look changes
+
+
+def _chart_key(name: str, table: Table) -> str:
+    raw = repr(
+        (
+            _CHART_VERSION,
+            pygal.__version__,
+            translation.get_language(),
+            name,
+            table.key,
+            str(table.title),
+            table.rows,
+        )
+    )
+    return "reports:chart:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def cached_charts(
+    drawn: dict[str, tuple[Table, Callable[[], SafeString]]],
+) -> dict[str, SafeString]:
+    """Each chart (name → its table and how to draw it) from the cache, or drawn and kept:
+    one read of the cache for all of them, one write for those drawn."""
+    keys = {name: _chart_key(name, table) for name, (table, _draw) in drawn.items()}
+    found = cache.get_many(list(keys.values()))
+    charts: dict[str, SafeString] = {}
+    missing: dict[str, str] = {}
+    for name, (_table, draw) in drawn.items():
+        svg = found.get(keys[name])
+        if svg is None:
+            charts[name] = draw()
+            missing[keys[name]] = str(charts[name])
+        else:
+            charts[name] = mark_safe(svg)  # noqa: S308 - drawn by render() above
+    if missing:
+        cache.set_many(missing, CHART_SECONDS)
+    return charts
+
+
 def commitments_charts(report: Report) -> dict[str, SafeString]:
+    return cached_charts(_commitments_drawn(report))
+
+
+def _commitments_drawn(report: Report) -> dict[str, tuple[Table, Callable[[], SafeString]]]:
     trend = report.tables["trend"]
-    charts = {f"trend_{m}": attainment_trend(trend, m) for m in MEASURES}
+    drawn: dict[str, tuple[Table, Callable[[], SafeString]]] = {
+        f"trend_{m}": (trend, partial(attainment_trend, trend, m)) for m in MEASURES
+    }
     backlog = report.tables["backlog"]
-    charts["backlog"] = bars(
+    drawn["backlog"] = (
         backlog,
-        label_key="age",
-        series=[("open", _("Open")), ("unassigned", _("Unassigned")), ("waiting", _("Waiting"))],
-        y_title="tickets",
-        width=520,
+        partial(
+            bars,
+            backlog,
+            label_key="age",
+            series=[
+                ("open", _("Open")),
+                ("unassigned", _("Unassigned")),
+                ("waiting", _("Waiting")),
+            ],
+            y_title="tickets",
+            width=520,
+        ),
     )
-    charts["load"] = bars(
+    drawn["load"] = (
         report.tables["load"],
-        label_key="consultant",
-        series=[
-            ("assigned", _("Assigned, not started")),
-            ("in_progress", _("In progress")),
-            ("waiting", _("Waiting")),
-        ],
-        stacked=True,
-        horizontal=True,
-        width=520,
-    )
-    for dimension in ("kind", "channel", "impact", "code_owner"):
-        charts[dimension] = bars(
-            report.tables[dimension],
-            label_key="label",
-            series=[("registered", _("Registered")), ("open", _("Open now"))],
+        partial(
+            bars,
+            report.tables["load"],
+            label_key="consultant",
+            series=[
+                ("assigned", _("Assigned, not started")),
+                ("in_progress", _("In progress")),
+                ("waiting", _("Waiting")),
+            ],
+            stacked=True,
             horizontal=True,
             width=520,
-        )
-    charts["fairness"] = bars(
-        report.tables["fairness"],
-        label_key="label",
-        series=[("median_wait_hours", _("Median")), ("p90_wait_hours", _("90th percentile"))],
-        title=_("Wait to assignment by organisation size"),
-        y_title="working hours",
+        ),
     )
-    return charts
+    for dimension in ("kind", "channel", "impact", "code_owner"):
+        drawn[dimension] = (
+            report.tables[dimension],
+            partial(
+                bars,
+                report.tables[dimension],
+                label_key="label",
+                series=[("registered", _("Registered")), ("open", _("Open now"))],
+                horizontal=True,
+                width=520,
+            ),
+        )
+    drawn["fairness"] = (
+        report.tables["fairness"],
+        partial(
+            bars,
+            report.tables["fairness"],
+            label_key="label",
+            series=[("median_wait_hours", _("Median")), ("p90_wait_hours", _("90th percentile"))],
+            title=_("Wait to assignment by organisation size"),
+            y_title="working hours",
+        ),
+    )
+    return drawn
 
 
 def billing_charts(report: Report) -> dict[str, SafeString]:

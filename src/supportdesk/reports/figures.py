@@ -43,6 +43,7 @@ from supportdesk.commitments.models import CalendarChange
 from supportdesk.core import clock
 from supportdesk.reports.models import (
     FigureBacklog,
+    FigureBandWait,
     FigureBreakdown,
     FigureConsultant,
     FigureDay,
@@ -52,7 +53,7 @@ from supportdesk.reports.models import (
     FigureWait,
     TicketFigures,
 )
-from supportdesk.reports.selectors.common import Periods
+from supportdesk.reports.selectors.common import SIZE_BANDS, Periods
 from supportdesk.tickets.models import OPEN_STATUSES, WAITING_STATUSES, Kind, Ticket
 
 PENDING, MET, MISSED = 0, 1, 2
@@ -87,6 +88,8 @@ TABLES: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {
         ("tickets", "assigned", "met", "missed"),
     ),
     "wait": (FigureWait, ("organisation_id", "minutes"), ("n",)),
+    # Not in a part's counts: ``wait`` summed by the organisations' bands (see add).
+    "wait_band": (FigureBandWait, ("band", "minutes"), ("n",)),
 }
 
 # The columns of a ticket a part is computed from.
@@ -270,15 +273,89 @@ def _upsert_sql(table: str) -> str:
     )
 
 
+def band_of(tickets: int) -> str | None:
+    """The size band (``SIZE_BANDS``) of an organisation with this many tickets in the
+    fairness window; None without tickets (fairness leaves it out)."""
+    if tickets <= 0:
+        return None
+    for band in SIZE_BANDS:
+        if tickets >= band.least and (band.below is None or tickets < band.below):
+            return band.key
+    return None
+
+
+Rows = dict[str, dict[tuple[Any, ...], dict[str, int]]]
+
+
+def _band_rows(rows: Rows) -> dict[tuple[Any, ...], dict[str, int]]:
+    """What ``rows`` (about to be added) change in ``wait_band``.
+
+    An organisation whose band stays adds its waits' changes to its band; one whose
+    ticket count crosses a band's bound moves all its waits from the old band to the new.
+    Its figures row is locked first (in the tables' order, as the upserts take them), so
+    its count and waits read here stay as read until the commit.
+    """
+    tickets = {
+        key[0]: values.get("tickets", 0) for key, values in rows.get("organisation", {}).items()
+    }
+    waits: dict[int, dict[int, int]] = {}
+    for (org, minutes), values in rows.get("wait", {}).items():
+        waits.setdefault(org, {})[minutes] = values.get("n", 0)
+    orgs = sorted(set(tickets) | set(waits))
+    if not orgs:
+        return {}
+    current = FigureOrganisation.objects.filter(organisation_id__in=orgs).order_by(
+        "organisation_id"
+    )
+    if connection.features.has_select_for_update:
+        current = current.select_for_update()
+    before = dict(current.values_list("organisation_id", "tickets"))
+    out: Counter[tuple[Any, ...]] = Counter()
+    moving: dict[int, tuple[str | None, str | None]] = {}
+    for org in orgs:
+        old_band = band_of(before.get(org, 0))
+        new_band = band_of(before.get(org, 0) + tickets.get(org, 0))
+        if old_band == new_band:
+            if new_band is not None:
+                for minutes, n in waits.get(org, {}).items():
+                    out[new_band, minutes] += n
+        else:
+            moving[org] = (old_band, new_band)
+    if moving:
+        stored = FigureWait.objects.filter(organisation_id__in=list(moving), n__gt=0)
+        for org, minutes, n in stored.values_list("organisation_id", "minutes", "n"):
+            old_band, new_band = moving[org]
+            if old_band is not None:
+                out[old_band, minutes] -= n
+            if new_band is not None:
+                out[new_band, minutes] += n
+        for org, (_old_band, new_band) in moving.items():
+            if new_band is not None:
+                for minutes, n in waits.get(org, {}).items():
+                    out[new_band, minutes] += n
+    return {key: {"n": n} for key, n in out.items() if n}
+
+
 def add(delta: Counter[Key] | dict[Key, int]) -> int:
-    """Add ``delta`` to the figure tables in the database; returns the rows touched."""
-    rows: dict[str, dict[tuple[Any, ...], dict[str, int]]] = {}
+    """Add ``delta`` to the figure tables in the database; returns the rows touched.
+
+    ``wait_band`` follows from ``organisation`` and ``wait`` (:func:`_band_rows`).
+    """
+    rows: Rows = {}
     for (table, key, counter), n in delta.items():
         if n:
             rows.setdefault(table, {}).setdefault(key, {})[counter] = n
     touched = 0
+    banded = False
     with connection.cursor() as cursor:
-        for table, by_key in sorted(rows.items()):
+        for table in sorted({*rows, "wait_band"}):
+            if table in ("organisation", "wait", "wait_band") and not banded:
+                # Before the first of the organisations' tables is written.
+                rows["wait_band"] = _band_rows(rows)
+                banded = True
+            by_key = rows.get(table)
+            if not by_key:
+                continue
             _model, _keys, counters = TABLES[table]
             params = [
                 [*key, *(values.get(c, 0) for c in counters)]

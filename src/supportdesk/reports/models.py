@@ -181,3 +181,24 @@ class FigureWait(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.minutes}: {self.n}"
+
+
+class FigureBandWait(models.Model):
+    """The fairness window's tickets by the size band of their organisation and working
+    minutes to assignment: ``FigureWait`` summed per band, a few thousand rows.
+
+    An organisation's rows move to another band when its ticket count crosses a band's
+    bound (``reports.figures.add``).
+    """
+
+    band = models.CharField(max_length=16)
+    minutes = models.PositiveIntegerField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["band", "minutes"], name="figurebandwait_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.band} {self.minutes}: {self.n}"

@@ -17,6 +17,7 @@ from django.db import connection
 
 from supportdesk.reports.models import (
     FigureBacklog,
+    FigureBandWait,
     FigureBreakdown,
     FigureConsultant,
     FigureDay,
@@ -25,6 +26,7 @@ from supportdesk.reports.models import (
     FigureWait,
     TicketFigures,
 )
+from supportdesk.reports.selectors.common import SIZE_BANDS
 from supportdesk.tickets.models import OPEN_STATUSES, WAITING_STATUSES, Kind, Ticket
 
 if TYPE_CHECKING:
@@ -75,6 +77,18 @@ def _n(condition: str) -> str:
     return f"COUNT(*) FILTER (WHERE {condition})"
 
 
+def _band_case(tickets: str) -> str:
+    """``figures.band_of`` in SQL (the bands' bounds and keys are the code's constants)."""
+    cases = []
+    for band in SIZE_BANDS:
+        condition = f"{tickets} >= {int(band.least)}"
+        if band.below is not None:
+            condition += f" AND {tickets} < {int(band.below)}"
+        assert band.key.isidentifier()
+        cases.append(f"WHEN {condition} THEN '{band.key}'")
+    return f"CASE {' '.join(cases)} END"
+
+
 def _sums() -> list[str]:
     parts = _t(TicketFigures)
     day, minutes, backlog = _t(FigureDay), _t(FigureMinutes), _t(FigureBacklog)
@@ -115,6 +129,12 @@ def _sums() -> list[str]:
         SELECT organisation_id, assignment_minutes, COUNT(*)
         FROM {parts} p WHERE counted AND in_window AND assignment_minutes IS NOT NULL
         GROUP BY organisation_id, assignment_minutes""",
+        # After the two above: the waits summed by the organisations' size bands.
+        f"""INSERT INTO {_t(FigureBandWait)} (band, minutes, n)
+        SELECT {_band_case("o.tickets")}, w.minutes, SUM(w.n)
+        FROM {wait} w JOIN {organisation} o ON o.organisation_id = w.organisation_id
+        WHERE o.tickets > 0 AND w.n > 0
+        GROUP BY 1, w.minutes""",
     ]
     for unit, trunc in (("w", "week"), ("m", "month")):
         for measure, column in (("a", "assignment_minutes"), ("r", "resolution_minutes")):

@@ -212,6 +212,35 @@ class Ticket(models.Model):
                 name="ticket_unresolved_due",
                 condition=Q(resolved_at__isnull=True),
             ),
+            # The dashboard's count of tickets at risk (reports.selectors.desk): two
+            # index-only counts with disjoint conditions, each matching one of these.
+            models.Index(
+                fields=["assignment_warn_at"],
+                name="ticket_risk_unassigned",
+                condition=Q(
+                    status__in=[
+                        "new",
+                        "assigned",
+                        "in_progress",
+                        "waiting_customer",
+                        "waiting_third_party",
+                    ],
+                    assigned_at__isnull=True,
+                ),
+            ),
+            models.Index(
+                fields=["resolution_due", "status", "assigned_at", "assignment_warn_at"],
+                name="ticket_risk_resolution",
+                condition=Q(
+                    status__in=[
+                        "new",
+                        "assigned",
+                        "in_progress",
+                        "waiting_customer",
+                        "waiting_third_party",
+                    ]
+                ),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
