@@ -1,18 +1,19 @@
-"""What reports does when a ticket event happens (after the commit)."""
+"""What reports does when a ticket event happens (after the commit, from the queue)."""
 
 from __future__ import annotations
 
 from supportdesk.core.dispatch import subscriber
 from supportdesk.reports import figures
-from supportdesk.tickets.delivery import once
 from supportdesk.tickets.models import Event
 
 
 @subscriber(*figures.verbs(), durable="reports.figures")
 def keep_figures(event: Event) -> None:
-    """R3–R5: the dashboard's figures follow the ticket (``reports.figures.apply``).
+    """R3–R5: the dashboard's figures follow the ticket (``reports.tasks.keep_figures``).
 
-    Recorded once per event; applying is idempotent besides (a ticket's figures are
-    recomputed from its row and only the difference is added), so a retry adds nothing.
+    The worker applies them, so an action or an incoming mail does not wait for the
+    figures; the dashboard is as fresh as the queue (normally within seconds).
     """
-    once(event.pk, "reports.figures", lambda e: figures.apply([e.ticket_id]))
+    from supportdesk.reports.tasks import keep_figures as apply_later
+
+    apply_later(event.pk)

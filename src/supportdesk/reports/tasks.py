@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -13,3 +13,16 @@ def figures_sweep() -> dict[str, int]:
     from supportdesk.reports.figures import sweep
 
     return sweep()
+
+
+@db_task(retries=3, retry_delay=30)
+def keep_figures(event_id: int) -> None:
+    """Apply one ticket event to the dashboard's figures, once per event (R3–R5).
+
+    Recorded once per event; applying is idempotent besides (a ticket's figures are
+    recomputed from its row and only the difference is added), so a retry adds nothing.
+    """
+    from supportdesk.reports import figures
+    from supportdesk.tickets.delivery import once
+
+    once(event_id, "reports.figures", lambda e: figures.apply([e.ticket_id]))
