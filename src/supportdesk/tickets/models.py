@@ -214,6 +214,12 @@ class Ticket(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"
 
+    def may_have(self, related: str) -> bool:
+        """Whether rows of the reverse relation ``related`` may exist: false only when the
+        ticket was read with ``has_<related>`` (``tickets.access.related_exists``) saying
+        there are none, so a page skips the query for an empty panel."""
+        return bool(getattr(self, f"has_{related}", True))
+
     @property
     def number(self) -> str:
         return f"{NUMBER_PREFIX}{self.pk + NUMBER_OFFSET}" if self.pk else f"{NUMBER_PREFIX}?"
