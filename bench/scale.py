@@ -125,7 +125,9 @@ def main(n: int) -> None:
             profile(get)
         if os.environ.get("SCALE_QUERIES"):
             for query in queries.captured_queries:
-                print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:150]}")
+                print(
+                    f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][: int(os.environ.get('SCALE_QUERIES') or 0) if os.environ.get('SCALE_QUERIES', '1') != '1' else 150]}"
+                )
     references.append(median_ms(reference, REPEATS))
     print(
         f"reference: SELECT id … ORDER BY id LIMIT 50, median of {REPEATS} before each page:"

@@ -35,7 +35,7 @@ class _Words:
     def __init__(self) -> None:
         self.status = {value: str(label) for value, label in Status.choices}
         self.impact = {value: str(label) for value, label in Impact.choices}
-        self.review = {
+        self.review: dict[str, str] = {
             ImpactReview.CLAIMED: f" ({gettext('to review')})",
             ImpactReview.REMOVED: f" ({gettext('removed')})",
         }

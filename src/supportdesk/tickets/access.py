@@ -75,18 +75,26 @@ def related_exists(related: str, **conditions: Any) -> Exists:
 
 
 def ticket_view(
-    view: Callable[..., HttpResponse],
-) -> Callable[..., HttpResponse]:
+    view: Callable[..., HttpResponse] | None = None,
+    *,
+    annotate: Callable[[User], dict[str, Any]] | None = None,
+) -> Any:
     """A view of one ticket: ``view(request, user, ticket, ...)`` gets the signed-in user
     and the ticket of the URL's ``number`` through :func:`ticket_for_user` (else 404).
-    Put it under ``login_required`` (or the console's ``staff_only``)."""
+    ``@ticket_view(annotate=…)`` adds the user's annotations (``related_exists`` flags) to
+    the ticket's query. Put it under ``login_required`` (or the console's ``staff_only``)."""
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, number: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request_user(request)
-        return view(request, user, ticket_for_user(user, number), *args, **kwargs)
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, number: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request_user(request)
+            flags = annotate(user) if annotate is not None else None
+            ticket = ticket_for_user(user, number, annotate=flags)
+            return view(request, user, ticket, *args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorate(view) if view is not None else decorate
 
 
 def messages_for_user(user: User, ticket: Ticket) -> QuerySet[Message]:

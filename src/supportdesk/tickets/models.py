@@ -189,6 +189,22 @@ class Ticket(models.Model):
                 ),
             ),
             models.Index(fields=["organisation", "-id"], name="ticket_org_recent"),
+            # A customer's open tickets, newest first, and their capped count: read from
+            # the index alone (the requester is in it for the customer's own filter),
+            # however many closed tickets the organisation has.
+            models.Index(
+                fields=["organisation", "-id", "requester"],
+                name="ticket_org_open",
+                condition=Q(
+                    status__in=[
+                        "new",
+                        "assigned",
+                        "in_progress",
+                        "waiting_customer",
+                        "waiting_third_party",
+                    ]
+                ),
+            ),
             models.Index(fields=["requester", "-id"], name="ticket_requester_recent"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["status", "-id"], name="ticket_status_recent"),

@@ -34,7 +34,7 @@ from supportdesk.portal.selectors import (
     ticket_list as select_tickets,
 )
 from supportdesk.tickets import actions
-from supportdesk.tickets.access import attachment_for_user, ticket_view
+from supportdesk.tickets.access import attachment_for_user, related_exists, ticket_view
 from supportdesk.tickets.models import Channel, Ticket
 from supportdesk.tickets.sorting import SORTS, parse_sort
 
@@ -218,14 +218,23 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _detail_flags(user: User) -> dict[str, Any]:
+    """Which parts of the ticket page have rows, read with the ticket (no query for an
+    empty part)."""
+    return {
+        f"has_{related}": related_exists(related)
+        for related in ("attachments", "odoo_refs", "time_entries", "screenshots")
+    }
+
+
 def _detail_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[str, Any]:
     user = _user(request)
     return {
         "ticket": ticket,
         "clocks": ticket_clocks(ticket, staff=user.is_support_staff),
         "timeline": timeline(user, ticket),
-        "attachments": public_attachments(user, ticket),
-        "odoo_refs": ticket.odoo_refs.all(),
+        "attachments": (public_attachments(user, ticket) if ticket.may_have("attachments") else []),
+        "odoo_refs": ticket.odoo_refs.all() if ticket.may_have("odoo_refs") else [],
         "charge": charge_hint(ticket.organisation, ticket.kind, _today()),
         "form": ReplyForm(),
         "reopen_form": ReopenForm(),
@@ -235,14 +244,14 @@ def _detail_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
 
 @login_required
 @require_GET
-@ticket_view
+@ticket_view(annotate=_detail_flags)
 def ticket_detail(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     return render(request, "portal/ticket_detail.html", _detail_context(request, ticket))
 
 
 @login_required
 @require_GET
-@ticket_view
+@ticket_view(annotate=_detail_flags)
 def ticket_timeline(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     """The timeline alone, for the page to refresh it in place."""
     return render(request, "portal/partials/timeline.html", _detail_context(request, ticket))
