@@ -73,3 +73,18 @@ def desk(client, alice, consultant, dispatcher, settings):
 def test_staff_pages_read_tickets_without_a_sequential_scan(client, desk, url):
     for sql, plan in ticket_plans(client, url.format(number=desk.number)):
         assert "Seq Scan on tickets_ticket" not in plan, f"{sql}\n{plan}"
+
+
+@pytest.mark.parametrize("url", ["/tickets/", "/tickets/?state=all", "/tickets/{number}/"])
+def test_customer_pages_read_tickets_without_a_sequential_scan(client, desk, alice, url):
+    client.force_login(alice)
+    for sql, plan in ticket_plans(client, url.format(number=desk.number)):
+        assert "Seq Scan on tickets_ticket" not in plan, f"{sql}\n{plan}"
+
+
+def test_a_customers_open_list_is_counted_from_the_open_tickets_index(client, desk, alice):
+    client.force_login(alice)
+    counts = [
+        plan for sql, plan in ticket_plans(client, "/tickets/") if sql.startswith("SELECT COUNT")
+    ]
+    assert counts and all("ticket_org_open" in plan for plan in counts), counts
