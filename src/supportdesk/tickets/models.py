@@ -88,6 +88,8 @@ OPEN_STATUSES = (
     Status.WAITING_THIRD_PARTY,
 )
 WAITING_STATUSES = (Status.WAITING_CUSTOMER, Status.WAITING_THIRD_PARTY)
+# The open statuses as plain strings: partial indexes' conditions, stable in migrations.
+_OPEN_VALUES = [str(status.value) for status in OPEN_STATUSES]
 
 
 def new_reply_token() -> str:
@@ -178,15 +180,7 @@ class Ticket(models.Model):
             models.Index(
                 fields=["queue_rank", "registered_at", "id"],
                 name="ticket_queue",
-                condition=Q(
-                    status__in=[
-                        "new",
-                        "assigned",
-                        "in_progress",
-                        "waiting_customer",
-                        "waiting_third_party",
-                    ]
-                ),
+                condition=Q(status__in=_OPEN_VALUES),
             ),
             models.Index(fields=["organisation", "-id"], name="ticket_org_recent"),
             # A customer's open tickets, newest first, and their capped count: read from
@@ -195,15 +189,7 @@ class Ticket(models.Model):
             models.Index(
                 fields=["organisation", "-id", "requester"],
                 name="ticket_org_open",
-                condition=Q(
-                    status__in=[
-                        "new",
-                        "assigned",
-                        "in_progress",
-                        "waiting_customer",
-                        "waiting_third_party",
-                    ]
-                ),
+                condition=Q(status__in=_OPEN_VALUES),
             ),
             models.Index(fields=["requester", "-id"], name="ticket_requester_recent"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
