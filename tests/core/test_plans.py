@@ -80,11 +80,3 @@ def test_customer_pages_read_tickets_without_a_sequential_scan(client, desk, ali
     client.force_login(alice)
     for sql, plan in ticket_plans(client, url.format(number=desk.number)):
         assert "Seq Scan on tickets_ticket" not in plan, f"{sql}\n{plan}"
-
-
-def test_a_customers_open_list_is_counted_from_the_open_tickets_index(client, desk, alice):
-    client.force_login(alice)
-    counts = [
-        plan for sql, plan in ticket_plans(client, "/tickets/") if sql.startswith("SELECT COUNT")
-    ]
-    assert counts and all("ticket_org_open" in plan for plan in counts), counts
