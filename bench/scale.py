@@ -7,15 +7,25 @@ Run (PostgreSQL; the database is created, migrated and filled if need be):
 
 Each page is requested through Django's test client — middleware, session, queries,
 template: the whole server side — once to warm up, then 15 times; the median is printed
-with the page's query count and its goal, beside a reference index-only query timed in
-the same run (``SELECT id FROM tickets_ticket ORDER BY id LIMIT 50``), so a slower machine
-shows as a slower reference.
+with the page's query count and its goal, beside a reference index-only query timed
+right before it (``SELECT id FROM tickets_ticket ORDER BY id LIMIT 50``, median of 15)
+and the ratio of the two, so a slower or busier machine shows as a slower reference;
+beside the wall time, the CPU time the request took in this process (Python: view,
+template, ORM; the database's own work is the difference, with any wait for a core).
+``SCALE_ONLY="console board,search"`` runs only the pages whose label says so;
+``SCALE_QUERIES=1`` (or a width: ``=5000``) lists each page's queries with their times;
+``SCALE_PROFILE=1`` prints where each page's CPU time goes (cProfile on process time:
+waits on the database excluded; own time, then cumulative time of the project's code).
+Templates are compiled once (Django's cached loader, also with ``DEBUG=true``).
 """
 
 from __future__ import annotations
 
 import os
+import statistics
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 # bench/ holds queue.py, which would shadow the standard library's `queue` (imported by
@@ -90,8 +100,10 @@ def main(n: int) -> None:
             return cursor.fetchall()
 
     print(f"scale bench on {connection.vendor}: {total:,} tickets, median of {REPEATS}")
-    print("| page | queries | server time | goal |")
-    print("|---|---|---|---|")
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print("| page | queries | server time | of it CPU | reference | ratio | goal |")
+    print("|---|---|---|---|---|---|---|")
+    references = []
     only = os.environ.get("SCALE_ONLY")  # e.g. "board,search": the pages whose label says so
     for label, client, path, goal in pages:
         if only and not any(word in label for word in only.split(",")):
@@ -106,14 +118,56 @@ def main(n: int) -> None:
         connection.queries_log.clear()  # a full log would count nothing
         with CaptureQueriesContext(connection) as queries:
             get()
-        ms = median_ms(get, REPEATS)
-        print(f"| {label} | {len(queries)} | {ms:,.1f} ms | {goal} |")
+        # The reference right before the page: a busy machine slows both alike.
+        ref = median_ms(reference, REPEATS)
+        references.append(ref)
+        ms, cpu = timed(get)
+        print(
+            f"| {label} | {len(queries)} | {ms:,.1f} ms | {cpu:,.1f} ms | {ref:.2f} ms"
+            f" | {ms / ref:,.0f} × | {goal} |"
+        )
+        if os.environ.get("SCALE_PROFILE"):
+            profile(get)
         if os.environ.get("SCALE_QUERIES"):
+            shown = os.environ["SCALE_QUERIES"]
+            width = int(shown) if shown.isdigit() and shown != "1" else 150
             for query in queries.captured_queries:
-                print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:150]}")
+                print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:width]}")
+    references.append(median_ms(reference, REPEATS))
     print(
-        f"reference: SELECT id … ORDER BY id LIMIT 50, median of {REPEATS}:"
-        f" {median_ms(reference, REPEATS):.2f} ms"
+        f"reference: SELECT id … ORDER BY id LIMIT 50, median of {REPEATS} before each page:"
+        f" {min(references):.2f}–{max(references):.2f} ms;"
+        f" load average after: {os.getloadavg()[0]:.1f}"
+    )
+
+
+def timed(run: Callable[[], object]) -> tuple[float, float]:
+    """Median wall time and median CPU time of this process (ms) of ``run``, after a
+    warm-up: on a busy machine the wall time also counts waiting for a core."""
+    run()
+    wall, cpu = [], []
+    for _ in range(REPEATS):
+        began, began_cpu = time.perf_counter(), time.process_time()
+        run()
+        wall.append((time.perf_counter() - began) * 1000)
+        cpu.append((time.process_time() - began_cpu) * 1000)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def profile(run: Callable[[], object]) -> None:
+    """Where one request's time goes, by function (cumulative), 5 requests."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile(time.process_time)  # CPU time: waits on the database excluded
+    profiler.enable()
+    for _ in range(5):
+        run()
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(20)
+    stats.sort_stats("cumulative").print_stats(
+        r"supportdesk|template/(defaulttags|loader_tags|library)|urls", 30
     )
 
 

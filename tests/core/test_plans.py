@@ -73,3 +73,10 @@ def desk(client, alice, consultant, dispatcher, settings):
 def test_staff_pages_read_tickets_without_a_sequential_scan(client, desk, url):
     for sql, plan in ticket_plans(client, url.format(number=desk.number)):
         assert "Seq Scan on tickets_ticket" not in plan, f"{sql}\n{plan}"
+
+
+@pytest.mark.parametrize("url", ["/tickets/", "/tickets/?state=all", "/tickets/{number}/"])
+def test_customer_pages_read_tickets_without_a_sequential_scan(client, desk, alice, url):
+    client.force_login(alice)
+    for sql, plan in ticket_plans(client, url.format(number=desk.number)):
+        assert "Seq Scan on tickets_ticket" not in plan, f"{sql}\n{plan}"

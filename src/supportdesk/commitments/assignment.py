@@ -17,7 +17,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.utils import timezone
 
-from supportdesk.accounts.models import STAFF_ROLES, Role, User, system_user
+from supportdesk.accounts.models import STAFF_ROLES, SYSTEM_EMAIL, Role, User, system_user
 from supportdesk.commitments.models import Absence
 from supportdesk.commitments.queue import in_queue_order
 from supportdesk.core import clock
@@ -64,7 +64,7 @@ def ranked_consultants(
     away = Absence.objects.filter(user=OuterRef("pk"), starts__lte=today, ends__gte=today)
     people = (
         User.objects.filter(_eligible(0 if any_skill else skill_id), is_active=True)
-        .exclude(pk=system_user().pk)
+        .exclude(email=SYSTEM_EMAIL)  # the system user: by address, no query to find it
         .exclude(Exists(away))
     )
     # ``open_load`` is kept by the database (tickets migration 0004): ranking reads a

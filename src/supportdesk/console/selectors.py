@@ -39,6 +39,7 @@ from supportdesk.commitments.assignment import pick, ranked_consultants
 from supportdesk.commitments.clocks import current_calendar, working_minutes_left
 from supportdesk.commitments.queue import after_cursor, in_queue_order, queue_cursor
 from supportdesk.core import clock, keyset
+from supportdesk.tickets.access import related_exists
 from supportdesk.tickets.events import SHOWN_AS_MESSAGE, staff_sentence
 from supportdesk.tickets.models import (
     OPEN_STATUSES,
@@ -283,8 +284,40 @@ class TimelineItem:
     text: str = ""  # an event in words (tickets.events)
 
 
+# The workspace's panels that are often empty: the ticket's own query says which have
+# rows (``Ticket.may_have``), so an empty panel costs no query of its own.
+WORKSPACE_RELATIONS = (
+    "odoo_refs",
+    "links_out",
+    "links_in",
+    "calls",
+    "time_entries",
+    "owner_classifications",
+    "bug_evidence",
+    "upstream_reports",
+    "patch_releases",
+    "error_signatures",
+    "screenshots",
+)
+
+
+def workspace_flags(user: User) -> dict[str, Any]:
+    """``has_…`` annotations for the workspace's ticket query (``ticket_for_user``)."""
+    from supportdesk.odoo.models import OdooInstance
+
+    flags: dict[str, Any] = {f"has_{name}": related_exists(name) for name in WORKSPACE_RELATIONS}
+    flags["has_merged"] = related_exists("links_in", kind=TicketLink.Kind.MERGED_INTO)
+    flags["has_timerrun"] = related_exists("timerrun", user=user)
+    flags["has_odoo_instances"] = Exists(
+        OdooInstance.objects.filter(organisation=OuterRef("organisation_id"))
+    )
+    return flags
+
+
 def merged_into(ticket: Ticket) -> list[Ticket]:
     """The duplicates merged into ``ticket``: their messages show with its own."""
+    if not ticket.may_have("merged"):
+        return []
     ids = TicketLink.objects.filter(target=ticket, kind=TicketLink.Kind.MERGED_INTO).values(
         "source_id"
     )
@@ -326,13 +359,19 @@ def ticket_links(ticket: Ticket) -> list[tuple[str, Ticket]]:
         TicketLink.Kind.SPLIT_FROM: "split into",
         TicketLink.Kind.FOLLOW_UP: "followed up by",
     }
-    links = [
-        (words_out[TicketLink.Kind(link.kind)], link.target)
-        for link in ticket.links_out.select_related("target")
-    ]
+    if not (ticket.may_have("links_out") or ticket.may_have("links_in")):
+        return []
+    rows = list(
+        TicketLink.objects.filter(Q(source=ticket) | Q(target=ticket))
+        .select_related("source", "target")
+        .order_by("id")
+    )
+    outgoing = [link for link in rows if link.source_id == ticket.pk]
+    links = [(words_out[TicketLink.Kind(link.kind)], link.target) for link in outgoing]
     links += [
         (words_in[TicketLink.Kind(link.kind)], link.source)
-        for link in ticket.links_in.select_related("source")
+        for link in rows
+        if link.source_id != ticket.pk
     ]
     return links
 

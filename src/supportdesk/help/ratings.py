@@ -40,7 +40,13 @@ def latest_resolution(ticket: Ticket) -> Event | None:
     return ticket.events.filter(verb=Verb.RESOLVED).order_by("-created_at", "-id").first()
 
 
-def ask(ticket: Ticket, contact: User, *, now: dt.datetime | None = None) -> RatingRequest | None:
+def ask(
+    ticket: Ticket,
+    contact: User,
+    *,
+    now: dt.datetime | None = None,
+    resolution: Event | None = None,
+) -> RatingRequest | None:
     """Ask ``contact`` to rate the latest resolution of ``ticket``, if they may be asked now.
 
     None when the ticket is not resolved, the contact was already asked about this
@@ -48,7 +54,7 @@ def ask(ticket: Ticket, contact: User, *, now: dt.datetime | None = None) -> Rat
     days.
     """
     now = now or clock.now()
-    resolution = latest_resolution(ticket)
+    resolution = resolution or latest_resolution(ticket)
     if resolution is None or contact.is_support_staff:
         return None
     if RatingRequest.objects.filter(resolution=resolution, contact=contact).exists():
@@ -69,9 +75,12 @@ def ask(ticket: Ticket, contact: User, *, now: dt.datetime | None = None) -> Rat
         return None
 
 
-def open_request(ticket: Ticket, contact: User) -> RatingRequest | None:
-    """The unanswered question to ``contact`` about the latest resolution, if any."""
-    resolution = latest_resolution(ticket)
+def open_request(
+    ticket: Ticket, contact: User, *, resolution: Event | None = None
+) -> RatingRequest | None:
+    """The unanswered question to ``contact`` about the latest resolution (``resolution``
+    when the caller has it already), if any."""
+    resolution = resolution or latest_resolution(ticket)
     if resolution is None:
         return None
     return RatingRequest.objects.filter(

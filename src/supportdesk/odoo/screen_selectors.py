@@ -45,6 +45,8 @@ def _recent_or_open() -> Q:
 
 def other_customers(ticket: Ticket) -> list[Match]:
     """Open or recent tickets of other organisations with the same error (staff only)."""
+    if not ticket.may_have("error_signatures"):
+        return []
     loose = list(ticket.error_signatures.values_list("signature__loose_key", flat=True))
     if not loose:
         return []
@@ -110,6 +112,8 @@ def findings(ticket: Ticket) -> QuerySet[ScreenshotFinding]:
 
 def near_duplicates(ticket: Ticket) -> list[tuple[Ticket, int]]:
     """Open tickets of the same organisation with a near-identical screenshot (staff)."""
+    if not ticket.may_have("screenshots"):
+        return []
     import imagehash  # numpy and scipy: loaded when a workspace asks, not at start-up
 
     mine = [

@@ -191,7 +191,7 @@ def timeline(user: User, ticket: Ticket) -> list[TimelineItem]:
                     at=event.created_at, kind="event", event=event, text=text, reason=reason
                 )
             )
-    for row in time_entries(ticket):
+    for row in time_entries(ticket) if ticket.may_have("time_entries") else []:
         items.append(TimelineItem(at=row.created_at, kind="time", time=row))
     order = {"event": 0, "message": 1, "time": 2}
     items.sort(key=lambda item: (item.at, order[item.kind]))

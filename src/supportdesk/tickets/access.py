@@ -6,9 +6,14 @@ Objects of a customer are reached only through these helpers, which take the use
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from supportdesk.accounts.http import request_user
 from supportdesk.accounts.models import User
 from supportdesk.tickets.models import Attachment, Message, Ticket
 
@@ -49,20 +54,64 @@ def may_see(user: User, ticket: Ticket) -> bool:
     return tickets_for_user(user).filter(pk=ticket.pk).exists()
 
 
-def ticket_for_user(user: User, number: str, *, for_update: bool = False) -> Ticket:
-    """The ticket numbered ``number`` (``SD-10042``) if ``user`` may see it, else 404."""
+def ticket_for_user(
+    user: User, number: str, *, for_update: bool = False, annotate: dict[str, Any] | None = None
+) -> Ticket:
+    """The ticket numbered ``number`` (``SD-10042``) if ``user`` may see it, else 404;
+    ``annotate`` adds expressions to the same query (a page's ``related_exists`` flags)."""
     pk = Ticket.pk_from_number(number)
     if pk is None:
         raise Http404("no such ticket")
     queryset = tickets_for_user(user).select_related(
         "organisation", "requester", "assignee", "required_skill"
     )
+    if annotate:
+        queryset = queryset.annotate(**annotate)
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
     try:
         return queryset.get(pk=pk)
     except Ticket.DoesNotExist:
         raise Http404("no such ticket") from None
+
+
+def related_exists(related: str, **conditions: Any) -> Exists:
+    """``has_<related>`` for :func:`ticket_for_user`: whether the ticket has any row of its
+    reverse relation ``related`` (meeting ``conditions``), one index probe in the ticket's
+    own query; ``Ticket.may_have`` reads it."""
+    relation = Ticket._meta.get_field(related)
+    if relation.many_to_many:
+        through = relation.through  # type: ignore[union-attr]
+        column = next(f.name for f in through._meta.fields if f.related_model is Ticket)
+        rows = through.objects.filter(**{column: OuterRef("pk")})
+    else:
+        rows = relation.related_model._default_manager.filter(  # type: ignore[union-attr]
+            **{relation.field.name: OuterRef("pk")}  # type: ignore[union-attr]
+        )
+    return Exists(rows.filter(**conditions))
+
+
+def ticket_view(
+    view: Callable[..., HttpResponse] | None = None,
+    *,
+    annotate: Callable[[User], dict[str, Any]] | None = None,
+) -> Any:
+    """A view of one ticket: ``view(request, user, ticket, ...)`` gets the signed-in user
+    and the ticket of the URL's ``number`` through :func:`ticket_for_user` (else 404).
+    ``@ticket_view(annotate=…)`` adds the user's annotations (``related_exists`` flags) to
+    the ticket's query. Put it under ``login_required`` (or the console's ``staff_only``)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, number: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request_user(request)
+            flags = annotate(user) if annotate is not None else None
+            ticket = ticket_for_user(user, number, annotate=flags)
+            return view(request, user, ticket, *args, **kwargs)
+
+        return wrapped
+
+    return decorate(view) if view is not None else decorate
 
 
 def messages_for_user(user: User, ticket: Ticket) -> QuerySet[Message]:

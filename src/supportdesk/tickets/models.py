@@ -90,6 +90,8 @@ OPEN_STATUSES = (
     Status.WAITING_THIRD_PARTY,
 )
 WAITING_STATUSES = (Status.WAITING_CUSTOMER, Status.WAITING_THIRD_PARTY)
+# The open statuses as plain strings: partial indexes' conditions, stable in migrations.
+_OPEN_VALUES = [str(status.value) for status in OPEN_STATUSES]
 
 
 def new_reply_token() -> str:
@@ -180,17 +182,17 @@ class Ticket(models.Model):
             models.Index(
                 fields=["queue_rank", "registered_at", "id"],
                 name="ticket_queue",
-                condition=Q(
-                    status__in=[
-                        "new",
-                        "assigned",
-                        "in_progress",
-                        "waiting_customer",
-                        "waiting_third_party",
-                    ]
-                ),
+                condition=Q(status__in=_OPEN_VALUES),
             ),
             models.Index(fields=["organisation", "-id"], name="ticket_org_recent"),
+            # A customer's open tickets, newest first, and their capped count: read from
+            # the index alone (the requester is in it for the customer's own filter),
+            # however many closed tickets the organisation has.
+            models.Index(
+                fields=["organisation", "-id", "requester"],
+                name="ticket_org_open",
+                condition=Q(status__in=_OPEN_VALUES),
+            ),
             models.Index(fields=["requester", "-id"], name="ticket_requester_recent"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["status", "-id"], name="ticket_status_recent"),
@@ -280,6 +282,12 @@ class Ticket(models.Model):
             for f in self._meta.concrete_fields
             if not f.primary_key and f.attname not in deferred
         }
+
+    def may_have(self, related: str) -> bool:
+        """Whether rows of the reverse relation ``related`` may exist: false only when the
+        ticket was read with ``has_<related>`` (``tickets.access.related_exists``) saying
+        there are none, so a page skips the query for an empty panel."""
+        return bool(getattr(self, f"has_{related}", True))
 
     @property
     def number(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,7 +15,15 @@ from django.views.decorators.http import require_POST
 from supportdesk.accounts.models import User
 from supportdesk.console import actions as console_actions
 from supportdesk.console.models import SavedView
-from supportdesk.console.selectors import VIEWS, board_page, board_tickets, filter_choices
+from supportdesk.console.rows import board_rows as row_html
+from supportdesk.console.rows import consultant_options, options
+from supportdesk.console.selectors import (
+    VIEWS,
+    BoardPage,
+    board_page,
+    board_tickets,
+    filter_choices,
+)
 from supportdesk.console.views.common import int_or_none, staff_only, staff_user
 from supportdesk.core.errors import ActionError, InvalidInput
 from supportdesk.odoo.screen_selectors import match_counts
@@ -57,7 +66,13 @@ def _page(request: HttpRequest, filters: dict[str, str]) -> dict[str, object]:
     query = urlencode({k: v for k, v in filters.items() if v and not (k == "view" and v == "all")})
     # "Other customers hit this too": tickets of other organisations with the same error.
     hits = match_counts([row.ticket for row in page.rows])
-    return {"page": page, "filters": filters, "query": query, "views": VIEWS, "hits": hits}
+    return {
+        "page": page,
+        "rows": row_html(page.rows, hits),
+        "filters": filters,
+        "query": query,
+        "views": VIEWS,
+    }
 
 
 def _saved_views(user: User) -> list[tuple[SavedView, int]]:
@@ -80,7 +95,11 @@ def _saved_views(user: User) -> list[tuple[SavedView, int]]:
 def board(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     context = _page(request, filters)
-    context.update(filter_choices())
+    choices = filter_choices()
+    context["skill_options"] = options(choices["skills"], filters["skill"])
+    context["organisation_options"] = options(choices["organisations"], filters["org"])
+    page = cast(BoardPage, context["page"])
+    context["consultant_options"] = consultant_options(page.consultants)
     context["saved_views"] = _saved_views(staff_user(request))
     return render(request, "console/board.html", context)
 

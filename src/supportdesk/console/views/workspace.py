@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import cast
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -28,13 +29,14 @@ from supportdesk.console.selectors import (
     side_panel,
     ticket_links,
     timeline,
+    workspace_flags,
 )
 from supportdesk.console.views.common import int_or_none, report, staff_only, staff_user
 from supportdesk.core import clock
 from supportdesk.core.errors import ActionError, IllegalTransition, InvalidInput
 from supportdesk.core.web import form_errors, run_action
 from supportdesk.tickets import actions
-from supportdesk.tickets.access import ticket_for_user, tickets_for_user
+from supportdesk.tickets.access import ticket_for_user, ticket_view, tickets_for_user
 from supportdesk.tickets.actions.lifecycle import Upload
 from supportdesk.tickets.models import Channel, Status, Ticket, TicketLink
 
@@ -73,9 +75,18 @@ def _back(ticket: Ticket, anchor: str = "") -> HttpResponse:
 @staff_only
 def workspace(request: HttpRequest, number: str) -> HttpResponse:
     user = staff_user(request)
-    ticket = ticket_for_user(user, number)
+    # One query for the ticket and which of its panels have anything to show.
+    ticket = ticket_for_user(user, number, annotate=workspace_flags(user))
+    # Read once, shared by the time entries and the side panel (and the Odoo panel).
+    prefetch_related_objects([ticket.organisation], "agreements")
+    if ticket.may_have("odoo_refs"):
+        prefetch_related_objects([ticket], "odoo_refs")
     now = clock.now()
-    timer = TimerRun.objects.filter(user=user, ticket=ticket).first()
+    timer = (
+        TimerRun.objects.filter(user=user, ticket=ticket).first()
+        if ticket.may_have("timerrun")
+        else None
+    )
     placeholder_values = values_for(ticket, user)
     return render(
         request,
@@ -87,7 +98,7 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
             "same_day": same_day_clock(ticket, now),
             "resolution": resolution_clock(ticket, now),
             "timeline": timeline(ticket),
-            "odoo_refs": ticket.odoo_refs.all(),
+            "odoo_refs": ticket.odoo_refs.all() if ticket.may_have("odoo_refs") else [],
             "links": ticket_links(ticket),
             "saved_replies": [
                 (r, fill(r.body, placeholder_values)) for r in SavedReply.objects.all()
@@ -102,21 +113,28 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
             "transitions": [(t, TRANSITION_LABELS[t]) for t in TRANSITIONS[Status(ticket.status)]],
             "fields_form": TicketFieldsForm(user=user, ticket=ticket),
             "time_form": TimeEntryForm(),
-            "time_entries": entries_for_ticket(ticket),
+            "time_entries": entries_for_ticket(ticket) if ticket.may_have("time_entries") else [],
             "timer": timer,
             "timer_minutes": console_actions.timer_minutes(timer, now) if timer else 0,
             "panel": side_panel(ticket),
-            "calls": ticket.calls.select_related("answered_by", "caller")[:10],
+            "calls": (
+                ticket.calls.select_related("answered_by", "caller")[:10]
+                if ticket.may_have("calls")
+                else []
+            ),
         },
     )
 
 
-@staff_only
-@require_POST
-def reply(request: HttpRequest, number: str) -> HttpResponse:
+def ticket_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A change made from the workspace: staff only, by POST, on the ticket of the URL
+    (``view(request, user, ticket)``), answered by a redirect back to the workspace."""
+    return staff_only(require_POST(ticket_view(view)))
+
+
+@ticket_post
+def reply(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     """A reply to the customer, sent by the mail channel as the contact prefers (R9)."""
-    user = staff_user(request)
-    ticket = ticket_for_user(user, number)
     uploads = list(_uploads(request))
     saved = SavedReply.objects.filter(pk=int_or_none(request.POST.get("saved_reply")) or 0).first()
     if saved is not None and saved.attachment:
@@ -134,12 +152,9 @@ def reply(request: HttpRequest, number: str) -> HttpResponse:
     return _back(ticket, "reply")
 
 
-@staff_only
-@require_POST
-def note(request: HttpRequest, number: str) -> HttpResponse:
+@ticket_post
+def note(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     """An internal note: never shown in the portal or its API."""
-    user = staff_user(request)
-    ticket = ticket_for_user(user, number)
     run_action(
         request,
         actions.ticket_add_note,
@@ -152,92 +167,102 @@ def note(request: HttpRequest, number: str) -> HttpResponse:
     return _back(ticket, "note")
 
 
-@staff_only
-@require_POST
-def fields(request: HttpRequest, number: str) -> HttpResponse:
-    user = staff_user(request)
-    ticket = ticket_for_user(user, number)
+@ticket_post
+def fields(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     form = TicketFieldsForm(request.POST, user=user, ticket=ticket)
-    if not form.is_valid():
+    if form.is_valid():
+        data = form.cleaned_data
+        run_action(
+            request,
+            actions.ticket_update,
+            success=_("Ticket updated."),
+            ticket=ticket,
+            actor=user,
+            reason=data["reason"],
+            add_urls=[data["add_url"]] if data["add_url"] else [],
+            add_references=[data["add_reference"]] if data["add_reference"] else [],
+            **form.changes(ticket),
+        )
+    else:
         form_errors(request, form)
-        return _back(ticket, "fields")
-    data = form.cleaned_data
-    run_action(
-        request,
-        actions.ticket_update,
-        success=_("Ticket updated."),
-        ticket=ticket,
-        actor=user,
-        reason=data["reason"],
-        add_urls=[data["add_url"]] if data["add_url"] else [],
-        add_references=[data["add_reference"]] if data["add_reference"] else [],
-        **form.changes(ticket),
-    )
     return _back(ticket, "fields")
 
 
-@staff_only
-@require_POST
-def transition(request: HttpRequest, number: str) -> HttpResponse:
+# Each change of status the workspace offers, as the action that makes it.
+MOVES: dict[str, Callable[[Ticket, User, str], object]] = {
+    "start": lambda ticket, user, reason: actions.ticket_start(ticket=ticket, actor=user),
+    "wait_customer": lambda ticket, user, reason: actions.ticket_wait(
+        ticket=ticket, actor=user, on="customer", reason=reason
+    ),
+    "wait_third_party": lambda ticket, user, reason: actions.ticket_wait(
+        ticket=ticket, actor=user, on="third_party", reason=reason
+    ),
+    "resume": lambda ticket, user, reason: actions.ticket_resume(
+        ticket=ticket, actor=user, reason=reason
+    ),
+    "resolve": lambda ticket, user, reason: actions.ticket_resolve(
+        ticket=ticket, actor=user, resolution=reason
+    ),
+    "close": lambda ticket, user, reason: actions.ticket_close(
+        ticket=ticket, actor=user, reason=reason
+    ),
+    "reopen": lambda ticket, user, reason: actions.ticket_reopen(
+        ticket=ticket, actor=user, reason=reason
+    ),
+}
+
+
+def _move(*, ticket: Ticket, actor: User, move: str, reason: str) -> object:
+    if move not in MOVES:
+        raise InvalidInput("move", _("%(move)r is not a change of status") % {"move": move})
+    return MOVES[move](ticket, actor, reason)
+
+
+@ticket_post
+def transition(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     """A change of status, with its reason."""
-    user = staff_user(request)
-    ticket = ticket_for_user(user, number)
     move = request.POST.get("move", "")
-    reason = request.POST.get("reason", "")
-    try:
-        if move == "start":
-            actions.ticket_start(ticket=ticket, actor=user)
-        elif move in ("wait_customer", "wait_third_party"):
-            actions.ticket_wait(ticket=ticket, actor=user, on=move[5:], reason=reason)
-        elif move == "resume":
-            actions.ticket_resume(ticket=ticket, actor=user, reason=reason)
-        elif move == "resolve":
-            actions.ticket_resolve(ticket=ticket, actor=user, resolution=reason)
-        elif move == "close":
-            actions.ticket_close(ticket=ticket, actor=user, reason=reason)
-        elif move == "reopen":
-            actions.ticket_reopen(ticket=ticket, actor=user, reason=reason)
-        else:
-            raise InvalidInput("move", _("%(move)r is not a change of status") % {"move": move})
-    except ActionError as exc:
-        report(request, exc)
-    else:
-        messages.success(
-            request,
-            _("%(action)s: done.") % {"action": TRANSITION_LABELS[move]},
-        )
+    run_action(
+        request,
+        _move,
+        success=_("%(action)s: done.") % {"action": TRANSITION_LABELS.get(move, move)},
+        ticket=ticket,
+        actor=user,
+        move=move,
+        reason=request.POST.get("reason", ""),
+    )
     return _back(ticket)
 
 
-@staff_only
-@require_POST
-def assign(request: HttpRequest, number: str) -> HttpResponse:
+def _assign(*, ticket: Ticket, actor: User, assignee: User | None, override_reason: str) -> None:
+    if assignee is None:
+        raise InvalidInput("assignee", _("choose a consultant"))
+    actions.ticket_assign(
+        ticket=ticket, actor=actor, assignee=assignee, override_reason=override_reason
+    )
+
+
+@ticket_post
+def assign(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     """Assign to a suggested consultant, or override with a reason (dispatchers, R3)."""
-    user = staff_user(request)
-    ticket = ticket_for_user(user, number)
     assignee = User.objects.filter(pk=int_or_none(request.POST.get("assignee")) or 0).first()
-    try:
-        if assignee is None:
-            raise InvalidInput("assignee", _("choose a consultant"))
-        actions.ticket_assign(
-            ticket=ticket,
-            actor=user,
-            assignee=assignee,
-            override_reason=request.POST.get("override_reason", ""),
-        )
-    except ActionError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, _("Assigned to %(assignee)s.") % {"assignee": assignee})
+    run_action(
+        request,
+        _assign,
+        success=_("Assigned to %(assignee)s.") % {"assignee": assignee},
+        ticket=ticket,
+        actor=user,
+        assignee=assignee,
+        override_reason=request.POST.get("override_reason", ""),
+    )
     return _back(ticket, "assignment")
 
 
 @staff_only
 @require_POST
-def presence(request: HttpRequest, number: str) -> HttpResponse:
+@ticket_view
+def presence(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     """Report that I have the ticket open (typing or not); answer who else has (htmx poll)."""
-    user = staff_user(request)
-    ticket = ticket_for_user(user, number)
     console_presence.report(ticket.pk, user, typing=request.POST.get("typing") == "1")
     return render(
         request,
@@ -246,33 +271,32 @@ def presence(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-@staff_only
-@require_POST
-def take(request: HttpRequest, number: str) -> HttpResponse:
+def _take(*, ticket: Ticket, actor: User) -> None:
+    if ticket.assignee_id is not None:
+        raise IllegalTransition(
+            _("the ticket is already assigned to %(who)s") % {"who": ticket.assignee}
+        )
+    actions.ticket_assign(ticket=ticket, actor=actor, assignee=actor)
+
+
+@ticket_post
+def take(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     """A consultant takes an unassigned ticket for themself (R3: the skill check holds)."""
-    user = staff_user(request)
-    ticket = ticket_for_user(user, number)
-    try:
-        if ticket.assignee_id is not None:
-            raise IllegalTransition(
-                _("the ticket is already assigned to %(who)s") % {"who": ticket.assignee}
-            )
-        actions.ticket_assign(ticket=ticket, actor=user, assignee=user)
-    except ActionError as exc:
-        report(request, exc)
-    else:
-        messages.success(request, _("You took %(number)s.") % {"number": ticket.number})
+    run_action(
+        request,
+        _take,
+        success=_("You took %(number)s.") % {"number": ticket.number},
+        ticket=ticket,
+        actor=user,
+    )
     return _back(ticket)
 
 
-@staff_only
-@require_POST
-def time_entry(request: HttpRequest, number: str) -> HttpResponse:
+@ticket_post
+def time_entry(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     """Manual time entry: minutes, date, what was done (R6, through ``time_log``)."""
     from supportdesk.billing.actions import time_log
 
-    user = staff_user(request)
-    ticket = ticket_for_user(user, number)
     form = TimeEntryForm(request.POST)
     if not form.is_valid():
         form_errors(request, form)
@@ -291,57 +315,70 @@ def time_entry(request: HttpRequest, number: str) -> HttpResponse:
     return _back(ticket, "time")
 
 
-@staff_only
-@require_POST
-def timer(request: HttpRequest, number: str) -> HttpResponse:
+def _timer(*, ticket: Ticket, actor: User, what: str, description: str) -> str:
+    """Start, stop (and log) or discard the timer; says what was done."""
+    if what == "start":
+        console_actions.timer_start(ticket=ticket, actor=actor)
+        return _("Timer started.")
+    if what == "stop":
+        entry = console_actions.timer_stop(ticket=ticket, actor=actor, description=description)
+        return _("Timer stopped: logged %(minutes)s min.") % {"minutes": entry.minutes}
+    if what == "discard":
+        console_actions.timer_discard(ticket=ticket, actor=actor)
+        return _("Timer discarded.")
+    raise InvalidInput("timer", _("%(what)r is not one of start, stop, discard") % {"what": what})
+
+
+@ticket_post
+def timer(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     """Start, stop (and log) or discard the work timer."""
-    user = staff_user(request)
-    ticket = ticket_for_user(user, number)
-    what = request.POST.get("timer", "")
-    try:
-        if what == "start":
-            console_actions.timer_start(ticket=ticket, actor=user)
-            messages.success(request, _("Timer started."))
-        elif what == "stop":
-            entry = console_actions.timer_stop(
-                ticket=ticket, actor=user, description=request.POST.get("description", "")
-            )
-            messages.success(
-                request, _("Timer stopped: logged %(minutes)s min.") % {"minutes": entry.minutes}
-            )
-        elif what == "discard":
-            console_actions.timer_discard(ticket=ticket, actor=user)
-            messages.success(request, _("Timer discarded."))
-        else:
-            raise InvalidInput(
-                "timer", _("%(what)r is not one of start, stop, discard") % {"what": what}
-            )
-    except ActionError as exc:
-        report(request, exc)
+    done = run_action(
+        request,
+        _timer,
+        ticket=ticket,
+        actor=user,
+        what=request.POST.get("timer", ""),
+        description=request.POST.get("description", ""),
+    )
+    if done and done.value:
+        messages.success(request, done.value)
     return _back(ticket, "time")
 
 
-@staff_only
-@require_POST
-def link(request: HttpRequest, number: str) -> HttpResponse:
+def _link(*, ticket: Ticket, actor: User, how: str, other: Ticket, reason: str) -> Ticket:
+    """Merge ``ticket`` into ``other`` or link them; returns the ticket to show next."""
+    if how == "merge":
+        actions.ticket_merge(duplicate=ticket, target=other, actor=actor, reason=reason)
+        return other
+    kind = TicketLink.Kind.FOLLOW_UP if how == "follow_up" else TicketLink.Kind.RELATED
+    actions.ticket_link(source=ticket, target=other, actor=actor, kind=kind)
+    return ticket
+
+
+@ticket_post
+def link(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     """Link to another ticket, or merge this duplicate into it."""
-    user = staff_user(request)
-    ticket = ticket_for_user(user, number)
     how = request.POST.get("how", "related")
-    other_number = request.POST.get("other", "").strip()
     try:
-        other = _other(user, other_number)
-        if how == "merge":
-            actions.ticket_merge(
-                duplicate=ticket, target=other, actor=user, reason=request.POST.get("reason", "")
-            )
-            messages.success(request, _("Merged into %(number)s.") % {"number": other.number})
-            return _back(other)
-        kind = TicketLink.Kind.FOLLOW_UP if how == "follow_up" else TicketLink.Kind.RELATED
-        actions.ticket_link(source=ticket, target=other, actor=user, kind=kind)
-        messages.success(request, _("Linked to %(number)s.") % {"number": other.number})
+        other = _other(user, request.POST.get("other", "").strip())
     except ActionError as exc:
         report(request, exc)
+        return _back(ticket, "links")
+    done = (_("Merged into %(number)s.") if how == "merge" else _("Linked to %(number)s.")) % {
+        "number": other.number
+    }
+    shown = run_action(
+        request,
+        _link,
+        success=done,
+        ticket=ticket,
+        actor=user,
+        how=how,
+        other=other,
+        reason=request.POST.get("reason", ""),
+    )
+    if shown and shown.value is not None and shown.value != ticket:
+        return _back(shown.value)
     return _back(ticket, "links")
 
 
@@ -355,25 +392,22 @@ def _other(user: User, number: str) -> Ticket:
     return ticket_for_user(user, found.number)
 
 
-@staff_only
-@require_POST
-def split(request: HttpRequest, number: str) -> HttpResponse:
+@ticket_post
+def split(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     """Split a second issue off into its own ticket."""
-    user = staff_user(request)
-    ticket = ticket_for_user(user, number)
     message = None
     if message_id := int_or_none(request.POST.get("message")):
         message = ticket.messages.filter(pk=message_id).first()
-    try:
-        new = actions.ticket_split(
-            ticket=ticket,
-            actor=user,
-            subject=request.POST.get("subject", ""),
-            message=message,
-            description=request.POST.get("description", ""),
-        )
-    except ActionError as exc:
-        report(request, exc)
+    new = run_action(
+        request,
+        actions.ticket_split,
+        ticket=ticket,
+        actor=user,
+        subject=request.POST.get("subject", ""),
+        message=message,
+        description=request.POST.get("description", ""),
+    )
+    if not new or new.value is None:
         return _back(ticket, "links")
-    messages.success(request, _("Split into %(number)s.") % {"number": new.number})
-    return _back(new)
+    messages.success(request, _("Split into %(number)s.") % {"number": new.value.number})
+    return _back(new.value)

@@ -23,7 +23,12 @@ def rating_prompt(ticket: Any, user: Any) -> str:
     # Asked of the ticket's contacts (its requester and those copied), as the mail is.
     if ticket.requester_id != user.pk and not ticket.watchers.filter(pk=user.pk).exists():
         return ""
-    request = ratings.open_request(ticket, user) or ratings.ask(ticket, user)
+    resolution = ratings.latest_resolution(ticket)  # read once for both questions
+    if resolution is None:
+        return ""
+    request = ratings.open_request(ticket, user, resolution=resolution) or ratings.ask(
+        ticket, user, resolution=resolution
+    )
     if request is None:
         return ""
     return reverse("help:rate", args=[ticket.number, ratings.token_for(request)])

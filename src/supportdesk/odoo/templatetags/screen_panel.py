@@ -18,7 +18,9 @@ def screen_findings(context: template.Context, ticket: Ticket) -> dict[str, Any]
     user = context.get("user")
     return {
         "ticket": ticket,
-        "findings": list(screen_selectors.findings(ticket)),
+        "findings": (
+            list(screen_selectors.findings(ticket)) if ticket.may_have("screenshots") else []
+        ),
         "staff": bool(user and user.is_support_staff),
         "csrf_token": context.get("csrf_token"),
     }

@@ -35,7 +35,7 @@ from supportdesk.portal.selectors import (
 )
 from supportdesk.portal.views.saved import saved_list_views, saved_views_bar
 from supportdesk.tickets import actions
-from supportdesk.tickets.access import attachment_for_user, ticket_for_user
+from supportdesk.tickets.access import attachment_for_user, related_exists, ticket_view
 from supportdesk.tickets.models import Channel, Ticket
 from supportdesk.tickets.sorting import SORTS, parse_sort
 
@@ -223,14 +223,23 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _detail_flags(user: User) -> dict[str, Any]:
+    """Which parts of the ticket page have rows, read with the ticket (no query for an
+    empty part)."""
+    return {
+        f"has_{related}": related_exists(related)
+        for related in ("attachments", "odoo_refs", "time_entries", "screenshots")
+    }
+
+
 def _detail_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[str, Any]:
     user = _user(request)
     return {
         "ticket": ticket,
         "clocks": ticket_clocks(ticket, staff=user.is_support_staff),
         "timeline": timeline(user, ticket),
-        "attachments": public_attachments(user, ticket),
-        "odoo_refs": ticket.odoo_refs.all(),
+        "attachments": (public_attachments(user, ticket) if ticket.may_have("attachments") else []),
+        "odoo_refs": ticket.odoo_refs.all() if ticket.may_have("odoo_refs") else [],
         "charge": charge_hint(ticket.organisation, ticket.kind, _today()),
         "form": ReplyForm(),
         "reopen_form": ReopenForm(),
@@ -240,24 +249,24 @@ def _detail_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
 
 @login_required
 @require_GET
-def ticket_detail(request: HttpRequest, number: str) -> HttpResponse:
-    ticket = ticket_for_user(_user(request), number)
+@ticket_view(annotate=_detail_flags)
+def ticket_detail(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     return render(request, "portal/ticket_detail.html", _detail_context(request, ticket))
 
 
 @login_required
 @require_GET
-def ticket_timeline(request: HttpRequest, number: str) -> HttpResponse:
+@ticket_view(annotate=_detail_flags)
+def ticket_timeline(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     """The timeline alone, for the page to refresh it in place."""
-    ticket = ticket_for_user(_user(request), number)
     return render(request, "portal/partials/timeline.html", _detail_context(request, ticket))
 
 
 @login_required
 @require_GET
-def ticket_time_entries(request: HttpRequest, number: str) -> HttpResponse:
+@ticket_view
+def ticket_time_entries(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     """The consultants' time on one ticket, with the total (R9)."""
-    ticket = ticket_for_user(_user(request), number)
     rows = time_entries(ticket)
     template = "portal/partials/time_entries.html" if _htmx(request) else "portal/time_entries.html"
     return render(
@@ -269,33 +278,28 @@ def ticket_time_entries(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def ticket_reply(request: HttpRequest, number: str) -> HttpResponse:
-    user = _user(request)
-    ticket = ticket_for_user(user, number)
+@ticket_view
+def ticket_reply(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
-        if data["internal"] and user.is_support_staff:
-            added = run_action(
-                request,
-                actions.ticket_add_note,
-                success=_("Your message was added."),
-                ticket=ticket,
-                actor=user,
-                body=data["body"],
-                attachments=data["attachments"],
-            )
-        else:
-            added = run_action(
-                request,
-                actions.ticket_reply,
-                success=_("Your message was added."),
-                ticket=ticket,
-                actor=user,
-                body=data["body"],
-                channel=Channel.CONSOLE if user.is_support_staff else Channel.PORTAL,
-                attachments=data["attachments"],
-            )
+        # Staff may add an internal note here; everything else is a reply on the timeline.
+        note = bool(data["internal"] and user.is_support_staff)
+        channel: dict[str, Any] = (
+            {}
+            if note
+            else {"channel": Channel.CONSOLE if user.is_support_staff else Channel.PORTAL}
+        )
+        added = run_action(
+            request,
+            actions.ticket_add_note if note else actions.ticket_reply,
+            success=_("Your message was added."),
+            ticket=ticket,
+            actor=user,
+            body=data["body"],
+            attachments=data["attachments"],
+            **channel,
+        )
         if added:
             form = ReplyForm()
     else:
@@ -318,10 +322,9 @@ def ticket_reply(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def ticket_confirm(request: HttpRequest, number: str) -> HttpResponse:
+@ticket_view
+def ticket_confirm(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     """The customer confirms the resolution: the ticket is closed."""
-    user = _user(request)
-    ticket = ticket_for_user(user, number)
     run_action(
         request,
         actions.ticket_close,
@@ -334,18 +337,16 @@ def ticket_confirm(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def ticket_reopen(request: HttpRequest, number: str) -> HttpResponse:
-    user = _user(request)
-    ticket = ticket_for_user(user, number)
+@ticket_view
+def ticket_reopen(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     form = ReopenForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
     run_action(
         request,
         actions.ticket_reopen,
         success=_("The ticket is open again."),
         ticket=ticket,
         actor=user,
-        reason=reason,
+        reason=form.cleaned_data["reason"] if form.is_valid() else "",
     )
     return redirect("ticket_detail", number=ticket.number)
 

@@ -1,0 +1,154 @@
+"""The board's rows and its long option lists, written as HTML in Python once per page.
+
+A board page is 50 rows of about 30 values each, and its filters list every organisation.
+Through the template language (a lookup, a filter and an escape per value, a ``{% url %}``
+and several translations per row, lazy labels evaluated again on every use) they were
+most of the page's CPU time. Here each row is one f-string: every value is escaped with
+the standard library's ``html.escape`` (what Django's ``escape`` calls), the link is
+reversed once per page and each sentence is translated once per page. The markup is the
+one ``console/partials/board_rows.html`` places; tests read it as users see it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from html import escape
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
+
+from supportdesk.accounts.models import User
+from supportdesk.console.selectors import BoardRow, Clock
+from supportdesk.core import clock
+from supportdesk.core.templatetags.rich_text import ago_text
+from supportdesk.tickets.models import Impact, ImpactReview, Status
+
+_NUMBER = "SD-0"  # reversed once; each row puts its own number in its place
+
+
+class _Words:
+    """What a page of rows says, translated once in the active language."""
+
+    def __init__(self) -> None:
+        self.status = {value: str(label) for value, label in Status.choices}
+        self.impact = {value: str(label) for value, label in Impact.choices}
+        self.review: dict[str, str] = {
+            ImpactReview.CLAIMED: f" ({gettext('to review')})",
+            ImpactReview.REMOVED: f" ({gettext('removed')})",
+        }
+        self.select = gettext("Select %(n)s")
+        self.assign_to = gettext("Assign to %(who)s")
+        self.your_turn = (
+            f' <span class="your-turn" title="{escape(gettext("The customer wrote last: your turn"))}">'
+            f"{escape(gettext('customer replied'))}</span>"
+        )
+        self.last_activity = escape(gettext("last activity"))
+        self.unqualified = escape(gettext("nobody present has the skill: override reason needed"))
+
+
+def _ago(instant: dt.datetime | None, now: dt.datetime) -> str:
+    """``rich_text.ago``: a relative time, the exact local time on hover."""
+    if instant is None:
+        return "—"
+    exact = timezone.localtime(instant).strftime("%Y-%m-%d %H:%M")
+    return (
+        f'<time datetime="{instant.isoformat()}" title="{exact}">'
+        f"{escape(ago_text(instant, now))}</time>"
+    )
+
+
+def _clock(c: Clock) -> str:
+    return (
+        f'<td><span class="clock {escape(c.state)}" title="{escape(str(c.title))}">'
+        f"{escape(str(c.text))}</span></td>"
+    )
+
+
+def board_rows(rows: Sequence[BoardRow], hits: dict[int, int]) -> list[SafeString]:
+    """The ``<tr>`` of each row of the board (and of its live refresh), in order."""
+    href_of = reverse("console:workspace", kwargs={"number": _NUMBER})
+    words = _Words()
+    now = clock.now()
+    html = []
+    for row in rows:
+        t = row.ticket
+        number = escape(t.number)
+        href = escape(href_of.replace(_NUMBER, t.number))
+        suggestion = row.suggestion
+        suggested = f"{number}:{suggestion.pk}" if suggestion is not None else ""
+        notes = []
+        if t.impact:
+            impact = words.impact.get(t.impact, t.impact) + words.review.get(t.impact_review, "")
+            notes.append(f'<br><span class="impact">{escape(impact)}</span>')
+        if t.required_skill_id:
+            notes.append(f'<br><small class="tag">{escape(str(t.required_skill))}</small>')
+        if n := hits.get(t.pk, 0):
+            others = ngettext(
+                "%(n)s other customer's ticket has this error",
+                "%(n)s other customers' tickets have this error",
+                n,
+            ) % {"n": n}
+            notes.append(f'<br><a class="tag others-hit" href="{href}#others">{escape(others)}</a>')
+        if t.assignee_id:
+            who = escape(str(t.assignee))
+        elif suggestion is not None:
+            label = escape(words.assign_to % {"who": suggestion})
+            who = (
+                f'<button type="submit" name="one" value="{suggested}"'
+                f' class="small assign-suggested" data-key="a">{label}</button>'
+            )
+            if not row.suggestion_qualified:
+                who += f'<br><small class="late">{words.unqualified}</small>'
+        else:
+            who = "—"
+        hidden = f'<input type="hidden" name="suggested" value="{suggested}">' if suggested else ""
+        requester = escape(str(t.requester)) if t.requester_id else ""
+        html.append(
+            mark_safe(  # noqa: S308 (every value above is escaped)
+                f'<tr class="row-{row.state}" data-number="{number}" data-href="{href}">\n'
+                f'<td><input type="checkbox" name="ticket" value="{number}"'
+                f' aria-label="{escape(words.select % {"n": t.number})}">{hidden}</td>\n'
+                f'<td><a href="{href}" class="open"><span class="number">{number}</span>'
+                f" {escape(t.subject)}</a>"
+                f"{words.your_turn if getattr(t, 'customer_wrote_last', False) else ''}\n"
+                f"<br><small>{words.last_activity} {_ago(t.updated_at, now)}</small>"
+                f"{''.join(notes)}</td>\n"
+                f"<td>{escape(str(t.organisation))}<br><small>{requester}</small></td>\n"
+                f'<td><span class="status s-{escape(t.status)}">'
+                f"{escape(words.status.get(t.status, t.status))}</span>"
+                f"<br><small>{_ago(t.registered_at, now)}</small></td>\n"
+                f"{_clock(row.assignment)}{_clock(row.same_day)}{_clock(row.resolution)}\n"
+                f"<td>{who}</td>\n</tr>\n"
+            )
+        )
+    return html
+
+
+_SELECTED = " selected"
+
+
+def options(choices: Sequence[tuple[int, str]], selected: str) -> SafeString:
+    """``<option>`` elements of a filter (hundreds of organisations), escaped, the one
+    whose id is ``selected`` marked."""
+    return mark_safe(  # noqa: S308 (names escaped)
+        "".join(
+            f'<option value="{pk}"{_SELECTED if str(pk) == selected else ""}>'
+            f"{escape(name)}</option>"
+            for pk, name in choices
+        )
+    )
+
+
+def consultant_options(consultants: Sequence[User]) -> SafeString:
+    """The bulk-assignment choices: each consultant with open load and skills."""
+    word_open, no_skills = gettext("open"), gettext("no skills")
+    return mark_safe(  # noqa: S308 (names escaped)
+        "".join(
+            f'<option value="{c.pk}">{escape(str(c))} ({c.open_load} {escape(word_open)};'
+            f" {escape(', '.join(str(s) for s in c.skills.all()) or no_skills)})</option>"
+            for c in consultants
+        )
+    )
