@@ -7,7 +7,7 @@ import email
 from email import policy
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from supportdesk.accounts.models import ContactMethod
 from supportdesk.mail import outbox
@@ -112,6 +112,13 @@ def test_status_changes_are_told_and_phone_contacts_get_a_call_task(
     assert "Which company?" in received(smtp_server).get_body(("plain",)).get_content()
     task = CallTask.objects.get(ticket=ticket, contact=world.alice, done_at__isnull=True)
     assert "Waiting on customer" in task.reason
+    # The consultant who calls reads why in their own language, whoever's language was
+    # active when the task was written.
+    with translation.override("en"):
+        assert task.shown_reason.splitlines() == ["Status: Assigned", "Status: Waiting on customer"]
+    with translation.override("sv"):
+        swedish = task.shown_reason
+    assert swedish.splitlines() == ["Status: Tilldelat", "Status: Väntar på kund"], swedish
 
 
 def test_the_customers_own_changes_are_not_echoed(

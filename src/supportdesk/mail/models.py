@@ -219,6 +219,33 @@ class OutboundMail(models.Model):
         return f"{self.purpose} to {', '.join(self.to)}: {self.subject}"
 
 
+# Why a contact is to be called: the sentence for each code, filled from its values.
+CALL_REASONS = {
+    "replied": _("Consultant replied: %(text)s"),
+    "status": _("Status: %(status)s"),
+    "reopened": _("Status: reopened"),
+    "waiting": _("Waiting on the customer since %(since)s"),
+}
+
+
+def call_reason(code: str, values: dict[str, str]) -> str:
+    """One reason to call, in the active language; a status is named by its own label."""
+    values = dict(values)
+    if code == "status":
+        from supportdesk.tickets.models import Status
+
+        if values.get("status") in Status.values:
+            values["status"] = str(Status(values["status"]).label)
+    if code == "waiting" and values.get("since"):
+        from django.utils import formats
+        from django.utils.dateparse import parse_date
+
+        day = parse_date(values["since"])
+        if day is not None:
+            values["since"] = formats.date_format(day, "SHORT_DATE_FORMAT")
+    return str(CALL_REASONS.get(code, "%(text)s")) % values
+
+
 class CallTask(models.Model):
     """A contact who prefers the telephone is called as well as mailed (R2)."""
 
@@ -228,7 +255,9 @@ class CallTask(models.Model):
     contact = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="call_tasks"
     )
-    reason = models.TextField()
+    reason = models.TextField()  # as written, in the language of the moment (admin, search)
+    # Why to call, as codes with their values (``CALL_REASONS``), shown in the reader's language.
+    reasons = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
 
@@ -244,3 +273,10 @@ class CallTask(models.Model):
 
     def __str__(self) -> str:
         return f"call {self.contact} about {self.ticket_id}"
+
+    @property
+    def shown_reason(self) -> str:
+        """Why to call, in the reader's language (the stored text for older tasks)."""
+        if not self.reasons:
+            return self.reason
+        return "\n".join(call_reason(code, values) for code, values in self.reasons)

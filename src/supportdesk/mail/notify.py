@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 
 from supportdesk.accounts.models import SYSTEM_EMAIL, ContactMethod, User
 from supportdesk.core import clock, mail_context
-from supportdesk.mail.models import CallTask, OutboundMail
+from supportdesk.mail.models import CallTask, OutboundMail, call_reason
 from supportdesk.mail.outbox import queue_mail
 from supportdesk.mail.threading import reply_address
 from supportdesk.tickets.events import Verb
@@ -77,16 +77,23 @@ def prefers_phone(ticket: Ticket, contact: User) -> bool:
     return contact.preferred_contact == ContactMethod.PHONE
 
 
-def _call_task(ticket: Ticket, contact: User, reason: str) -> None:
-    """One open call task per ticket and contact; later news is added to its reason."""
+def _call_task(ticket: Ticket, contact: User, code: str, values: dict[str, str]) -> None:
+    """One open call task per ticket and contact; later news is added to its reasons.
+
+    The reason is kept as a code and its values, so each consultant reads it in their own
+    language (``CallTask.shown_reason``); ``reason`` keeps the text as written then.
+    """
+    entry = [code, values]
+    text = call_reason(code, values)
     task = CallTask.objects.filter(ticket=ticket, contact=contact, done_at__isnull=True).first()
     if task is None:
         CallTask.objects.create(
-            ticket=ticket, contact=contact, reason=reason, created_at=clock.now()
+            ticket=ticket, contact=contact, reason=text, reasons=[entry], created_at=clock.now()
         )
-    elif reason not in task.reason:
-        task.reason = f"{task.reason}\n{reason}"
-        task.save(update_fields=["reason"])
+    elif entry not in task.reasons and text not in task.reason:
+        task.reason = f"{task.reason}\n{text}"
+        task.reasons = [*task.reasons, entry]
+        task.save(update_fields=["reason", "reasons"])
 
 
 def _send(
@@ -189,7 +196,7 @@ def ticket_replied(ticket: Ticket, *, message: Message, actor: User) -> list[Out
             )
         )
         if prefers_phone(ticket, contact):
-            _call_task(ticket, contact, gettext("Consultant replied: %s") % message.body[:200])
+            _call_task(ticket, contact, "replied", {"text": message.body[:200]})
     return sent
 
 
@@ -245,7 +252,12 @@ def status_changed(
             )
         )
         if prefers_phone(ticket, contact) and status != Status.CLOSED:
-            _call_task(ticket, contact, gettext("Status: %s") % label)
+            _call_task(
+                ticket,
+                contact,
+                "reopened" if reopened else "status",
+                {} if reopened else {"status": str(status)},
+            )
     return sent
 
 
@@ -284,9 +296,7 @@ def remind(ticket: Ticket, *, waiting_since: dt.datetime, reason: str) -> list[O
             )
         )
         if prefers_phone(ticket, contact):
-            _call_task(
-                ticket, contact, gettext("Waiting on the customer since %s") % waiting_since.date()
-            )
+            _call_task(ticket, contact, "waiting", {"since": waiting_since.date().isoformat()})
     return sent
 
 
