@@ -149,9 +149,9 @@ def board_assign(request: HttpRequest) -> HttpResponse:
         choice = request.POST.get("assignee", "")
         numbers = request.POST.getlist("ticket")
         if not numbers:
-            messages.error(request, _("ticket: select the tickets to assign"))
+            messages.error(request, _("Tickets: select the tickets to assign"))
         elif not choice:
-            messages.error(request, _("assignee: choose a consultant or “each to its suggestion”"))
+            messages.error(request, _("Assignee: choose a consultant or “each to its suggestion”"))
         else:
             suggested = dict(
                 pair.partition(":")[::2] for pair in request.POST.getlist("suggested") if pair
