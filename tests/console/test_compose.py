@@ -142,6 +142,8 @@ def test_mention_completion_lists_staff_matching_the_prefix(client, consultant, 
     UserFactory(
         email="erik@partner.example", name="Erik Berg", role="dispatcher", organisation=None
     )
+    consultant.name = "Carl Svensson"  # a made-up name could itself start with "Er"
+    consultant.save(update_fields=["name"])
     client.force_login(consultant)
     html = client.get("/console/compose/mentions/?q=er").content.decode()
     assert 'data-handle="erik"' in html and "Erik Berg" in html

@@ -255,7 +255,7 @@ class CallTask(models.Model):
     contact = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="call_tasks"
     )
-    reason = models.TextField()  # as written, in the language of the moment (admin, search)
+    reason = models.TextField()  # in English (the admin, search); shown: ``shown_reason``
     # Why to call, as codes with their values (``CALL_REASONS``), shown in the reader's language.
     reasons = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -84,7 +84,8 @@ def _call_task(ticket: Ticket, contact: User, code: str, values: dict[str, str])
     language (``CallTask.shown_reason``); ``reason`` keeps the text as written then.
     """
     entry = [code, values]
-    text = call_reason(code, values)
+    with translation.override("en"):  # the stored text, like a note's (admin, search)
+        text = call_reason(code, values)
     task = CallTask.objects.filter(ticket=ticket, contact=contact, done_at__isnull=True).first()
     if task is None:
         CallTask.objects.create(
