@@ -188,6 +188,12 @@ def fairness(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = {row[0]: row for row in cursor.fetchall()}
+    return fairness_from_rows(bands, found)
+
+
+def fairness_from_rows(bands: Any, found: dict[Any, Any]) -> dict[str, Any]:
+    """The fairness figures per size band from the fairness query's rows (by band key):
+    organisations, tickets, assigned, median bounds, p90, met, missed."""
     rows = []
     for band in bands:
         row = found.get(band.key)

@@ -27,14 +27,13 @@ from supportdesk.reports.models import (
     FigureOrganisation,
     FigureWait,
 )
-from supportdesk.reports.selectors.breakdowns import BREAKDOWNS, large_advantage
+from supportdesk.reports.selectors.breakdowns import BREAKDOWNS, fairness_from_rows
 from supportdesk.reports.selectors.common import (
     AGE_BANDS,
     LOAD_RESOLVED_DAYS,
     MEASURES,
     SIZE_BANDS,
     SizeBand,
-    _hours,
     _share,
     months_between,
 )
@@ -331,23 +330,4 @@ def fairness(*, bands: tuple[SizeBand, ...] = SIZE_BANDS) -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = {row[0]: row for row in cursor.fetchall()}
-    rows = []
-    for band in bands:
-        row = found.get(band.key)
-        organisations, tickets, assigned, lower, upper, p90, met, missed = (
-            row[1:] if row else (0, 0, 0, None, None, None, 0, 0)
-        )
-        median = (lower + upper) / 2 if lower is not None and upper is not None else None
-        rows.append(
-            {
-                "band": band.key,
-                "label": band.label,
-                "organisations": int(organisations),
-                "tickets": int(tickets),
-                "assigned": int(assigned),
-                "median_wait_hours": _hours(median),
-                "p90_wait_hours": _hours(p90),
-                "assigned_in_time_share": _share(int(met or 0), int(missed or 0)),
-            }
-        )
-    return {"bands": rows, "large_advantage": large_advantage(rows)}
+    return fairness_from_rows(bands, found)
