@@ -283,9 +283,6 @@ def _fill_postgres(have: int, n: int) -> None:
                 " WHERE t.assignee_id = u.id AND t.status = ANY(%s))",
                 [[str(s) for s in OPEN_STATUSES]],
             )
-        # Deferred foreign-key checks (when they were not skipped) must run before an index
-        # can be built in the same transaction.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         began = time.perf_counter()
         for _name, definition in indexes:
             cursor.execute(definition)

@@ -26,9 +26,9 @@ def rating_prompt(ticket: Any, user: Any) -> str:
     resolution = ratings.latest_resolution(ticket)  # read once for both questions
     if resolution is None:
         return ""
-    request = ratings.open_request(ticket, user, resolution=resolution) or ratings.ask(
-        ticket, user, resolution=resolution
-    )
+    # Only read: the question is asked when the ticket is resolved (help.subscribers), never
+    # by showing a page.
+    request = ratings.open_request(ticket, user, resolution=resolution)
     if request is None:
         return ""
     return reverse("help:rate", args=[ticket.number, ratings.token_for(request)])

@@ -162,16 +162,7 @@ def fairness(
     the ORM cannot express, so written in SQL that SQLite and PostgreSQL both run.
     """
     column = _sql_names()
-    params: dict[str, Any] = {}
-    cases = []
-    for k, band in enumerate(bands):
-        params[f"least_{k}"] = band.least
-        condition = f"v.tickets >= %(least_{k})s"
-        if band.below is not None:
-            params[f"below_{k}"] = band.below
-            condition += f" AND v.tickets < %(below_{k})s"
-        params[f"key_{k}"] = band.key
-        cases.append(f"WHEN {condition} THEN %(key_{k})s")
+    cases, params = band_cases(bands)
     sql = _FAIRNESS_SQL.format(
         table=column["table"],
         org=column["organisation"],
@@ -189,6 +180,22 @@ def fairness(
         cursor.execute(sql, params)
         found = {row[0]: row for row in cursor.fetchall()}
     return fairness_from_rows(bands, found)
+
+
+def band_cases(bands: Any) -> tuple[list[str], dict[str, Any]]:
+    """The ``WHEN … THEN band`` arms that put an organisation (``v.tickets``) in its size
+    band, with their parameters, for the fairness queries."""
+    params: dict[str, Any] = {}
+    cases = []
+    for k, band in enumerate(bands):
+        params[f"least_{k}"] = band.least
+        condition = f"v.tickets >= %(least_{k})s"
+        if band.below is not None:
+            params[f"below_{k}"] = band.below
+            condition += f" AND v.tickets < %(below_{k})s"
+        params[f"key_{k}"] = band.key
+        cases.append(f"WHEN {condition} THEN %(key_{k})s")
+    return cases, params
 
 
 def fairness_from_rows(bands: Any, found: dict[Any, Any]) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from supportdesk.reports.models import (
     FigureOrganisation,
     FigureWait,
 )
-from supportdesk.reports.selectors.breakdowns import BREAKDOWNS, fairness_from_rows
+from supportdesk.reports.selectors.breakdowns import BREAKDOWNS, band_cases, fairness_from_rows
 from supportdesk.reports.selectors.common import (
     AGE_BANDS,
     LOAD_RESOLVED_DAYS,
@@ -306,16 +306,7 @@ FROM totals t LEFT JOIN waits w ON w.band = t.band
 def fairness(*, bands: tuple[SizeBand, ...] = SIZE_BANDS) -> dict[str, Any]:
     """``breakdowns.fairness`` over the fairness window from the organisations' figures:
     one query over a few hundred organisations and the waits kept per band."""
-    params: dict[str, Any] = {}
-    cases = []
-    for k, band in enumerate(bands):
-        params[f"least_{k}"] = band.least
-        condition = f"v.tickets >= %(least_{k})s"
-        if band.below is not None:
-            params[f"below_{k}"] = band.below
-            condition += f" AND v.tickets < %(below_{k})s"
-        params[f"key_{k}"] = band.key
-        cases.append(f"WHEN {condition} THEN %(key_{k})s")
+    cases, params = band_cases(bands)
     q = connection.ops.quote_name
     counts = (
         _BAND_COUNTS.format(band_waits=q(FigureBandWait._meta.db_table))
