@@ -102,6 +102,22 @@ def breakdowns(start: dt.date, end: dt.date) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+# Each band's count of assigned tickets, median wait (the middle one, or the two middle
+# ones) and 90th percentile (nearest rank), from the histogram ``counts (band, minutes, n)``
+# of its waits: the k-th smallest wait is the first whose running count reaches k.
+BAND_WAITS = """cumulative AS (
+    SELECT band, minutes,
+           CAST(SUM(n) OVER (PARTITION BY band ORDER BY minutes) AS BIGINT) AS upto,
+           CAST(SUM(n) OVER (PARTITION BY band) AS BIGINT) AS assigned
+    FROM counts WHERE minutes IS NOT NULL
+), waits AS (
+    SELECT band, MAX(assigned) AS assigned,
+           MIN(CASE WHEN upto >= (assigned + 1) / 2 THEN minutes END) AS lower_middle,
+           MIN(CASE WHEN upto >= (assigned + 2) / 2 THEN minutes END) AS upper_middle,
+           MIN(CASE WHEN upto >= (9 * assigned + 9) / 10 THEN minutes END) AS p90
+    FROM cumulative GROUP BY band
+)"""
+
 _FAIRNESS_SQL = """
 WITH volume AS (
     SELECT {org} AS organisation_id, COUNT(*) AS tickets
@@ -123,19 +139,7 @@ WITH volume AS (
     FROM {table} t JOIN banded b ON b.organisation_id = t.{org}
     WHERE t.{registered} >= %(lo)s AND t.{registered} < %(hi)s
     GROUP BY b.band, t.{minutes}
-), cumulative AS (
-    SELECT band, minutes,
-           CAST(SUM(n) OVER (PARTITION BY band ORDER BY minutes) AS BIGINT) AS upto,
-           CAST(SUM(n) OVER (PARTITION BY band) AS BIGINT) AS assigned
-    FROM counts WHERE minutes IS NOT NULL
-), waits AS (
-    -- The k-th smallest wait is the first whose running count reaches k.
-    SELECT band, MAX(assigned) AS assigned,
-           MIN(CASE WHEN upto >= (assigned + 1) / 2 THEN minutes END) AS lower_middle,
-           MIN(CASE WHEN upto >= (assigned + 2) / 2 THEN minutes END) AS upper_middle,
-           MIN(CASE WHEN upto >= (9 * assigned + 9) / 10 THEN minutes END) AS p90
-    FROM cumulative GROUP BY band
-), sizes AS (
+), {band_waits}, sizes AS (
     SELECT band, COUNT(*) AS organisations FROM banded GROUP BY band
 ), totals AS (
     SELECT band, SUM(n) AS tickets, SUM(met) AS met, SUM(missed) AS missed
@@ -171,6 +175,7 @@ def fairness(
         due=column["assignment_due"],
         registered=column["registered_at"],
         band_case=f"CASE {' '.join(cases)} END",
+        band_waits=BAND_WAITS,
     )
     lo, hi = period_bounds(start, end)
     # As the ORM passes them: SQLite compares datetimes as UTC text.
