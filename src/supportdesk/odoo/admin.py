@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import User
-from supportdesk.core.admin import ReadOnlyAdmin
+from supportdesk.core.admin import ReadOnlyAdmin, secret_field
 from supportdesk.core.audit import AuditedAdmin
 from supportdesk.core.errors import ActionError
 from supportdesk.odoo import actions
@@ -29,13 +29,7 @@ from supportdesk.odoo.models import (
 
 
 class OdooInstanceForm(forms.ModelForm):
-    api_key = forms.CharField(
-        label=_("API key"),
-        required=False,
-        strip=True,
-        widget=forms.PasswordInput(render_value=False),
-        help_text=_("Stored encrypted. Leave empty to keep the stored key."),
-    )
+    api_key = secret_field(_("API key"))
 
     class Meta:
         model = OdooInstance

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.core import netguard
+from supportdesk.core.admin import secret_field
 from supportdesk.core.audit import AuditedAdmin
 from supportdesk.tickets.events import Verb
 from supportdesk.webhooks.models import Delivery, Endpoint
@@ -23,12 +24,7 @@ class EndpointForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None selected: every event."),
     )
-    secret = forms.CharField(
-        label=_("Signing secret"),
-        required=False,
-        widget=forms.PasswordInput(render_value=False),
-        help_text=_("Stored encrypted; leave empty to keep the current one."),
-    )
+    secret = secret_field(_("Signing secret"))
 
     class Meta:
         model = Endpoint
