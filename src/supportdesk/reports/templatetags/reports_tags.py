@@ -69,6 +69,20 @@ def report_table(context: Any, table: Table, *, hidden_caption: bool = False) ->
     }
 
 
+@register.inclusion_tag("reports/_section.html", takes_context=True)
+def report_section(context: Any, key: str, title: str) -> dict[str, Any]:
+    """A section of a report page: its heading, its chart (when the page has one by that
+    key) and its table, all three named by the table's key."""
+    return {
+        "key": key,
+        "title": title,
+        "svg": (context.get("charts") or {}).get(key),
+        "table": context["report"].tables[key],
+        "report": context["report"],
+        "export_query": context.get("export_query", ""),
+    }
+
+
 @register.filter
 def negative(value: Any) -> bool:
     return isinstance(value, int | float | Decimal) and value < 0
