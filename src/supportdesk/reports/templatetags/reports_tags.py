@@ -9,6 +9,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from supportdesk.reports.selectors.common import MEASURES
 from supportdesk.reports.tables import (
     BOOL,
     DATE,
@@ -77,6 +78,21 @@ def report_section(context: Any, key: str, title: str) -> dict[str, Any]:
         "key": key,
         "title": title,
         "svg": (context.get("charts") or {}).get(key),
+        "table": context["report"].tables[key],
+        "report": context["report"],
+        "export_query": context.get("export_query", ""),
+    }
+
+
+@register.inclusion_tag("reports/_measures.html", takes_context=True)
+def report_measures(context: Any, key: str, title: str, summary: str) -> dict[str, Any]:
+    """A section with a chart of each commitment (``<key>_assignment``, ``_same_day``,
+    ``_resolution``) over the periods of the table ``key``, the table folded below."""
+    return {
+        "key": key,
+        "title": title,
+        "summary": summary,
+        "svgs": [context["charts"][f"{key}_{measure}"] for measure in MEASURES],
         "table": context["report"].tables[key],
         "report": context["report"],
         "export_query": context.get("export_query", ""),
