@@ -46,6 +46,22 @@ def secret_field(label: StrOrPromise) -> forms.CharField:
     )
 
 
+class SecretForm(forms.ModelForm):
+    """A model form with one :func:`secret_field`, named as the model's
+    ``crypto.EncryptedSecret`` (``secret_name``): a secret typed is stored encrypted; left
+    empty, the saved one stays."""
+
+    secret_name: str
+
+    def save(self, commit: bool = True) -> Any:
+        obj = super().save(commit=False)
+        if self.cleaned_data.get(self.secret_name):
+            setattr(obj, self.secret_name, self.cleaned_data[self.secret_name])
+        if commit:
+            obj.save()
+        return obj
+
+
 class CachedRowsAdmin(AuditedAdmin):
     """Rows that a process-wide cache is built from: a save or a delete clears it, so the
     next read sees the change."""

@@ -2,19 +2,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from supportdesk.core.admin import CachedRowsAdmin, secret_field
+from supportdesk.core.admin import CachedRowsAdmin, SecretForm, secret_field
 from supportdesk.mail.lookups import clear_address_cache
 from supportdesk.mail.models import CallTask, InboundMail, Mailbox, OutboundMail
 
 
-class MailboxForm(forms.ModelForm):
+class MailboxForm(SecretForm):
+    secret_name = "imap_secret"
     imap_secret = secret_field(_("IMAP password or token"))
 
     class Meta:
@@ -43,14 +43,6 @@ class MailboxForm(forms.ModelForm):
             if not has_secret:
                 self.add_error("imap_secret", _("is required to read the mailbox over IMAP"))
         return data
-
-    def save(self, commit: bool = True) -> Mailbox:
-        mailbox = super().save(commit=False)
-        if self.cleaned_data.get("imap_secret"):
-            mailbox.set_imap_secret(self.cleaned_data["imap_secret"])
-        if commit:
-            mailbox.save()
-        return mailbox
 
 
 @admin.register(Mailbox)
