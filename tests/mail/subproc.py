@@ -22,7 +22,7 @@ org = Organisation.objects.create(name="Alpha AB", mail_domains="alpha.example")
 User.objects.create_user("alice@alpha.example", password=None, organisation=org, name="Alice")
 box = Mailbox(name="Support", address="support@example.com", imap_host="127.0.0.1",
               imap_port=1, imap_security="none", imap_username="support")
-box.set_imap_secret("imap-test-password")
+box.imap_secret = "imap-test-password"
 box.save()
 """
 

@@ -34,7 +34,7 @@ def imap_box(world, dovecot) -> Mailbox:
     box = world.mailbox
     box.imap_host, box.imap_port = "127.0.0.1", dovecot.port
     box.imap_security, box.imap_username = Mailbox.Security.NONE, USER
-    box.set_imap_secret(PASSWORD)
+    box.imap_secret = PASSWORD
     box.save()
     return box
 
@@ -118,7 +118,7 @@ def test_stored_mail_can_be_moved_to_a_done_folder(imap_box, dovecot):
 
 
 def test_a_wrong_password_is_reported_on_the_mailbox(imap_box):
-    imap_box.set_imap_secret("wrong")
+    imap_box.imap_secret = "wrong"
     imap_box.save()
     results = imap.poll_all()
     assert "fail" in str(results["Support"]).lower() or "auth" in str(results["Support"]).lower()
@@ -139,7 +139,7 @@ def test_idle_picks_up_new_mail_within_seconds(mail_settings, org_a, alice, dove
         imap_username=USER,
         imap_idle=True,
     )
-    box.set_imap_secret(PASSWORD)
+    box.imap_secret = PASSWORD
     box.save()
     stop = threading.Event()
     thread = threading.Thread(target=imap.idle, args=(box,), kwargs={"stop": stop}, daemon=True)

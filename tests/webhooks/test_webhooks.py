@@ -63,7 +63,7 @@ def receiver():
 def endpoint(receiver, settings):
     settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = True  # the receiver is on loopback
     row = Endpoint(name="Desk bot", url=receiver.url, verbs=[Verb.CREATED, Verb.RESOLVED])
-    row.set_secret(SECRET)
+    row.secret = SECRET
     row.save()
     return row
 

@@ -6,6 +6,7 @@ Every object is reached through an access helper that takes the user; "not yours
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import TYPE_CHECKING
 
 from django import forms
@@ -38,7 +39,7 @@ from supportdesk.billing.selectors import (
 )
 from supportdesk.core import clock
 from supportdesk.core.errors import ActionError
-from supportdesk.core.web import form_errors, refused, run_action
+from supportdesk.core.web import form_errors, refused, run_action, staff_only
 from supportdesk.tickets.access import ticket_for_user
 
 if TYPE_CHECKING:
@@ -48,12 +49,20 @@ if TYPE_CHECKING:
 CSV = "text/csv; charset=utf-8"
 
 
-def _staff(request: HttpRequest) -> User:
-    """Staff pages look like missing pages to anyone else."""
-    user = request_user(request)
-    if not user.is_support_staff:
-        raise Http404("no such page")
-    return user
+def statement_post(
+    view: Callable[[HttpRequest, User, Statement], HttpResponse],
+) -> Callable[[HttpRequest, str], HttpResponse]:
+    """A change to the statement of the URL's ``number`` by staff, by POST:
+    ``view(request, user, statement)``; to anyone else the page is not found."""
+
+    @staff_only
+    @require_POST
+    @wraps(view)
+    def wrapped(request: HttpRequest, number: str) -> HttpResponse:
+        user = request_user(request)
+        return view(request, user, statement_for_user(user, number))
+
+    return wrapped
 
 
 @login_required
@@ -111,11 +120,8 @@ def statement_csv_view(request: HttpRequest, number: str) -> HttpResponse:
     return _statement_file(request, number, statement_csv, CSV, "attachment", "csv")
 
 
-@login_required
-@require_POST
-def statement_issue_view(request: HttpRequest, number: str) -> HttpResponse:
-    user = _staff(request)
-    statement = statement_for_user(user, number)
+@statement_post
+def statement_issue_view(request: HttpRequest, user: User, statement: Statement) -> HttpResponse:
     if request.POST.get("confirmed") != "yes" and statement.is_draft:
         # Issuing freezes the statement for good: say what will be issued, and as what.
         context = statement_context(statement, user)
@@ -128,11 +134,8 @@ def statement_issue_view(request: HttpRequest, number: str) -> HttpResponse:
     return redirect("billing:statement_detail", number=statement.reference)
 
 
-@login_required
-@require_POST
-def statement_redraft_view(request: HttpRequest, number: str) -> HttpResponse:
-    user = _staff(request)
-    statement = statement_for_user(user, number)
+@statement_post
+def statement_redraft_view(request: HttpRequest, user: User, statement: Statement) -> HttpResponse:
     outcome = run_action(
         request,
         actions.statement_draft,
@@ -150,11 +153,8 @@ def statement_redraft_view(request: HttpRequest, number: str) -> HttpResponse:
     return redirect("billing:statement_detail", number=drafted.reference)
 
 
-@login_required
-@require_POST
-def statement_credit_view(request: HttpRequest, number: str) -> HttpResponse:
-    user = _staff(request)
-    statement = statement_for_user(user, number)
+@statement_post
+def statement_credit_view(request: HttpRequest, user: User, statement: Statement) -> HttpResponse:
     form = CreditForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("reason: is required to credit a statement"))
@@ -177,11 +177,8 @@ def statement_credit_view(request: HttpRequest, number: str) -> HttpResponse:
     return redirect("billing:statement_detail", number=credit.reference)
 
 
-@login_required
-@require_POST
-def statement_export_view(request: HttpRequest, number: str) -> HttpResponse:
-    user = _staff(request)
-    statement = statement_for_user(user, number)
+@statement_post
+def statement_export_view(request: HttpRequest, user: User, statement: Statement) -> HttpResponse:
     try:
         move_id = odoo_export.statement_export(statement=statement, actor=user)
     except (ActionError, odoo_export.ExportFailed) as exc:
@@ -193,10 +190,10 @@ def statement_export_view(request: HttpRequest, number: str) -> HttpResponse:
     return redirect("billing:statement_detail", number=statement.reference)
 
 
-@login_required
+@staff_only
 @require_POST
 def close_month_view(request: HttpRequest) -> HttpResponse:
-    user = _staff(request)
+    user = request_user(request)
     form = CloseMonthForm(request.POST)
     if not form.is_valid():
         form_errors(request, form)
@@ -222,10 +219,10 @@ def close_month_view(request: HttpRequest) -> HttpResponse:
 # --- time on a ticket (staff) ---------------------------------------------------------
 
 
-@login_required
+@staff_only
 def ticket_time(request: HttpRequest, number: str) -> HttpResponse:
     """Staff log time on a ticket and see how each entry is charged (R6)."""
-    user = _staff(request)
+    user = request_user(request)
     ticket = ticket_for_user(user, number)
     form = TimeLogForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -273,10 +270,10 @@ def _entry_change_view(
     """A staff view that posts a form about one time entry to its action (the form's fields
     are the action's keywords), then goes back to the ticket's time page."""
 
-    @login_required
+    @staff_only
     @require_POST
     def view(request: HttpRequest, number: str, entry_id: int) -> HttpResponse:
-        user = _staff(request)
+        user = request_user(request)
         entry = _entry_for_staff(user, number, entry_id)
         form = form_class(request.POST)
         if form.is_valid():

@@ -6,18 +6,11 @@ from django.shortcuts import redirect
 
 from supportdesk.commitments.clocks import clear_calendar_cache
 from supportdesk.commitments.models import BusinessHours, CalendarChange, ClosedDay, ShortDay
-from supportdesk.core.admin import ReadOnlyAdmin
-from supportdesk.core.audit import AuditedAdmin
+from supportdesk.core.admin import CachedRowsAdmin, ReadOnlyAdmin
 
 
-class CalendarAdmin(AuditedAdmin):
-    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        clear_calendar_cache()
-
-    def delete_model(self, request: Any, obj: Any) -> None:
-        super().delete_model(request, obj)
-        clear_calendar_cache()
+class CalendarAdmin(CachedRowsAdmin):
+    clear_cache = clear_calendar_cache
 
 
 @admin.register(BusinessHours)
@@ -51,3 +44,4 @@ class ClosedDayAdmin(CalendarAdmin):
 @admin.register(ShortDay)
 class ShortDayAdmin(CalendarAdmin):
     list_display = ["date", "opens", "closes", "reason"]
+    fields = ["date", "opens", "closes", "reason"]

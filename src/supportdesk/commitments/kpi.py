@@ -62,6 +62,20 @@ def outcome_conditions(now: dt.datetime) -> dict[str, tuple[Q, Q]]:
     }
 
 
+def attainment_entry(name: str, *, met: int, missed: int, registered: int) -> dict[str, Any]:
+    """One target's attainment from its counts: tickets still undecided are pending, the
+    share is of the decided ones (the kept figures and the tickets say it the same way)."""
+    decided = met + missed
+    return {
+        "target": TARGETS[name],
+        "met": met,
+        "missed": missed,
+        "pending": registered - decided,
+        "share": round(met / decided, 4) if decided else None,
+        "on_target": (met / decided >= TARGETS[name]) if decided else None,
+    }
+
+
 def _median(qs: QuerySet[Ticket], column: str, count: int) -> float | None:
     """Median of an integer column in one query: the one or two middle rows."""
     if count == 0:
@@ -116,16 +130,12 @@ def attainment(
         "registered": counts["registered"],
     }
     for name, (_met, missed) in conditions.items():
-        met_n, missed_n = counts[f"{name}_met"], counts[f"{name}_missed"]
-        decided = met_n + missed_n
-        entry: dict[str, Any] = {
-            "target": TARGETS[name],
-            "met": met_n,
-            "missed": missed_n,
-            "pending": counts["registered"] - decided,
-            "share": round(met_n / decided, 4) if decided else None,
-            "on_target": (met_n / decided >= TARGETS[name]) if decided else None,
-        }
+        entry = attainment_entry(
+            name,
+            met=counts[f"{name}_met"],
+            missed=counts[f"{name}_missed"],
+            registered=counts["registered"],
+        )
         if name in medians:
             median = medians[name]
             entry["median_working_hours"] = round(median / 60, 2) if median is not None else None

@@ -17,15 +17,31 @@ WEEKDAYS = [
 ]
 
 
-class BusinessHours(models.Model):
+class OpeningHours(models.Model):
+    """A day's hours, from ``opens`` to ``closes`` (later the same day)."""
+
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        abstract = True
+
+    @property
+    def hours(self) -> str:
+        return f"{self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self) -> None:
+        if self.closes <= self.opens:
+            raise ValidationError({"closes": _("must be later than the opening time")})
+
+
+class BusinessHours(OpeningHours):
     """Opening hours of one weekday; a weekday without a row is closed.
 
     With no rows at all, the default is Monday–Friday from the ``BUSINESS_HOURS`` setting.
     """
 
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=WEEKDAYS, unique=True)
-    opens = models.TimeField(_("opens"))
-    closes = models.TimeField(_("closes"))
 
     class Meta:
         verbose_name = _("business hours")
@@ -33,11 +49,7 @@ class BusinessHours(models.Model):
         ordering = ["weekday"]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
-
-    def clean(self) -> None:
-        if self.closes <= self.opens:
-            raise ValidationError({"closes": _("must be later than the opening time")})
+        return f"{self.get_weekday_display()} {self.hours}"
 
 
 class ClosedDay(models.Model):
@@ -55,12 +67,10 @@ class ClosedDay(models.Model):
         return f"{self.date.isoformat()} {self.reason}".strip()
 
 
-class ShortDay(models.Model):
+class ShortDay(OpeningHours):
     """A day with shortened hours (for example the day before a holiday)."""
 
     date = models.DateField(_("date"), unique=True)
-    opens = models.TimeField(_("opens"))
-    closes = models.TimeField(_("closes"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
@@ -69,11 +79,7 @@ class ShortDay(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{self.date.isoformat()} {self.opens:%H:%M}–{self.closes:%H:%M}"
-
-    def clean(self) -> None:
-        if self.closes <= self.opens:
-            raise ValidationError({"closes": _("must be later than the opening time")})
+        return f"{self.date.isoformat()} {self.hours}"
 
 
 class Absence(models.Model):

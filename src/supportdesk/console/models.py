@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.core.models import SavedQuery
+
 # Notification kinds, and the preference that says whether each also goes by mail.
 MAIL_PREFERENCE = {
     "new_ticket": "mail_new_ticket",
@@ -111,7 +113,7 @@ class TimerRun(models.Model):
         return f"timer of {self.user_id} on {self.ticket_id}"
 
 
-class SavedView(models.Model):
+class SavedView(SavedQuery):
     """A list's filter a member of staff named, to come back to (with its count): on the
     board or on My day, each list with its own names."""
 
@@ -123,18 +125,12 @@ class SavedView(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
     )
     page = models.CharField(_("list"), max_length=16, choices=Page.choices, default=Page.BOARD)
-    name = models.CharField(_("name"), max_length=60)
-    query = models.CharField(max_length=500)  # the list's own parameters (filters and sort)
 
-    class Meta:
+    class Meta(SavedQuery.Meta):
         verbose_name = _("saved view")
         verbose_name_plural = _("saved views")
-        ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "page", "name"], name="saved_view_name_per_user_page"
             )
         ]
-
-    def __str__(self) -> str:
-        return self.name

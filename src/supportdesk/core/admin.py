@@ -1,18 +1,25 @@
-"""The audit trail in the admin: read-only, filterable, exportable as CSV."""
+"""Shared admin pieces (read-only rows, secret fields, caches cleared on change) and the
+audit trail in the admin: read-only, filterable, exportable as CSV."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.core.audit import AuditedAdmin
 from supportdesk.core.models import AuditEntry
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -26,6 +33,48 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def secret_field(label: StrOrPromise) -> forms.CharField:
+    """A password, key or token typed into the admin: never shown back, stored encrypted by
+    the form's ``save``; left empty, the one saved stays."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Stored encrypted. Leave empty to keep the one saved."),
+    )
+
+
+class SecretForm(forms.ModelForm):
+    """A model form with one :func:`secret_field`, named as the model's
+    ``crypto.EncryptedSecret`` (``secret_name``): a secret typed is stored encrypted; left
+    empty, the saved one stays."""
+
+    secret_name: str
+
+    def save(self, commit: bool = True) -> Any:
+        obj = super().save(commit=False)
+        if self.cleaned_data.get(self.secret_name):
+            setattr(obj, self.secret_name, self.cleaned_data[self.secret_name])
+        if commit:
+            obj.save()
+        return obj
+
+
+class CachedRowsAdmin(AuditedAdmin):
+    """Rows that a process-wide cache is built from: a save or a delete clears it, so the
+    next read sees the change."""
+
+    clear_cache: Callable[[], None]
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        type(self).clear_cache()
+
+    def delete_model(self, request: Any, obj: Any) -> None:
+        super().delete_model(request, obj)
+        type(self).clear_cache()
 
 
 def _cell(value: object) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 from functools import cache
+from typing import Any, overload
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
@@ -19,7 +20,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-__all__ = ["DecryptionError", "decrypt", "encrypt"]
+__all__ = ["DecryptionError", "EncryptedSecret", "decrypt", "encrypt"]
 
 
 class DecryptionError(Exception):
@@ -74,3 +75,24 @@ def decrypt(token: str) -> str:
             "a stored secret cannot be decrypted: FIELD_ENCRYPTION_KEY (or SECRET_KEY) "
             "changed since it was saved; enter the secret again"
         ) from None
+
+
+class EncryptedSecret:
+    """A model's secret (a password, API key or signing secret) kept encrypted at rest in
+    its text field ``column``: reading the attribute decrypts it ("" when none is stored),
+    setting it encrypts it."""
+
+    def __init__(self, column: str) -> None:
+        self.column = column
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> EncryptedSecret: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> str: ...
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        return decrypt(getattr(obj, self.column))
+
+    def __set__(self, obj: object, secret: str) -> None:
+        setattr(obj, self.column, encrypt(secret))

@@ -68,3 +68,14 @@ class Named(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SavedQuery(Named):
+    """A list's filter a person named, to come back to (the portal's ticket list, the
+    console's board and My day): the list's own parameters (filters and sort)."""
+
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(max_length=500)
+
+    class Meta(Named.Meta):
+        abstract = True

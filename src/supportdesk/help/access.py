@@ -44,8 +44,3 @@ def image_for_user(user: Any, image_id: int) -> ArticleImage:
         return ArticleImage.objects.get(pk=image_id, article__in=articles_for_user(user))
     except ArticleImage.DoesNotExist:
         raise Http404("no such image") from None
-
-
-def require_staff(user: Any) -> None:
-    if not (user.is_authenticated and user.is_support_staff):
-        raise Http404("not found")

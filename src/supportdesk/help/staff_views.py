@@ -4,43 +4,35 @@ workspace, and drafting an article from a resolved ticket."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from supportdesk.accounts.http import request_user
 from supportdesk.accounts.models import User
 from supportdesk.core.errors import InvalidInput
-from supportdesk.core.web import refused
+from supportdesk.core.web import refused, staff_only
 from supportdesk.help import actions
-from supportdesk.help.access import require_staff
 from supportdesk.help.forms import ArticleForm, initial_for
 from supportdesk.help.models import Article
 from supportdesk.help.selectors import suggest
-from supportdesk.tickets.access import ticket_for_user
+from supportdesk.tickets.access import ticket_view
+from supportdesk.tickets.models import Ticket
 
 
-def _staff(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    require_staff(user)
-    return user
-
-
-@login_required
+@staff_only
 @require_GET
 def article_list(request: HttpRequest) -> HttpResponse:
-    _staff(request)
     articles = Article.objects.select_related("organisation", "original").order_by("-updated_at")
     return render(request, "help/staff/list.html", {"articles": articles[:500]})
 
 
-@login_required
+@staff_only
 @require_http_methods(["GET", "POST"])
 def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    user = _staff(request)
+    user = request_user(request)
     article = get_object_or_404(Article, pk=pk) if pk else None
     initial = initial_for(article) if article else {"language": translation.get_language()[:2]}
     form = ArticleForm(request.POST or None, initial=initial)
@@ -63,10 +55,10 @@ def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "help/staff/edit.html", context)
 
 
-@login_required
+@staff_only
 @require_POST
 def article_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _staff(request)
+    user = request_user(request)
     article = get_object_or_404(Article, pk=pk)
     publish = request.POST.get("publish") == "1"
     actions.article_publish(actor=user, article=article, published=publish)
@@ -74,10 +66,10 @@ def article_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("help:staff_edit", pk=pk)
 
 
-@login_required
+@staff_only
 @require_POST
 def image_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _staff(request)
+    user = request_user(request)
     article = get_object_or_404(Article, pk=pk)
     upload = request.FILES.get("image")
     if upload is None:
@@ -96,28 +88,28 @@ def image_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("help:staff_edit", pk=pk)
 
 
-@login_required
+@staff_only
 @require_POST
-def from_ticket(request: HttpRequest, number: str) -> HttpResponse:
+@ticket_view
+def from_ticket(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     """A resolved ticket's answer as a draft article, names and references removed."""
-    user = _staff(request)
-    ticket = ticket_for_user(user, number)
     try:
         article = actions.article_from_ticket(actor=user, ticket=ticket)
     except InvalidInput as exc:
         messages.error(request, exc.message)
-        return redirect("console:workspace", number=number)
+        return redirect("console:workspace", number=ticket.number)
     messages.success(
         request,
-        _("Draft article made from %(number)s: review it before publishing.") % {"number": number},
+        _("Draft article made from %(number)s: review it before publishing.")
+        % {"number": ticket.number},
     )
     return redirect("help:staff_edit", pk=article.pk)
 
 
-@login_required
+@staff_only
 @require_GET
 def workspace_suggestions(request: HttpRequest) -> HttpResponse:
     """Articles for the consultant's reply, each insertable as a link with its title."""
-    user = _staff(request)
+    user = request_user(request)
     hits = suggest(user, request.GET.get("q", ""), language=translation.get_language()[:2])
     return render(request, "help/partials/workspace_suggestions.html", {"hits": hits})

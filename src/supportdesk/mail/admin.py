@@ -2,25 +2,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from supportdesk.core.audit import AuditedAdmin
+from supportdesk.core.admin import CachedRowsAdmin, SecretForm, secret_field
 from supportdesk.mail.lookups import clear_address_cache
 from supportdesk.mail.models import CallTask, InboundMail, Mailbox, OutboundMail
 
 
-class MailboxForm(forms.ModelForm):
-    imap_secret = forms.CharField(
-        label=_("IMAP password or token"),
-        required=False,
-        widget=forms.PasswordInput(render_value=False),
-        help_text=_("Stored encrypted. Leave empty to keep the one saved."),
-    )
+class MailboxForm(SecretForm):
+    secret_name = "imap_secret"
+    imap_secret = secret_field(_("IMAP password or token"))
 
     class Meta:
         model = Mailbox
@@ -49,17 +44,9 @@ class MailboxForm(forms.ModelForm):
                 self.add_error("imap_secret", _("is required to read the mailbox over IMAP"))
         return data
 
-    def save(self, commit: bool = True) -> Mailbox:
-        mailbox = super().save(commit=False)
-        if self.cleaned_data.get("imap_secret"):
-            mailbox.set_imap_secret(self.cleaned_data["imap_secret"])
-        if commit:
-            mailbox.save()
-        return mailbox
-
 
 @admin.register(Mailbox)
-class MailboxAdmin(AuditedAdmin):
+class MailboxAdmin(CachedRowsAdmin):
     form = MailboxForm
     list_display = [
         "name",
@@ -71,14 +58,7 @@ class MailboxAdmin(AuditedAdmin):
     ]
     list_filter = ["active"]
     readonly_fields = ["uidvalidity", "last_uid", "last_polled_at", "last_error"]
-
-    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        clear_address_cache()
-
-    def delete_model(self, request: Any, obj: Any) -> None:
-        super().delete_model(request, obj)
-        clear_address_cache()
+    clear_cache = clear_address_cache
 
     fieldsets = [
         (None, {"fields": ["name", "address", "active", "default_organisation"]}),

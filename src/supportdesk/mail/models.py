@@ -59,6 +59,7 @@ class Mailbox(models.Model):
     )
     # The password or OAuth token, encrypted at rest (supportdesk.core.crypto).
     imap_secret_encrypted = models.TextField(blank=True, editable=False)
+    imap_secret = crypto.EncryptedSecret("imap_secret_encrypted")
     imap_folder = models.CharField(_("folder"), max_length=255, default="INBOX")
     imap_done_folder = models.CharField(
         _("move stored mail to"),
@@ -83,13 +84,6 @@ class Mailbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.address}>"
-
-    @property
-    def imap_secret(self) -> str:
-        return crypto.decrypt(self.imap_secret_encrypted)
-
-    def set_imap_secret(self, secret: str) -> None:
-        self.imap_secret_encrypted = crypto.encrypt(secret)
 
 
 class InboundMail(models.Model):

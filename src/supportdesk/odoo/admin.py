@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import User
-from supportdesk.core.admin import ReadOnlyAdmin
+from supportdesk.core.admin import ReadOnlyAdmin, SecretForm, secret_field
 from supportdesk.core.audit import AuditedAdmin
 from supportdesk.core.errors import ActionError
 from supportdesk.odoo import actions
@@ -28,14 +28,9 @@ from supportdesk.odoo.models import (
 )
 
 
-class OdooInstanceForm(forms.ModelForm):
-    api_key = forms.CharField(
-        label=_("API key"),
-        required=False,
-        strip=True,
-        widget=forms.PasswordInput(render_value=False),
-        help_text=_("Stored encrypted. Leave empty to keep the stored key."),
-    )
+class OdooInstanceForm(SecretForm):
+    secret_name = "api_key"
+    api_key = secret_field(_("API key"))
 
     class Meta:
         model = OdooInstance
@@ -82,12 +77,6 @@ class OdooInstanceAdmin(AuditedAdmin):
             lines = format_html_join("", "<li>{}</li>", ((line,) for line in report.lines))
             level = messages.SUCCESS if report.ok else messages.WARNING
             self.message_user(request, format_html("<ul>{}</ul>", lines), level)
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        key = form.cleaned_data.get("api_key")
-        if key:
-            obj.set_api_key(key)
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(RecordCheck)

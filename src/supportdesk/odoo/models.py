@@ -37,6 +37,7 @@ class OdooInstance(models.Model):
     database = models.CharField(_("database"), max_length=63)
     login = models.CharField(_("API login"), max_length=200)
     api_key_encrypted = models.TextField(blank=True, editable=False)
+    api_key = crypto.EncryptedSecret("api_key_encrypted")
     # Module authors of the customer's own code (besides Studio), e.g. "Acme IT" (R7).
     own_module_authors = models.CharField(
         _("authors of the customer's own modules"), max_length=300, blank=True
@@ -58,13 +59,6 @@ class OdooInstance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.name}"
-
-    @property
-    def api_key(self) -> str:
-        return crypto.decrypt(self.api_key_encrypted)
-
-    def set_api_key(self, key: str) -> None:
-        self.api_key_encrypted = crypto.encrypt(key)
 
     @property
     def host(self) -> str:

@@ -10,10 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from supportdesk.accounts.http import request_user
+from supportdesk.accounts.models import User
 from supportdesk.core.web import run_action, staff_only
 from supportdesk.odoo import actions
 from supportdesk.odoo.models import OdooInstance
-from supportdesk.tickets.access import ticket_for_user
+from supportdesk.tickets.access import ticket_view
+from supportdesk.tickets.models import Ticket
 
 
 def _back(number: str) -> HttpResponse:
@@ -22,10 +24,9 @@ def _back(number: str) -> HttpResponse:
 
 @staff_only
 @require_POST
-def check_references(request: HttpRequest, number: str) -> HttpResponse:
+@ticket_view
+def check_references(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     """R2: ask the customer's Odoo whether the ticket's records exist, and what they are."""
-    user = request_user(request)
-    ticket = ticket_for_user(user, number)
     outcome = run_action(request, actions.reference_check, ticket=ticket, actor=user)
     if outcome and outcome.value is not None:
         checks = outcome.value
@@ -42,10 +43,9 @@ def check_references(request: HttpRequest, number: str) -> HttpResponse:
 
 @staff_only
 @require_POST
-def classify_owner(request: HttpRequest, number: str) -> HttpResponse:
+@ticket_view
+def classify_owner(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     """R7: classify who owns the code of a model or field, from the customer's Odoo."""
-    user = request_user(request)
-    ticket = ticket_for_user(user, number)
     outcome = run_action(
         request,
         actions.code_owner_classify,

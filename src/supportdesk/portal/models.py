@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supportdesk.core.models import SavedQuery
+
 
 def hash_invitation_token(token: str) -> str:
     """Only the hash is stored: a copy of the database does not hold working links."""
@@ -71,22 +73,17 @@ class Invitation(models.Model):
         return self.State.PENDING
 
 
-class SavedTicketView(models.Model):
-    """A filter of the ticket list a customer user named, to come back to (with its count)."""
+class SavedTicketView(SavedQuery):
+    """A filter of the ticket list (state, scope, q, sort) a customer user named, to come
+    back to (with its count)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_ticket_views"
     )
-    name = models.CharField(_("name"), max_length=60)
-    query = models.CharField(max_length=500)  # the list's own parameters: state, scope, q, sort
 
-    class Meta:
+    class Meta(SavedQuery.Meta):
         verbose_name = _("saved ticket view")
         verbose_name_plural = _("saved ticket views")
-        ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["user", "name"], name="saved_ticket_view_per_user")
         ]
-
-    def __str__(self) -> str:
-        return self.name

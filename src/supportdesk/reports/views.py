@@ -112,6 +112,19 @@ def _export_query(request: HttpRequest) -> str:
     return urlencode(keep)
 
 
+def _page(
+    request: HttpRequest, template: str, report: Report, report_charts: Any, **extra: Any
+) -> HttpResponse:
+    """A report page: the report, its charts, and the page's parameters for its exports."""
+    context = {
+        "report": report,
+        "charts": report_charts,
+        "export_query": _export_query(request),
+        **extra,
+    }
+    return render(request, f"reports/{template}.html", context)
+
+
 # --- pages ----------------------------------------------------------------------------
 
 
@@ -125,25 +138,19 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def commitments(request: HttpRequest) -> HttpResponse:
     report, report_charts = _commitments_page(request)
-    context = {
-        "report": report,
-        "charts": report_charts,
-        "export_query": _export_query(request),
-        "cached_for": settings.REPORTS_CACHE_SECONDS,
-    }
-    return render(request, "reports/commitments.html", context)
+    return _page(
+        request,
+        "commitments",
+        report,
+        report_charts,
+        cached_for=settings.REPORTS_CACHE_SECONDS,
+    )
 
 
 @login_required
 def billing(request: HttpRequest) -> HttpResponse:
     report, extra = _billing(request)
-    context = {
-        "report": report,
-        "charts": charts.billing_charts(report),
-        "export_query": _export_query(request),
-        **extra,
-    }
-    return render(request, "reports/billing.html", context)
+    return _page(request, "billing", report, charts.billing_charts(report), **extra)
 
 
 @login_required
@@ -153,13 +160,7 @@ def service(request: HttpRequest) -> HttpResponse:
         # Staff choose the organisation whose view they want to see.
         organisations = Organisation.objects.order_by("name").only("pk", "name")
         return render(request, "reports/service_choose.html", {"organisations": organisations})
-    context = {
-        "report": report,
-        "charts": charts.service_charts(report),
-        "export_query": _export_query(request),
-        **extra,
-    }
-    return render(request, "reports/service.html", context)
+    return _page(request, "service", report, charts.service_charts(report), **extra)
 
 
 @login_required

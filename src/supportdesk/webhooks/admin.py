@@ -10,12 +10,14 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.core import netguard
+from supportdesk.core.admin import SecretForm, secret_field
 from supportdesk.core.audit import AuditedAdmin
 from supportdesk.tickets.events import Verb
 from supportdesk.webhooks.models import Delivery, Endpoint
 
 
-class EndpointForm(forms.ModelForm):
+class EndpointForm(SecretForm):
+    secret_name = "secret"
     verbs = forms.MultipleChoiceField(
         label=_("Events"),
         choices=Verb.choices,
@@ -23,12 +25,7 @@ class EndpointForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None selected: every event."),
     )
-    secret = forms.CharField(
-        label=_("Signing secret"),
-        required=False,
-        widget=forms.PasswordInput(render_value=False),
-        help_text=_("Stored encrypted; leave empty to keep the current one."),
-    )
+    secret = secret_field(_("Signing secret"))
 
     class Meta:
         model = Endpoint
@@ -52,8 +49,6 @@ class EndpointForm(forms.ModelForm):
 
     def save(self, commit: bool = True) -> Endpoint:
         endpoint = super().save(commit=False)
-        if self.cleaned_data.get("secret"):
-            endpoint.set_secret(self.cleaned_data["secret"])
         if endpoint.active and endpoint.disabled_at:
             endpoint.disabled_at = None
             endpoint.disabled_reason = ""

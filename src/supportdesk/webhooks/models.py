@@ -22,6 +22,7 @@ class Endpoint(Named):
         help_text=_("The events to send; none selected sends every event."),
     )
     secret_encrypted = models.TextField(blank=True, editable=False)
+    secret = crypto.EncryptedSecret("secret_encrypted")
     active = models.BooleanField(_("active"), default=True)
     consecutive_failures = models.PositiveIntegerField(default=0, editable=False)
     disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True, editable=False)
@@ -31,13 +32,6 @@ class Endpoint(Named):
     class Meta(Named.Meta):
         verbose_name = _("webhook endpoint")
         verbose_name_plural = _("webhook endpoints")
-
-    @property
-    def secret(self) -> str:
-        return crypto.decrypt(self.secret_encrypted) if self.secret_encrypted else ""
-
-    def set_secret(self, secret: str) -> None:
-        self.secret_encrypted = crypto.encrypt(secret)
 
     def wants(self, verb: str) -> bool:
         return self.active and (not self.verbs or verb in self.verbs)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    replaces = [('console', '0001_initial'), ('console', '0002_saved_reply_attachment'), ('console', '0003_saved_view'), ('console', '0004_mail_mentions'), ('console', '0002_verbose_names'), ('console', '0005_merge_0002_verbose_names_0004_mail_mentions')]
+    replaces = [('console', '0001_initial'), ('console', '0002_saved_reply_attachment'), ('console', '0003_saved_view'), ('console', '0004_mail_mentions'), ('console', '0002_verbose_names'), ('console', '0005_merge_0002_verbose_names_0004_mail_mentions'), ('console', '0006_saved_view_pages')]
 
     initial = True
 
@@ -72,10 +72,13 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=60, verbose_name='name')),
                 ('query', models.CharField(max_length=500)),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='saved_views', to=settings.AUTH_USER_MODEL)),
+                ('page', models.CharField(choices=[('board', 'Board'), ('my_day', 'My day')], default='board', max_length=16, verbose_name='list')),
             ],
             options={
                 'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'name'), name='saved_view_name_per_user')],
+                'verbose_name': 'saved view',
+                'verbose_name_plural': 'saved views',
+                'constraints': [models.UniqueConstraint(fields=('user', 'page', 'name'), name='saved_view_name_per_user_page')],
             },
         ),
         migrations.CreateModel(

@@ -16,19 +16,23 @@ from supportdesk.core.errors import ActionError, InvalidInput
 from supportdesk.phone import actions as phone_actions
 from supportdesk.phone.models import Call
 from supportdesk.phone.numbers import normalise, users_with_number
-from supportdesk.phone.selectors import callbacks, caller_context, live_calls
+from supportdesk.phone.selectors import CallerContext, callbacks, caller_context, live_calls
 from supportdesk.tickets.access import tickets_for_user
 from supportdesk.tickets.models import Kind, Ticket
 
 
+def _live(request: HttpRequest) -> list[CallerContext]:
+    """Who is calling now, with their organisation and open tickets."""
+    return [caller_context(c) for c in live_calls(staff_user(request))]
+
+
 @staff_only
 def phone(request: HttpRequest) -> HttpResponse:
-    user = staff_user(request)
     return render(
         request,
         "console/phone.html",
         {
-            "live": [caller_context(c) for c in live_calls(user)],
+            "live": _live(request),
             "callbacks": callbacks()[:100],
             "recent": Call.objects.select_related(
                 "caller", "organisation", "answered_by", "ticket"
@@ -40,12 +44,7 @@ def phone(request: HttpRequest) -> HttpResponse:
 @staff_only
 def phone_live(request: HttpRequest) -> HttpResponse:
     """Who is calling, their organisation and open tickets (polled by the console)."""
-    user = staff_user(request)
-    return render(
-        request,
-        "console/partials/live_calls.html",
-        {"live": [caller_context(c) for c in live_calls(user)]},
-    )
+    return render(request, "console/partials/live_calls.html", {"live": _live(request)})
 
 
 @staff_only

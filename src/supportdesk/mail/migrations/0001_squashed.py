@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    replaces = [('mail', '0001_initial'), ('mail', '0002_inbound_mailboxes_call_tasks'), ('mail', '0003_verbose_names'), ('mail', '0003_inbound_identity_notes'), ('mail', '0004_merge_0003_inbound_identity_notes_0003_verbose_names')]
+    replaces = [('mail', '0001_initial'), ('mail', '0002_inbound_mailboxes_call_tasks'), ('mail', '0003_verbose_names'), ('mail', '0003_inbound_identity_notes'), ('mail', '0004_merge_0003_inbound_identity_notes_0003_verbose_names'), ('mail', '0002_call_task_reasons')]
 
     initial = True
 
@@ -58,6 +58,7 @@ class Migration(migrations.Migration):
                 ('done_at', models.DateTimeField(blank=True, null=True)),
                 ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='call_tasks', to=settings.AUTH_USER_MODEL)),
                 ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='call_tasks', to='tickets.ticket')),
+                ('reasons', models.JSONField(blank=True, default=list)),
             ],
             options={
                 'ordering': ['created_at', 'id'],

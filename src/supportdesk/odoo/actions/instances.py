@@ -74,7 +74,7 @@ def instance_save(
         instance.database, instance.login = database, login
         instance.own_module_authors = own_module_authors.strip()[:300]
         if api_key:
-            instance.set_api_key(api_key.strip())
+            instance.api_key = api_key.strip()
         instance.save()
     return instance
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    replaces = [('portal', '0001_initial'), ('portal', '0002_verbose_names')]
+    replaces = [('portal', '0001_initial'), ('portal', '0002_verbose_names'), ('portal', '0003_saved_ticket_views')]
 
     initial = True
 
@@ -37,6 +37,21 @@ class Migration(migrations.Migration):
                 'verbose_name': 'invitation',
                 'verbose_name_plural': 'invitations',
                 'indexes': [models.Index(fields=['email', 'created_at'], name='invitation_email')],
+            },
+        ),
+        migrations.CreateModel(
+            name='SavedTicketView',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=60, verbose_name='name')),
+                ('query', models.CharField(max_length=500)),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='saved_ticket_views', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'verbose_name': 'saved ticket view',
+                'verbose_name_plural': 'saved ticket views',
+                'ordering': ['name'],
+                'constraints': [models.UniqueConstraint(fields=('user', 'name'), name='saved_ticket_view_per_user')],
             },
         ),
     ]

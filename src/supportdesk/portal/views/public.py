@@ -8,8 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from supportdesk.core.errors import InvalidInput
-from supportdesk.core.web import refused
+from supportdesk.core.web import run_action
 from supportdesk.leads.actions import lead_create
 from supportdesk.portal.forms import InquiryForm
 from supportdesk.portal.hints import FREE_KINDS, MINIMUM_MINUTES
@@ -72,20 +71,19 @@ def inquiry(request: HttpRequest) -> HttpResponse:
             window.hit()
             data = form.cleaned_data
             # A filled-in honeypot is a robot: it is thanked like a person and nothing is kept.
-            if not data["website"]:
-                try:
-                    lead_create(
-                        source="web",
-                        name=data["name"],
-                        company=data["company"],
-                        email=data["email"],
-                        phone=data["phone"],
-                        subject=data["subject"],
-                        message=data["message"],
-                    )
-                except InvalidInput as exc:
-                    refused(request, exc, form=form)
-                    return render(request, "portal/public/inquiry.html", {"form": form})
+            if not data["website"] and not run_action(
+                request,
+                lead_create,
+                form=form,
+                source="web",
+                name=data["name"],
+                company=data["company"],
+                email=data["email"],
+                phone=data["phone"],
+                subject=data["subject"],
+                message=data["message"],
+            ):
+                return render(request, "portal/public/inquiry.html", {"form": form})
             return redirect("inquiry_thanks")
     return render(request, "portal/public/inquiry.html", {"form": form})
 

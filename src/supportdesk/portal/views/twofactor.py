@@ -4,6 +4,7 @@ OTP_REQUIRED_ROLES (administrators), a choice for other staff."""
 from __future__ import annotations
 
 import base64
+from typing import Any
 from urllib.parse import urlencode
 
 import qrcode
@@ -16,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -30,6 +32,7 @@ from supportdesk.portal.forms import TwoFactorForm
 
 # Set in the session once an administrator proved their enrolment with a code.
 ENROLMENT_PROVEN = "two_factor_enrolment_proven"
+WRONG_CODE = gettext_lazy("The code is wrong or too old. Try the next one.")
 
 
 def _staff(request: HttpRequest) -> User:
@@ -68,7 +71,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             if request.POST.get("action") == "recovery":
                 if confirmed.verify_token(form.cleaned_data["token"]):
                     return _show_recovery_codes(request, user, _next(request))
-                form.add_error("token", _("The code is wrong or too old. Try the next one."))
+                form.add_error("token", WRONG_CODE)
             elif required:
                 form.add_error(None, _("Your role must log in with a second factor."))
             elif confirmed.verify_token(form.cleaned_data["token"]):
@@ -79,16 +82,13 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Two-factor log-in is off."))
                 return redirect("two_factor")
             else:
-                form.add_error("token", _("The code is wrong or too old. Try the next one."))
-        return render(
+                form.add_error("token", WRONG_CODE)
+        return _page(
             request,
-            "portal/two_factor.html",
-            {
-                "device": confirmed,
-                "form": form,
-                "required": required,
-                "recovery_left": codes.recovery_codes_left(user),
-            },
+            form,
+            required,
+            device=confirmed,
+            recovery_left=codes.recovery_codes_left(user),
         )
     if user.role == Role.ADMIN and not request.session.get(ENROLMENT_PROVEN):
         return _enrolment_proof(request, user)
@@ -104,17 +104,23 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             request.session.pop(ENROLMENT_PROVEN, None)
             messages.success(request, _("Two-factor log-in is on."))
             return _show_recovery_codes(request, user, _next(request))
-        form.add_error("token", _("The code is wrong or too old. Try the next one."))
-    return render(
+        form.add_error("token", WRONG_CODE)
+    return _page(
         request,
-        "portal/two_factor.html",
-        {
-            "form": form,
-            "required": required,
-            "qr": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - SVG made by qrcode
-            "secret": base64.b32encode(device.bin_key).decode(),
-            "next": _next(request),
-        },
+        form,
+        required,
+        qr=mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - SVG made by qrcode
+        secret=base64.b32encode(device.bin_key).decode(),
+        next=_next(request),
+    )
+
+
+def _page(
+    request: HttpRequest, form: TwoFactorForm, required: bool, **context: Any
+) -> HttpResponse:
+    """The two-factor page: turning it off (``device``) or enrolling (``qr``, ``secret``)."""
+    return render(
+        request, "portal/two_factor.html", {"form": form, "required": required, **context}
     )
 
 
@@ -186,8 +192,6 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             return redirect(_next(request))
         form.add_error(
             "token",
-            _("The code is wrong or too old. Try the next one.")
-            if allowed
-            else _("Too many wrong codes: wait a few seconds and try again."),
+            WRONG_CODE if allowed else _("Too many wrong codes: wait a few seconds and try again."),
         )
     return render(request, "portal/two_factor_verify.html", {"form": form, "next": _next(request)})

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from supportdesk.billing.models import Charge, Statement, StatementLine
 from supportdesk.reports.selectors.common import (
@@ -61,11 +61,17 @@ def billing_hours(first: dt.date, last: dt.date) -> list[dict[str, Any]]:
 
 def billing_months(first: dt.date, last: dt.date) -> list[dict[str, Any]]:
     """The same hours per month for all organisations together; months without lines too."""
+    return hours_by_month(StatementLine.objects.filter(_LIVE), first, last)
+
+
+def hours_by_month(
+    lines: QuerySet[StatementLine], first: dt.date, last: dt.date
+) -> list[dict[str, Any]]:
+    """Billable, included and free hours of ``lines`` per statement month from ``first`` to
+    ``last``; a month without lines is a row of zeros."""
     found: dict[dt.date, dict[str, Any]] = {
         row["statement__month"]: dict(row)
-        for row in StatementLine.objects.filter(
-            _LIVE, statement__month__gte=first, statement__month__lte=last
-        )
+        for row in lines.filter(statement__month__gte=first, statement__month__lte=last)
         .values("statement__month")
         .annotate(**_hours_aggregates())
         .order_by()

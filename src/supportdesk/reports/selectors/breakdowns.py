@@ -40,7 +40,7 @@ WITH grouped AS (
            {code_owner} AS code_owner, COUNT(*) AS registered,
            SUM(CASE WHEN {status} IN ({open_statuses}) THEN 1 ELSE 0 END) AS still_open
     FROM {table}
-    WHERE {registered} >= %(lo)s AND {registered} < %(hi)s
+    WHERE {registered_at} >= %(lo)s AND {registered_at} < %(hi)s
     GROUP BY {kind}, {channel}, {impact}, {code_owner}, {status}
 )
 SELECT 'kind', kind, SUM(registered), SUM(still_open) FROM grouped GROUP BY kind
@@ -69,18 +69,8 @@ def breakdowns(start: dt.date, end: dt.date) -> dict[str, list[dict[str, Any]]]:
     Grouped once by all four and the status, then rolled up per dimension in the same
     statement (SQLite has no GROUPING SETS).
     """
-    names = _sql_names()
     open_statuses = ", ".join(f"%(open_{k})s" for k in range(len(OPEN_STATUSES)))
-    sql = _BREAKDOWN_SQL.format(
-        table=names["table"],
-        kind=names["kind"],
-        channel=names["channel"],
-        impact=names["impact"],
-        code_owner=names["code_owner"],
-        status=names["status"],
-        registered=names["registered_at"],
-        open_statuses=open_statuses,
-    )
+    sql = _BREAKDOWN_SQL.format(**_sql_names(), open_statuses=open_statuses)
     lo, hi = period_bounds(start, end)
     adapt = connection.ops.adapt_datetimefield_value
     params: dict[str, Any] = {"lo": adapt(lo), "hi": adapt(hi), "bug": Kind.BUG}
@@ -102,40 +92,44 @@ def breakdowns(start: dt.date, end: dt.date) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+# Each band's count of assigned tickets, median wait (the middle one, or the two middle
+# ones) and 90th percentile (nearest rank), from the histogram ``counts (band, minutes, n)``
+# of its waits: the k-th smallest wait is the first whose running count reaches k.
+BAND_WAITS = """cumulative AS (
+    SELECT band, minutes,
+           CAST(SUM(n) OVER (PARTITION BY band ORDER BY minutes) AS BIGINT) AS upto,
+           CAST(SUM(n) OVER (PARTITION BY band) AS BIGINT) AS assigned
+    FROM counts WHERE minutes IS NOT NULL
+), waits AS (
+    SELECT band, MAX(assigned) AS assigned,
+           MIN(CASE WHEN upto >= (assigned + 1) / 2 THEN minutes END) AS lower_middle,
+           MIN(CASE WHEN upto >= (assigned + 2) / 2 THEN minutes END) AS upper_middle,
+           MIN(CASE WHEN upto >= (9 * assigned + 9) / 10 THEN minutes END) AS p90
+    FROM cumulative GROUP BY band
+)"""
+
 _FAIRNESS_SQL = """
 WITH volume AS (
-    SELECT {org} AS organisation_id, COUNT(*) AS tickets
+    SELECT {organisation} AS organisation_id, COUNT(*) AS tickets
     FROM {table}
-    WHERE {registered} >= %(lo)s AND {registered} < %(hi)s
-    GROUP BY {org}
+    WHERE {registered_at} >= %(lo)s AND {registered_at} < %(hi)s
+    GROUP BY {organisation}
 ), banded AS (
     SELECT organisation_id, {band_case} AS band FROM volume v
 ), counts AS (
     -- How many tickets of each band waited each number of minutes: a histogram, so the
     -- medians below read a few thousand rows instead of sorting every ticket. The table
     -- is read twice rather than kept in a CTE, so each read can run in parallel.
-    SELECT b.band, t.{minutes} AS minutes, COUNT(*) AS n,
-           SUM(CASE WHEN t.{assigned} IS NOT NULL AND t.{assigned} <= t.{due}
+    SELECT b.band, t.{assignment_minutes} AS minutes, COUNT(*) AS n,
+           SUM(CASE WHEN t.{assigned_at} IS NOT NULL AND t.{assigned_at} <= t.{assignment_due}
                THEN 1 ELSE 0 END) AS met,
-           SUM(CASE WHEN t.{assigned} > t.{due}
-                     OR (t.{assigned} IS NULL AND t.{due} < %(now)s)
+           SUM(CASE WHEN t.{assigned_at} > t.{assignment_due}
+                     OR (t.{assigned_at} IS NULL AND t.{assignment_due} < %(now)s)
                THEN 1 ELSE 0 END) AS missed
-    FROM {table} t JOIN banded b ON b.organisation_id = t.{org}
-    WHERE t.{registered} >= %(lo)s AND t.{registered} < %(hi)s
-    GROUP BY b.band, t.{minutes}
-), cumulative AS (
-    SELECT band, minutes,
-           CAST(SUM(n) OVER (PARTITION BY band ORDER BY minutes) AS BIGINT) AS upto,
-           CAST(SUM(n) OVER (PARTITION BY band) AS BIGINT) AS assigned
-    FROM counts WHERE minutes IS NOT NULL
-), waits AS (
-    -- The k-th smallest wait is the first whose running count reaches k.
-    SELECT band, MAX(assigned) AS assigned,
-           MIN(CASE WHEN upto >= (assigned + 1) / 2 THEN minutes END) AS lower_middle,
-           MIN(CASE WHEN upto >= (assigned + 2) / 2 THEN minutes END) AS upper_middle,
-           MIN(CASE WHEN upto >= (9 * assigned + 9) / 10 THEN minutes END) AS p90
-    FROM cumulative GROUP BY band
-), sizes AS (
+    FROM {table} t JOIN banded b ON b.organisation_id = t.{organisation}
+    WHERE t.{registered_at} >= %(lo)s AND t.{registered_at} < %(hi)s
+    GROUP BY b.band, t.{assignment_minutes}
+), {band_waits}, sizes AS (
     SELECT band, COUNT(*) AS organisations FROM banded GROUP BY band
 ), totals AS (
     SELECT band, SUM(n) AS tickets, SUM(met) AS met, SUM(missed) AS missed
@@ -161,16 +155,11 @@ def fairness(
     90th percentile is the nearest rank. CTEs and window functions over a histogram, which
     the ORM cannot express, so written in SQL that SQLite and PostgreSQL both run.
     """
-    column = _sql_names()
     cases, params = band_cases(bands)
     sql = _FAIRNESS_SQL.format(
-        table=column["table"],
-        org=column["organisation"],
-        minutes=column["assignment_minutes"],
-        assigned=column["assigned_at"],
-        due=column["assignment_due"],
-        registered=column["registered_at"],
+        **_sql_names(),
         band_case=f"CASE {' '.join(cases)} END",
+        band_waits=BAND_WAITS,
     )
     lo, hi = period_bounds(start, end)
     # As the ORM passes them: SQLite compares datetimes as UTC text.

@@ -16,7 +16,7 @@ from django.db.models import Min, Q, Sum
 
 from supportdesk.accounts.models import Role, User
 from supportdesk.commitments.calendar import WorkingCalendar
-from supportdesk.commitments.kpi import TARGETS
+from supportdesk.commitments.kpi import attainment_entry
 from supportdesk.reports.models import (
     FigureBacklog,
     FigureBandWait,
@@ -27,7 +27,12 @@ from supportdesk.reports.models import (
     FigureOrganisation,
     FigureWait,
 )
-from supportdesk.reports.selectors.breakdowns import BREAKDOWNS, band_cases, fairness_from_rows
+from supportdesk.reports.selectors.breakdowns import (
+    BAND_WAITS,
+    BREAKDOWNS,
+    band_cases,
+    fairness_from_rows,
+)
 from supportdesk.reports.selectors.common import (
     AGE_BANDS,
     LOAD_RESOLVED_DAYS,
@@ -129,16 +134,12 @@ def attainment_and_trend(
             "registered": total["registered"],
         }
         for name in MEASURES:
-            met, missed = total[f"{name}_met"], total[f"{name}_missed"]
-            decided = met + missed
-            entry: dict[str, Any] = {
-                "target": TARGETS[name],
-                "met": met,
-                "missed": missed,
-                "pending": total["registered"] - decided,
-                "share": round(met / decided, 4) if decided else None,
-                "on_target": (met / decided >= TARGETS[name]) if decided else None,
-            }
+            entry = attainment_entry(
+                name,
+                met=total[f"{name}_met"],
+                missed=total[f"{name}_missed"],
+                registered=total["registered"],
+            )
             measure = {"assignment": "a", "resolution": "r"}.get(name, "")
             if measure:
                 merged: dict[int, int] = {}
@@ -281,18 +282,7 @@ WITH banded AS (
     FROM {organisations} v WHERE v.tickets > 0
 ), counts AS (
     {counts}
-), cumulative AS (
-    SELECT band, minutes,
-           CAST(SUM(n) OVER (PARTITION BY band ORDER BY minutes) AS BIGINT) AS upto,
-           CAST(SUM(n) OVER (PARTITION BY band) AS BIGINT) AS assigned
-    FROM counts
-), waits AS (
-    SELECT band, MAX(assigned) AS assigned,
-           MIN(CASE WHEN upto >= (assigned + 1) / 2 THEN minutes END) AS lower_middle,
-           MIN(CASE WHEN upto >= (assigned + 2) / 2 THEN minutes END) AS upper_middle,
-           MIN(CASE WHEN upto >= (9 * assigned + 9) / 10 THEN minutes END) AS p90
-    FROM cumulative GROUP BY band
-), totals AS (
+), {band_waits}, totals AS (
     SELECT band, COUNT(*) AS organisations, SUM(tickets) AS tickets, SUM(met) AS met,
            SUM(missed) AS missed
     FROM banded GROUP BY band
@@ -317,6 +307,7 @@ def fairness(*, bands: tuple[SizeBand, ...] = SIZE_BANDS) -> dict[str, Any]:
         organisations=q(FigureOrganisation._meta.db_table),
         counts=counts,
         band_case=f"CASE {' '.join(cases)} END",
+        band_waits=BAND_WAITS,
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

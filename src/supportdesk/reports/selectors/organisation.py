@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, QuerySet
 
 from supportdesk.accounts.models import Organisation
 from supportdesk.billing.models import Statement, StatementLine
-from supportdesk.reports.selectors.billing import _hours_aggregates, _hours_row
-from supportdesk.reports.selectors.common import (
-    months_between,
-)
+from supportdesk.reports.selectors.billing import hours_by_month
 from supportdesk.tickets.models import (
     Status,
     Ticket,
@@ -43,24 +39,12 @@ def billed_hours_by_month(
 
     Drafts are not shown to customers; a credited statement no longer bills anything.
     """
-    found: dict[dt.date, dict[str, Any]] = {
-        row["statement__month"]: dict(row)
-        for row in StatementLine.objects.filter(
-            statement__organisation=organisation,
-            statement__type=Statement.Type.INVOICE,
-            statement__status=Statement.Status.ISSUED,
-            statement__month__gte=first,
-            statement__month__lte=last,
-        )
-        .values("statement__month")
-        .annotate(**_hours_aggregates())
-        .order_by()
-    }
-    empty = {"billable": 0, "included": 0, "free": 0, "net": Decimal("0.00")}
-    return [
-        {"month": month, **_hours_row(found.get(month, empty))}
-        for month in months_between(first, last)
-    ]
+    lines = StatementLine.objects.filter(
+        statement__organisation=organisation,
+        statement__type=Statement.Type.INVOICE,
+        statement__status=Statement.Status.ISSUED,
+    )
+    return hours_by_month(lines, first, last)
 
 
 def organisation_tickets(organisation: Organisation) -> QuerySet[Ticket]:

@@ -9,6 +9,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from supportdesk.reports.selectors.common import MEASURES
 from supportdesk.reports.tables import (
     BOOL,
     DATE,
@@ -66,6 +67,35 @@ def report_table(context: Any, table: Table, *, hidden_caption: bool = False) ->
         "report": context["report"],
         "export_query": context.get("export_query", ""),
         "hidden_caption": hidden_caption,
+    }
+
+
+@register.inclusion_tag("reports/_section.html", takes_context=True)
+def report_section(context: Any, key: str, title: str) -> dict[str, Any]:
+    """A section of a report page: its heading, its chart (when the page has one by that
+    key) and its table, all three named by the table's key."""
+    return {
+        "key": key,
+        "title": title,
+        "svg": (context.get("charts") or {}).get(key),
+        "table": context["report"].tables[key],
+        "report": context["report"],
+        "export_query": context.get("export_query", ""),
+    }
+
+
+@register.inclusion_tag("reports/_measures.html", takes_context=True)
+def report_measures(context: Any, key: str, title: str, summary: str) -> dict[str, Any]:
+    """A section with a chart of each commitment (``<key>_assignment``, ``_same_day``,
+    ``_resolution``) over the periods of the table ``key``, the table folded below."""
+    return {
+        "key": key,
+        "title": title,
+        "summary": summary,
+        "svgs": [context["charts"][f"{key}_{measure}"] for measure in MEASURES],
+        "table": context["report"].tables[key],
+        "report": context["report"],
+        "export_query": context.get("export_query", ""),
     }
 
 

@@ -12,7 +12,7 @@ sets of triggers, each in the dialect of its database (SQLite or PostgreSQL):
   import, a test factory) the figure cannot drift, and ranking consultants (R3) reads a
   column instead of counting open tickets. The migration counts existing tickets once.
 
-Replaces the chain 0001_initial … 0007_merge_screenshots_open_load (README, "Development").
+Replaces the chain 0001_initial … 0011_merge_org_open_index (README, "Development").
 """
 
 import django.db.models.deletion
@@ -127,7 +127,7 @@ def open_load_backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
-    replaces = [('tickets', '0001_initial'), ('tickets', '0002_events_append_only'), ('tickets', '0003_event_delivery'), ('tickets', '0004_verbose_names'), ('tickets', '0005_event_delivery_names'), ('tickets', '0004_open_load'), ('tickets', '0006_merge_0004_open_load_0005_event_delivery_names'), ('tickets', '0004_odooreference_source'), ('tickets', '0006_merge_0004_odooreference_source_0005_event_delivery_names'), ('tickets', '0007_merge_screenshots_open_load')]
+    replaces = [('tickets', '0001_initial'), ('tickets', '0002_events_append_only'), ('tickets', '0003_event_delivery'), ('tickets', '0004_verbose_names'), ('tickets', '0005_event_delivery_names'), ('tickets', '0004_open_load'), ('tickets', '0006_merge_0004_open_load_0005_event_delivery_names'), ('tickets', '0004_odooreference_source'), ('tickets', '0006_merge_0004_odooreference_source_0005_event_delivery_names'), ('tickets', '0007_merge_screenshots_open_load'), ('tickets', '0008_message_note'), ('tickets', '0008_org_open_index'), ('tickets', '0008_report_sweep_indexes'), ('tickets', '0009_merge_0008_message_note_0008_report_sweep_indexes'), ('tickets', '0009_report_risk_indexes'), ('tickets', '0010_merge_risk_indexes_message_note'), ('tickets', '0011_merge_org_open_index')]
 
     initial = True
 
@@ -178,7 +178,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'ticket',
                 'verbose_name_plural': 'tickets',
-                'indexes': [models.Index(condition=models.Q(('status__in', ['new', 'assigned', 'in_progress', 'waiting_customer', 'waiting_third_party'])), fields=['queue_rank', 'registered_at', 'id'], name='ticket_queue'), models.Index(fields=['organisation', '-id'], name='ticket_org_recent'), models.Index(fields=['requester', '-id'], name='ticket_requester_recent'), models.Index(fields=['assignee', 'status'], name='ticket_assignee_status'), models.Index(fields=['status', '-id'], name='ticket_status_recent'), models.Index(fields=['registered_at'], name='ticket_registered'), models.Index(condition=models.Q(('assigned_at__isnull', True)), fields=['assignment_due'], name='ticket_unassigned_due'), models.Index(condition=models.Q(('assigned_at__isnull', True)), fields=['assignment_warn_at'], name='ticket_unassigned_warn')],
+                'indexes': [models.Index(condition=models.Q(('status__in', ['new', 'assigned', 'in_progress', 'waiting_customer', 'waiting_third_party'])), fields=['queue_rank', 'registered_at', 'id'], name='ticket_queue'), models.Index(fields=['organisation', '-id'], name='ticket_org_recent'), models.Index(fields=['requester', '-id'], name='ticket_requester_recent'), models.Index(fields=['assignee', 'status'], name='ticket_assignee_status'), models.Index(fields=['status', '-id'], name='ticket_status_recent'), models.Index(fields=['registered_at'], name='ticket_registered'), models.Index(condition=models.Q(('assigned_at__isnull', True)), fields=['assignment_due'], name='ticket_unassigned_due'), models.Index(condition=models.Q(('assigned_at__isnull', True)), fields=['assignment_warn_at'], name='ticket_unassigned_warn'), models.Index(fields=['same_day_due'], name='ticket_same_day_due'), models.Index(condition=models.Q(('resolved_at__isnull', True)), fields=['resolution_due'], name='ticket_unresolved_due'), models.Index(condition=models.Q(('assigned_at__isnull', True), ('status__in', ['new', 'assigned', 'in_progress', 'waiting_customer', 'waiting_third_party'])), fields=['assignment_warn_at'], name='ticket_risk_unassigned'), models.Index(condition=models.Q(('status__in', ['new', 'assigned', 'in_progress', 'waiting_customer', 'waiting_third_party'])), fields=['resolution_due', 'status', 'assigned_at', 'assignment_warn_at'], name='ticket_risk_resolution'), models.Index(condition=models.Q(('status__in', ['new', 'assigned', 'in_progress', 'waiting_customer', 'waiting_third_party'])), fields=['organisation', '-id', 'requester'], name='ticket_org_open')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('contact_method', 'email'), models.Q(('contact_phone', ''), _negated=True), _connector='OR'), name='phone_contact_has_number')],
             },
         ),
@@ -218,6 +218,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
                 ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='tickets.ticket')),
+                ('note', models.JSONField(blank=True, null=True)),
             ],
             options={
                 'ordering': ['created_at', 'id'],

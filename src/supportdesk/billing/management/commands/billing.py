@@ -8,6 +8,7 @@ supportdesk billing export 2027-0001           draft invoice in our Odoo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -15,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Sum
 from django.http import Http404
 
-from supportdesk.accounts.models import Organisation, system_user
+from supportdesk.accounts.models import Organisation, User, system_user
 from supportdesk.billing import actions, odoo_export
 from supportdesk.billing.compute import profile_for
 from supportdesk.billing.forms import parse_month
@@ -31,6 +32,14 @@ def _month(text: str) -> Any:
         return parse_month(text)
     except forms.ValidationError:
         raise CommandError(f"--month: {text!r} is not a month like 2027-03") from None
+
+
+def _named[T](lookup: Callable[[User, str], T], what: str, number: str) -> T:
+    """The statement or ticket the command line names (``what`` says which), else an error."""
+    try:
+        return lookup(system_user(), number)
+    except Http404:
+        raise CommandError(f"no {what} numbered {number!r}") from None
 
 
 class Command(BaseCommand):
@@ -83,18 +92,12 @@ class Command(BaseCommand):
             self.stdout.write(f"{statement.organisation}: issued {statement.number}")
 
     def _export(self, options: dict[str, Any]) -> None:
-        try:
-            statement = statement_for_user(system_user(), options["number"])
-        except Http404:
-            raise CommandError(f"no statement numbered {options['number']!r}") from None
+        statement = _named(statement_for_user, "statement", options["number"])
         move_id = odoo_export.statement_export(statement=statement, actor=system_user())
         self.stdout.write(f"{statement.number}: draft invoice {move_id} in Odoo")
 
     def _explain(self, options: dict[str, Any]) -> None:
-        try:
-            ticket = ticket_for_user(system_user(), options["ticket"])
-        except Http404:
-            raise CommandError(f"no ticket numbered {options['ticket']!r}") from None
+        ticket = _named(ticket_for_user, "ticket", options["ticket"])
         out = self.stdout.write
         owner = f", code owner {ticket.get_code_owner_display()}" if ticket.code_owner else ""
         out(f"{ticket.number} {ticket.subject}")
