@@ -81,6 +81,21 @@ def _fresh_calendar():
 
 
 @pytest.fixture
+def steady_session_clock(monkeypatch):
+    """The clock the session middleware reads, stopped: a test that counts a page's queries
+    twice, minutes apart on a busy machine, never sees the once-a-minute "last seen" write
+    fall inside one count and not the other (the write has its own test in
+    tests/core/test_request_overhead.py)."""
+    import time
+    from types import SimpleNamespace
+
+    from supportdesk.portal import middleware
+
+    now = time.time()
+    monkeypatch.setattr(middleware, "time", SimpleNamespace(time=lambda: now))
+
+
+@pytest.fixture
 def org_a(db):
     return OrganisationFactory(name="Alpha AB")
 
