@@ -153,8 +153,11 @@ def child(count: int, profile: bool) -> None:
     if profile:
         import cProfile
 
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)
         profiler.enable()
+    timed = _QueryTimes() if os.environ.get("BENCH_QUERY_TIMES") else None
+    if timed is not None:
+        connection.execute_wrappers.append(timed)
     start = time.perf_counter()
     stored = 0
     while True:
@@ -163,6 +166,9 @@ def child(count: int, profile: bool) -> None:
         if not result.stored:
             break
     ingested = time.perf_counter() - start
+    if profiler is not None and os.environ.get("BENCH_PROFILE_OUT"):
+        profiler.dump_stats(os.environ["BENCH_PROFILE_OUT"] + ".ingest")
+        profiler.enable()
     tasks = 0
     while (task := HUEY.dequeue()) is not None:
         HUEY.execute(task)
@@ -172,7 +178,12 @@ def child(count: int, profile: bool) -> None:
         import pstats
 
         profiler.disable()
+        if os.environ.get("BENCH_PROFILE_OUT"):
+            profiler.dump_stats(os.environ["BENCH_PROFILE_OUT"])
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
+    if timed is not None:
+        connection.execute_wrappers.remove(timed)
+        timed.report()
     failed = InboundMail.objects.exclude(state="processed").count()
     assert stored == count and failed == 0, f"{stored} stored, {failed} not processed"
 
@@ -204,6 +215,32 @@ def child(count: int, profile: bool) -> None:
             }
         )
     )
+
+
+class _QueryTimes:
+    """``BENCH_QUERY_TIMES=1``: the statements of the run by shape, with their count and
+    wall time (to stderr), so the figure can be read as round trips and their cost."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, list[float]] = {}
+
+    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            shape = " ".join(str(sql).split())[:110]
+            entry = self.times.setdefault(shape, [0, 0.0])
+            entry[0] += 1
+            entry[1] += time.perf_counter() - start
+
+    def report(self) -> None:
+        rows = sorted(self.times.items(), key=lambda kv: -kv[1][1])
+        total = sum(t for _n, t in self.times.values())
+        count = sum(n for n, _t in self.times.values())
+        print(f"{count} statements, {total:.2f} s", file=sys.stderr)
+        for shape, (n, t) in rows[:40]:
+            print(f"{n:6d} {t:7.2f} s  {shape}", file=sys.stderr)
 
 
 def reset_postgres() -> None:
@@ -242,7 +279,7 @@ def run(database: str, count: int, profile: bool) -> dict[str, float]:
             text=True,
             check=False,
         )
-        if profile:
+        if profile or os.environ.get("BENCH_QUERY_TIMES"):
             print(done.stderr[-12000:], file=sys.stderr)
         if done.returncode != 0:
             raise SystemExit(f"{database}: {done.stderr[-3000:]}")

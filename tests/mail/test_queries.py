@@ -39,15 +39,18 @@ CONTROL = ("BEGIN", "COMMIT", "ROLLBACK")
 
 
 @contextlib.contextmanager
-def exactly(statements: int, *, transactions: int = 2) -> Iterator[None]:
+def exactly(statements: int, *, transactions: int = 2, savepoints: int = 0) -> Iterator[None]:
+    """``statements`` besides BEGIN, COMMIT and the savepoints, which are counted apart."""
     with CaptureQueriesContext(connection) as captured:
         yield
     sql = [q["sql"] for q in captured.captured_queries]
-    done = [q for q in sql if not q.startswith(CONTROL)]
+    done = [q for q in sql if not q.startswith(CONTROL) and "SAVEPOINT" not in q]
     assert len(done) == statements, "\n".join([f"{len(done)} statements:", *done])
     if connection.vendor == "sqlite":
         assert sum(q.startswith("BEGIN") for q in sql) == transactions, sql
-    assert not [q for q in sql if "SAVEPOINT" in q], "no savepoints"
+    made = [q for q in sql if q.startswith("SAVEPOINT")]
+    assert len(made) == savepoints, sql
+    assert len([q for q in sql if "SAVEPOINT" in q]) == 2 * savepoints, "each released"
 
 
 @pytest.fixture
@@ -155,13 +158,22 @@ def test_a_new_contact_from_a_customer_domain_costs_eleven(warm, queued):
     assert inbound.ticket.sender_verified is False
 
 
-def test_a_batch_shares_its_look_ups(warm, queued):
+def test_a_batch_shares_its_look_ups_and_its_commit(warm, queued):
     """Ten replies in one batch: one query for the batch's messages and one for all their
-    senders, then each message one query less than alone."""
+    senders, then each message one query less than alone, in one transaction with a
+    savepoint per message; the subscribers queue one task each for the whole batch."""
     ids = [
         store_raw(_reply(10 + n), source="pipe", mailbox=warm.mailbox).inbound.pk for n in range(10)
     ]
-    with exactly(2 + 10 * (REPLY - 2), transactions=10):
+    queued.clear()
+    with exactly(2 + 10 * (REPLY - 2), transactions=1, savepoints=10):
         result = process_batch(ids, lookups=Lookups())
     assert len(result.processed) == 10 and not result.failed
     assert Ticket.objects.get(pk=warm.open.pk).messages.count() >= 11
+    names = [t.name for t in queued]
+    assert sorted(names) == sorted(set(names)), "one task per subscriber for the batch"
+    staff = next(t for t in queued if t.name == "notify_staff")
+    assert len(staff.args) == 10  # the ten replies' events
+    run_queued(queued)
+    replied = Event.objects.filter(verb="replied", ticket=warm.open)
+    assert EventDelivery.objects.filter(event__in=replied, subscriber="console.staff").count() == 10

@@ -6,6 +6,12 @@ either everything it does commits together with the row's new state, or nothing 
 the row says why (``failed``, kept for ``supportdesk mail reprocess``). A message that is
 processed is never processed again, so a worker killed at any point and run again
 creates every ticket once.
+
+A batch (:func:`process_batch`: the spool, ``mail poll``, ``mail listen``, the pending
+sweep) commits ``BATCH_COMMIT`` messages at a time, each message in a savepoint of its
+own: a message that fails rolls back to its savepoint and is kept as failed with the
+reason, and the others commit. The events of the whole batch reach the subscribers that
+take many (``core.dispatch.gathered``) once, after the commits: one task for the batch.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from supportdesk.accounts.models import ContactMethod, Organisation, User
-from supportdesk.core import clock
+from supportdesk.core import clock, dispatch
 from supportdesk.leads.actions import lead_create
 from supportdesk.mail import notify
 from supportdesk.mail.authres import vouched
@@ -52,6 +58,10 @@ log = logging.getLogger(__name__)
 # The database is away or locked: leave the message for the next attempt, unchanged.
 TRANSIENT = (OperationalError, InterfaceError)
 State = InboundMail.State
+# Messages of a batch committed together (one savepoint each): a commit per message costs
+# more than the rest of a reply's statements, and a longer transaction holds the
+# tickets it touched locked for longer.
+BATCH_COMMIT = 50
 
 
 @dataclass
@@ -74,7 +84,8 @@ def process(
 
     The message and everything it does commit in one transaction with the row locked,
     without savepoints (``kit.all_or_nothing``); a failure rolls it all back and is
-    recorded on the row in a transaction of its own.
+    recorded on the row in a transaction of its own. Inside a batch's transaction the
+    message is one savepoint, and its failure is recorded in the batch's transaction.
     """
     lookups = lookups or Lookups()
     inbound: InboundMail | None = None
@@ -190,17 +201,24 @@ def process_batch(
     inbound_ids: Iterable[int], *, retry_failed: bool = False, lookups: Lookups | None = None
 ) -> BatchResult:
     """Process messages in thread order, sharing the look-ups of the batch; one failure
-    does not stop the others (each message is its own transaction)."""
+    does not stop the others (each message is a savepoint of its own, ``BATCH_COMMIT``
+    messages a transaction). The subscribers that take many get the batch's events once.
+    """
     result = BatchResult()
     rows = _batch_rows(inbound_ids)
     lookups = lookups or Lookups()
     lookups.prefetch_users(sender for _pk, sender in rows)
-    for pk, _sender in rows:
-        inbound = process(pk, retry_failed=retry_failed, lookups=lookups)
-        if inbound.state == State.FAILED:
-            result.failed.append((pk, inbound.error))
-        else:
-            result.processed.append(pk)
+    with dispatch.gathered():
+        for start in range(0, len(rows), BATCH_COMMIT):
+            done: list[InboundMail] = []
+            with transaction.atomic():
+                for pk, _sender in rows[start : start + BATCH_COMMIT]:
+                    done.append(process(pk, retry_failed=retry_failed, lookups=lookups))
+            for inbound in done:
+                if inbound.state == State.FAILED:
+                    result.failed.append((inbound.pk, inbound.error))
+                else:
+                    result.processed.append(inbound.pk)
     return result
 
 
