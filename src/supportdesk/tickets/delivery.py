@@ -13,6 +13,7 @@ from supportdesk.core import clock, dispatch
 from supportdesk.tickets.models import Event, EventDelivery
 
 CATCH_UP_WITHIN = dt.timedelta(days=1)
+COMMIT_EVERY = 50  # events of a batch committed together (``once_each``)
 log = logging.getLogger(__name__)
 
 
@@ -37,13 +38,14 @@ def once[T](event_id: int, subscriber: str, work: Callable[[Event], T]) -> T | N
 def once_each[T](event_ids: Iterable[int], subscriber: str, work: Callable[[Event], T]) -> list[T]:
     """``once`` for a batch of events (a task queued for many): the events not yet
     delivered to ``subscriber`` are read in one query, then each one's delivery row and
-    work commit together in a transaction of its own, in order.
+    work are one savepoint, in order, ``COMMIT_EVERY`` events a transaction.
 
-    An event whose work fails does not keep the others from theirs: the first failure is
-    raised at the end, so the task is retried, and the retry finds the others done.
+    An event whose work fails rolls back to its savepoint and does not keep the others
+    from theirs: the first failure is raised at the end, so the task is retried, and the
+    retry finds the others done.
     """
     wanted = sorted(set(event_ids))
-    events = (
+    events = list(
         Event.objects.filter(pk__in=wanted)
         .exclude(deliveries__subscriber=subscriber)
         .select_related("ticket", "actor")
@@ -51,22 +53,22 @@ def once_each[T](event_ids: Iterable[int], subscriber: str, work: Callable[[Even
     )
     results: list[T] = []
     failure: Exception | None = None
-    for event in events:
-        recorded = False
-        try:
-            with transaction.atomic():
-                EventDelivery.objects.create(
-                    event_id=event.pk, subscriber=subscriber, delivered_at=clock.now()
-                )
-                recorded = True
-                results.append(work(event))
-        except IntegrityError:
-            if recorded:
-                raise
-            continue  # another worker did it meanwhile
-        except Exception as exc:
-            log.exception("%s failed on event %s", subscriber, event.pk)
-            failure = failure or exc
+    for start in range(0, len(events), COMMIT_EVERY):
+        with transaction.atomic():
+            for event in events[start : start + COMMIT_EVERY]:
+                recorded = False
+                try:
+                    with transaction.atomic():
+                        EventDelivery.objects.create(
+                            event_id=event.pk, subscriber=subscriber, delivered_at=clock.now()
+                        )
+                        recorded = True
+                        results.append(work(event))
+                except Exception as exc:
+                    if isinstance(exc, IntegrityError) and not recorded:
+                        continue  # another worker did it meanwhile
+                    log.exception("%s failed on event %s", subscriber, event.pk)
+                    failure = failure or exc
     if failure is not None:
         raise failure
     return results
