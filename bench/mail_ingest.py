@@ -34,11 +34,13 @@ import argparse
 import base64
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
 # This folder holds a queue.py: keep it from shadowing the standard library's (Django
@@ -223,16 +225,27 @@ class _QueryTimes:
 
     def __init__(self) -> None:
         self.times: dict[str, list[float]] = {}
+        self.where: dict[str, str] = {}
+        self.places: dict[str, int] = {}  # with BENCH_QUERY_TIMES=all: statements per caller
 
     def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
         start = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            shape = " ".join(str(sql).split())[:110]
+            shape = re.sub(r'"s\d+_x\d+"', "…", " ".join(str(sql).split()))[:110]
             entry = self.times.setdefault(shape, [0, 0.0])
             entry[0] += 1
             entry[1] += time.perf_counter() - start
+            if shape not in self.where or os.environ.get("BENCH_QUERY_TIMES") == "all":
+                frames = traceback.extract_stack(limit=40)
+                where = " < ".join(
+                    f"{Path(f.filename).stem}.{f.name}"
+                    for f in reversed(frames)
+                    if "/supportdesk/" in f.filename
+                )[:200]
+                self.where.setdefault(shape, where)
+                self.places[where] = self.places.get(where, 0) + 1
 
     def report(self) -> None:
         rows = sorted(self.times.items(), key=lambda kv: -kv[1][1])
@@ -240,7 +253,9 @@ class _QueryTimes:
         count = sum(n for n, _t in self.times.values())
         print(f"{count} statements, {total:.2f} s", file=sys.stderr)
         for shape, (n, t) in rows[:40]:
-            print(f"{n:6d} {t:7.2f} s  {shape}", file=sys.stderr)
+            print(f"{n:6d} {t:7.2f} s  {shape}\n{'':16}{self.where[shape]}", file=sys.stderr)
+        for where, n in sorted(self.places.items(), key=lambda kv: -kv[1])[:40]:
+            print(f"{n:6d} {where}", file=sys.stderr)
 
 
 def reset_postgres() -> None:

@@ -37,12 +37,13 @@ def once[T](event_id: int, subscriber: str, work: Callable[[Event], T]) -> T | N
 
 def once_each[T](event_ids: Iterable[int], subscriber: str, work: Callable[[Event], T]) -> list[T]:
     """``once`` for a batch of events (a task queued for many): the events not yet
-    delivered to ``subscriber`` are read in one query, then each one's delivery row and
-    work are one savepoint, in order, ``COMMIT_EVERY`` events a transaction.
+    delivered to ``subscriber`` are read in one query, then ``COMMIT_EVERY`` at a time
+    their delivery rows (one INSERT) and their work commit together, in order.
 
-    An event whose work fails rolls back to its savepoint and does not keep the others
-    from theirs: the first failure is raised at the end, so the task is retried, and the
-    retry finds the others done.
+    If any of them fails (or another worker delivered one meanwhile), that transaction
+    rolls back and its events are done again one savepoint each: an event whose work
+    fails does not keep the others from theirs. The first failure is raised at the end,
+    so the task is retried, and the retry finds the others done.
     """
     wanted = sorted(set(event_ids))
     events = list(
@@ -54,8 +55,21 @@ def once_each[T](event_ids: Iterable[int], subscriber: str, work: Callable[[Even
     results: list[T] = []
     failure: Exception | None = None
     for start in range(0, len(events), COMMIT_EVERY):
+        chunk = events[start : start + COMMIT_EVERY]
+        try:
+            with transaction.atomic():
+                now = clock.now()
+                EventDelivery.objects.bulk_create(
+                    [EventDelivery(event_id=e.pk, subscriber=subscriber, delivered_at=now)
+                     for e in chunk]  # fmt: skip
+                )
+                done = [work(event) for event in chunk]
+            results.extend(done)
+            continue
+        except Exception:
+            log.info("%s: events %s again one at a time", subscriber, [e.pk for e in chunk])
         with transaction.atomic():
-            for event in events[start : start + COMMIT_EVERY]:
+            for event in chunk:
                 recorded = False
                 try:
                     with transaction.atomic():
