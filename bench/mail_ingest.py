@@ -15,14 +15,19 @@ It times, on the same messages:
 - the reference: ``email.message_from_bytes(policy=default)`` plus reading the body and
   the attachments, for every message (best of three);
 - ingest: what the worker does with the pipe's spool (``mail.spool.ingest_spool``): store
-  each message raw (one transaction each), then process the batch — parse, recognise,
-  thread, create the ticket or add the reply, one transaction per message — and run the
-  subscribers after each commit, which queue their work (acknowledgement, staff
-  notifications, screenshot reading, search index on SQLite, webhooks) in Huey;
+  the batch raw (one transaction, one INSERT), then process it — parse, recognise,
+  thread, create the ticket or add the reply, 50 messages a transaction — and run the
+  subscribers after the commits, which queue their work (acknowledgement, staff
+  notifications, screenshot reading, search index on SQLite, dashboard figures,
+  webhooks) in Huey, one task per subscriber for the batch;
 - with the worker: ingest plus running every task so queued (the acknowledgements written
   to the outbox, the staff notified…), in the same process, one after the other;
 
-and prints messages per second of each and their ratio to the reference. Then the
+and prints messages per second of each and their ratio to the reference.
+``--profile`` prints the CPU profile (process time) of both phases (``BENCH_PROFILE_OUT``:
+also written there, the ingest phase alone to ``<file>.ingest``); ``BENCH_QUERY_TIMES=1``
+lists the statements by shape, with their count, wall time and first caller (``=all``:
+and the statements per caller). Then the
 queries of one reply and one new ticket processed alone (store included, counted on the
 real database, no test savepoints), and the pipe command's start-up: ``supportdesk mail
 ingest`` spooling one message, beside ``python -c pass`` (median of 9 runs each).
@@ -305,7 +310,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--messages", type=int, default=1000)
-    parser.add_argument("--profile", action="store_true", help="cProfile the ingest phase")
+    parser.add_argument("--profile", action="store_true", help="cProfile ingest and worker")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:

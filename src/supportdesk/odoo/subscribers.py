@@ -9,7 +9,7 @@ from django.db import transaction
 from supportdesk.core.dispatch import subscriber
 from supportdesk.odoo.actions_screens import screenshots_register, signatures_from_text
 from supportdesk.tickets.events import Verb
-from supportdesk.tickets.models import Event, Message
+from supportdesk.tickets.models import Event, Message, Ticket
 
 
 @subscriber(Verb.CREATED, Verb.REPLIED, many=True)
@@ -37,7 +37,7 @@ def customer_wrote(*event_ids: int) -> None:
             "pk", "body"
         )
     )
-    tickets = {}
+    tickets: dict[int, Ticket] = {}
     for event in events:
         ticket = tickets.setdefault(event.ticket_id, event.ticket)
         if event.verb == Verb.CREATED:
