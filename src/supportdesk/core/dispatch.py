@@ -65,9 +65,7 @@ class _Gathering(threading.local):
 _gathering = _Gathering()
 
 
-def subscriber(
-    *verbs: str, durable: str = "", many: bool = False
-) -> Callable[[Handler], Handler]:
+def subscriber(*verbs: str, durable: str = "", many: bool = False) -> Callable[[Handler], Handler]:
     """Register the decorated function for each of ``verbs`` (run after commit).
 
     ``durable`` names a subscriber whose work must happen once for every event even if

@@ -195,9 +195,7 @@ def store_many(rows: Sequence[InboundMail]) -> list[Stored]:
             InboundMail.objects.bulk_create(list(new.values()))
     except IntegrityError:
         return [_store_row(row) for row in rows]
-    return [
-        Stored(row, True) if new.get(row.dedup_key) is row else _again(row) for row in rows
-    ]
+    return [Stored(row, True) if new.get(row.dedup_key) is row else _again(row) for row in rows]
 
 
 def _store_row(row: InboundMail) -> Stored:
@@ -208,7 +206,6 @@ def _store_row(row: InboundMail) -> Stored:
         row.pk = None
         return _again(row)
     return Stored(row, True)
-
 
 
 def mailbox_for(addresses: Sequence[str]) -> Mailbox | None:

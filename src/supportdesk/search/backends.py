@@ -11,6 +11,7 @@ tickets written in Swedish and English alike: no language's stemmer is guessed.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -220,20 +221,23 @@ def index_tickets(ticket_ids: Iterable[int]) -> None:
     ids = sorted(set(ticket_ids))
     if connection.vendor != "sqlite" or not ids:
         return
-    marks = ", ".join(["%s"] * len(ids))
+    listed = json.dumps(ids)  # the ids as one parameter, read by json_each
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM search_fts WHERE rowid IN ({marks})", [-i for i in ids])
+        cursor.execute(
+            "DELETE FROM search_fts WHERE rowid IN (SELECT -value FROM json_each(%s))", [listed]
+        )
         cursor.execute(
             "INSERT INTO search_fts(rowid, ticket_id, internal, title, body) "
-            f"SELECT -id, id, 0, subject, description FROM tickets_ticket WHERE id IN ({marks})",
-            ids,
+            "SELECT -id, id, 0, subject, description FROM tickets_ticket "
+            "WHERE id IN (SELECT value FROM json_each(%s))",
+            [listed],
         )
         cursor.execute(
             "INSERT INTO search_fts(rowid, ticket_id, internal, title, body) "
             "SELECT m.id, m.ticket_id, m.internal, '', m.body FROM tickets_message m "
-            f"WHERE m.ticket_id IN ({marks}) "
+            "WHERE m.ticket_id IN (SELECT value FROM json_each(%s)) "
             "AND NOT EXISTS (SELECT 1 FROM search_fts f WHERE f.rowid = m.id)",
-            ids,
+            [listed],
         )
 
 

@@ -59,10 +59,11 @@ def once_each[T](event_ids: Iterable[int], subscriber: str, work: Callable[[Even
         try:
             with transaction.atomic():
                 now = clock.now()
-                EventDelivery.objects.bulk_create(
-                    [EventDelivery(event_id=e.pk, subscriber=subscriber, delivered_at=now)
-                     for e in chunk]  # fmt: skip
-                )
+                rows = [
+                    EventDelivery(event_id=e.pk, subscriber=subscriber, delivered_at=now)
+                    for e in chunk
+                ]
+                EventDelivery.objects.bulk_create(rows)
                 done = [work(event) for event in chunk]
             results.extend(done)
             continue
