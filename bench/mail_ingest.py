@@ -15,14 +15,19 @@ It times, on the same messages:
 - the reference: ``email.message_from_bytes(policy=default)`` plus reading the body and
   the attachments, for every message (best of three);
 - ingest: what the worker does with the pipe's spool (``mail.spool.ingest_spool``): store
-  each message raw (one transaction each), then process the batch — parse, recognise,
-  thread, create the ticket or add the reply, one transaction per message — and run the
-  subscribers after each commit, which queue their work (acknowledgement, staff
-  notifications, screenshot reading, search index on SQLite, webhooks) in Huey;
+  the batch raw (one transaction, one INSERT), then process it — parse, recognise,
+  thread, create the ticket or add the reply, 50 messages a transaction — and run the
+  subscribers after the commits, which queue their work (acknowledgement, staff
+  notifications, screenshot reading, search index on SQLite, dashboard figures,
+  webhooks) in Huey, one task per subscriber for the batch;
 - with the worker: ingest plus running every task so queued (the acknowledgements written
   to the outbox, the staff notified…), in the same process, one after the other;
 
-and prints messages per second of each and their ratio to the reference. Then the
+and prints messages per second of each and their ratio to the reference.
+``--profile`` prints the CPU profile (process time) of both phases (``BENCH_PROFILE_OUT``:
+also written there, the ingest phase alone to ``<file>.ingest``); ``BENCH_QUERY_TIMES=1``
+lists the statements by shape, with their count, wall time and first caller (``=all``:
+and the statements per caller). Then the
 queries of one reply and one new ticket processed alone (store included, counted on the
 real database, no test savepoints), and the pipe command's start-up: ``supportdesk mail
 ingest`` spooling one message, beside ``python -c pass`` (median of 9 runs each).
@@ -34,11 +39,13 @@ import argparse
 import base64
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
 # This folder holds a queue.py: keep it from shadowing the standard library's (Django
@@ -153,8 +160,11 @@ def child(count: int, profile: bool) -> None:
     if profile:
         import cProfile
 
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)
         profiler.enable()
+    timed = _QueryTimes() if os.environ.get("BENCH_QUERY_TIMES") else None
+    if timed is not None:
+        connection.execute_wrappers.append(timed)
     start = time.perf_counter()
     stored = 0
     while True:
@@ -163,6 +173,9 @@ def child(count: int, profile: bool) -> None:
         if not result.stored:
             break
     ingested = time.perf_counter() - start
+    if profiler is not None and os.environ.get("BENCH_PROFILE_OUT"):
+        profiler.dump_stats(os.environ["BENCH_PROFILE_OUT"] + ".ingest")
+        profiler.enable()
     tasks = 0
     while (task := HUEY.dequeue()) is not None:
         HUEY.execute(task)
@@ -172,7 +185,12 @@ def child(count: int, profile: bool) -> None:
         import pstats
 
         profiler.disable()
+        if os.environ.get("BENCH_PROFILE_OUT"):
+            profiler.dump_stats(os.environ["BENCH_PROFILE_OUT"])
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
+    if timed is not None:
+        connection.execute_wrappers.remove(timed)
+        timed.report()
     failed = InboundMail.objects.exclude(state="processed").count()
     assert stored == count and failed == 0, f"{stored} stored, {failed} not processed"
 
@@ -204,6 +222,45 @@ def child(count: int, profile: bool) -> None:
             }
         )
     )
+
+
+class _QueryTimes:
+    """``BENCH_QUERY_TIMES=1``: the statements of the run by shape, with their count and
+    wall time (to stderr), so the figure can be read as round trips and their cost."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, list[float]] = {}
+        self.where: dict[str, str] = {}
+        self.places: dict[str, int] = {}  # with BENCH_QUERY_TIMES=all: statements per caller
+
+    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            shape = re.sub(r'"s\d+_x\d+"', "…", " ".join(str(sql).split()))[:110]
+            entry = self.times.setdefault(shape, [0, 0.0])
+            entry[0] += 1
+            entry[1] += time.perf_counter() - start
+            if shape not in self.where or os.environ.get("BENCH_QUERY_TIMES") == "all":
+                frames = traceback.extract_stack(limit=40)
+                where = " < ".join(
+                    f"{Path(f.filename).stem}.{f.name}"
+                    for f in reversed(frames)
+                    if "/supportdesk/" in f.filename
+                )[:200]
+                self.where.setdefault(shape, where)
+                self.places[where] = self.places.get(where, 0) + 1
+
+    def report(self) -> None:
+        rows = sorted(self.times.items(), key=lambda kv: -kv[1][1])
+        total = sum(t for _n, t in self.times.values())
+        count = sum(n for n, _t in self.times.values())
+        print(f"{count} statements, {total:.2f} s", file=sys.stderr)
+        for shape, (n, t) in rows[:40]:
+            print(f"{n:6d} {t:7.2f} s  {shape}\n{'':16}{self.where[shape]}", file=sys.stderr)
+        for where, n in sorted(self.places.items(), key=lambda kv: -kv[1])[:40]:
+            print(f"{n:6d} {where}", file=sys.stderr)
 
 
 def reset_postgres() -> None:
@@ -242,7 +299,7 @@ def run(database: str, count: int, profile: bool) -> dict[str, float]:
             text=True,
             check=False,
         )
-        if profile:
+        if profile or os.environ.get("BENCH_QUERY_TIMES"):
             print(done.stderr[-12000:], file=sys.stderr)
         if done.returncode != 0:
             raise SystemExit(f"{database}: {done.stderr[-3000:]}")
@@ -253,7 +310,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--messages", type=int, default=1000)
-    parser.add_argument("--profile", action="store_true", help="cProfile the ingest phase")
+    parser.add_argument("--profile", action="store_true", help="cProfile ingest and worker")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:

@@ -39,15 +39,18 @@ CONTROL = ("BEGIN", "COMMIT", "ROLLBACK")
 
 
 @contextlib.contextmanager
-def exactly(statements: int, *, transactions: int = 2) -> Iterator[None]:
+def exactly(statements: int, *, transactions: int = 2, savepoints: int = 0) -> Iterator[None]:
+    """``statements`` besides BEGIN, COMMIT and the savepoints, which are counted apart."""
     with CaptureQueriesContext(connection) as captured:
         yield
     sql = [q["sql"] for q in captured.captured_queries]
-    done = [q for q in sql if not q.startswith(CONTROL)]
+    done = [q for q in sql if not q.startswith(CONTROL) and "SAVEPOINT" not in q]
     assert len(done) == statements, "\n".join([f"{len(done)} statements:", *done])
     if connection.vendor == "sqlite":
         assert sum(q.startswith("BEGIN") for q in sql) == transactions, sql
-    assert not [q for q in sql if "SAVEPOINT" in q], "no savepoints"
+    made = [q for q in sql if q.startswith("SAVEPOINT")]
+    assert len(made) == savepoints, sql
+    assert len([q for q in sql if "SAVEPOINT" in q]) == 2 * savepoints, "each released"
 
 
 @pytest.fixture
@@ -155,13 +158,55 @@ def test_a_new_contact_from_a_customer_domain_costs_eleven(warm, queued):
     assert inbound.ticket.sender_verified is False
 
 
-def test_a_batch_shares_its_look_ups(warm, queued):
+def test_a_batch_shares_its_look_ups_and_its_commit(warm, queued):
     """Ten replies in one batch: one query for the batch's messages and one for all their
-    senders, then each message one query less than alone."""
+    senders, then each message one query less than alone, in one transaction without
+    savepoints; the subscribers queue one task each for the whole batch."""
     ids = [
         store_raw(_reply(10 + n), source="pipe", mailbox=warm.mailbox).inbound.pk for n in range(10)
     ]
-    with exactly(2 + 10 * (REPLY - 2), transactions=10):
+    queued.clear()
+    with exactly(2 + 10 * (REPLY - 2), transactions=1):
         result = process_batch(ids, lookups=Lookups())
     assert len(result.processed) == 10 and not result.failed
     assert Ticket.objects.get(pk=warm.open.pk).messages.count() >= 11
+    names = [t.name for t in queued]
+    assert sorted(names) == sorted(set(names)), "one task per subscriber for the batch"
+    staff = next(t for t in queued if t.name == "notify_staff")
+    assert len(staff.args) == 10  # the ten replies' events
+    run_queued(queued)
+    replied = Event.objects.filter(verb="replied", ticket=warm.open)
+    assert EventDelivery.objects.filter(event__in=replied, subscriber="console.staff").count() == 10
+
+
+def test_a_failing_message_leaves_the_rest_of_its_batch_processed(warm, queued, monkeypatch):
+    """The batch's transaction is done again with a savepoint per message: the others are
+    processed and acknowledged once, the failing one kept as failed with its reason, and
+    it is not processed a second time."""
+    from supportdesk.mail import process as process_module
+
+    real, calls = process_module._process, []
+
+    def failing(inbound, lookups):
+        calls.append(inbound.pk)
+        if b"Broken" in bytes(inbound.raw):
+            raise ValueError("a recogniser tripped over this message")
+        real(inbound, lookups)
+
+    monkeypatch.setattr(process_module, "_process", failing)
+    raws = [_new(20), _new(21, sender=b"Alice <alice@alpha.example>\r\nX-Tag: Broken"), _new(22)]
+    ids = [store_raw(raw, source="pipe", mailbox=warm.mailbox).inbound.pk for raw in raws]
+    queued.clear()
+    result = process_batch(ids, lookups=Lookups())
+    assert result.processed == [ids[0], ids[2]]
+    assert result.failed == [(ids[1], "ValueError: a recogniser tripped over this message")]
+    assert calls.count(ids[1]) == 1, "the failing message is not run again"
+    rows = {r.pk: r for r in InboundMail.objects.filter(pk__in=ids)}
+    assert [rows[pk].state for pk in ids] == ["processed", "failed", "processed"]
+    assert rows[ids[1]].attempts == 1 and rows[ids[1]].ticket_id is None
+    assert Ticket.objects.filter(subject__startswith="Posting S00042 fails 2").count() == 2
+    run_queued(queued)
+    acks = OutboundMail.objects.filter(purpose="ack", ticket__in=[rows[ids[0]].ticket_id,
+                                                                  rows[ids[2]].ticket_id])  # fmt: skip
+    assert acks.count() == 2
+    assert not Ticket.objects.filter(subject="Posting S00042 fails 21").exists()

@@ -42,16 +42,13 @@ def test_a_spooled_file_holds_the_envelope_and_the_exact_bytes(spooldir):
 def test_a_worker_stopped_mid_batch_leaves_the_rest_for_the_next(spooldir, monkeypatch):
     for n in range(5):
         spool.write(_message(n), recipients=["support@example.com"], directory=spooldir)
-    real = store.store_raw
-    calls = []
+    real = store.store_many
 
-    def failing(raw, **kw):
-        calls.append(raw)
-        if len(calls) == 3:
-            raise OperationalError("the database went away")
-        return real(raw, **kw)
+    def failing(rows):
+        real(rows[:2])  # stored in the batch's transaction, which then fails
+        raise OperationalError("the database went away")
 
-    monkeypatch.setattr(store, "store_raw", failing)
+    monkeypatch.setattr(store, "store_many", failing)
     with pytest.raises(OperationalError):
         spool.ingest_spool()
     assert InboundMail.objects.count() == 0, "the batch's store is one transaction"
@@ -74,6 +71,18 @@ def test_a_file_left_after_its_message_was_stored_is_the_same_message(spooldir, 
     assert second.duplicates == first.stored and not second.stored
     assert InboundMail.objects.get().deliveries == 2
     assert Ticket.objects.filter(subject="Spooled 7").count() == 1
+
+
+def test_the_same_message_twice_in_one_batch_is_stored_once_and_counted(spooldir):
+    for _ in range(2):
+        spool.write(_message(8), recipients=["support@example.com"], directory=spooldir)
+    spool.write(_message(9), recipients=["support@example.com"], directory=spooldir)
+    result = spool.ingest_spool()
+    assert len(result.stored) == 2 and len(result.duplicates) == 1
+    assert result.duplicates[0] in result.stored
+    assert InboundMail.objects.get(message_id="<spool-8@alpha.example>").deliveries == 2
+    assert Ticket.objects.filter(subject="Spooled 8").count() == 1
+    assert list((spooldir / "new").iterdir()) == []
 
 
 def test_one_worker_at_a_time_reads_a_spool(spooldir):

@@ -7,12 +7,12 @@ from supportdesk.tickets.events import Verb
 from supportdesk.tickets.models import Event
 
 
-@subscriber(Verb.CREATED, Verb.ASSIGNED, Verb.REPLIED, durable="console.staff")
-def tell_staff(event: Event) -> None:
+@subscriber(Verb.CREATED, Verb.ASSIGNED, Verb.REPLIED, durable="console.staff", many=True)
+def tell_staff(events: list[Event]) -> None:
     """A new ticket, an assignment, a customer's reply: the people concerned hear of it."""
     from supportdesk.console.tasks import notify_staff
 
-    notify_staff(event.pk)
+    notify_staff(*[event.pk for event in events])
 
 
 @subscriber(Verb.NOTED, durable="console.mentions")

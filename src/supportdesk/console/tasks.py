@@ -16,12 +16,12 @@ def staff_notifications_mail() -> int:
 
 
 @db_task(retries=3, retry_delay=30)
-def notify_staff(event_id: int) -> int:
-    """Record the staff notifications one ticket event means; returns how many."""
+def notify_staff(*event_ids: int) -> int:
+    """Record the staff notifications the ticket events mean; returns how many."""
     from supportdesk.console.notify import for_event
-    from supportdesk.tickets.delivery import once
+    from supportdesk.tickets.delivery import once_each
 
-    return len(once(event_id, "console.staff", for_event) or [])
+    return sum(len(told) for told in once_each(event_ids, "console.staff", for_event))
 
 
 @db_task(retries=3, retry_delay=30)

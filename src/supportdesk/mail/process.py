@@ -6,6 +6,14 @@ either everything it does commits together with the row's new state, or nothing 
 the row says why (``failed``, kept for ``supportdesk mail reprocess``). A message that is
 processed is never processed again, so a worker killed at any point and run again
 creates every ticket once.
+
+A batch (:func:`process_batch`: the spool, ``mail poll``, ``mail listen``, the pending
+sweep) commits ``BATCH_COMMIT`` messages at a time in one transaction. When one of them
+fails, that transaction is rolled back and its messages are done again, each in a
+savepoint of its own, the failing one kept as failed with the reason of its first
+attempt (not run again, so its time limit holds): the others commit. The events of the
+whole batch reach the subscribers that take many (``core.dispatch.gathered``) once,
+after the commits: one task for the batch.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from supportdesk.accounts.models import ContactMethod, Organisation, User
-from supportdesk.core import clock
+from supportdesk.core import clock, dispatch
 from supportdesk.leads.actions import lead_create
 from supportdesk.mail import notify
 from supportdesk.mail.authres import vouched
@@ -52,6 +60,18 @@ log = logging.getLogger(__name__)
 # The database is away or locked: leave the message for the next attempt, unchanged.
 TRANSIENT = (OperationalError, InterfaceError)
 State = InboundMail.State
+# Messages of a batch committed together (one savepoint each): a commit per message costs
+# more than the rest of a reply's statements, and a longer transaction holds the
+# tickets it touched locked for longer.
+BATCH_COMMIT = 50
+
+
+@dataclass
+class _Attempt:
+    """One message being processed: its row as read, and its state and attempts before."""
+
+    inbound: InboundMail | None = None
+    before: tuple[str, int] = ("", 0)
 
 
 @dataclass
@@ -74,39 +94,44 @@ def process(
 
     The message and everything it does commit in one transaction with the row locked,
     without savepoints (``kit.all_or_nothing``); a failure rolls it all back and is
-    recorded on the row in a transaction of its own.
+    recorded on the row in a transaction of its own. Inside a batch's transaction the
+    message is one savepoint, and its failure is recorded in the batch's transaction.
     """
     lookups = lookups or Lookups()
-    inbound: InboundMail | None = None
-    before: tuple[str, int] = ("", 0)
+    attempt = _Attempt()
     try:
         with kit.all_or_nothing():
-            inbound = (
-                InboundMail.objects.select_for_update(of=("self",))
-                .select_related("mailbox__default_organisation")
-                .annotate(reused=Exists(_earlier_other_message()))
-                .get(pk=inbound_id)
-            )
-            if inbound.state != State.RECEIVED and not (
-                retry_failed and inbound.state == State.FAILED
-            ):
-                return inbound
-            before = (inbound.state, inbound.attempts)
-            inbound.attempts += 1
-            inbound.error = ""
-            with deadline(settings.MAIL_PROCESS_SECONDS):
-                _process(inbound, lookups)
-            inbound.processed_at = timezone.now()
-            inbound.save(update_fields=WRITTEN)
-        return inbound
+            return _attempt(inbound_id, attempt, retry_failed=retry_failed, lookups=lookups)
     except TRANSIENT:
         raise
     except Exception as exc:  # any other failure: keep the message and say why
-        if inbound is None:
+        if attempt.inbound is None:
             raise
-        log.exception("mail #%s (%s) failed", inbound.pk, inbound.message_id)
+        log.exception("mail #%s (%s) failed", attempt.inbound.pk, attempt.inbound.message_id)
         lookups.forget()  # users it created are gone with its transaction
-        return _failed(inbound, exc, before)
+        return _failed(attempt.inbound, exc, attempt.before)
+
+
+def _attempt(
+    inbound_id: int, attempt: _Attempt, *, retry_failed: bool, lookups: Lookups
+) -> InboundMail:
+    """Lock, process and save one message in the caller's transaction; raises on failure."""
+    inbound = attempt.inbound = (
+        InboundMail.objects.select_for_update(of=("self",))
+        .select_related("mailbox__default_organisation")
+        .annotate(reused=Exists(_earlier_other_message()))
+        .get(pk=inbound_id)
+    )
+    if inbound.state != State.RECEIVED and not (retry_failed and inbound.state == State.FAILED):
+        return inbound
+    attempt.before = (inbound.state, inbound.attempts)
+    inbound.attempts += 1
+    inbound.error = ""
+    with deadline(settings.MAIL_PROCESS_SECONDS):
+        _process(inbound, lookups)
+    inbound.processed_at = timezone.now()
+    inbound.save(update_fields=WRITTEN)
+    return inbound
 
 
 def _earlier_other_message() -> Any:
@@ -190,18 +215,50 @@ def process_batch(
     inbound_ids: Iterable[int], *, retry_failed: bool = False, lookups: Lookups | None = None
 ) -> BatchResult:
     """Process messages in thread order, sharing the look-ups of the batch; one failure
-    does not stop the others (each message is its own transaction)."""
+    does not stop the others (``BATCH_COMMIT`` messages a transaction, see the module's
+    docstring). The subscribers that take many get the batch's events once.
+    """
     result = BatchResult()
     rows = _batch_rows(inbound_ids)
     lookups = lookups or Lookups()
     lookups.prefetch_users(sender for _pk, sender in rows)
-    for pk, _sender in rows:
-        inbound = process(pk, retry_failed=retry_failed, lookups=lookups)
-        if inbound.state == State.FAILED:
-            result.failed.append((pk, inbound.error))
-        else:
-            result.processed.append(pk)
+    with dispatch.gathered():
+        for start in range(0, len(rows), BATCH_COMMIT):
+            chunk = [pk for pk, _sender in rows[start : start + BATCH_COMMIT]]
+            for inbound in _process_chunk(chunk, retry_failed=retry_failed, lookups=lookups):
+                if inbound.state == State.FAILED:
+                    result.failed.append((inbound.pk, inbound.error))
+                else:
+                    result.processed.append(inbound.pk)
     return result
+
+
+def _process_chunk(pks: list[int], *, retry_failed: bool, lookups: Lookups) -> list[InboundMail]:
+    """The messages in one transaction; if one fails, again with a savepoint each."""
+    attempts: list[_Attempt] = []
+    try:
+        with kit.all_or_nothing():
+            for pk in pks:
+                attempts.append(_Attempt())
+                _attempt(pk, attempts[-1], retry_failed=retry_failed, lookups=lookups)
+        return [a.inbound for a in attempts if a.inbound is not None]
+    except TRANSIENT:
+        raise
+    except Exception as exc:
+        failing = attempts[-1].inbound if attempts else None
+        if failing is None:
+            raise
+        log.exception("mail #%s (%s) failed", failing.pk, failing.message_id)
+        lookups.forget()  # users the batch created are gone with its transaction
+        error, before = exc, attempts[-1].before
+    done = []
+    with transaction.atomic():
+        for pk in pks:
+            if pk == failing.pk:  # not run again: its failure is recorded as it was
+                done.append(_failed(failing, error, before))
+            else:
+                done.append(process(pk, retry_failed=retry_failed, lookups=lookups))
+    return done
 
 
 def process_pending(*, older_than: dt.timedelta = dt.timedelta(0), limit: int = 500) -> BatchResult:

@@ -76,18 +76,19 @@ def ingest_spool(*, limit: int = 500, directory: Path | None = None) -> SpoolRes
 
 
 def _ingest_files(paths: list[Path], result: SpoolResult) -> None:
-    """Store the files' messages in one transaction (one commit for the batch, a savepoint
-    each), remove the files once it is committed, then process the batch."""
+    """Store the files' messages in one transaction (one commit and one INSERT for the
+    batch), remove the files once it is committed, then process the batch."""
     from django.db import transaction
 
     from supportdesk.mail.lookups import Lookups
     from supportdesk.mail.models import InboundMail, Mailbox
     from supportdesk.mail.process import process_batch
-    from supportdesk.mail.store import mailbox_for, store_raw
+    from supportdesk.mail.store import mailbox_for, row_for, store_many
 
     named: dict[str, Mailbox | None] = {}
     by_recipients: dict[tuple[str, ...], Mailbox | None] = {}
     done: list[Path] = []
+    rows: list[InboundMail] = []
     with transaction.atomic():
         for path in paths:
             if not path.name.endswith(".eml"):
@@ -105,14 +106,17 @@ def _ingest_files(paths: list[Path], result: SpoolResult) -> None:
                 if recipients not in by_recipients:
                     by_recipients[recipients] = mailbox_for(recipients)
                 mailbox = by_recipients[recipients]
-            stored = store_raw(
-                raw,
-                source=InboundMail.Source.PIPE,
-                mailbox=mailbox,
-                envelope_from=str(envelope.get("sender") or ""),
-                envelope_to=recipients,
+            rows.append(
+                row_for(
+                    raw,
+                    source=InboundMail.Source.PIPE,
+                    mailbox=mailbox,
+                    envelope_from=str(envelope.get("sender") or ""),
+                    envelope_to=recipients,
+                )
             )
             done.append(path)
+        for stored in store_many(rows):
             (result.stored if stored.created else result.duplicates).append(stored.inbound.pk)
     for path in done:  # committed: the files have done their work
         path.unlink(missing_ok=True)

@@ -112,6 +112,34 @@ def store_raw(
     ``size`` is the size of the whole message when only its header was fetched (IMAP does
     not download a message over the limit).
     """
+    inbound = row_for(
+        raw,
+        source=source,
+        mailbox=mailbox,
+        envelope_from=envelope_from,
+        envelope_to=envelope_to,
+        imap_uid=imap_uid,
+        size=size,
+    )
+    try:
+        with transaction.atomic():
+            inbound.save(force_insert=True)
+    except IntegrityError:
+        return _again(inbound)
+    return Stored(inbound, True)
+
+
+def row_for(
+    raw: bytes,
+    *,
+    source: str,
+    mailbox: Mailbox | None = None,
+    envelope_from: str = "",
+    envelope_to: Sequence[str] = (),
+    imap_uid: int | None = None,
+    size: int | None = None,
+) -> InboundMail:
+    """The row a delivered message is stored as (not saved)."""
     sha256 = hashlib.sha256(raw).hexdigest()
     try:
         head = peek(raw)
@@ -123,29 +151,61 @@ def store_raw(
     truncated = size > settings.MAIL_MAX_BYTES
     # A reuse of the Message-ID by another message is noted when it is processed.
     notes = head.pop("notes", [])
+    return InboundMail(
+        mailbox=mailbox,
+        source=source,
+        raw=_header_only(raw) if truncated else raw,
+        size=size,
+        truncated=truncated,
+        sha256=sha256,
+        dedup_key=key,
+        envelope_from=envelope_from[:254],
+        envelope_to=[a.lower() for a in envelope_to],
+        imap_uid=imap_uid,
+        received_at=clock.now(),
+        notes="\n".join(notes),
+        **head,
+    )
+
+
+def _again(inbound: InboundMail) -> Stored:
+    """A second delivery of a stored message: counted on the row stored first."""
+    key = inbound.dedup_key
+    InboundMail.objects.filter(dedup_key=key).update(deliveries=F("deliveries") + 1)
+    existing = InboundMail.objects.get(dedup_key=key)
+    log.info("mail %s delivered again: stored once as #%s", inbound.message_id, existing.pk)
+    return Stored(existing, False)
+
+
+def store_many(rows: Sequence[InboundMail]) -> list[Stored]:
+    """Store a batch of rows made by :func:`row_for`, in the caller's transaction: the ones
+    whose message is new in one INSERT, the second deliveries counted, in order.
+
+    A message stored by another process between the look-up and the INSERT makes the
+    INSERT fail: then each is stored as :func:`store_raw` does, with a savepoint each.
+    """
+    keys = {row.dedup_key for row in rows}
+    stored = set(InboundMail.objects.filter(dedup_key__in=keys).values_list("dedup_key", flat=True))
+    new: dict[str, InboundMail] = {}
+    for row in rows:
+        if row.dedup_key not in stored:
+            new.setdefault(row.dedup_key, row)
     try:
         with transaction.atomic():
-            inbound = InboundMail.objects.create(
-                mailbox=mailbox,
-                source=source,
-                raw=_header_only(raw) if truncated else raw,
-                size=size,
-                truncated=truncated,
-                sha256=sha256,
-                dedup_key=key,
-                envelope_from=envelope_from[:254],
-                envelope_to=[a.lower() for a in envelope_to],
-                imap_uid=imap_uid,
-                received_at=clock.now(),
-                notes="\n".join(notes),
-                **head,
-            )
+            InboundMail.objects.bulk_create(list(new.values()))
     except IntegrityError:
-        InboundMail.objects.filter(dedup_key=key).update(deliveries=F("deliveries") + 1)
-        existing = InboundMail.objects.get(dedup_key=key)
-        log.info("mail %s delivered again: stored once as #%s", head["message_id"], existing.pk)
-        return Stored(existing, False)
-    return Stored(inbound, True)
+        return [_store_row(row) for row in rows]
+    return [Stored(row, True) if new.get(row.dedup_key) is row else _again(row) for row in rows]
+
+
+def _store_row(row: InboundMail) -> Stored:
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError:
+        row.pk = None
+        return _again(row)
+    return Stored(row, True)
 
 
 def mailbox_for(addresses: Sequence[str]) -> Mailbox | None:

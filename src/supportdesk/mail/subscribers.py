@@ -16,9 +16,10 @@ from supportdesk.tickets.models import Event
     Verb.CLOSED,
     Verb.REOPENED,
     durable="mail.customers",
+    many=True,
 )
-def tell_customers(event: Event) -> None:
+def tell_customers(events: list[Event]) -> None:
     """Acknowledgements, consultants' replies and the desk's changes of status (R1, R9)."""
     from supportdesk.mail.tasks import notify_customers
 
-    notify_customers(event.pk)
+    notify_customers(*[event.pk for event in events])

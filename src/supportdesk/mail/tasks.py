@@ -74,9 +74,9 @@ def mail_reminders() -> list[str]:
 
 
 @db_task(retries=3, retry_delay=30)
-def notify_customers(event_id: int) -> int:
-    """Write the customer mail one ticket event means; returns how many were queued."""
+def notify_customers(*event_ids: int) -> int:
+    """Write the customer mail the ticket events mean; returns how many were queued."""
     from supportdesk.mail.notify import for_event
-    from supportdesk.tickets.delivery import once
+    from supportdesk.tickets.delivery import once_each
 
-    return len(once(event_id, "mail.customers", for_event) or [])
+    return sum(len(mails) for mails in once_each(event_ids, "mail.customers", for_event))

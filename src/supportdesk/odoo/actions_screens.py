@@ -51,15 +51,21 @@ def is_customer_image(attachment: Attachment) -> bool:
     return uploader is None or not uploader.is_support_staff
 
 
-def screenshots_register(*, ticket: Ticket) -> list[int]:
-    """A pending Screenshot for each customer image of the ticket not yet registered;
-    returns their ids for the reading task."""
-    attachments = ticket.attachments.select_related("uploaded_by").filter(screenshot__isnull=True)
+def screenshots_register(
+    *, ticket: Ticket | None = None, tickets: Iterable[Ticket] = ()
+) -> list[int]:
+    """A pending Screenshot for each customer image of the ticket (or tickets, read in
+    one query) not yet registered; returns their ids for the reading task."""
+    by_pk = {t.pk: t for t in [*([ticket] if ticket else []), *tickets]}
+    attachments = Attachment.objects.select_related("uploaded_by").filter(
+        ticket_id__in=list(by_pk), screenshot__isnull=True
+    )
     made = []
-    for attachment in attachments:
+    for attachment in attachments.order_by("pk"):
         if is_customer_image(attachment):
             shot, created = Screenshot.objects.get_or_create(
-                attachment=attachment, defaults={"ticket": ticket, "created_at": clock.now()}
+                attachment=attachment,
+                defaults={"ticket": by_pk[attachment.ticket_id], "created_at": clock.now()},
             )
             if created:
                 made.append(shot.pk)

@@ -14,8 +14,8 @@ def read_screenshot(screenshot_id: int) -> None:
 
 
 @db_task(retries=3, retry_delay=10)
-def customer_wrote(event_id: int) -> None:
-    """After a customer's ticket or reply: screenshots to read, error signatures (R2, R8)."""
+def customer_wrote(*event_ids: int) -> None:
+    """After customers' tickets or replies: screenshots to read, error signatures (R2, R8)."""
     from supportdesk.odoo.subscribers import customer_wrote as work
 
-    work(event_id)
+    work(*event_ids)

@@ -7,8 +7,8 @@ from supportdesk.reports import figures
 from supportdesk.tickets.models import Event
 
 
-@subscriber(*figures.verbs(), durable="reports.figures")
-def keep_figures(event: Event) -> None:
+@subscriber(*figures.verbs(), durable="reports.figures", many=True)
+def keep_figures(events: list[Event]) -> None:
     """R3–R5: the dashboard's figures follow the ticket (``reports.tasks.keep_figures``).
 
     The worker applies them, so an action or an incoming mail does not wait for the
@@ -16,4 +16,4 @@ def keep_figures(event: Event) -> None:
     """
     from supportdesk.reports.tasks import keep_figures as apply_later
 
-    apply_later(event.pk)
+    apply_later(*[event.pk for event in events])

@@ -16,13 +16,16 @@ def figures_sweep() -> dict[str, int]:
 
 
 @db_task(retries=3, retry_delay=30)
-def keep_figures(event_id: int) -> None:
-    """Apply one ticket event to the dashboard's figures, once per event (R3–R5).
+def keep_figures(*event_ids: int) -> None:
+    """Apply ticket events to the dashboard's figures, once per event (R3–R5), each
+    ticket once for a batch.
 
     Recorded once per event; applying is idempotent besides (a ticket's figures are
     recomputed from its row and only the difference is added), so a retry adds nothing.
     """
     from supportdesk.reports import figures
-    from supportdesk.tickets.delivery import once
+    from supportdesk.tickets.delivery import once_together
 
-    once(event_id, "reports.figures", lambda e: figures.apply([e.ticket_id]))
+    once_together(
+        event_ids, "reports.figures", lambda events: figures.apply(e.ticket_id for e in events)
+    )

@@ -11,9 +11,11 @@ tickets written in Swedish and English alike: no language's stemmer is guessed.
 from __future__ import annotations
 
 import dataclasses
+import json
+from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 
@@ -204,28 +206,38 @@ def _sqlite(
 
 
 def index_ticket(ticket_id: int) -> None:
-    """Bring the FTS5 rows of one ticket up to date (SQLite only; PostgreSQL indexes
-    its expressions itself).
+    """Bring the FTS5 rows of one ticket up to date (see :func:`index_tickets`)."""
+    index_tickets([ticket_id])
+
+
+def index_tickets(ticket_ids: Iterable[int]) -> None:
+    """Bring the FTS5 rows of these tickets up to date, in three statements for all of
+    them (SQLite only; PostgreSQL indexes its expressions itself).
 
     Called by the search subscriber after every change that alters the text of a ticket
-    (``search.subscribers``). The ticket's row is rewritten; its messages are added once
-    (messages are never edited).
+    (``search.subscribers``), once for a batch of mail. The tickets' rows are rewritten;
+    their messages are added once (messages are never edited).
     """
-    if connection.vendor != "sqlite":
+    ids = sorted(set(ticket_ids))
+    if connection.vendor != "sqlite" or not ids:
         return
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM search_fts WHERE rowid = %s", [-ticket_id])
+    listed = json.dumps(ids)  # the ids as one parameter, read by json_each
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM search_fts WHERE rowid IN (SELECT -value FROM json_each(%s))", [listed]
+        )
         cursor.execute(
             "INSERT INTO search_fts(rowid, ticket_id, internal, title, body) "
-            "SELECT -id, id, 0, subject, description FROM tickets_ticket WHERE id = %s",
-            [ticket_id],
+            "SELECT -id, id, 0, subject, description FROM tickets_ticket "
+            "WHERE id IN (SELECT value FROM json_each(%s))",
+            [listed],
         )
         cursor.execute(
             "INSERT INTO search_fts(rowid, ticket_id, internal, title, body) "
             "SELECT m.id, m.ticket_id, m.internal, '', m.body FROM tickets_message m "
-            "WHERE m.ticket_id = %s "
+            "WHERE m.ticket_id IN (SELECT value FROM json_each(%s)) "
             "AND NOT EXISTS (SELECT 1 FROM search_fts f WHERE f.rowid = m.id)",
-            [ticket_id],
+            [listed],
         )
 
 

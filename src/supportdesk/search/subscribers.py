@@ -19,10 +19,11 @@ from supportdesk.tickets.models import Event
     Verb.MERGED_INTO,
     Verb.SPLIT,
     Verb.SPLIT_FROM,
+    many=True,
 )
-def index_changed_ticket(event: Event) -> None:
+def index_changed_ticket(events: list[Event]) -> None:
     if connection.vendor != "sqlite":
         return
     from supportdesk.search import tasks
 
-    tasks.index_ticket(event.ticket_id)
+    tasks.index_ticket(*dict.fromkeys(event.ticket_id for event in events))

@@ -6,8 +6,8 @@ from huey.contrib.djhuey import db_task
 
 
 @db_task(retries=3, retry_delay=30)
-def index_ticket(ticket_id: int) -> None:
-    """Bring one ticket's rows of the SQLite full-text index up to date."""
-    from supportdesk.search.backends import index_ticket as index
+def index_ticket(*ticket_ids: int) -> None:
+    """Bring the tickets' rows of the SQLite full-text index up to date."""
+    from supportdesk.search.backends import index_tickets
 
-    index(ticket_id)
+    index_tickets(ticket_ids)

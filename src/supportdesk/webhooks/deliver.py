@@ -66,9 +66,12 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={digest.hexdigest()}"
 
 
-def fan_out(event: Event) -> list[Delivery]:
-    """One pending delivery per active endpoint that wants the event's verb."""
-    endpoints = [e for e in Endpoint.objects.filter(active=True) if e.wants(event.verb)]
+def fan_out(event: Event, endpoints: list[Endpoint] | None = None) -> list[Delivery]:
+    """One pending delivery per active endpoint that wants the event's verb (of
+    ``endpoints`` when the caller read them for a batch)."""
+    if endpoints is None:
+        endpoints = list(Endpoint.objects.filter(active=True))
+    endpoints = [e for e in endpoints if e.wants(event.verb)]
     if not endpoints:
         return []
     body = payload(event)

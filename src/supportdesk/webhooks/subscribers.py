@@ -9,12 +9,13 @@ from supportdesk.tickets.events import Verb
 from supportdesk.tickets.models import Event
 
 
-@subscriber(*Verb.values)
-def queue_webhooks(event: Event) -> None:
-    """One delivery per endpoint that wants the verb: made and sent by the worker."""
+@subscriber(*Verb.values, many=True)
+def queue_webhooks(events: list[Event]) -> None:
+    """One delivery per endpoint that wants the verb: made and sent by the worker (one
+    task for the events of a batch)."""
     from supportdesk.webhooks.tasks import fan_out_event
 
-    fan_out_event(event.pk)
+    fan_out_event(*[event.pk for event in events])
 
 
 @subscriber(Verb.CREATED, Verb.UPDATED, Verb.ASSIGNMENT_WARNING, Verb.ASSIGNMENT_BREACHED)
