@@ -11,19 +11,17 @@ one ``console/partials/board_rows.html`` places; tests read it as users see it.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from html import escape
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from supportdesk.accounts.models import User
 from supportdesk.console.selectors import BoardRow, Clock
 from supportdesk.core import clock
-from supportdesk.core.templatetags.rich_text import ago_text
+from supportdesk.core.templatetags.rich_text import ago_html
 from supportdesk.tickets.models import Impact, ImpactReview, Status
 
 _NUMBER = "SD-0"  # reversed once; each row puts its own number in its place
@@ -47,17 +45,6 @@ class _Words:
         )
         self.last_activity = escape(gettext("last activity"))
         self.unqualified = escape(gettext("nobody present has the skill: override reason needed"))
-
-
-def _ago(instant: dt.datetime | None, now: dt.datetime) -> str:
-    """``rich_text.ago``: a relative time, the exact local time on hover."""
-    if instant is None:
-        return "—"
-    exact = timezone.localtime(instant).strftime("%Y-%m-%d %H:%M")
-    return (
-        f'<time datetime="{instant.isoformat()}" title="{exact}">'
-        f"{escape(ago_text(instant, now))}</time>"
-    )
 
 
 def _clock(c: Clock) -> str:
@@ -114,12 +101,12 @@ def board_rows(rows: Sequence[BoardRow], hits: dict[int, int]) -> list[SafeStrin
                 f'<td><a href="{href}" class="open"><span class="number">{number}</span>'
                 f" {escape(t.subject)}</a>"
                 f"{words.your_turn if getattr(t, 'customer_wrote_last', False) else ''}\n"
-                f"<br><small>{words.last_activity} {_ago(t.updated_at, now)}</small>"
+                f"<br><small>{words.last_activity} {ago_html(t.updated_at, now)}</small>"
                 f"{''.join(notes)}</td>\n"
                 f"<td>{escape(str(t.organisation))}<br><small>{requester}</small></td>\n"
                 f'<td><span class="status s-{escape(t.status)}">'
                 f"{escape(words.status.get(t.status, t.status))}</span>"
-                f"<br><small>{_ago(t.registered_at, now)}</small></td>\n"
+                f"<br><small>{ago_html(t.registered_at, now)}</small></td>\n"
                 f"{_clock(row.assignment)}{_clock(row.same_day)}{_clock(row.resolution)}\n"
                 f"<td>{who}</td>\n</tr>\n"
             )

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -74,4 +74,15 @@ def ago(instant: dt.datetime | None) -> SafeString | str:
         instant.isoformat(),
         exact,
         ago_text(instant, clock.now()),
+    )
+
+
+def ago_html(instant: dt.datetime | None, now: dt.datetime) -> str:
+    """What :func:`ago` writes, as text for rows written in Python (escaped here)."""
+    if instant is None:
+        return "—"
+    exact = timezone.localtime(instant).strftime("%Y-%m-%d %H:%M")
+    return (
+        f'<time datetime="{instant.isoformat()}" title="{exact}">'
+        f"{escape(ago_text(instant, now))}</time>"
     )
