@@ -44,13 +44,21 @@ WIDGETS = [
     forms.DateInput(attrs={"type": "date"}),
     forms.CheckboxInput(),
     forms.FileInput(),
+    forms.ClearableFileInput(),
     forms.Textarea(attrs={"rows": 2}),
     forms.Select(choices=[("", "—"), ("a", HOSTILE), (HOSTILE, "b"), (1, mark_safe("<b>1</b>"))]),
     forms.Select(choices=[("Group <1>", [("x", "X"), ("y", "Y")]), ("z", "Z")]),
     forms.SelectMultiple(choices=[("a", "A"), ("b", "B")]),
     forms.NullBooleanSelect(),
 ]
-VALUES = [None, "", "a", HOSTILE, mark_safe("<i>safe</i>"), 42, True, False, ["a", "b"]]
+class _StoredFile:
+    url = "/files/a&b.pdf"
+
+    def __str__(self) -> str:
+        return "<a&b>.pdf"
+
+
+VALUES = [_StoredFile(), None, "", "a", HOSTILE, mark_safe("<i>safe</i>"), 42, True, False, ["a", "b"]]
 
 
 @pytest.mark.parametrize("widget", WIDGETS, ids=lambda w: type(w).__name__)

@@ -4,11 +4,12 @@ A form field on a page is rendered through the widget's templates: ``select.html
 includes ``attrs.html`` once and ``select_option.html`` once per choice, each a template
 render with its own context. A console workspace has a dozen fields (three of them
 selects); through the templates they were a sixth of its CPU time. The templates of the
-plain widgets (``<input>`` of every type, ``<textarea>``, ``<select>`` and its options)
-are written here as f-strings that produce the same markup, every value escaped as the
-templates escape it (``conditional_escape``: already safe text is kept, anything else is
-escaped); every other template (labels, field groups, clearable file inputs, radio lists,
-a project's own) goes through Django's templates as before.
+plain widgets (``<input>`` of every type, a file input without a current file,
+``<textarea>``, ``<select>`` and its options) are written here as f-strings that produce
+the same markup, every value escaped as the templates escape it (``conditional_escape``:
+already safe text is kept, anything else is escaped); every other template (labels, field
+groups, a file input showing its current file, radio lists, a project's own) goes through
+Django's templates as before.
 ``tests/core/test_formrender.py`` compares both on every widget the project uses.
 """
 
@@ -72,6 +73,16 @@ def _input(widget: Mapping[str, Any]) -> str:
     )
 
 
+def _file(widget: Mapping[str, Any]) -> str | None:
+    """``clearable_file_input.html`` without a current file (a form for a new upload)."""
+    if widget.get("is_initial"):
+        return None  # the current file's link and the clear box: the template writes them
+    return (
+        f'<input type="{conditional_escape(widget["type"])}"'
+        f' name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>'
+    )
+
+
 def _textarea(widget: Mapping[str, Any]) -> str:
     value = widget["value"]
     return (
@@ -105,6 +116,7 @@ def _select(widget: Mapping[str, Any]) -> str | None:
 _WRITERS: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
     **dict.fromkeys(_INPUTS, _input),
     "django/forms/widgets/textarea.html": _textarea,
+    "django/forms/widgets/clearable_file_input.html": _file,
     "django/forms/widgets/select.html": _select,
     _OPTION: _option,
 }
