@@ -11,7 +11,7 @@ one ``console/partials/board_rows.html`` places; tests read it as users see it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from html import escape
 
 from django.urls import reverse
@@ -137,5 +137,17 @@ def consultant_options(consultants: Sequence[User]) -> SafeString:
             f'<option value="{c.pk}">{escape(str(c))} ({c.open_load} {escape(word_open)};'
             f" {escape(', '.join(str(s) for s in c.skills.all()) or no_skills)})</option>"
             for c in consultants
+        )
+    )
+
+
+def staff_options(staff: Iterable[User], me: User) -> SafeString:
+    """The workspace's "Assign to" choices: every member of staff, oneself chosen."""
+    mine = f" ({escape(gettext('me'))})"
+    return mark_safe(  # noqa: S308 (names escaped)
+        "".join(
+            f'<option value="{u.pk}"{_SELECTED if u.pk == me.pk else ""}>'
+            f"{escape(str(u))}{mine if u.pk == me.pk else ''}</option>"
+            for u in staff
         )
     )
