@@ -51,6 +51,8 @@ WIDGETS = [
     forms.SelectMultiple(choices=[("a", "A"), ("b", "B")]),
     forms.NullBooleanSelect(),
 ]
+
+
 class _StoredFile:
     url = "/files/a&b.pdf"
 
@@ -58,7 +60,18 @@ class _StoredFile:
         return "<a&b>.pdf"
 
 
-VALUES = [_StoredFile(), None, "", "a", HOSTILE, mark_safe("<i>safe</i>"), 42, True, False, ["a", "b"]]
+VALUES = [
+    _StoredFile(),
+    None,
+    "",
+    "a",
+    HOSTILE,
+    mark_safe("<i>safe</i>"),
+    42,
+    True,
+    False,
+    ["a", "b"],
+]
 
 
 @pytest.mark.parametrize("widget", WIDGETS, ids=lambda w: type(w).__name__)
