@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -58,7 +59,7 @@ def board_rows(rows: Sequence[BoardRow], hits: dict[int, int]) -> list[SafeStrin
     """The ``<tr>`` of each row of the board (and of its live refresh), in order."""
     href_of = reverse("console:workspace", kwargs={"number": _NUMBER})
     words = _Words()
-    now = clock.now()
+    now, zone = clock.now(), timezone.get_current_timezone()
     html = []
     for row in rows:
         t = row.ticket
@@ -101,12 +102,12 @@ def board_rows(rows: Sequence[BoardRow], hits: dict[int, int]) -> list[SafeStrin
                 f'<td><a href="{href}" class="open"><span class="number">{number}</span>'
                 f" {escape(t.subject)}</a>"
                 f"{words.your_turn if getattr(t, 'customer_wrote_last', False) else ''}\n"
-                f"<br><small>{words.last_activity} {ago_html(t.updated_at, now)}</small>"
+                f"<br><small>{words.last_activity} {ago_html(t.updated_at, now, zone)}</small>"
                 f"{''.join(notes)}</td>\n"
                 f"<td>{escape(str(t.organisation))}<br><small>{requester}</small></td>\n"
                 f'<td><span class="status s-{escape(t.status)}">'
                 f"{escape(words.status.get(t.status, t.status))}</span>"
-                f"<br><small>{ago_html(t.registered_at, now)}</small></td>\n"
+                f"<br><small>{ago_html(t.registered_at, now, zone)}</small></td>\n"
                 f"{_clock(row.assignment)}{_clock(row.same_day)}{_clock(row.resolution)}\n"
                 f"<td>{who}</td>\n</tr>\n"
             )

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from html import escape
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -44,7 +45,7 @@ def ticket_rows(tickets: Iterable[Ticket], *, staff: bool) -> SafeString:
     }
     status = {value: escape(str(name)) for value, name in Status.choices}
     impact = {value: escape(str(name)) for value, name in Impact.choices}
-    now = clock.now()
+    now, zone = clock.now(), timezone.get_current_timezone()
     html = []
     for t in tickets:
         number = escape(t.number)
@@ -69,7 +70,7 @@ def ticket_rows(tickets: Iterable[Ticket], *, staff: bool) -> SafeString:
             f"{status.get(t.status) or escape(t.status)}</span>{shown_impact}</td>\n"
             f'<td data-label="{label["assignee"]}">{assignee}</td>\n'
             f'<td data-label="{label["requester"]}">{requester}</td>\n'
-            f'<td data-label="{label["registered"]}">{ago_html(t.registered_at, now)}</td>\n'
-            f'<td data-label="{label["updated"]}">{ago_html(t.updated_at, now)}</td></tr>\n'
+            f'<td data-label="{label["registered"]}">{ago_html(t.registered_at, now, zone)}</td>\n'
+            f'<td data-label="{label["updated"]}">{ago_html(t.updated_at, now, zone)}</td></tr>\n'
         )
     return mark_safe("".join(html))  # noqa: S308 (every value above is escaped)

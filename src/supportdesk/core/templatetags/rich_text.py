@@ -77,12 +77,15 @@ def ago(instant: dt.datetime | None) -> SafeString | str:
     )
 
 
-def ago_html(instant: dt.datetime | None, now: dt.datetime) -> str:
-    """What :func:`ago` writes, as text for rows written in Python (escaped here)."""
+def ago_html(instant: dt.datetime | None, now: dt.datetime, zone: dt.tzinfo | None = None) -> str:
+    """What :func:`ago` writes, as text for rows written in Python (escaped here); ``zone``
+    is the viewer's time zone, looked up once per page by the caller."""
     if instant is None:
         return "—"
-    exact = timezone.localtime(instant).strftime("%Y-%m-%d %H:%M")
+    local = instant.astimezone(zone or timezone.get_current_timezone())
+    old = int((now - instant).total_seconds()) // 86400 >= 30
+    text = local.strftime("%Y-%m-%d") if old else ago_text(instant, now)
     return (
-        f'<time datetime="{instant.isoformat()}" title="{exact}">'
-        f"{escape(ago_text(instant, now))}</time>"
+        f'<time datetime="{instant.isoformat()}" title="{local:%Y-%m-%d %H:%M}">'
+        f"{escape(text)}</time>"
     )
