@@ -195,6 +195,9 @@ TEMPLATES = [
     }
 ]
 
+# Django's form renderer, with the plain widgets written in Python (core/formrender.py).
+FORM_RENDERER = "supportdesk.core.formrender.FormRenderer"
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

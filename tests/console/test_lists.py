@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 
 from supportdesk.core import clock
-from supportdesk.core.templatetags.rich_text import ago, ago_text
+from supportdesk.core.templatetags.rich_text import ago, ago_html, ago_text
 from supportdesk.tickets import actions
 from supportdesk.tickets.models import Channel, Ticket
 from tests.factories import make_ticket
@@ -83,6 +83,19 @@ def test_relative_times_in_both_languages_with_the_exact_time_on_hover():
         html = ago(three_hours)
     assert 'title="2027-03-10 10:00"' in html  # Stockholm time
     assert 'datetime="2027-03-10T09:00:00+00:00"' in html
+
+
+def test_rows_written_in_python_say_what_the_filter_says():
+    now = dt.datetime(2027, 3, 10, 12, 0, tzinfo=dt.UTC)
+    ages = (dt.timedelta(seconds=s) for s in (-3600, -30, 0, 59, 61, 3 * 3600, 86400 * 29.9))
+    instants = [now - age for age in ages] + [
+        now - dt.timedelta(days=30),
+        dt.datetime(2026, 1, 1, 23, 30, tzinfo=dt.UTC),
+    ]
+    for language in ("en", "sv"):
+        with translation.override(language), clock.at(now):
+            for instant in [*instants, None]:
+                assert ago_html(instant, now) == str(ago(instant)), (language, instant)
 
 
 def test_tickets_where_the_customer_wrote_last_are_marked(client, consultant, alice):

@@ -11,8 +11,7 @@ one ``console/partials/board_rows.html`` places; tests read it as users see it.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from html import escape
 
 from django.urls import reverse
@@ -23,7 +22,7 @@ from django.utils.translation import gettext, ngettext
 from supportdesk.accounts.models import User
 from supportdesk.console.selectors import BoardRow, Clock
 from supportdesk.core import clock
-from supportdesk.core.templatetags.rich_text import ago_text
+from supportdesk.core.templatetags.rich_text import ago_html
 from supportdesk.tickets.models import Impact, ImpactReview, Status
 
 _NUMBER = "SD-0"  # reversed once; each row puts its own number in its place
@@ -49,17 +48,6 @@ class _Words:
         self.unqualified = escape(gettext("nobody present has the skill: override reason needed"))
 
 
-def _ago(instant: dt.datetime | None, now: dt.datetime) -> str:
-    """``rich_text.ago``: a relative time, the exact local time on hover."""
-    if instant is None:
-        return "—"
-    exact = timezone.localtime(instant).strftime("%Y-%m-%d %H:%M")
-    return (
-        f'<time datetime="{instant.isoformat()}" title="{exact}">'
-        f"{escape(ago_text(instant, now))}</time>"
-    )
-
-
 def _clock(c: Clock) -> str:
     return (
         f'<td><span class="clock {escape(c.state)}" title="{escape(str(c.title))}">'
@@ -71,7 +59,7 @@ def board_rows(rows: Sequence[BoardRow], hits: dict[int, int]) -> list[SafeStrin
     """The ``<tr>`` of each row of the board (and of its live refresh), in order."""
     href_of = reverse("console:workspace", kwargs={"number": _NUMBER})
     words = _Words()
-    now = clock.now()
+    now, zone = clock.now(), timezone.get_current_timezone()
     html = []
     for row in rows:
         t = row.ticket
@@ -114,12 +102,12 @@ def board_rows(rows: Sequence[BoardRow], hits: dict[int, int]) -> list[SafeStrin
                 f'<td><a href="{href}" class="open"><span class="number">{number}</span>'
                 f" {escape(t.subject)}</a>"
                 f"{words.your_turn if getattr(t, 'customer_wrote_last', False) else ''}\n"
-                f"<br><small>{words.last_activity} {_ago(t.updated_at, now)}</small>"
+                f"<br><small>{words.last_activity} {ago_html(t.updated_at, now, zone)}</small>"
                 f"{''.join(notes)}</td>\n"
                 f"<td>{escape(str(t.organisation))}<br><small>{requester}</small></td>\n"
                 f'<td><span class="status s-{escape(t.status)}">'
                 f"{escape(words.status.get(t.status, t.status))}</span>"
-                f"<br><small>{_ago(t.registered_at, now)}</small></td>\n"
+                f"<br><small>{ago_html(t.registered_at, now, zone)}</small></td>\n"
                 f"{_clock(row.assignment)}{_clock(row.same_day)}{_clock(row.resolution)}\n"
                 f"<td>{who}</td>\n</tr>\n"
             )
@@ -150,5 +138,17 @@ def consultant_options(consultants: Sequence[User]) -> SafeString:
             f'<option value="{c.pk}">{escape(str(c))} ({c.open_load} {escape(word_open)};'
             f" {escape(', '.join(str(s) for s in c.skills.all()) or no_skills)})</option>"
             for c in consultants
+        )
+    )
+
+
+def staff_options(staff: Iterable[User], me: User) -> SafeString:
+    """The workspace's "Assign to" choices: every member of staff, oneself chosen."""
+    mine = f" ({escape(gettext('me'))})"
+    return mark_safe(  # noqa: S308 (names escaped)
+        "".join(
+            f'<option value="{u.pk}"{_SELECTED if u.pk == me.pk else ""}>'
+            f"{escape(str(u))}{mine if u.pk == me.pk else ''}</option>"
+            for u in staff
         )
     )

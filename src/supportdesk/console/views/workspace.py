@@ -22,6 +22,7 @@ from supportdesk.console import presence as console_presence
 from supportdesk.console.forms import TicketFieldsForm, TimeEntryForm
 from supportdesk.console.models import SavedReply, TimerRun
 from supportdesk.console.placeholders import fill, values_for
+from supportdesk.console.rows import staff_options
 from supportdesk.console.selectors import (
     assignment_clock,
     resolution_clock,
@@ -107,8 +108,15 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
             "can_take": ticket.is_open
             and ticket.assignee_id is None
             and (user.role == Role.CONSULTANT or user.takes_tickets),
-            "staff": User.objects.filter(role__in=STAFF_ROLES, is_active=True).exclude(
-                email__endswith="@system.invalid"
+            "staff_options": (
+                staff_options(
+                    User.objects.filter(role__in=STAFF_ROLES, is_active=True).exclude(
+                        email__endswith="@system.invalid"
+                    ),
+                    user,
+                )
+                if ticket.is_open
+                else ""
             ),
             "transitions": [(t, TRANSITION_LABELS[t]) for t in TRANSITIONS[Status(ticket.status)]],
             "fields_form": TicketFieldsForm(user=user, ticket=ticket),

@@ -22,6 +22,7 @@ from supportdesk.core.paging import capped_count
 from supportdesk.core.web import run_action
 from supportdesk.portal.forms import IMPACT_MEANINGS, ReopenForm, ReplyForm, TicketForm
 from supportdesk.portal.hints import charge_hint, charge_hints
+from supportdesk.portal.rows import ticket_rows
 from supportdesk.portal.selectors import (
     SCOPES,
     STATES,
@@ -84,6 +85,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     count, more_than_count = capped_count(tickets)
     context = {
         "page": page,
+        "rows": ticket_rows(page.rows, staff=user.is_support_staff),
         "count": count,
         "more_than_count": more_than_count,
         "first_page": first_page.urlencode() if request.GET.get("after") else None,

@@ -1,0 +1,48 @@
+"""The site's frame is rendered once per role and language and kept: each visitor still
+sees their own role's navigation, their own address, their own CSRF token and language."""
+
+from __future__ import annotations
+
+import re
+
+from django.test import Client
+
+
+def _page(client: Client, path: str = "/tickets/") -> str:
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _token(html: str) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert match is not None
+    return match.group(1)
+
+
+def test_each_visitor_sees_their_own_frame(alice, bob, consultant, dispatcher):
+    pages = {}
+    for user in (alice, consultant, bob, dispatcher, alice):
+        client = Client()
+        client.force_login(user)
+        pages.setdefault(user.email, []).append(_page(client))
+    alice_page, bob_page = pages[alice.email][0], pages[bob.email][0]
+    staff_page, dispatcher_page = pages[consultant.email][0], pages[dispatcher.email][0]
+    assert f"({alice.email})" in alice_page and alice.email not in bob_page
+    assert f"({bob.email})" in bob_page
+    assert "/console/" in staff_page and 'href="/console/"' not in alice_page
+    assert f"({dispatcher.email})" in dispatcher_page and consultant.email not in dispatcher_page
+    # Kept markup never carries a request's token: two requests, two tokens.
+    assert _token(pages[alice.email][0]) != _token(pages[alice.email][1])
+
+
+def test_the_frame_follows_the_language(alice):
+    client = Client()
+    client.force_login(alice)
+    english = _page(client)
+    alice.language = "sv"
+    alice.save()
+    swedish = _page(client)
+    assert "Log out" in english and "Logga ut" in swedish
+    assert 'value="sv" lang="sv" selected' in swedish
+    assert 'value="en" lang="en" selected' in english
