@@ -20,7 +20,7 @@ from supportdesk.tickets import actions
 from supportdesk.tickets.models import Event, Message, Ticket
 from tests.factories import make_ticket
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("steady_session_clock")]
 
 
 class Api:

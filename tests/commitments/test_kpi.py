@@ -49,7 +49,7 @@ from supportdesk.tickets.models import Channel, Ticket
 from tests.commitments.helpers import at, local
 from tests.factories import make_ticket
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("steady_session_clock")]
 
 NOW = local(2027, 3, 1, 12, 0)
 FEBRUARY = (dt.date(2027, 2, 1), dt.date(2027, 2, 28))

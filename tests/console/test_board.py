@@ -14,7 +14,7 @@ from supportdesk.tickets import actions
 from supportdesk.tickets.models import Ticket
 from tests.factories import SkillFactory, UserFactory, make_ticket
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("steady_session_clock")]
 
 # A Tuesday in working hours (Europe/Stockholm), far from holidays.
 MORNING = dt.datetime(2026, 3, 10, 8, 30, tzinfo=dt.UTC)

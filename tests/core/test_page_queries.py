@@ -18,7 +18,7 @@ from supportdesk.tickets import actions
 from supportdesk.tickets.models import Ticket
 from tests.factories import make_ticket
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("steady_session_clock")]
 
 
 def count(client, url: str) -> int:

@@ -38,9 +38,11 @@ def _next_is_processed(world) -> None:
 
 
 def _timed(raw: bytes, world, seconds: float) -> InboundMail:
-    started = time.monotonic()
+    """Ingested within ``seconds`` of CPU time (the work the message costs, whatever else
+    the machine is doing; the product's own wall-clock limit stops anything longer)."""
+    started = time.process_time()
     inbound = ingest(raw, mailbox=world.mailbox)
-    assert time.monotonic() - started < seconds
+    assert time.process_time() - started < seconds
     assert bytes(inbound.raw) == raw or inbound.truncated
     _next_is_processed(world)
     return inbound

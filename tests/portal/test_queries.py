@@ -14,7 +14,7 @@ from supportdesk.tickets import actions
 from supportdesk.tickets.models import Channel
 from tests.factories import make_ticket
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("steady_session_clock")]
 
 
 def add_work(ticket, customer, consultant, rounds: int) -> None:

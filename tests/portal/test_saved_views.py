@@ -12,7 +12,7 @@ from supportdesk.portal.models import SavedTicketView
 from supportdesk.tickets import actions
 from tests.factories import make_ticket
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("steady_session_clock")]
 
 
 def numbers(html: str) -> list[str]:

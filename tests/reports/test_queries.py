@@ -22,7 +22,7 @@ from tests.commitments.helpers import local
 from tests.factories import UserFactory
 from tests.reports.conftest import NOW, make_ticket, tickets_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("steady_session_clock")]
 
 
 def grow(n_orgs: int, per_org: int, consultant, *, viewer) -> None:
