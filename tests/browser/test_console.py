@@ -69,7 +69,9 @@ def test_dispatch_reply_time_wait_customer_reply_resolve(
     expect(rows).to_have_count(3)
     expect(rows.first).to_contain_text("Production server does not start")
     board.keyboard.press("j")
-    expect(rows.first).to_have_class("row-ok current")
+    # j puts the cursor on the first row; its colour follows the clock (the last working
+    # hour turns the same-day clock amber), so only the cursor is asserted here.
+    expect(rows.first).to_have_class(re.compile(r"(^|\s)current(\s|$)"))
     board.keyboard.press("?")
     expect(board.locator("#keys-help")).to_be_visible()
     board.keyboard.press("Escape")

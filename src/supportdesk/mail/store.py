@@ -15,6 +15,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -97,48 +98,26 @@ def dedup_key(message_id: str, raw: bytes, sha256: str) -> str:
     return "raw:" + sha256
 
 
-def store_raw(
-    raw: bytes,
-    *,
-    source: str,
-    mailbox: Mailbox | None = None,
-    envelope_from: str = "",
-    envelope_to: Sequence[str] = (),
-    imap_uid: int | None = None,
-    size: int | None = None,
-) -> Stored:
+class Delivery(TypedDict, total=False):
+    """How a message was delivered: what the channel knows beside its bytes."""
+
+    mailbox: Mailbox | None
+    envelope_from: str
+    envelope_to: Sequence[str]
+    imap_uid: int | None
+    size: int | None  # the whole message's size when only its header was fetched
+
+
+def store_raw(raw: bytes, *, source: str, **delivery: Unpack[Delivery]) -> Stored:
     """Store one message as delivered; a second delivery of the same message is counted.
 
     ``size`` is the size of the whole message when only its header was fetched (IMAP does
     not download a message over the limit).
     """
-    inbound = row_for(
-        raw,
-        source=source,
-        mailbox=mailbox,
-        envelope_from=envelope_from,
-        envelope_to=envelope_to,
-        imap_uid=imap_uid,
-        size=size,
-    )
-    try:
-        with transaction.atomic():
-            inbound.save(force_insert=True)
-    except IntegrityError:
-        return _again(inbound)
-    return Stored(inbound, True)
+    return _store_row(row_for(raw, source=source, **delivery))
 
 
-def row_for(
-    raw: bytes,
-    *,
-    source: str,
-    mailbox: Mailbox | None = None,
-    envelope_from: str = "",
-    envelope_to: Sequence[str] = (),
-    imap_uid: int | None = None,
-    size: int | None = None,
-) -> InboundMail:
+def row_for(raw: bytes, *, source: str, **delivery: Unpack[Delivery]) -> InboundMail:
     """The row a delivered message is stored as (not saved)."""
     sha256 = hashlib.sha256(raw).hexdigest()
     try:
@@ -147,21 +126,22 @@ def row_for(
         head = {"message_id": "", "subject": "", "from_address": "", "sent_at": None}
         head["notes"] = ["The header could not be read."]
     key = dedup_key(head["message_id"], raw, sha256)
+    size = delivery.get("size")
     size = len(raw) if size is None else size
     truncated = size > settings.MAIL_MAX_BYTES
     # A reuse of the Message-ID by another message is noted when it is processed.
     notes = head.pop("notes", [])
     return InboundMail(
-        mailbox=mailbox,
+        mailbox=delivery.get("mailbox"),
         source=source,
         raw=_header_only(raw) if truncated else raw,
         size=size,
         truncated=truncated,
         sha256=sha256,
         dedup_key=key,
-        envelope_from=envelope_from[:254],
-        envelope_to=[a.lower() for a in envelope_to],
-        imap_uid=imap_uid,
+        envelope_from=delivery.get("envelope_from", "")[:254],
+        envelope_to=[a.lower() for a in delivery.get("envelope_to", ())],
+        imap_uid=delivery.get("imap_uid"),
         received_at=clock.now(),
         notes="\n".join(notes),
         **head,
