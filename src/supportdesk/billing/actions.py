@@ -9,6 +9,7 @@ ticket work. Refusals raise ``InvalidInput``, ``IllegalTransition`` or
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
@@ -353,6 +354,11 @@ def _stamp_issued(statement: Statement, actor: User) -> dt.datetime:
     return now
 
 
+def _negated(row: Any, *fields: str) -> dict[str, Any]:
+    """The amounts of a statement or line with the sign turned: what a credit repeats."""
+    return {field: -getattr(row, field) for field in fields}
+
+
 def statement_credit(*, statement: Statement, actor: User, reason: str) -> Statement:
     """Cancel an issued statement with a credit statement that nets it to zero (R6).
 
@@ -382,11 +388,8 @@ def statement_credit(*, statement: Statement, actor: User, reason: str) -> State
             currency=statement.currency,
             hourly_rate=statement.hourly_rate,
             vat_percent=statement.vat_percent,
-            billed_minutes=-statement.billed_minutes,
-            net=-statement.net,
-            vat=-statement.vat,
-            gross=-statement.gross,
             note=reason,
+            **_negated(statement, "billed_minutes", "net", "vat", "gross"),
             drafted_at=clock.now(),
         )
         StatementLine.objects.bulk_create(
@@ -399,15 +402,13 @@ def statement_credit(*, statement: Statement, actor: User, reason: str) -> State
                 date=line.date,
                 consultant_name=line.consultant_name,
                 description=line.description,
-                raw_minutes=-line.raw_minutes,
-                billed_minutes=-line.billed_minutes,
                 charge=line.charge,
+                **_negated(line, "raw_minutes", "billed_minutes", "amount"),
                 reason_data={
                     "type": "credit",
                     "number": statement.number,
                     "of": line.reason_data or {"type": "text", "text": line.legacy_reason},
                 },
-                amount=-line.amount,
             )
             for line in statement.lines.order_by("position")
         )

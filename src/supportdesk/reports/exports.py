@@ -16,19 +16,8 @@ from typing import Any
 
 import xlsxwriter
 
-from supportdesk.reports.tables import (
-    BOOL,
-    DATE,
-    DATETIME,
-    HOURS,
-    INT,
-    MONEY,
-    MONTH,
-    SHARE,
-    Report,
-    Table,
-    json_value,
-)
+from supportdesk.reports import tables as columns
+from supportdesk.reports.tables import Report, Table, json_value
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,12 +25,16 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _csv_cell(value: Any, kind: str) -> str:
     if value is None:
         return ""
-    if kind == BOOL:
+    if kind == columns.BOOL:
         return "yes" if value else "no"
-    if kind == DATETIME and isinstance(value, dt.datetime):
+    if kind == columns.DATETIME and isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     text = str(json_value(value, kind))
-    if kind not in {INT, SHARE, HOURS, MONEY} and text and text[0] in "=+-@\t\r":
+    if (
+        kind not in {columns.INT, columns.SHARE, columns.HOURS, columns.MONEY}
+        and text
+        and text[0] in "=+-@\t\r"
+    ):
         return "'" + text
     return text
 
@@ -73,12 +66,12 @@ def tables_xlsx(tables: list[Table], *, title: str) -> bytes:
     book.set_properties({"title": title})
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     formats = {
-        SHARE: book.add_format({"num_format": "0.0%"}),
-        HOURS: book.add_format({"num_format": "0.00"}),
-        MONEY: book.add_format({"num_format": "#,##0.00"}),
-        DATE: book.add_format({"num_format": "yyyy-mm-dd"}),
-        MONTH: book.add_format({"num_format": "yyyy-mm"}),
-        DATETIME: book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+        columns.SHARE: book.add_format({"num_format": "0.0%"}),
+        columns.HOURS: book.add_format({"num_format": "0.00"}),
+        columns.MONEY: book.add_format({"num_format": "#,##0.00"}),
+        columns.DATE: book.add_format({"num_format": "yyyy-mm-dd"}),
+        columns.MONTH: book.add_format({"num_format": "yyyy-mm"}),
+        columns.DATETIME: book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
     }
     taken: set[str] = set()
     for table in tables:
@@ -97,11 +90,11 @@ def tables_xlsx(tables: list[Table], *, title: str) -> bytes:
 def _write(sheet: Any, row: int, col: int, value: Any, kind: str, formats: dict[str, Any]) -> None:
     if value is None:
         sheet.write_blank(row, col, None)
-    elif kind == BOOL:
+    elif kind == columns.BOOL:
         sheet.write_string(row, col, "yes" if value else "no")
-    elif kind in {DATE, MONTH} and isinstance(value, dt.date):
+    elif kind in {columns.DATE, columns.MONTH} and isinstance(value, dt.date):
         sheet.write_datetime(row, col, dt.datetime.combine(value, dt.time()), formats[kind])
-    elif kind == DATETIME and isinstance(value, dt.datetime):
+    elif kind == columns.DATETIME and isinstance(value, dt.datetime):
         # Excel has no time zones: the desk's wall clock, as the page shows it.
         sheet.write_datetime(row, col, value.replace(tzinfo=None), formats[kind])
     elif isinstance(value, bool):

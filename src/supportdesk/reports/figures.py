@@ -42,6 +42,7 @@ from supportdesk.commitments.clocks import current_calendar
 from supportdesk.commitments.models import CalendarChange
 from supportdesk.core import clock
 from supportdesk.reports.models import (
+    DAY_COUNTS,
     FigureBacklog,
     FigureBandWait,
     FigureBreakdown,
@@ -61,19 +62,7 @@ BATCH = 2000
 
 # Table → (key columns, counter columns); the order of each is the order of the SQL.
 TABLES: dict[str, tuple[Any, tuple[str, ...], tuple[str, ...]]] = {
-    "day": (
-        FigureDay,
-        ("day",),
-        (
-            "registered",
-            "assignment_met",
-            "assignment_missed",
-            "same_day_met",
-            "same_day_missed",
-            "resolution_met",
-            "resolution_missed",
-        ),
-    ),
+    "day": (FigureDay, ("day",), DAY_COUNTS),
     "minutes": (FigureMinutes, ("unit", "start", "measure", "minutes"), ("n",)),
     "backlog": (FigureBacklog, ("workday",), ("open", "unassigned", "waiting")),
     "breakdown": (FigureBreakdown, ("week", "dimension", "value"), ("registered", "open")),

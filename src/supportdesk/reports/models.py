@@ -81,6 +81,18 @@ class FigureDay(models.Model):
         return f"{self.day}: {self.registered}"
 
 
+# A day's counts, in the order the kept figures and their readers list them.
+DAY_COUNTS = (
+    "registered",
+    "assignment_met",
+    "assignment_missed",
+    "same_day_met",
+    "same_day_missed",
+    "resolution_met",
+    "resolution_missed",
+)
+
+
 class FigureMinutes(models.Model):
     """How many tickets registered in a week or month took so many working minutes to be
     assigned (``a``) or resolved (``r``): the histogram the medians are read from."""

@@ -15,17 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
-from supportdesk.reports.models import (
-    FigureBacklog,
-    FigureBandWait,
-    FigureBreakdown,
-    FigureConsultant,
-    FigureDay,
-    FigureMinutes,
-    FigureOrganisation,
-    FigureWait,
-    TicketFigures,
-)
+from supportdesk.reports import models as figure_models
+from supportdesk.reports.models import TicketFigures
 from supportdesk.reports.selectors.common import SIZE_BANDS
 from supportdesk.tickets.models import OPEN_STATUSES, WAITING_STATUSES, Kind, Ticket
 
@@ -91,9 +82,13 @@ def _band_case(tickets: str) -> str:
 
 def _sums() -> list[str]:
     parts = _t(TicketFigures)
-    day, minutes, backlog = _t(FigureDay), _t(FigureMinutes), _t(FigureBacklog)
-    breakdown, consultant = _t(FigureBreakdown), _t(FigureConsultant)
-    organisation, wait = _t(FigureOrganisation), _t(FigureWait)
+    day, minutes, backlog = (
+        _t(figure_models.FigureDay),
+        _t(figure_models.FigureMinutes),
+        _t(figure_models.FigureBacklog),
+    )
+    breakdown, consultant = _t(figure_models.FigureBreakdown), _t(figure_models.FigureConsultant)
+    organisation, wait = _t(figure_models.FigureOrganisation), _t(figure_models.FigureWait)
     statements = [
         f"""INSERT INTO {day} (day, registered, assignment_met, assignment_missed,
             same_day_met, same_day_missed, resolution_met, resolution_missed)
@@ -130,7 +125,7 @@ def _sums() -> list[str]:
         FROM {parts} p WHERE counted AND in_window AND assignment_minutes IS NOT NULL
         GROUP BY organisation_id, assignment_minutes""",
         # After the two above: the waits summed by the organisations' size bands.
-        f"""INSERT INTO {_t(FigureBandWait)} (band, minutes, n)
+        f"""INSERT INTO {_t(figure_models.FigureBandWait)} (band, minutes, n)
         SELECT {_band_case("o.tickets")}, w.minutes, SUM(w.n)
         FROM {wait} w JOIN {organisation} o ON o.organisation_id = w.organisation_id
         WHERE o.tickets > 0 AND w.n > 0

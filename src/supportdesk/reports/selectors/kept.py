@@ -17,16 +17,7 @@ from django.db.models import Min, Q, Sum
 from supportdesk.accounts.models import Role, User
 from supportdesk.commitments.calendar import WorkingCalendar
 from supportdesk.commitments.kpi import attainment_entry
-from supportdesk.reports.models import (
-    FigureBacklog,
-    FigureBandWait,
-    FigureBreakdown,
-    FigureConsultant,
-    FigureDay,
-    FigureMinutes,
-    FigureOrganisation,
-    FigureWait,
-)
+from supportdesk.reports import models as figure_models
 from supportdesk.reports.selectors.breakdowns import (
     BAND_WAITS,
     BREAKDOWNS,
@@ -43,16 +34,6 @@ from supportdesk.reports.selectors.common import (
     months_between,
 )
 from supportdesk.reports.selectors.desk import age_boundaries
-
-_DAY_COLUMNS = (
-    "registered",
-    "assignment_met",
-    "assignment_missed",
-    "same_day_met",
-    "same_day_missed",
-    "resolution_met",
-    "resolution_missed",
-)
 
 
 def _median(histogram: dict[int, int]) -> float | None:
@@ -77,7 +58,7 @@ def _median(histogram: dict[int, int]) -> float | None:
 
 
 def _sum_days(days: dict[dt.date, tuple[int, ...]], start: dt.date, end: dt.date) -> list[int]:
-    total = [0] * len(_DAY_COLUMNS)
+    total = [0] * len(figure_models.DAY_COUNTS)
     for day, values in days.items():
         if start <= day <= end:
             for k, value in enumerate(values):
@@ -100,9 +81,9 @@ def attainment_and_trend(
     first = min([trend[0], *(span[0] for _k, _l, span in named)])
     days = {
         row[0]: tuple(row[1:])
-        for row in FigureDay.objects.filter(day__gte=first, day__lte=today).values_list(
-            "day", *_DAY_COLUMNS
-        )
+        for row in figure_models.FigureDay.objects.filter(
+            day__gte=first, day__lte=today
+        ).values_list("day", *figure_models.DAY_COUNTS)
     }
     wanted = Q()
     buckets: dict[str, list[tuple[str, dt.date]]] = {}
@@ -118,14 +99,14 @@ def attainment_and_trend(
         for unit, bucket in buckets[key]:
             wanted |= Q(unit=unit, start=bucket)
     histograms: dict[tuple[str, dt.date, str], dict[int, int]] = {}
-    for unit, start, measure, minutes, n in FigureMinutes.objects.filter(
+    for unit, start, measure, minutes, n in figure_models.FigureMinutes.objects.filter(
         wanted, n__gt=0
     ).values_list("unit", "start", "measure", "minutes", "n"):
         histograms.setdefault((unit, start, measure), {})[minutes] = n
 
     figures = []
     for key, label, (start, end) in named:
-        total = dict(zip(_DAY_COLUMNS, _sum_days(days, start, end), strict=True))
+        total = dict(zip(figure_models.DAY_COUNTS, _sum_days(days, start, end), strict=True))
         result: dict[str, Any] = {
             "period": key,
             "label": label,
@@ -159,7 +140,11 @@ def attainment_and_trend(
     week = monday
     while week <= end:
         total = dict(
-            zip(_DAY_COLUMNS, _sum_days(days, week, week + dt.timedelta(days=6)), strict=True)
+            zip(
+                figure_models.DAY_COUNTS,
+                _sum_days(days, week, week + dt.timedelta(days=6)),
+                strict=True,
+            )
         )
         entry = {"start": week, "registered": total["registered"]}
         for name in MEASURES:
@@ -183,7 +168,7 @@ def backlog_by_age(*, now: dt.datetime, calendar: WorkingCalendar) -> list[dict[
     bounds = age_boundaries(now, calendar, ages)
     limit = {k: close.astimezone(calendar.tz).date() for k, close in bounds.items()}
     counts = {key: [0, 0, 0] for key, *_rest in AGE_BANDS}
-    for workday, n_open, unassigned, waiting in FigureBacklog.objects.filter(
+    for workday, n_open, unassigned, waiting in figure_models.FigureBacklog.objects.filter(
         open__gt=0
     ).values_list("workday", "open", "unassigned", "waiting"):
         for key, _label, least, below in AGE_BANDS:
@@ -210,7 +195,7 @@ def load_per_consultant(*, today: dt.date) -> list[dict[str, Any]]:
     since = today - dt.timedelta(days=LOAD_RESOLVED_DAYS)
     counts: dict[int, dict[str, Any]] = {}
     for grouped in (
-        FigureConsultant.objects.values("assignee_id")
+        figure_models.FigureConsultant.objects.values("assignee_id")
         .annotate(
             # Named apart from the columns, which the filters below read.
             n_open=Sum("open"),
@@ -249,7 +234,7 @@ def breakdowns(start: dt.date, end: dt.date) -> dict[str, list[dict[str, Any]]]:
     """``breakdowns.breakdowns`` from the weekly figures; ``start`` is a Monday."""
     found = {
         (row["dimension"], row["value"]): (row["n_registered"], row["n_open"])
-        for row in FigureBreakdown.objects.filter(week__gte=start, week__lte=end)
+        for row in figure_models.FigureBreakdown.objects.filter(week__gte=start, week__lte=end)
         .values("dimension", "value")
         .annotate(n_registered=Sum("registered"), n_open=Sum("open"))
         .order_by()
@@ -299,12 +284,12 @@ def fairness(*, bands: tuple[SizeBand, ...] = SIZE_BANDS) -> dict[str, Any]:
     cases, params = band_cases(bands)
     q = connection.ops.quote_name
     counts = (
-        _BAND_COUNTS.format(band_waits=q(FigureBandWait._meta.db_table))
+        _BAND_COUNTS.format(band_waits=q(figure_models.FigureBandWait._meta.db_table))
         if bands == SIZE_BANDS
-        else _ORGANISATION_COUNTS.format(waits=q(FigureWait._meta.db_table))
+        else _ORGANISATION_COUNTS.format(waits=q(figure_models.FigureWait._meta.db_table))
     )
     sql = _FAIRNESS_SQL.format(
-        organisations=q(FigureOrganisation._meta.db_table),
+        organisations=q(figure_models.FigureOrganisation._meta.db_table),
         counts=counts,
         band_case=f"CASE {' '.join(cases)} END",
         band_waits=BAND_WAITS,

@@ -9,18 +9,9 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from supportdesk.reports import tables as columns
 from supportdesk.reports.selectors.common import MEASURES
-from supportdesk.reports.tables import (
-    BOOL,
-    DATE,
-    DATETIME,
-    HOURS,
-    INT,
-    MONEY,
-    MONTH,
-    SHARE,
-    Table,
-)
+from supportdesk.reports.tables import Table
 
 register = template.Library()
 DASH = "—"
@@ -30,33 +21,33 @@ DASH = "—"
 def cell(value: Any, kind: str) -> str:
     if value is None:
         return DASH
-    if kind == SHARE:
+    if kind == columns.SHARE:
         return f"{float(value) * 100:.1f} %"
-    if kind == HOURS:
+    if kind == columns.HOURS:
         return f"{float(value):.2f}"
-    if kind == MONEY and isinstance(value, Decimal | int | float):
+    if kind == columns.MONEY and isinstance(value, Decimal | int | float):
         return f"{Decimal(value):,.2f}".replace(",", "\u202f")
-    if kind == INT and isinstance(value, int):
+    if kind == columns.INT and isinstance(value, int):
         return f"{value:,}".replace(",", "\u202f")
-    if kind == BOOL:
+    if kind == columns.BOOL:
         return "yes" if value else "no"
-    if kind == DATETIME and isinstance(value, dt.datetime):
+    if kind == columns.DATETIME and isinstance(value, dt.datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    if kind == MONTH and isinstance(value, dt.date):
+    if kind == columns.MONTH and isinstance(value, dt.date):
         return value.strftime("%Y-%m")
-    if kind == DATE and isinstance(value, dt.date):
+    if kind == columns.DATE and isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
 
 
 @register.filter
 def numeric(kind: str) -> bool:
-    return kind in {INT, SHARE, HOURS, MONEY}
+    return kind in {columns.INT, columns.SHARE, columns.HOURS, columns.MONEY}
 
 
 @register.filter
 def dated(kind: str) -> bool:
-    return kind in {DATE, MONTH, DATETIME}
+    return kind in {columns.DATE, columns.MONTH, columns.DATETIME}
 
 
 @register.inclusion_tag("reports/_table.html", takes_context=True)

@@ -11,6 +11,7 @@ change nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -78,6 +79,44 @@ def _move(ticket: Ticket, to: Status, *, allowed: Iterable[str], verb: Verb) -> 
         raise IllegalTransition(message)
     ticket.status = to
     return old
+
+
+@dataclasses.dataclass(frozen=True)
+class Move:
+    """A status change an action makes: from which statuses, what it stamps."""
+
+    to: Status
+    allowed: tuple[str, ...]
+    stamp: tuple[str, ...] = ()  # moments set to now (``resolved_at``…)
+    first: tuple[str, ...] = ()  # moments set to now only once (work starts once)
+
+
+_ACTIVE = (Status.ASSIGNED, Status.IN_PROGRESS, *WAITING_STATUSES)
+MOVES = {
+    Verb.STARTED: Move(Status.IN_PROGRESS, (Status.ASSIGNED,), first=("started_at",)),
+    Verb.RESUMED: Move(Status.IN_PROGRESS, WAITING_STATUSES),
+    Verb.RESOLVED: Move(Status.RESOLVED, _ACTIVE, ("resolved_at",), ("started_at",)),
+    Verb.CLOSED: Move(Status.CLOSED, (Status.RESOLVED,), ("closed_at",)),
+}
+
+
+def _transition(
+    ticket: Ticket, actor: User, verb: Verb, *, reason: str = "", move: Move | None = None
+) -> Ticket:
+    """The one shape of a status change: lock, check, stamp, record, recompute."""
+    move = move or MOVES[verb]
+    with kit.atomic():
+        ticket = kit.lock(ticket)
+        now = clock.now()
+        old = _move(ticket, move.to, allowed=move.allowed, verb=verb)
+        for field in move.stamp:
+            setattr(ticket, field, now)
+        for field in move.first:
+            if getattr(ticket, field) is None:
+                setattr(ticket, field, now)
+        _record_status(ticket, actor, verb, old=old, reason=reason, at=now)
+        kit.finish(ticket, now=now)
+    return ticket
 
 
 # --- the actions ------------------------------------------------------------------------
@@ -263,15 +302,7 @@ def ticket_assign(
 def ticket_start(*, ticket: Ticket, actor: User) -> Ticket:
     """The assigned consultant commences work (R3: "assigned and started")."""
     kit.require_staff(actor, _("start work on tickets"))
-    with kit.atomic():
-        ticket = kit.lock(ticket)
-        now = clock.now()
-        old = _move(ticket, Status.IN_PROGRESS, allowed=[Status.ASSIGNED], verb=Verb.STARTED)
-        if ticket.started_at is None:
-            ticket.started_at = now
-        _record_status(ticket, actor, Verb.STARTED, old=old, reason="", at=now)
-        kit.finish(ticket, now=now)
-    return ticket
+    return _transition(ticket, actor, Verb.STARTED)
 
 
 def ticket_reply(
@@ -389,58 +420,26 @@ def ticket_wait(*, ticket: Ticket, actor: User, on: str, reason: str = "") -> Ti
             "on", _("%(value)r is not one of 'customer', 'third_party'") % {"value": on}
         )
     to = targets[on]
-    with kit.atomic():
-        ticket = kit.lock(ticket)
-        now = clock.now()
-        allowed = [Status.IN_PROGRESS, *[s for s in WAITING_STATUSES if s != to]]
-        old = _move(ticket, to, allowed=allowed, verb=Verb.WAITING)
-        _record_status(ticket, actor, Verb.WAITING, old=old, reason=reason, at=now)
-        kit.finish(ticket, now=now)
-    return ticket
+    allowed = (Status.IN_PROGRESS, *[s for s in WAITING_STATUSES if s != to])
+    return _transition(ticket, actor, Verb.WAITING, reason=reason, move=Move(to, allowed))
 
 
 def ticket_resume(*, ticket: Ticket, actor: User, reason: str = "") -> Ticket:
     """Back to work after waiting; the resolution clock runs again (R5)."""
     kit.require_visible(ticket, actor)
-    with kit.atomic():
-        ticket = kit.lock(ticket)
-        now = clock.now()
-        old = _move(ticket, Status.IN_PROGRESS, allowed=WAITING_STATUSES, verb=Verb.RESUMED)
-        _record_status(ticket, actor, Verb.RESUMED, old=old, reason=reason, at=now)
-        kit.finish(ticket, now=now)
-    return ticket
+    return _transition(ticket, actor, Verb.RESUMED, reason=reason)
 
 
 def ticket_resolve(*, ticket: Ticket, actor: User, resolution: str = "") -> Ticket:
     """Mark the issue resolved; the customer confirms (close) or reopens."""
     kit.require_staff(actor, _("resolve tickets"))
-    with kit.atomic():
-        ticket = kit.lock(ticket)
-        now = clock.now()
-        old = _move(
-            ticket,
-            Status.RESOLVED,
-            allowed=[Status.ASSIGNED, Status.IN_PROGRESS, *WAITING_STATUSES],
-            verb=Verb.RESOLVED,
-        )
-        ticket.resolved_at = now
-        ticket.started_at = ticket.started_at or now
-        _record_status(ticket, actor, Verb.RESOLVED, old=old, reason=resolution, at=now)
-        kit.finish(ticket, now=now)
-    return ticket
+    return _transition(ticket, actor, Verb.RESOLVED, reason=resolution)
 
 
 def ticket_close(*, ticket: Ticket, actor: User, reason: str = "") -> Ticket:
     """Close a resolved ticket: the customer confirms, or staff close it."""
     kit.require_visible(ticket, actor)
-    with kit.atomic():
-        ticket = kit.lock(ticket)
-        now = clock.now()
-        old = _move(ticket, Status.CLOSED, allowed=[Status.RESOLVED], verb=Verb.CLOSED)
-        ticket.closed_at = now
-        _record_status(ticket, actor, Verb.CLOSED, old=old, reason=reason, at=now)
-        kit.finish(ticket, now=now)
-    return ticket
+    return _transition(ticket, actor, Verb.CLOSED, reason=reason)
 
 
 def _reopen(ticket: Ticket, actor: User, *, reason: str, now: dt.datetime) -> None:

@@ -6,6 +6,8 @@ explicit actor, one transaction, rows locked, an ``Event`` on every ticket chang
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext as _
 
 from supportdesk.accounts.models import User
@@ -22,6 +24,12 @@ def _lock_pair(first: Ticket, second: Ticket) -> tuple[Ticket, Ticket]:
     # Always in id order, so two merges of the same pair cannot deadlock.
     rows = Ticket.objects.select_for_update().in_bulk([first.pk, second.pk])
     return rows[first.pk], rows[second.pk]
+
+
+def _link(source: Ticket, target: Ticket, kind: str, actor: User, now: dt.datetime) -> TicketLink:
+    return TicketLink.objects.create(
+        source=source, target=target, kind=kind, created_by=actor, created_at=now
+    )
 
 
 def ticket_link(
@@ -47,9 +55,7 @@ def ticket_link(
                 % {"number": source.number, "other": target.number}
             )
         now = clock.now()
-        link = TicketLink.objects.create(
-            source=source, target=target, kind=kind, created_by=actor, created_at=now
-        )
+        link = _link(source, target, kind, actor, now)
         record_event(
             source, actor, Verb.LINKED, new={"to": target.number, "kind": kind}, public=False
         )
@@ -98,13 +104,7 @@ def ticket_merge(*, duplicate: Ticket, target: Ticket, actor: User, reason: str 
             )
         now = clock.now()
         reason = reason.strip()
-        TicketLink.objects.create(
-            source=duplicate,
-            target=target,
-            kind=TicketLink.Kind.MERGED_INTO,
-            created_by=actor,
-            created_at=now,
-        )
+        _link(duplicate, target, TicketLink.Kind.MERGED_INTO, actor, now)
         followers = [*duplicate.watchers.all()]
         if duplicate.requester_id and duplicate.requester_id != target.requester_id:
             followers.append(duplicate.requester)  # type: ignore[arg-type]
@@ -178,13 +178,7 @@ def ticket_split(
         )
         original = Ticket.objects.select_for_update().get(pk=ticket.pk)
         now = clock.now()
-        TicketLink.objects.create(
-            source=new,
-            target=original,
-            kind=TicketLink.Kind.SPLIT_FROM,
-            created_by=actor,
-            created_at=now,
-        )
+        _link(new, original, TicketLink.Kind.SPLIT_FROM, actor, now)
         record_event(new, actor, Verb.SPLIT_FROM, new={"from": original.number}, at=now)
         record_event(
             original, actor, Verb.SPLIT, new={"into": new.number, "subject": subject}, at=now
