@@ -13,6 +13,23 @@ from tests.factories import OrganisationFactory, SkillFactory, UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _run_at_another_moment():
+    """``TEST_NOW=2026-12-05T03:00+01:00`` runs the suite as if it were then (the clock
+    ticks on from it): a test that passes only in working hours, or only on a weekday,
+    fails here rather than in whichever hour CI happens to run."""
+    moment = os.environ.get("TEST_NOW")
+    if not moment:
+        yield
+        return
+    import datetime as dt
+
+    import time_machine
+
+    with time_machine.travel(dt.datetime.fromisoformat(moment), tick=True):
+        yield
+
+
 def _only_test_atomics(connection) -> bool:
     """True inside the test's own transaction and no other: production would commit here."""
     return connection.in_atomic_block and all(
