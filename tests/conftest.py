@@ -49,6 +49,17 @@ def _run(callbacks) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _language_of_its_own():
+    """Each test starts in the site's language: a request through the locale middleware
+    leaves its language active in the thread (``translation.activate``), and a Swedish
+    page in one test would make the next test's refusals Swedish."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _commit_hooks_as_in_production(monkeypatch):
     """Tests run inside a transaction that never commits, so ``on_commit`` work (the
     event subscribers, queued tasks) would never run. Run it where production commits:
