@@ -452,8 +452,8 @@ def side_panel(ticket: Ticket) -> SidePanel:
     today = timezone.localdate(clock.now())
     agreements = list(organisation.agreements.all())
     valid = [a for a in agreements if a.is_valid_on(today)]
-    open_tickets = list(
-        in_queue_order(organisation.tickets.exclude(pk=ticket.pk)).select_related("assignee")[:10]
+    open_tickets = list(  # the panel shows each one's number, subject and status
+        in_queue_order(organisation.tickets.exclude(pk=ticket.pk)).only("subject", "status")[:10]
     )
     since = today - dt.timedelta(days=RECENT_DAYS)
     entries = list(
