@@ -10,12 +10,13 @@ import datetime as dt
 import pytest
 
 from supportdesk.core import clock
-from tests.factories import UserFactory, make_ticket
+from supportdesk.tickets import actions
+from tests.factories import OrganisationFactory, SkillFactory, UserFactory, make_ticket
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("steady_session_clock")]
 
 MORNING = dt.datetime(2026, 3, 10, 8, 30, tzinfo=dt.UTC)  # a Tuesday in working hours
-HOSTILE = '<script>alert("x")</script> & \'Eve\''
+HOSTILE = "<script>alert(\"x\")</script> & 'Eve'"
 ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;Eve&#x27;"
 
 
@@ -29,10 +30,20 @@ def _page(client, user, language: str, path: str) -> str:
     return response.content.decode()
 
 
-def test_the_board_speaks_each_viewers_language_with_names_escaped(client, dispatcher, alice):
-    UserFactory(email="eve@partner.example", name=HOSTILE, role="consultant", organisation=None)
+def test_the_board_speaks_each_viewers_language_with_names_escaped(client, dispatcher):
+    eve = UserFactory(
+        email="eve@partner.example", name=HOSTILE, role="consultant", organisation=None
+    )
+    org = OrganisationFactory(name=f"Org {HOSTILE}")
+    requester = UserFactory(email="r@org.example", name=f"Req {HOSTILE}", organisation=org)
     with clock.at(MORNING):
-        ticket = make_ticket(alice, subject=HOSTILE)
+        ticket = make_ticket(requester, subject=HOSTILE)
+        assigned = make_ticket(requester, subject="Assigned")
+        actions.ticket_assign(ticket=assigned, actor=dispatcher, assignee=eve)
+        skilled = make_ticket(requester, subject="Skilled")
+        actions.ticket_update(
+            ticket=skilled, actor=dispatcher, required_skill=SkillFactory(name=f"Skill {HOSTILE}")
+        )
     for language, words in [
         ("en", ["working hours left to assign", "Assign to ", "Select ", ">New<", "Times are"]),
         ("sv", ["arbetstimmar kvar att tilldela", "Tilldela ", "Markera ", ">Ny<", "Tiderna är"]),
@@ -42,7 +53,10 @@ def test_the_board_speaks_each_viewers_language_with_names_escaped(client, dispa
         assert all(word in html for word in words), language
         assert HOSTILE not in html
         assert f'<span class="number">{ticket.number}</span> {ESCAPED}</a>' in html
-        assert f"{ESCAPED}</button>" in html  # the suggestion, the only consultant
+        assert f"{ESCAPED}</button>" in html  # the suggestion: the only consultant
+        assert f"<td>Org {ESCAPED}<br><small>Req {ESCAPED}</small></td>" in html
+        assert f'<small class="tag">Skill {ESCAPED}</small>' in html
+        assert f"<td>{ESCAPED}</td>" in html  # the assignee's cell
 
 
 def test_the_workspace_speaks_each_viewers_language_and_role(client, dispatcher, consultant, alice):

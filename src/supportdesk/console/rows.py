@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from html import escape
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -75,7 +76,7 @@ def board_rows(rows: Sequence[BoardRow], hits: dict[int, int]) -> list[SafeStrin
 
     html = []
     for row in rows:
-        t = row.ticket
+        t: Any = row.ticket  # with the names of ``selectors.BOARD_NAMES`` as columns
         number = t.number  # "SD-" and digits: nothing to escape
         href = href_of.replace(_NUMBER, number)
         suggestion = row.suggestion
@@ -85,7 +86,7 @@ def board_rows(rows: Sequence[BoardRow], hits: dict[int, int]) -> list[SafeStrin
             impact = words.impact.get(t.impact, t.impact) + words.review.get(t.impact_review, "")
             notes.append(f'<br><span class="impact">{escape(impact)}</span>')
         if t.required_skill_id:
-            notes.append(f'<br><small class="tag">{escape(str(t.required_skill))}</small>')
+            notes.append(f'<br><small class="tag">{escape(t.skill_name)}</small>')
         if n := hits.get(t.pk, 0):
             others = ngettext(
                 "%(n)s other customer's ticket has this error",
@@ -94,7 +95,7 @@ def board_rows(rows: Sequence[BoardRow], hits: dict[int, int]) -> list[SafeStrin
             ) % {"n": n}
             notes.append(f'<br><a class="tag others-hit" href="{href}#others">{escape(others)}</a>')
         if t.assignee_id:
-            who = escape(str(t.assignee))
+            who = escape(t.assignee_name or t.assignee_email)  # as ``str(User)``
         elif suggestion is not None:
             label = words.assign_to % {"who": escape(str(suggestion))}
             who = (
@@ -106,7 +107,7 @@ def board_rows(rows: Sequence[BoardRow], hits: dict[int, int]) -> list[SafeStrin
         else:
             who = "—"
         hidden = f'<input type="hidden" name="suggested" value="{suggested}">' if suggested else ""
-        requester = escape(str(t.requester)) if t.requester_id else ""
+        requester = escape(t.requester_name or t.requester_email) if t.requester_id else ""
         status = escape(t.status)
         html.append(
             mark_safe(  # noqa: S308 (every value above is escaped)
@@ -118,7 +119,7 @@ def board_rows(rows: Sequence[BoardRow], hits: dict[int, int]) -> list[SafeStrin
                 f"{words.your_turn if getattr(t, 'customer_wrote_last', False) else ''}\n"
                 f"<br><small>{words.last_activity} {ago_html(t.updated_at, now, zone)}</small>"
                 f"{''.join(notes)}</td>\n"
-                f"<td>{escape(str(t.organisation))}<br><small>{requester}</small></td>\n"
+                f"<td>{escape(t.organisation_name)}<br><small>{requester}</small></td>\n"
                 f'<td><span class="status s-{status}">'
                 f"{words.status.get(t.status, status)}</span>"
                 f"<br><small>{ago_html(t.registered_at, now, zone)}</small></td>\n"
