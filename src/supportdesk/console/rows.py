@@ -21,7 +21,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from supportdesk.accounts.models import User
-from supportdesk.console.selectors import BoardRow, Clock
+from supportdesk.console.clocks import Clock
+from supportdesk.console.selectors import BoardRow
 from supportdesk.core import clock
 from supportdesk.core.templatetags.rich_text import ago_html
 from supportdesk.core.words import per_language
@@ -133,16 +134,27 @@ def board_rows(rows: Sequence[BoardRow], hits: dict[int, int]) -> list[SafeStrin
 _SELECTED = " selected"
 
 
+# The escaped lists of options, by their content: the same organisations on every page
+# until one is added or renamed (then its new list is written once).
+_option_lists: dict[tuple[tuple[int, str], ...], str] = {}
+
+
 def options(choices: Sequence[tuple[int, str]], selected: str) -> SafeString:
     """``<option>`` elements of a filter (hundreds of organisations), escaped, the one
     whose id is ``selected`` marked."""
-    return mark_safe(  # noqa: S308 (names escaped)
-        "".join(
-            f'<option value="{pk}"{_SELECTED if str(pk) == selected else ""}>'
-            f"{escape(name)}</option>"
-            for pk, name in choices
+    key = tuple(choices)
+    html = _option_lists.get(key)
+    if html is None:
+        if len(_option_lists) >= 16:
+            _option_lists.clear()
+        html = _option_lists[key] = "".join(
+            f'<option value="{pk}">{escape(name)}</option>' for pk, name in choices
         )
-    )
+    if selected:
+        html = html.replace(
+            f'<option value="{selected}">', f'<option value="{selected}"{_SELECTED}>', 1
+        )
+    return mark_safe(html)  # noqa: S308 (names escaped; ``selected`` is an id)
 
 
 def consultant_options(consultants: Sequence[User]) -> SafeString:
