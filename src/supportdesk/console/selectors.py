@@ -371,6 +371,27 @@ class SidePanel:
 
 
 RECENT_DAYS = 30
+# What the panel shows of an entry and what its charge is decided from (``entry_decision``):
+# the entries of every ticket of the organisation, without the hundred other columns of
+# their tickets and people.
+_OVERRIDE = (
+    "override",
+    "override_reason",
+    "override_by",
+    "override_by__name",
+    "override_by__email",
+)
+PANEL_ENTRY_COLUMNS = (
+    "date",
+    "minutes",
+    "ticket",
+    "ticket__kind",
+    "ticket__code_owner",
+    "corrects",
+    "corrects__date",
+    *_OVERRIDE,
+    *(f"corrects__{name}" for name in _OVERRIDE),
+)
 
 
 def side_panel(ticket: Ticket) -> SidePanel:
@@ -385,7 +406,8 @@ def side_panel(ticket: Ticket) -> SidePanel:
     since = today - dt.timedelta(days=RECENT_DAYS)
     entries = list(
         TimeEntry.objects.filter(ticket__organisation=organisation, date__gte=since)
-        .select_related("ticket", "consultant", "override_by", "corrects__override_by")
+        .select_related("ticket", "override_by", "corrects__override_by")
+        .only(*PANEL_ENTRY_COLUMNS)
         .order_by("-date", "-id")
     )
     recent = []
