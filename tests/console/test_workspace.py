@@ -5,8 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.db.models import prefetch_related_objects
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from supportdesk.billing import actions as billing
 from supportdesk.billing.models import TimeEntry
+from supportdesk.console import selectors
 from supportdesk.console.models import SavedReply, TimerRun
 from supportdesk.core import clock
 from supportdesk.tickets import actions
@@ -75,6 +81,37 @@ def test_side_panel_says_when_no_agreement_is_valid(client, ticket, consultant, 
     )
     client.force_login(consultant)
     assert "No agreement valid today" in client.get(url(ticket)).content.decode()
+
+
+def test_side_panel_counts_recent_time_with_corrections_and_overrides(assigned, consultant):
+    other = make_ticket(assigned.requester, subject="Another one")
+    today = timezone.localdate(clock.now())
+    first = billing.time_log(
+        ticket=assigned, actor=consultant, minutes=90, description="x", date=today
+    )
+    billing.time_correct(entry=first, actor=consultant, minutes=30, reason="typo")
+    second = billing.time_log(
+        ticket=other, actor=consultant, minutes=45, description="y", date=today
+    )
+    billing.time_override(entry=second, actor=consultant, charge="free", reason="goodwill")
+    ticket = Ticket.objects.select_related("organisation").get(pk=assigned.pk)
+    prefetch_related_objects([ticket.organisation], "agreements")
+    with CaptureQueriesContext(connection) as queries:
+        panel = selectors.side_panel(ticket)
+    assert len(queries) == 2  # the organisation's open tickets, its recent time
+    assert panel.recent_minutes == 90 - 30 + 45
+    assert panel.recent_charged_minutes == 90 - 30  # no agreement: charged, but the override
+    shown = [
+        (entry.ticket.number, entry.signed_minutes, charge)
+        for entry, charge, _ in panel.recent_time
+    ]
+    assert sorted(shown) == sorted(
+        [
+            (assigned.number, 90, "Charged"),
+            (assigned.number, -30, "Charged"),
+            (other.number, 45, "Free"),
+        ]
+    )
 
 
 def test_reply_with_a_saved_reply_and_internal_note(client, assigned, consultant):

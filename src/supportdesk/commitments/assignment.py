@@ -84,13 +84,14 @@ def ranked_consultants(
 
 def pick(skill_id: int | None, ranked: Sequence[User]) -> tuple[User | None, bool]:
     """The suggestion for a ticket needing ``skill_id`` from ``ranked_consultants(any_skill=True)``
-    (skills prefetched), and whether it is qualified: the first of the list that holds the
-    skill, else the first consultant (who lacks it). The same order as ``suggestions``."""
+    (skills prefetched as ``skill_list``), and whether it is qualified: the first of the list
+    that holds the skill, else the first consultant (who lacks it). The same order as
+    ``suggestions``."""
     consultants = [u for u in ranked if u.role == Role.CONSULTANT]
     if skill_id is None:
         return (consultants[0], True) if consultants else (None, False)
     for user in ranked:
-        if any(s.pk == skill_id for s in user.skills.all()):
+        if any(s.pk == skill_id for s in user.skill_list):  # type: ignore[attr-defined]
             return user, True
     return (consultants[0], False) if consultants else (None, False)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from html import escape
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -20,26 +21,29 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from supportdesk.accounts.models import User
-from supportdesk.console.selectors import BoardRow, Clock
+from supportdesk.console.clocks import Clock
+from supportdesk.console.selectors import BoardRow
 from supportdesk.core import clock
 from supportdesk.core.templatetags.rich_text import ago_html
+from supportdesk.core.words import per_language
 from supportdesk.tickets.models import Impact, ImpactReview, Status
 
 _NUMBER = "SD-0"  # reversed once; each row puts its own number in its place
 
 
 class _Words:
-    """What a page of rows says, translated once in the active language."""
+    """What a page of rows says, translated and escaped once per process and language."""
 
     def __init__(self) -> None:
-        self.status = {value: str(label) for value, label in Status.choices}
+        self.status = {value: escape(str(label)) for value, label in Status.choices}
         self.impact = {value: str(label) for value, label in Impact.choices}
         self.review: dict[str, str] = {
             ImpactReview.CLAIMED: f" ({gettext('to review')})",
             ImpactReview.REMOVED: f" ({gettext('removed')})",
         }
-        self.select = gettext("Select %(n)s")
-        self.assign_to = gettext("Assign to %(who)s")
+        # Escaped with their placeholders: a number needs no escaping, a name is escaped.
+        self.select = escape(gettext("Select %(n)s"))
+        self.assign_to = escape(gettext("Assign to %(who)s"))
         self.your_turn = (
             f' <span class="your-turn" title="{escape(gettext("The customer wrote last: your turn"))}">'
             f"{escape(gettext('customer replied'))}</span>"
@@ -48,23 +52,34 @@ class _Words:
         self.unqualified = escape(gettext("nobody present has the skill: override reason needed"))
 
 
+_words = per_language(_Words)
+
+
 def _clock(c: Clock) -> str:
     return (
-        f'<td><span class="clock {escape(c.state)}" title="{escape(str(c.title))}">'
-        f"{escape(str(c.text))}</span></td>"
+        f'<td><span class="clock {escape(c.state)}" title="{escape(c.title)}">'
+        f"{escape(c.text)}</span></td>"
     )
 
 
 def board_rows(rows: Sequence[BoardRow], hits: dict[int, int]) -> list[SafeString]:
     """The ``<tr>`` of each row of the board (and of its live refresh), in order."""
-    href_of = reverse("console:workspace", kwargs={"number": _NUMBER})
-    words = _Words()
+    href_of = escape(reverse("console:workspace", kwargs={"number": _NUMBER}))
+    words = _words()
     now, zone = clock.now(), timezone.get_current_timezone()
+    cells: dict[Clock, str] = {}  # most clocks of a page say the same few things
+
+    def cell(c: Clock) -> str:
+        found = cells.get(c)
+        if found is None:
+            found = cells[c] = _clock(c)
+        return found
+
     html = []
     for row in rows:
-        t = row.ticket
-        number = escape(t.number)
-        href = escape(href_of.replace(_NUMBER, t.number))
+        t: Any = row.ticket  # with the names of ``selectors.BOARD_NAMES`` as columns
+        number = t.number  # "SD-" and digits: nothing to escape
+        href = href_of.replace(_NUMBER, number)
         suggestion = row.suggestion
         suggested = f"{number}:{suggestion.pk}" if suggestion is not None else ""
         notes = []
@@ -72,7 +87,7 @@ def board_rows(rows: Sequence[BoardRow], hits: dict[int, int]) -> list[SafeStrin
             impact = words.impact.get(t.impact, t.impact) + words.review.get(t.impact_review, "")
             notes.append(f'<br><span class="impact">{escape(impact)}</span>')
         if t.required_skill_id:
-            notes.append(f'<br><small class="tag">{escape(str(t.required_skill))}</small>')
+            notes.append(f'<br><small class="tag">{escape(t.skill_name)}</small>')
         if n := hits.get(t.pk, 0):
             others = ngettext(
                 "%(n)s other customer's ticket has this error",
@@ -81,9 +96,9 @@ def board_rows(rows: Sequence[BoardRow], hits: dict[int, int]) -> list[SafeStrin
             ) % {"n": n}
             notes.append(f'<br><a class="tag others-hit" href="{href}#others">{escape(others)}</a>')
         if t.assignee_id:
-            who = escape(str(t.assignee))
+            who = escape(t.assignee_name or t.assignee_email)  # as ``str(User)``
         elif suggestion is not None:
-            label = escape(words.assign_to % {"who": suggestion})
+            label = words.assign_to % {"who": escape(str(suggestion))}
             who = (
                 f'<button type="submit" name="one" value="{suggested}"'
                 f' class="small assign-suggested" data-key="a">{label}</button>'
@@ -93,22 +108,23 @@ def board_rows(rows: Sequence[BoardRow], hits: dict[int, int]) -> list[SafeStrin
         else:
             who = "—"
         hidden = f'<input type="hidden" name="suggested" value="{suggested}">' if suggested else ""
-        requester = escape(str(t.requester)) if t.requester_id else ""
+        requester = escape(t.requester_name or t.requester_email) if t.requester_id else ""
+        status = escape(t.status)
         html.append(
             mark_safe(  # noqa: S308 (every value above is escaped)
                 f'<tr class="row-{row.state}" data-number="{number}" data-href="{href}">\n'
                 f'<td><input type="checkbox" name="ticket" value="{number}"'
-                f' aria-label="{escape(words.select % {"n": t.number})}">{hidden}</td>\n'
+                f' aria-label="{words.select % {"n": number}}">{hidden}</td>\n'
                 f'<td><a href="{href}" class="open"><span class="number">{number}</span>'
                 f" {escape(t.subject)}</a>"
                 f"{words.your_turn if getattr(t, 'customer_wrote_last', False) else ''}\n"
                 f"<br><small>{words.last_activity} {ago_html(t.updated_at, now, zone)}</small>"
                 f"{''.join(notes)}</td>\n"
-                f"<td>{escape(str(t.organisation))}<br><small>{requester}</small></td>\n"
-                f'<td><span class="status s-{escape(t.status)}">'
-                f"{escape(words.status.get(t.status, t.status))}</span>"
+                f"<td>{escape(t.organisation_name)}<br><small>{requester}</small></td>\n"
+                f'<td><span class="status s-{status}">'
+                f"{words.status.get(t.status, status)}</span>"
                 f"<br><small>{ago_html(t.registered_at, now, zone)}</small></td>\n"
-                f"{_clock(row.assignment)}{_clock(row.same_day)}{_clock(row.resolution)}\n"
+                f"{cell(row.assignment)}{cell(row.same_day)}{cell(row.resolution)}\n"
                 f"<td>{who}</td>\n</tr>\n"
             )
         )
@@ -118,16 +134,27 @@ def board_rows(rows: Sequence[BoardRow], hits: dict[int, int]) -> list[SafeStrin
 _SELECTED = " selected"
 
 
+# The escaped lists of options, by their content: the same organisations on every page
+# until one is added or renamed (then its new list is written once).
+_option_lists: dict[tuple[tuple[int, str], ...], str] = {}
+
+
 def options(choices: Sequence[tuple[int, str]], selected: str) -> SafeString:
     """``<option>`` elements of a filter (hundreds of organisations), escaped, the one
     whose id is ``selected`` marked."""
-    return mark_safe(  # noqa: S308 (names escaped)
-        "".join(
-            f'<option value="{pk}"{_SELECTED if str(pk) == selected else ""}>'
-            f"{escape(name)}</option>"
-            for pk, name in choices
+    key = tuple(choices)
+    html = _option_lists.get(key)
+    if html is None:
+        if len(_option_lists) >= 16:
+            _option_lists.clear()
+        html = _option_lists[key] = "".join(
+            f'<option value="{pk}">{escape(name)}</option>' for pk, name in choices
         )
-    )
+    if selected:
+        html = html.replace(
+            f'<option value="{selected}">', f'<option value="{selected}"{_SELECTED}>', 1
+        )
+    return mark_safe(html)  # noqa: S308 (names escaped; ``selected`` is an id)
 
 
 def consultant_options(consultants: Sequence[User]) -> SafeString:
@@ -136,7 +163,7 @@ def consultant_options(consultants: Sequence[User]) -> SafeString:
     return mark_safe(  # noqa: S308 (names escaped)
         "".join(
             f'<option value="{c.pk}">{escape(str(c))} ({c.open_load} {escape(word_open)};'
-            f" {escape(', '.join(str(s) for s in c.skills.all()) or no_skills)})</option>"
+            f" {escape(', '.join(str(s) for s in c.skill_list) or no_skills)})</option>"  # type: ignore[attr-defined]
             for c in consultants
         )
     )

@@ -19,14 +19,13 @@ from supportdesk.commitments.assignment import suggestions
 from supportdesk.commitments.clocks import ticket_clocks
 from supportdesk.console import actions as console_actions
 from supportdesk.console import presence as console_presence
+from supportdesk.console.clocks import assignment_clock, resolution_clock, same_day_clock
+from supportdesk.console.entries import timeline_entries
 from supportdesk.console.forms import TicketFieldsForm, TimeEntryForm
 from supportdesk.console.models import SavedReply, TimerRun
 from supportdesk.console.placeholders import fill, values_for
 from supportdesk.console.rows import staff_options
 from supportdesk.console.selectors import (
-    assignment_clock,
-    resolution_clock,
-    same_day_clock,
     side_panel,
     ticket_links,
     timeline,
@@ -89,6 +88,7 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
         else None
     )
     placeholder_values = values_for(ticket, user)
+    entries = timeline(ticket)
     return render(
         request,
         "console/workspace.html",
@@ -98,7 +98,8 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
             "assignment": assignment_clock(ticket, now),
             "same_day": same_day_clock(ticket, now),
             "resolution": resolution_clock(ticket, now),
-            "timeline": timeline(ticket),
+            "timeline": entries,
+            "timeline_entries": timeline_entries(entries, ticket.number),
             "odoo_refs": ticket.odoo_refs.all() if ticket.may_have("odoo_refs") else [],
             "links": ticket_links(ticket),
             "saved_replies": [
@@ -110,9 +111,9 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
             and (user.role == Role.CONSULTANT or user.takes_tickets),
             "staff_options": (
                 staff_options(
-                    User.objects.filter(role__in=STAFF_ROLES, is_active=True).exclude(
-                        email__endswith="@system.invalid"
-                    ),
+                    User.objects.filter(role__in=STAFF_ROLES, is_active=True)
+                    .exclude(email__endswith="@system.invalid")
+                    .only("name", "email"),
                     user,
                 )
                 if ticket.is_open
