@@ -291,7 +291,13 @@ class Ticket(models.Model):
 
     @property
     def number(self) -> str:
-        return f"{NUMBER_PREFIX}{self.pk + NUMBER_OFFSET}" if self.pk else f"{NUMBER_PREFIX}?"
+        return Ticket.number_of(self.pk) if self.pk else f"{NUMBER_PREFIX}?"
+
+    @staticmethod
+    def number_of(pk: int) -> str:
+        """``42`` → ``"SD-10042"``: the number of the ticket with this id (for rows read
+        with ``values()``)."""
+        return f"{NUMBER_PREFIX}{pk + NUMBER_OFFSET}"
 
     @staticmethod
     def pk_from_number(number: str) -> int | None:
