@@ -255,6 +255,9 @@ class Ticket(models.Model):
     _loaded: dict[str, Any]
     # Set by ``ticket_create``: the message that opened the ticket (a mail's), if any.
     opening_message: Message | None
+    # Set by a page that read the ticket's events: its latest resolution (None: none), so
+    # the rating prompt needs no query of its own (``help.ratings.latest_resolution``).
+    resolution_read: Event | None
 
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"

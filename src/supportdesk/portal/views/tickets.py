@@ -34,6 +34,7 @@ from supportdesk.portal.selectors import (
 from supportdesk.portal.selectors import (
     ticket_list as select_tickets,
 )
+from supportdesk.portal.timeline import timeline_html
 from supportdesk.portal.views.saved import saved_list_views, saved_views_bar
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import attachment_for_user, related_exists, ticket_view
@@ -225,6 +226,10 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The rows the ticket page shows beside the ticket (not the skill the console routes by).
+_DETAIL_RELATED = ("organisation", "requester", "assignee")
+
+
 def _detail_flags(user: User) -> dict[str, Any]:
     """Which parts of the ticket page have rows, read with the ticket (no query for an
     empty part)."""
@@ -236,10 +241,11 @@ def _detail_flags(user: User) -> dict[str, Any]:
 
 def _detail_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[str, Any]:
     user = _user(request)
+    items = timeline(user, ticket)
     return {
         "ticket": ticket,
         "clocks": ticket_clocks(ticket, staff=user.is_support_staff),
-        "timeline": timeline(user, ticket),
+        "timeline_html": timeline_html(items, ticket.number),
         "attachments": (public_attachments(user, ticket) if ticket.may_have("attachments") else []),
         "odoo_refs": ticket.odoo_refs.all() if ticket.may_have("odoo_refs") else [],
         "charge": charge_hint(ticket.organisation, ticket.kind, _today()),
@@ -251,14 +257,14 @@ def _detail_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
 
 @login_required
 @require_GET
-@ticket_view(annotate=_detail_flags)
+@ticket_view(annotate=_detail_flags, related=_DETAIL_RELATED)
 def ticket_detail(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     return render(request, "portal/ticket_detail.html", _detail_context(request, ticket))
 
 
 @login_required
 @require_GET
-@ticket_view(annotate=_detail_flags)
+@ticket_view(annotate=_detail_flags, related=_DETAIL_RELATED)
 def ticket_timeline(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     """The timeline alone, for the page to refresh it in place."""
     return render(request, "portal/partials/timeline.html", _detail_context(request, ticket))
