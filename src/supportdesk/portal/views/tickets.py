@@ -22,6 +22,7 @@ from supportdesk.core.paging import capped_count
 from supportdesk.core.web import run_action
 from supportdesk.portal.forms import IMPACT_MEANINGS, ReopenForm, ReplyForm, TicketForm
 from supportdesk.portal.hints import charge_hint, charge_hints
+from supportdesk.portal.rows import COLUMNS as ROW_COLUMNS
 from supportdesk.portal.rows import ticket_rows
 from supportdesk.portal.selectors import (
     SCOPES,
@@ -72,15 +73,16 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     filters = _filters(request)
     tickets = select_tickets(user, **filters)
+    shown = tickets.values(*ROW_COLUMNS)  # the page's rows: no models (portal/rows.py)
     sort, descending = parse_sort(request.GET.get("sort"), allowed=PORTAL_SORTS)
     if not sort:
         sort, descending = "number", True  # newest first
     try:
         page = keyset.page(
-            tickets, SORTS[sort], descending=descending, cursor=request.GET.get("after"), size=50
+            shown, SORTS[sort], descending=descending, cursor=request.GET.get("after"), size=50
         )
     except InvalidInput:
-        page = keyset.page(tickets, SORTS[sort], descending=descending, size=50)
+        page = keyset.page(shown, SORTS[sort], descending=descending, size=50)
     first_page = request.GET.copy()
     first_page.pop("after", None)
     count, more_than_count = capped_count(tickets)
