@@ -17,6 +17,7 @@ import functools
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -49,6 +50,13 @@ def _words(language: str | None) -> dict[str, str]:
     for value, label in Channel.choices:
         escaped[f"channel:{value}"] = str(esc(str(label)))
     return escaped
+
+
+def _forget(**kwargs: object) -> None:
+    _words.cache_clear()  # a setting changed (a test's SITE_NAME)
+
+
+setting_changed.connect(_forget)
 
 
 def _when(instant: dt.datetime) -> tuple[str, str]:
