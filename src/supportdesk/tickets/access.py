@@ -121,7 +121,8 @@ def ticket_view(
     """A view of one ticket: ``view(request, user, ticket, ...)`` gets the signed-in user
     and the ticket of the URL's ``number`` through :func:`ticket_for_user` (else 404).
     ``@ticket_view(annotate=…)`` adds the user's annotations (``related_exists`` flags) to
-    the ticket's query, ``related`` the rows joined to it. Put it under ``login_required`` (or the console's ``staff_only``)."""
+    the ticket's query, ``related`` the rows joined to it. Put it under ``login_required``
+    (or the console's ``staff_only``)."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
