@@ -597,6 +597,38 @@ def test_ticket_list_costs_the_same_queries_for_5_and_50_of_60_tickets(
             assert any(item["assignee"] for item in items)
 
 
+def test_ticket_list_items_are_what_the_schema_makes_of_each_ticket(
+    client, alice, dispatcher, consultant
+):
+    # The list writes rows read with values() straight to JSON (api/rows.py); each item is
+    # what TicketOut makes of the same ticket read as a model, hostile text included.
+    from ninja.responses import NinjaJSONEncoder
+
+    from supportdesk.api.api import _ticket_out
+    from supportdesk.api.schemas import TicketOut
+
+    hostile = "<script>alert(\"x\")</script> & 'quotes' \u2028 åäö"
+    consultant.name = ""  # shown by e-mail, as get_full_name does
+    consultant.save()
+    made = [
+        make_ticket(alice, subject=hostile, description="https://alpha.odoo.com/odoo/sales/7"),
+        make_ticket(alice, subject="Plain", impact="production_down"),
+        make_ticket(alice, subject="No references", description="nothing"),
+    ]
+    actions.ticket_assign(ticket=made[0], actor=dispatcher, assignee=consultant)
+    api = Api(client, dispatcher)
+    for order in ("recent", "queue"):
+        items = api.get("/tickets", {"order": order}).json()["items"]
+        tickets = {t.number: t for t in Ticket.objects.filter(pk__in=[t.pk for t in made])}
+        assert {item["number"] for item in items} == set(tickets)
+        for item in items:
+            expected = TicketOut.model_validate(_ticket_out(tickets[item["number"]])).model_dump()
+            assert item == json.loads(json.dumps(expected, cls=NinjaJSONEncoder))
+    first = next(i for i in items if i["subject"] == hostile)
+    assert first["assignee"]["name"] == consultant.email
+    assert first["odoo_refs"]
+
+
 def test_refused_calls_write_nothing_to_the_timeline(as_alice, alices_ticket):
     events, messages = Event.objects.count(), Message.objects.count()
     as_alice.post(f"/tickets/{alices_ticket.number}/start")

@@ -21,6 +21,7 @@ from pydantic import Field
 from supportdesk.accounts.http import request_user
 from supportdesk.accounts.models import Organisation, User
 from supportdesk.api.auth import StaffSessionAuth, TokenAuth
+from supportdesk.api.rows import ticket_items
 from supportdesk.api.schemas import (
     AssignIn,
     ErrorOut,
@@ -36,7 +37,7 @@ from supportdesk.api.schemas import (
     WaitIn,
 )
 from supportdesk.commitments.kpi import attainment
-from supportdesk.commitments.queue import after_cursor, in_queue_order, queue_cursor
+from supportdesk.commitments.queue import after_cursor, cursor_of, in_queue_order
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from supportdesk.core.schemas import CleanSchema, Code, Id, Line
 from supportdesk.search.api import router as search_router
@@ -218,14 +219,13 @@ class TicketFilters(CleanSchema):
 
 
 @tickets.get("/tickets", response={200: TicketPage, 422: ErrorOut})
-def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[str, Any]:
+def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> HttpResponse:
     """Tickets visible to you, newest first (`order=recent`) or in the queue order
     (`order=queue`: open tickets, business-critical first, then first come first served)."""
     user = request_user(request)
     if not 1 <= filters.limit <= 200:
         raise InvalidInput("limit", _("must be between 1 and 200"))
-    qs = tickets_for_user(user).select_related("organisation", "requester", "assignee")
-    qs = qs.prefetch_related("odoo_refs")
+    qs = tickets_for_user(user)
     if filters.status:
         qs = qs.filter(status__in=filters.status)
     if filters.open is not None:
@@ -257,14 +257,16 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> dict[st
             "order",
             _("%(order)r is not one of 'recent', 'queue'") % {"order": filters.order},
         )
-    page = list(qs[: filters.limit + 1])
-    more = len(page) > filters.limit
-    page = page[: filters.limit]
+    items = ticket_items(qs[: filters.limit + 1])
+    more = len(items) > filters.limit
+    items = items[: filters.limit]
+    keys = [item.pop("_keys") for item in items]
     next_cursor = None
-    if more and page:
-        last = page[-1]
-        next_cursor = queue_cursor(last) if filters.order == "queue" else str(last.pk)
-    return {"items": [_ticket_out(t) for t in page], "next_cursor": next_cursor}
+    if more and items:
+        next_cursor = cursor_of(*keys[-1]) if filters.order == "queue" else str(keys[-1][2])
+    # Rows already in TicketPage's shape (api/rows.py): written as JSON without a second
+    # pass through the schema, which cost more than reading them.
+    return api.create_response(request, {"items": items, "next_cursor": next_cursor}, status=200)
 
 
 @tickets.get("/tickets/{number}", response={200: TicketDetailOut, **ERRORS})

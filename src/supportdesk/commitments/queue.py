@@ -29,7 +29,12 @@ def in_queue_order(tickets: QuerySet[Ticket], *, open_only: bool = True) -> Quer
 
 
 def queue_cursor(ticket: Ticket) -> str:
-    raw = f"{ticket.queue_rank}|{ticket.registered_at.isoformat()}|{ticket.pk}"
+    return cursor_of(ticket.queue_rank, ticket.registered_at, ticket.pk)
+
+
+def cursor_of(rank: int, registered_at: dt.datetime, pk: int) -> str:
+    """The cursor after a ticket of the queue, from its three keys (``QUEUE_ORDER``)."""
+    raw = f"{rank}|{registered_at.isoformat()}|{pk}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 

@@ -44,7 +44,7 @@ def _decode(cursor: str, count: int) -> list[Any]:
 
 
 def page[M: Model](
-    rows: QuerySet[M],
+    rows: QuerySet[M] | QuerySet[M, dict[str, Any]],
     fields: Sequence[str],
     *,
     descending: bool = False,
@@ -54,6 +54,7 @@ def page[M: Model](
     """One page of ``rows`` ordered by ``fields`` (all ascending or all descending).
 
     No field may be NULL in ``rows`` (filter them out first): NULLs do not compare.
+    ``rows`` may be models or ``values()`` dictionaries.
     """
     keys = [f"_key{i}" for i in range(len(fields))]
     rows = rows.annotate(**{k: F(f) for k, f in zip(keys, fields, strict=True)})
@@ -74,5 +75,9 @@ def page[M: Model](
     last = found[-1] if more and found else None
     return Page(
         rows=found,
-        next_cursor=_encode([getattr(last, k) for k in keys]) if last is not None else None,
+        next_cursor=_encode([_get(last, k) for k in keys]) if last is not None else None,
     )
+
+
+def _get(row: Any, key: str) -> Any:
+    return row[key] if isinstance(row, dict) else getattr(row, key)

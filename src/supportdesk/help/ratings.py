@@ -37,6 +37,8 @@ class RatingRefused(Exception):
 def latest_resolution(ticket: Ticket) -> Event | None:
     if ticket.status not in (Status.RESOLVED, Status.CLOSED):
         return None
+    if hasattr(ticket, "resolution_read"):  # the page read the events already
+        return ticket.resolution_read
     return ticket.events.filter(verb=Verb.RESOLVED).order_by("-created_at", "-id").first()
 
 

@@ -18,7 +18,12 @@ from supportdesk.accounts.models import User
 from supportdesk.billing.models import TimeEntry
 from supportdesk.portal.models import SavedTicketView
 from supportdesk.tickets.access import messages_for_user, tickets_for_user
-from supportdesk.tickets.events import SHOWN_AS_OWN_ROW, customer_sentence, staff_sentence
+from supportdesk.tickets.events import (
+    SHOWN_AS_OWN_ROW,
+    Verb,
+    customer_sentence,
+    staff_sentence,
+)
 from supportdesk.tickets.models import (
     OPEN_STATUSES,
     Attachment,
@@ -179,8 +184,10 @@ def timeline(user: User, ticket: Ticket) -> list[TimelineItem]:
         )
     events = ticket.events.select_related("actor")
     if not user.is_support_staff:
-        events = events.filter(public=True)
-    for event in events:
+        events = events.filter(public=True)  # resolutions are public: all of them are here
+    read = list(events)  # in order: the last resolution read is the latest
+    ticket.resolution_read = next((e for e in reversed(read) if e.verb == Verb.RESOLVED), None)
+    for event in read:
         if event.verb in SHOWN_AS_OWN_ROW:
             continue
         described = customer_sentence(event) if not user.is_support_staff else _staff(event)

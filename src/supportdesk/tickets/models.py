@@ -255,6 +255,9 @@ class Ticket(models.Model):
     _loaded: dict[str, Any]
     # Set by ``ticket_create``: the message that opened the ticket (a mail's), if any.
     opening_message: Message | None
+    # Set by a page that read the ticket's events: its latest resolution (None: none), so
+    # the rating prompt needs no query of its own (``help.ratings.latest_resolution``).
+    resolution_read: Event | None
 
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"
@@ -291,7 +294,13 @@ class Ticket(models.Model):
 
     @property
     def number(self) -> str:
-        return f"{NUMBER_PREFIX}{self.pk + NUMBER_OFFSET}" if self.pk else f"{NUMBER_PREFIX}?"
+        return Ticket.number_of(self.pk) if self.pk else f"{NUMBER_PREFIX}?"
+
+    @staticmethod
+    def number_of(pk: int) -> str:
+        """``42`` → ``"SD-10042"``: the number of the ticket with this id (for rows read
+        with ``values()``)."""
+        return f"{NUMBER_PREFIX}{pk + NUMBER_OFFSET}"
 
     @staticmethod
     def pk_from_number(number: str) -> int | None:

@@ -22,6 +22,7 @@ from supportdesk.core.paging import capped_count
 from supportdesk.core.web import run_action
 from supportdesk.portal.forms import IMPACT_MEANINGS, ReopenForm, ReplyForm, TicketForm
 from supportdesk.portal.hints import charge_hint, charge_hints
+from supportdesk.portal.rows import COLUMNS as ROW_COLUMNS
 from supportdesk.portal.rows import ticket_rows
 from supportdesk.portal.selectors import (
     SCOPES,
@@ -34,6 +35,7 @@ from supportdesk.portal.selectors import (
 from supportdesk.portal.selectors import (
     ticket_list as select_tickets,
 )
+from supportdesk.portal.timeline import timeline_html
 from supportdesk.portal.views.saved import saved_list_views, saved_views_bar
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import attachment_for_user, related_exists, ticket_view
@@ -71,15 +73,16 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     filters = _filters(request)
     tickets = select_tickets(user, **filters)
+    shown = tickets.values(*ROW_COLUMNS)  # the page's rows: no models (portal/rows.py)
     sort, descending = parse_sort(request.GET.get("sort"), allowed=PORTAL_SORTS)
     if not sort:
         sort, descending = "number", True  # newest first
     try:
         page = keyset.page(
-            tickets, SORTS[sort], descending=descending, cursor=request.GET.get("after"), size=50
+            shown, SORTS[sort], descending=descending, cursor=request.GET.get("after"), size=50
         )
     except InvalidInput:
-        page = keyset.page(tickets, SORTS[sort], descending=descending, size=50)
+        page = keyset.page(shown, SORTS[sort], descending=descending, size=50)
     first_page = request.GET.copy()
     first_page.pop("after", None)
     count, more_than_count = capped_count(tickets)
@@ -225,6 +228,10 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The rows the ticket page shows beside the ticket (not the skill the console routes by).
+_DETAIL_RELATED = ("organisation", "requester", "assignee")
+
+
 def _detail_flags(user: User) -> dict[str, Any]:
     """Which parts of the ticket page have rows, read with the ticket (no query for an
     empty part)."""
@@ -236,10 +243,11 @@ def _detail_flags(user: User) -> dict[str, Any]:
 
 def _detail_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[str, Any]:
     user = _user(request)
+    items = timeline(user, ticket)
     return {
         "ticket": ticket,
         "clocks": ticket_clocks(ticket, staff=user.is_support_staff),
-        "timeline": timeline(user, ticket),
+        "timeline_html": timeline_html(items, ticket.number),
         "attachments": (public_attachments(user, ticket) if ticket.may_have("attachments") else []),
         "odoo_refs": ticket.odoo_refs.all() if ticket.may_have("odoo_refs") else [],
         "charge": charge_hint(ticket.organisation, ticket.kind, _today()),
@@ -251,14 +259,14 @@ def _detail_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
 
 @login_required
 @require_GET
-@ticket_view(annotate=_detail_flags)
+@ticket_view(annotate=_detail_flags, related=_DETAIL_RELATED)
 def ticket_detail(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     return render(request, "portal/ticket_detail.html", _detail_context(request, ticket))
 
 
 @login_required
 @require_GET
-@ticket_view(annotate=_detail_flags)
+@ticket_view(annotate=_detail_flags, related=_DETAIL_RELATED)
 def ticket_timeline(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     """The timeline alone, for the page to refresh it in place."""
     return render(request, "portal/partials/timeline.html", _detail_context(request, ticket))
