@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from supportdesk.console.selectors import TimelineItem
-from supportdesk.core.templatetags.rich_text import message_html
+from supportdesk.core.templatetags.rich_text import message_html, time_html
 from supportdesk.core.words import per_language
 from supportdesk.tickets.models import Channel, Message
 
@@ -38,11 +38,6 @@ class _Words:
 
 
 _words = per_language(_Words)
-
-
-def _times(instant: dt.datetime, zone: dt.tzinfo) -> str:
-    local = timezone.localtime(instant, zone)
-    return f'<time datetime="{local.isoformat()}">{local:%Y-%m-%d %H:%M}</time>'
 
 
 def _message(item: TimelineItem, m: Message, number: str, words: _Words, zone: dt.tzinfo) -> str:
@@ -67,7 +62,7 @@ def _message(item: TimelineItem, m: Message, number: str, words: _Words, zone: d
     return (
         f'\n\n<li class="message{" internal" if m.internal else ""}" id="m{m.pk}">\n'
         f'<p class="meta"><strong>{conditional_escape(str(author) if author else m.author_email)}</strong>'
-        f" · {_times(m.created_at, zone)}"
+        f" · {time_html(m.created_at, zone)}"
         f" · {words.channel.get(m.channel, conditional_escape(m.channel))}{tags}</p>\n"
         f'<div class="body">{message_html(m)}</div>\n{original}\n{files}\n</li>\n\n'
     )
@@ -77,7 +72,7 @@ def _event(item: TimelineItem, zone: dt.tzinfo) -> str:
     e = item.event
     reason = f" — {conditional_escape(e.reason)}" if e.reason else ""
     return (
-        f'\n\n<li class="event{"" if e.public else " internal"}">{_times(e.created_at, zone)}'
+        f'\n\n<li class="event{"" if e.public else " internal"}">{time_html(e.created_at, zone)}'
         f" {conditional_escape(item.text)}{reason}</li>\n\n"
     )
 

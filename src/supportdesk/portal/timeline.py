@@ -12,20 +12,18 @@ page. The markup is what the loop of ``portal/partials/timeline.html`` wrote;
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.signals import setting_changed
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 
-from supportdesk.core.templatetags.rich_text import message_html
+from supportdesk.core.templatetags.rich_text import message_html, time_html
+from supportdesk.core.words import per_language
 from supportdesk.portal.selectors import TimelineItem, TimeRow
 from supportdesk.tickets.models import Channel
 
@@ -33,9 +31,9 @@ _NUMBER = "SD-0"  # reversed once per page; each link puts the ticket's number i
 _ID = 999_999_999  # likewise for the attachment's or message's id
 
 
-@functools.cache
-def _words(language: str | None) -> dict[str, str]:
-    """The entries' fixed words, escaped, in ``language`` (the active one when called)."""
+@per_language
+def _words() -> dict[str, str]:
+    """The entries' fixed words, escaped, in the active language."""
     words = {
         "internal_note": gettext("internal note"),
         "original": gettext("Show the original mail"),
@@ -52,22 +50,9 @@ def _words(language: str | None) -> dict[str, str]:
     return escaped
 
 
-def _forget(**kwargs: object) -> None:
-    _words.cache_clear()  # a setting changed (a test's SITE_NAME)
-
-
-setting_changed.connect(_forget)
-
-
-def _when(instant: dt.datetime) -> tuple[str, str]:
-    """``|date:'c'`` and ``|date:"Y-m-d H:i"`` of ``instant`` in the viewer's time zone."""
-    local = timezone.localtime(instant) if timezone.is_aware(instant) else instant
-    return local.isoformat(), local.strftime("%Y-%m-%d %H:%M")
-
-
 def timeline_html(items: Iterable[TimelineItem], number: str) -> SafeString:
     """The ``<li>`` of each entry of ticket ``number``'s timeline (or "Nothing yet.")."""
-    words = _words(get_language())
+    words = _words()
     links = _Links(number)
     html = [_entry(item, words, links) for item in items]
     if not html:
@@ -98,11 +83,10 @@ def _entry(item: TimelineItem, words: dict[str, str], links: _Links) -> str:
     if item.kind == "message":
         return f"\n{_message(item, words, links)}\n\n"
     if item.kind == "event":
-        at, when = _when(item.at)
         actor = item.event.actor if item.event is not None else None
         reason = f" — {esc(item.reason)}" if item.reason else ""
         return (
-            f'\n\n<li class="item event"><p class="meta"><time datetime="{at}">{when}</time>'
+            f'\n\n<li class="item event"><p class="meta">{time_html(item.at)}'
             f" · {esc(str(actor)) if actor else words['site']}</p>\n"
             f"<p><strong>{esc(item.text)}</strong>{reason}</p></li>\n\n"
         )
@@ -117,7 +101,6 @@ def _message(item: TimelineItem, words: dict[str, str], links: _Links) -> str:
     classes = (" internal" if m.internal else "") + (
         " from-staff" if author is not None and author.is_support_staff else ""
     )
-    at, when = _when(m.created_at)
     channel = words.get(f"channel:{m.channel}") or esc(m.channel)
     note = f" · {words['internal_note']}" if m.internal else ""
     original = (
@@ -139,7 +122,7 @@ def _message(item: TimelineItem, words: dict[str, str], links: _Links) -> str:
     return (
         f'\n<li class="item message{classes}">\n'
         f'<p class="meta"><strong>{esc(str(author) if author else m.author_email)}</strong>'
-        f' · <time datetime="{at}">{when}</time> · {channel}{note}</p>\n'
+        f" · {time_html(m.created_at)} · {channel}{note}</p>\n"
         f'<div class="body">{message_html(m)}</div>\n'
         f"{original}\n{files}\n</li>"
     )

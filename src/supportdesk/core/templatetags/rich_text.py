@@ -77,6 +77,14 @@ def ago(instant: dt.datetime | None) -> SafeString | str:
     )
 
 
+def time_html(instant: dt.datetime, zone: dt.tzinfo | None = None) -> str:
+    """The exact local time as the templates write it (``<time datetime="{{ x|date:'c' }}">``
+    ``{{ x|date:"Y-m-d H:i" }}``), for entries written in Python; ``zone`` is the viewer's
+    time zone, looked up once per page by the caller."""
+    local = timezone.localtime(instant, zone) if timezone.is_aware(instant) else instant
+    return f'<time datetime="{local.isoformat()}">{local:%Y-%m-%d %H:%M}</time>'
+
+
 def ago_html(instant: dt.datetime | None, now: dt.datetime, zone: dt.tzinfo | None = None) -> str:
     """What :func:`ago` writes, as text for rows written in Python (escaped here); ``zone``
     is the viewer's time zone, looked up once per page by the caller."""
