@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.db.models import prefetch_related_objects
@@ -141,6 +141,27 @@ def ticket_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return staff_only(require_POST(ticket_view(view)))
 
 
+def _write(
+    request: HttpRequest,
+    ticket: Ticket,
+    action: Callable[..., object],
+    success: str,
+    anchor: str,
+    **arguments: Any,
+) -> HttpResponse:
+    """A message written in the workspace (a reply or a note): the form's body through
+    ``action``; back to the form's place on the page, with the refusal if there was one."""
+    run_action(
+        request,
+        action,
+        success=success,
+        ticket=ticket,
+        body=request.POST.get("body", ""),
+        **arguments,
+    )
+    return _back(ticket, anchor)
+
+
 @ticket_post
 def reply(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     """A reply to the customer, sent by the mail channel as the contact prefers (R9)."""
@@ -148,32 +169,30 @@ def reply(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     saved = SavedReply.objects.filter(pk=int_or_none(request.POST.get("saved_reply")) or 0).first()
     if saved is not None and saved.attachment:
         uploads.append(cast(Upload, console_actions.SavedAttachment(saved)))
-    run_action(
+    return _write(
         request,
+        ticket,
         actions.ticket_reply,
-        success=_("Reply sent to the customer."),
-        ticket=ticket,
+        _("Reply sent to the customer."),
+        "reply",
         actor=user,
-        body=request.POST.get("body", ""),
         channel=Channel.CONSOLE,
         attachments=uploads,
     )
-    return _back(ticket, "reply")
 
 
 @ticket_post
 def note(request: HttpRequest, user: User, ticket: Ticket) -> HttpResponse:
     """An internal note: never shown in the portal or its API."""
-    run_action(
+    return _write(
         request,
+        ticket,
         actions.ticket_add_note,
-        success=_("Internal note added."),
-        ticket=ticket,
+        _("Internal note added."),
+        "note",
         actor=user,
-        body=request.POST.get("body", ""),
         attachments=_uploads(request),
     )
-    return _back(ticket, "note")
 
 
 @ticket_post
