@@ -138,10 +138,15 @@ def consultants_for_suggestions() -> list[User]:
     their last assignment — with their skills as ``skill_list`` (two queries, whatever the
     number of tickets; a list, not a manager per person, is what ``pick`` reads)."""
     return list(
-        ranked_consultants(skill_id=None, any_skill=True).prefetch_related(
-            Prefetch("skills", to_attr="skill_list")
-        )
+        ranked_consultants(skill_id=None, any_skill=True)
+        .only(*_SUGGESTED_COLUMNS)
+        .prefetch_related(Prefetch("skills", Skill.objects.only("name"), to_attr="skill_list"))
     )
+
+
+# What a suggestion and the bulk-assignment choices show of a person (a user has thirty
+# columns: password, preferences, two-factor state…).
+_SUGGESTED_COLUMNS = ("name", "email", "role", "open_load", "last_assigned_at")
 
 
 def suggest(ticket: Ticket, consultants: Sequence[User]) -> tuple[User | None, bool]:
