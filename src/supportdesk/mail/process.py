@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from supportdesk.accounts.models import ContactMethod, Organisation, User
 from supportdesk.core import clock, dispatch
+from supportdesk.core.rows import update_rows
 from supportdesk.leads.actions import lead_create
 from supportdesk.mail import notify
 from supportdesk.mail.authres import vouched
@@ -264,7 +265,7 @@ def _process_chunk(pks: list[int], *, retry_failed: bool, lookups: Lookups) -> l
                 _attempt(pk, attempts[-1], retry_failed=retry_failed, lookups=lookups,
                          row=rows.get(pk), written=written)  # fmt: skip
             attempts.append(_Attempt())  # the outcomes' write fails no message of its own
-            InboundMail.objects.bulk_update(written, WRITTEN)
+            update_rows(written, WRITTEN)
         return [a.inbound for a in attempts if a.inbound is not None]
     except TRANSIENT:
         raise
