@@ -23,7 +23,7 @@ def update_rows(rows: Sequence[Model], fields: Sequence[str]) -> int:
     meta = type(rows[0])._meta
     pk = meta.pk
     assert pk is not None
-    columns = [meta.get_field(name) for name in fields]
+    columns: list[Any] = [meta.get_field(name) for name in fields]
     quote = connection.ops.quote_name
     cast = connection.vendor == "postgresql"
 
@@ -35,17 +35,15 @@ def update_rows(rows: Sequence[Model], fields: Sequence[str]) -> int:
     for row in rows:
         params.append(pk.get_db_prep_save(row.pk, connection))
         for field in columns:
-            value = getattr(row, field.attname)  # type: ignore[attr-defined]
-            params.append(field.get_db_prep_save(value, connection))  # type: ignore[attr-defined]
+            params.append(field.get_db_prep_save(getattr(row, field.attname), connection))
     table = quote(meta.db_table)
     assignments = ", ".join(
-        f"{quote(field.column)} = v.column{at}"  # type: ignore[attr-defined]
-        for at, field in enumerate(columns, start=2)
+        f"{quote(field.column)} = v.column{at}" for at, field in enumerate(columns, start=2)
     )
-    sql = (
-        f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([row_sql] * len(rows))}) AS v"
-        f" WHERE {table}.{quote(pk.column)} = v.column1"
-    )
+    values = ", ".join([row_sql] * len(rows))
+    # Names from the model's meta, quoted; every value is a parameter.
+    sql = f"UPDATE {table} SET {assignments} FROM (VALUES {values}) AS v"  # noqa: S608
+    sql += f" WHERE {table}.{quote(str(pk.column))} = v.column1"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
