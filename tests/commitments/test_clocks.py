@@ -201,6 +201,30 @@ def test_recomputing_the_clocks_of_a_loaded_ticket_gives_identical_columns(
     assert columns(again) == expected
 
 
+def test_actions_that_change_no_status_keep_the_clocks_the_history_gives(
+    alice, dispatcher, consultant
+):
+    """A reply, a note and an update after a pause: the stored pause is kept (no history
+    read) and every clock is what a recomputation from the whole history gives."""
+    ticket = assign_and_start(register_wednesday(alice), dispatcher, consultant)
+    with at(2027, 3, 11, 14, 0):
+        actions.ticket_wait(ticket=ticket, actor=consultant, on="customer")
+    with at(2027, 3, 15, 11, 30):
+        actions.ticket_reply(ticket=ticket, actor=alice, body="Answer", channel=Channel.PORTAL)
+    paused = Ticket.objects.get(pk=ticket.pk).paused_minutes
+    assert paused == 930
+    with at(2027, 3, 16, 9, 0):
+        actions.ticket_reply(ticket=ticket, actor=alice, body="More", channel=Channel.PORTAL)
+        actions.ticket_add_note(ticket=ticket, actor=consultant, body="Looked at it.")
+        actions.ticket_update(ticket=ticket, actor=consultant, kind="configuration")
+
+    stored = Ticket.objects.get(pk=ticket.pk)
+    assert stored.paused_minutes == paused
+    again = Ticket.objects.get(pk=ticket.pk)
+    recompute_clocks(again)
+    assert columns(again) == columns(stored)
+
+
 def test_closed_days_set_by_an_administrator_move_the_deadlines(alice):
     ClosedDay.objects.create(date=local(2027, 3, 11).date(), reason="Staff conference")
     clear_calendar_cache()

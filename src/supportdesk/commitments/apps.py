@@ -7,8 +7,8 @@ class CommitmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from supportdesk.commitments import subscribers  # noqa: F401
-        from supportdesk.commitments.clocks import recompute_clocks
+        from supportdesk.commitments.clocks import derive_clocks
         from supportdesk.tickets.kit import derivation
 
-        # Rule 4: every ticket action ends with its stored clocks recomputed.
-        derivation(recompute_clocks)
+        # Rule 4: every ticket action ends with its stored clocks up to date.
+        derivation(derive_clocks)

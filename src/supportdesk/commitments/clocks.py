@@ -111,22 +111,53 @@ def paused_working_minutes(
     return total, paused_since
 
 
+# What the stored pauses are computed from besides the calendar: the status (its history
+# is read), the registration and the resolution.
+PAUSE_INPUTS = ("status", "registered_at", "resolved_at")
+
+
+def derive_clocks(
+    ticket: Ticket,
+    *,
+    now: dt.datetime | None = None,
+    events: Iterable[tuple[dt.datetime, str]] | None = None,
+) -> None:
+    """The derivation of every ticket action (``tickets.kit.finish``, rule 4).
+
+    An action that changes none of the pauses' inputs since the row was read (a reply, a
+    note, an update of fields, an assignment) keeps the stored pause totals and reads no
+    history; the deadlines are recomputed on the current calendar all the same. The
+    pauses are counted again at the next change of status, and whenever the working week
+    changes (``commitments.week``).
+    """
+    loaded = getattr(ticket, "_loaded", None)
+    keep = (
+        events is None
+        and loaded is not None
+        and not ticket._state.adding
+        and all(name in loaded and getattr(ticket, name) == loaded[name] for name in PAUSE_INPUTS)
+    )
+    recompute_clocks(ticket, now=now, events=events, keep_pauses=keep)
+
+
 def recompute_clocks(
     ticket: Ticket,
     *,
     now: dt.datetime | None = None,
     events: Iterable[tuple[dt.datetime, str]] | None = None,
     calendar: WorkingCalendar | None = None,
+    keep_pauses: bool = False,
 ) -> None:
     """Set the stored deadline columns of ``ticket`` from its history (no save).
 
-    Registered as a derivation of every ticket action (``tickets.kit.finish``).
+    ``keep_pauses``: the status history is unchanged since ``paused_minutes`` and
+    ``resolution_minutes`` were stored; they are kept and the history is not read.
     """
     calendar = calendar or current_calendar()
     registered = ticket.registered_at
     ticket.assignment_due = calendar.add_working_days(registered, settings.ASSIGNMENT_WORKING_DAYS)
     ticket.same_day_due = calendar.close_of_working_day(registered)
-    if events is None:
+    if events is None and not keep_pauses:
         events = (
             [
                 (at, new["status"])
@@ -150,7 +181,19 @@ def recompute_clocks(
         if ticket.assigned_at
         else None
     )
-    events = list(events)
+    if not keep_pauses:
+        _pauses(ticket, calendar, list(events or []))
+    ticket.resolution_due = calendar.add_working_minutes(
+        calendar.add_working_days(registered, settings.RESOLUTION_WORKING_DAYS),
+        ticket.paused_minutes or 0,
+    )
+
+
+def _pauses(
+    ticket: Ticket, calendar: WorkingCalendar, events: list[tuple[dt.datetime, str]]
+) -> None:
+    """``paused_minutes`` and ``resolution_minutes`` from the status history."""
+    registered = ticket.registered_at
     paused, _running = paused_working_minutes(calendar, events, pausing=pausing_statuses())
     ticket.paused_minutes = paused
     if ticket.resolved_at is not None:
@@ -165,9 +208,6 @@ def recompute_clocks(
         )
     else:
         ticket.resolution_minutes = None
-    ticket.resolution_due = calendar.add_working_minutes(
-        calendar.add_working_days(registered, settings.RESOLUTION_WORKING_DAYS), paused
-    )
 
 
 def working_minutes_left(deadline: dt.datetime | None, now: dt.datetime) -> int | None:

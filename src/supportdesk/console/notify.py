@@ -10,7 +10,8 @@ outbox.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -96,23 +97,32 @@ def deliver_pending(*, now: dt.datetime | None = None, limit: int = 500) -> int:
     return deliver(pending)
 
 
-def _dispatchers(*, besides: User | None = None) -> list[User]:
-    users = User.objects.filter(role=Role.DISPATCHER, is_active=True).exclude(email=SYSTEM_EMAIL)
-    if besides is not None:
-        users = users.exclude(pk=besides.pk)
-    return list(users)
+def dispatchers_once() -> Callable[[], list[User]]:
+    """The active dispatchers, read at the first call and kept (for one batch of events)."""
+    return functools.cache(_dispatchers)
+
+
+def _dispatchers() -> list[User]:
+    return list(
+        User.objects.filter(role=Role.DISPATCHER, is_active=True).exclude(email=SYSTEM_EMAIL)
+    )
 
 
 # --- what a ticket event means for the staff (run by the console's subscriber) ---------
 
 
-def for_event(event: Event) -> list[Notification]:
-    """New ticket → dispatchers; assigned → the assignee; customer replied → the assignee."""
+def for_event(
+    event: Event, *, dispatchers: Callable[[], list[User]] | None = None
+) -> list[Notification]:
+    """New ticket → dispatchers; assigned → the assignee; customer replied → the assignee.
+
+    ``dispatchers``: the active dispatchers, read once for a batch of events by the task.
+    """
     ticket, actor = event.ticket, event.actor
     if event.verb == Verb.CREATED:
         # R3: every dispatcher hears of a new ticket (assigned within 2 working days).
         return notify(
-            users=_dispatchers(besides=actor),
+            users=[u for u in (dispatchers or _dispatchers)() if actor is None or u.pk != actor.pk],
             kind="new_ticket",
             text=_("New ticket %(number)s from %(organisation)s: %(subject)s")
             % {

@@ -271,6 +271,8 @@ def for_event(event: Event) -> list[OutboundMail]:
         ack = ticket_created(ticket, actor=actor)
         return [ack] if ack else []
     if event.verb == Verb.REPLIED:
+        if not actor.is_support_staff:  # a customer's own reply is not mailed back
+            return []
         message = Message.objects.filter(pk=event.new.get("message_id")).first()
         return ticket_replied(ticket, message=message, actor=actor) if message else []
     return status_changed(

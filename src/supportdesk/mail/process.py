@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from supportdesk.accounts.models import ContactMethod, Organisation, User
 from supportdesk.core import clock, dispatch
+from supportdesk.core.rows import update_rows
 from supportdesk.leads.actions import lead_create
 from supportdesk.mail import notify
 from supportdesk.mail.authres import vouched
@@ -113,15 +114,20 @@ def process(
 
 
 def _attempt(
-    inbound_id: int, attempt: _Attempt, *, retry_failed: bool, lookups: Lookups
+    inbound_id: int,
+    attempt: _Attempt,
+    *,
+    retry_failed: bool,
+    lookups: Lookups,
+    row: InboundMail | None = None,
+    written: list[InboundMail] | None = None,
 ) -> InboundMail:
-    """Lock, process and save one message in the caller's transaction; raises on failure."""
-    inbound = attempt.inbound = (
-        InboundMail.objects.select_for_update(of=("self",))
-        .select_related("mailbox__default_organisation")
-        .annotate(reused=Exists(_earlier_other_message()))
-        .get(pk=inbound_id)
-    )
+    """Lock, process and save one message in the caller's transaction; raises on failure.
+
+    In a batch the row comes locked with its chunk (``row``) and its outcome is written
+    with the chunk's (appended to ``written``).
+    """
+    inbound = attempt.inbound = row if row is not None else _locking().get(pk=inbound_id)
     if inbound.state != State.RECEIVED and not (retry_failed and inbound.state == State.FAILED):
         return inbound
     attempt.before = (inbound.state, inbound.attempts)
@@ -130,8 +136,20 @@ def _attempt(
     with deadline(settings.MAIL_PROCESS_SECONDS):
         _process(inbound, lookups)
     inbound.processed_at = timezone.now()
-    inbound.save(update_fields=WRITTEN)
+    if written is None:
+        inbound.save(update_fields=WRITTEN)
+    else:
+        written.append(inbound)
     return inbound
+
+
+def _locking() -> Any:
+    """Messages to process, locked, with whether an earlier one reused their Message-ID."""
+    return (
+        InboundMail.objects.select_for_update(of=("self",))
+        .select_related("mailbox__default_organisation")
+        .annotate(reused=Exists(_earlier_other_message()))
+    )
 
 
 def _earlier_other_message() -> Any:
@@ -234,27 +252,37 @@ def process_batch(
 
 
 def _process_chunk(pks: list[int], *, retry_failed: bool, lookups: Lookups) -> list[InboundMail]:
-    """The messages in one transaction; if one fails, again with a savepoint each."""
+    """The messages in one transaction: their rows locked in one statement, their outcomes
+    written in one; if one fails, again with a savepoint each."""
     attempts: list[_Attempt] = []
+    written: list[InboundMail] = []
+    failing: InboundMail | None = None
     try:
         with kit.all_or_nothing():
+            rows = {row.pk: row for row in _locking().filter(pk__in=pks).order_by("pk")}
             for pk in pks:
                 attempts.append(_Attempt())
-                _attempt(pk, attempts[-1], retry_failed=retry_failed, lookups=lookups)
+                _attempt(pk, attempts[-1], retry_failed=retry_failed, lookups=lookups,
+                         row=rows.get(pk), written=written)  # fmt: skip
+            attempts.append(_Attempt())  # the outcomes' write fails no message of its own
+            update_rows(written, WRITTEN)
         return [a.inbound for a in attempts if a.inbound is not None]
     except TRANSIENT:
         raise
     except Exception as exc:
-        failing = attempts[-1].inbound if attempts else None
-        if failing is None:
+        if not attempts:
             raise
-        log.exception("mail #%s (%s) failed", failing.pk, failing.message_id)
+        failing = attempts[-1].inbound
+        if failing is not None:
+            log.exception("mail #%s (%s) failed", failing.pk, failing.message_id)
+        else:
+            log.exception("mail %s: their outcomes could not be written", pks)
         lookups.forget()  # users the batch created are gone with its transaction
         error, before = exc, attempts[-1].before
     done = []
     with transaction.atomic():
         for pk in pks:
-            if pk == failing.pk:  # not run again: its failure is recorded as it was
+            if failing is not None and pk == failing.pk:  # not run again: recorded as it was
                 done.append(_failed(failing, error, before))
             else:
                 done.append(process(pk, retry_failed=retry_failed, lookups=lookups))

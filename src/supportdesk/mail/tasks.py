@@ -79,4 +79,5 @@ def notify_customers(*event_ids: int) -> int:
     from supportdesk.mail.notify import for_event
     from supportdesk.tickets.delivery import once_each
 
-    return sum(len(mails) for mails in once_each(event_ids, "mail.customers", for_event))
+    mails = once_each(event_ids, "mail.customers", for_event, prefetch=["ticket__watchers"])
+    return sum(len(written) for written in mails)

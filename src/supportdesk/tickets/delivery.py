@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -35,9 +35,17 @@ def once[T](event_id: int, subscriber: str, work: Callable[[Event], T]) -> T | N
         return work(event)
 
 
-def once_each[T](event_ids: Iterable[int], subscriber: str, work: Callable[[Event], T]) -> list[T]:
+def once_each[T](
+    event_ids: Iterable[int],
+    subscriber: str,
+    work: Callable[[Event], T],
+    *,
+    prefetch: Sequence[str] = (),
+) -> list[T]:
     """``once`` for a batch of events (a task queued for many): the events not yet
-    delivered to ``subscriber`` are read in one query, then ``COMMIT_EVERY`` at a time
+    delivered to ``subscriber`` are read in one query with their ticket, its organisation
+    and requester, and the actor (``prefetch``: what else ``work`` reads of every event,
+    one query each for the batch), then ``COMMIT_EVERY`` at a time
     their delivery rows (one INSERT) and their work commit together, in order.
 
     If any of them fails (or another worker delivered one meanwhile), that transaction
@@ -49,7 +57,8 @@ def once_each[T](event_ids: Iterable[int], subscriber: str, work: Callable[[Even
     events = list(
         Event.objects.filter(pk__in=wanted)
         .exclude(deliveries__subscriber=subscriber)
-        .select_related("ticket", "actor")
+        .select_related("ticket__organisation", "ticket__requester", "actor")
+        .prefetch_related(*prefetch)
         .order_by("pk")
     )
     results: list[T] = []
