@@ -250,3 +250,36 @@ def test_a_closed_day_added_later_moves_the_deadlines_at_the_next_action(
 
     ticket.refresh_from_db()
     assert ticket.assignment_due == local(2027, 3, 15, 10, 0)  # Thursday, (Friday closed), Monday
+
+
+def test_a_closed_day_saved_in_the_admin_moves_open_deadlines_at_once(
+    client, admin_user, settings, alice, dispatcher, consultant
+):
+    """A day closed after the fact inside a past wait shortens the wait: the resolution
+    target comes earlier by that day's hours at once, with no action on the ticket, and the
+    stored clocks equal a recomputation from the whole history."""
+    settings.OTP_REQUIRED_ROLES = []
+    ticket = assign_and_start(register_wednesday(alice), dispatcher, consultant)
+    with at(2027, 3, 11, 14, 0):
+        actions.ticket_wait(ticket=ticket, actor=consultant, on="customer")
+    with at(2027, 3, 15, 11, 30):
+        actions.ticket_reply(ticket=ticket, actor=alice, body="Answer", channel=Channel.PORTAL)
+    before = Ticket.objects.get(pk=ticket.pk)
+    assert before.paused_minutes == 930
+
+    client.force_login(admin_user)
+    with at(2027, 3, 15, 12, 0):
+        response = client.post(
+            "/admin/commitments/closedday/add/", {"date": "2027-03-12", "reason": "Office move"}
+        )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+
+    after = Ticket.objects.get(pk=ticket.pk)
+    assert after.paused_minutes == 930 - 9 * 60  # Friday's nine hours were not working time
+    # 10 working days from Wednesday 10:00 with Friday closed, plus the shorter wait.
+    assert after.resolution_due == current_calendar().add_working_minutes(
+        local(2027, 3, 25, 10, 0), 930 - 9 * 60
+    )
+    again = Ticket.objects.get(pk=ticket.pk)
+    recompute_clocks(again)
+    assert columns(again) == columns(after)

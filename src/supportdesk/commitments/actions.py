@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from supportdesk.accounts.models import Role, User
 from supportdesk.commitments.clocks import Week
 from supportdesk.commitments.models import BusinessHours, CalendarChange, Notification
-from supportdesk.commitments.week import DEADLINES, Plan, plan, week_to_json
+from supportdesk.commitments.week import CLOCK_COLUMNS, Plan, plan, recount_open, week_to_json
 from supportdesk.core import clock
 from supportdesk.core.errors import ActionError, InvalidInput, PermissionDenied
 from supportdesk.tickets.events import Verb, record_event
@@ -170,16 +170,22 @@ def calendar_set_week(*, actor: User, week: Week, confirmed: bool = False) -> Ca
             new_week=week_to_json(change.new),
             moved_tickets=change.moved_numbers,
         )
-        Ticket.objects.bulk_update(
-            change.tickets,
-            [
-                *DEADLINES,
-                "assignment_warn_at",
-                "assignment_minutes",
-                "paused_minutes",
-                "resolution_minutes",
-            ],
-        )
+        Ticket.objects.bulk_update(change.tickets, CLOCK_COLUMNS)
         clear_calendar_cache()
         transaction.on_commit(clear_calendar_cache)
     return record
+
+
+def calendar_days_changed() -> int:
+    """A closed or shortened day was added, changed or removed: every open ticket's clocks
+    are counted again on the calendar as it now is (the pauses too: a closed day inside a
+    past wait shortens it), so the deadlines move at once rather than at each ticket's
+    next action. Returns how many open tickets were counted."""
+    from supportdesk.commitments.clocks import clear_calendar_cache, current_calendar
+
+    clear_calendar_cache()
+    with transaction.atomic():
+        tickets, _moves = recount_open(current_calendar(), now=clock.now())
+        Ticket.objects.bulk_update(tickets, CLOCK_COLUMNS, batch_size=500)
+        transaction.on_commit(clear_calendar_cache)
+    return len(tickets)

@@ -4,13 +4,17 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.shortcuts import redirect
 
-from supportdesk.commitments.clocks import clear_calendar_cache
+from supportdesk.commitments.actions import calendar_days_changed
 from supportdesk.commitments.models import BusinessHours, CalendarChange, ClosedDay, ShortDay
 from supportdesk.core.admin import CachedRowsAdmin, ReadOnlyAdmin
 
 
 class CalendarAdmin(CachedRowsAdmin):
-    clear_cache = clear_calendar_cache
+    """Closed and shortened days: a change moves the open tickets' deadlines at once."""
+
+    @staticmethod
+    def clear_cache() -> None:
+        calendar_days_changed()
 
 
 @admin.register(BusinessHours)

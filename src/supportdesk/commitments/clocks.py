@@ -128,7 +128,7 @@ def derive_clocks(
     note, an update of fields, an assignment) keeps the stored pause totals and reads no
     history; the deadlines are recomputed on the current calendar all the same. The
     pauses are counted again at the next change of status, and whenever the working week
-    changes (``commitments.week``).
+    or a closed or shortened day changes (``commitments.week.recount_open``).
     """
     loaded = getattr(ticket, "_loaded", None)
     keep = (

@@ -140,6 +140,23 @@ def plan(new: Week, *, now: dt.datetime) -> Plan:
     calendar = calendar_with_week(new)
     today = timezone.localdate(now, calendar.tz)
     today_changes = current_calendar().day_hours(today) != calendar.day_hours(today)
+    tickets, moves = recount_open(calendar, now=now)
+    return Plan(old=old, new=new, today_changes=today_changes, moves=moves, tickets=tickets)
+
+
+# The stored columns a recount of the clocks sets.
+CLOCK_COLUMNS = (
+    *DEADLINES,
+    "assignment_warn_at",
+    "assignment_minutes",
+    "paused_minutes",
+    "resolution_minutes",
+)
+
+
+def recount_open(calendar: WorkingCalendar, *, now: dt.datetime) -> tuple[list[Ticket], list[Move]]:
+    """Every open ticket's clocks counted again on ``calendar`` from its status history
+    (not saved), and the deadlines that moved. Two queries: the tickets, their events."""
     tickets = list(Ticket.objects.filter(status__in=OPEN_STATUSES).order_by("pk"))
     history: dict[int, list[tuple[dt.datetime, str]]] = defaultdict(list)
     for ticket_id, at, new_values in (
@@ -159,4 +176,4 @@ def plan(new: Week, *, now: dt.datetime) -> Plan:
                 continue
             if getattr(ticket, name) != before[name]:
                 moves.append(Move(ticket, name, before[name], getattr(ticket, name)))
-    return Plan(old=old, new=new, today_changes=today_changes, moves=moves, tickets=tickets)
+    return tickets, moves
