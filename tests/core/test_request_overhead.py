@@ -20,6 +20,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from supportdesk.accounts.models import User
+from tests.factories import UserFactory, make_ticket
 
 
 def bare(request: HttpRequest) -> HttpResponse:
@@ -118,3 +119,19 @@ def test_templates_are_compiled_once_per_process():
     assert isinstance(loader, Loader)
     first = loader.get_template("base.html")
     assert loader.get_template("base.html") is first
+
+
+def test_a_cached_customer_forgets_their_organisation_when_it_changes(client, alice, settings):
+    """The cached customer carries their organisation: when it lets members see all its
+    tickets, the next page shows a colleague's ticket at once, not a minute later."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.USER_CACHE_SECONDS = 60
+    colleague = UserFactory(organisation=alice.organisation, role="customer")
+    theirs = make_ticket(colleague, subject="A colleague's ticket")
+    client.force_login(alice)
+    assert theirs.number not in client.get("/tickets/").content.decode()
+
+    alice.organisation.members_see_all = True
+    alice.organisation.save()
+
+    assert theirs.number in client.get("/tickets/").content.decode()

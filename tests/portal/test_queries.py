@@ -49,8 +49,9 @@ def queries(client, url: str) -> int:
     [
         # The ticket is read with which parts of the page have rows: no screenshot here,
         # so what was read in screenshots costs no query.
-        ("alice", "/tickets/{n}/", 12),
-        ("alice", "/tickets/{n}/timeline/", 10),
+        # The customer is read with their organisation (who sees what): no query for it.
+        ("alice", "/tickets/{n}/", 11),
+        ("alice", "/tickets/{n}/timeline/", 9),
         ("consultant", "/tickets/{n}/", 19),
         # The workspace: 3 before the view (session, user, second factor), the ticket with
         # which of its panels have rows, the organisation's agreements, the Odoo

@@ -5,9 +5,10 @@ With Redis (``REDIS_URL``) both come from the cache for ``USER_CACHE_SECONDS``, 
 logged-in request costs no query before its view; without a shared cache
 (``USER_CACHE_SECONDS = 0``) they are read from the database as usual.
 
-Saving a user, or adding, confirming or removing their device, forgets the cached copies
-(:func:`forget_user`); a change made around the model (a queryset ``update()``) is seen
-within ``USER_CACHE_SECONDS``.
+The user is read with their organisation. Saving a user or their organisation, or adding,
+confirming or removing a device, forgets the cached copies (:func:`forget_user`); a
+change made around the models (a queryset ``update()``) is seen within
+``USER_CACHE_SECONDS``.
 """
 
 from __future__ import annotations
@@ -51,8 +52,24 @@ def forget_user(user_id: Any, *devices: str) -> None:
         )
 
 
+def forget_members(organisation: Any) -> None:
+    """Drop the cached copies of an organisation's members: each carries the organisation,
+    whose ``members_see_all`` decides what they see."""
+    if _seconds() > 0:
+        members = organisation.members.values_list("pk", flat=True)
+        cache.delete_many([_key(pk, "user") for pk in members])
+
+
 class CachedModelBackend(ModelBackend):
     """Django's model backend, with the user of a session read through the cache."""
 
     def get_user(self, user_id: Any) -> Any:
-        return cached(user_id, "user", lambda: super(CachedModelBackend, self).get_user(user_id))
+        """The user with their organisation in the same query: a customer's every page
+        asks it who may see what (``members_see_all``)."""
+        return cached(user_id, "user", lambda: self._load(user_id))
+
+    def _load(self, user_id: Any) -> Any:
+        from supportdesk.accounts.models import User
+
+        user = User._default_manager.select_related("organisation").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

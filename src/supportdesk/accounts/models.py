@@ -62,6 +62,12 @@ class Organisation(Named):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        from supportdesk.accounts.cache import forget_members
+
+        forget_members(self)  # each member's cached copy carries the organisation
+
     def agreement_on(self, day: dt.date) -> Agreement | None:
         """The Maintenance and Support Agreement valid on ``day`` (R6), if any.
 
