@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any, Protocol
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import OrderBy
@@ -82,16 +83,27 @@ def ranked_consultants(
     return people.order_by(*fairness)
 
 
-def pick(skill_id: int | None, ranked: Sequence[User]) -> tuple[User | None, bool]:
+class Ranked(Protocol):
+    """Who ``pick`` chooses from: a person with their role and their skills' ids."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def skill_list(self) -> Sequence[Any]: ...
+
+
+def pick[R: Ranked](skill_id: int | None, ranked: Sequence[R]) -> tuple[R | None, bool]:
     """The suggestion for a ticket needing ``skill_id`` from ``ranked_consultants(any_skill=True)``
-    (skills prefetched as ``skill_list``), and whether it is qualified: the first of the list
+    (the board's ``Candidate`` rows: skills as ``skill_list``), and whether it is qualified: the first of the list
     that holds the skill, else the first consultant (who lacks it). The same order as
     ``suggestions``."""
     consultants = [u for u in ranked if u.role == Role.CONSULTANT]
     if skill_id is None:
         return (consultants[0], True) if consultants else (None, False)
     for user in ranked:
-        if any(s.pk == skill_id for s in user.skill_list):  # type: ignore[attr-defined]
+        if any(s.pk == skill_id for s in user.skill_list):
             return user, True
     return (consultants[0], False) if consultants else (None, False)
 

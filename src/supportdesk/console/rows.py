@@ -22,7 +22,7 @@ from django.utils.translation import gettext, ngettext
 
 from supportdesk.accounts.models import User
 from supportdesk.console.clocks import Clock
-from supportdesk.console.selectors import BoardRow
+from supportdesk.console.selectors import BoardRow, Candidate
 from supportdesk.core import clock
 from supportdesk.core.templatetags.rich_text import ago_html
 from supportdesk.core.words import per_language
@@ -157,13 +157,13 @@ def options(choices: Sequence[tuple[int, str]], selected: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 (names escaped; ``selected`` is an id)
 
 
-def consultant_options(consultants: Sequence[User]) -> SafeString:
+def consultant_options(consultants: Sequence[Candidate]) -> SafeString:
     """The bulk-assignment choices: each consultant with open load and skills."""
     word_open, no_skills = gettext("open"), gettext("no skills")
     return mark_safe(  # noqa: S308 (names escaped)
         "".join(
             f'<option value="{c.pk}">{escape(str(c))} ({c.open_load} {escape(word_open)};'
-            f" {escape(', '.join(str(s) for s in c.skill_list) or no_skills)})</option>"  # type: ignore[attr-defined]
+            f" {escape(', '.join(str(s) for s in c.skill_list) or no_skills)})</option>"
             for c in consultants
         )
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import (
     BooleanField,
@@ -18,7 +18,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -76,7 +75,7 @@ class BoardRow:
     assignment: Clock
     same_day: Clock
     resolution: Clock
-    suggestion: User | None
+    suggestion: Candidate | None
     suggestion_qualified: bool
 
     @property
@@ -93,7 +92,7 @@ class BoardRow:
 class BoardPage:
     rows: list[BoardRow]
     next_cursor: str | None
-    consultants: list[User]
+    consultants: list[Candidate]
 
 
 def board_tickets(
@@ -132,24 +131,55 @@ def board_tickets(
     return in_queue_order(tickets)
 
 
-def consultants_for_suggestions() -> list[User]:
+class SkillName(NamedTuple):
+    pk: int
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclasses.dataclass(frozen=True)
+class Candidate:
+    """A person the board may suggest, with what the board shows of them: a row, not a
+    user of thirty columns with a manager of skills (building those was a fifth of the
+    board's time)."""
+
+    pk: int
+    name: str
+    email: str
+    role: str
+    open_load: int
+    skill_list: tuple[SkillName, ...]
+
+    def __str__(self) -> str:
+        return self.name or self.email  # as ``str(User)``
+
+
+def consultants_for_suggestions() -> list[Candidate]:
     """Everyone who may be suggested for some ticket, in the order of
     ``commitments.assignment.ranked_consultants`` — fewest open tickets, then longest since
-    their last assignment — with their skills as ``skill_list`` (two queries, whatever the
-    number of tickets; a list, not a manager per person, is what ``pick`` reads)."""
-    return list(
-        ranked_consultants(skill_id=None, any_skill=True)
-        .only(*_SUGGESTED_COLUMNS)
-        .prefetch_related(Prefetch("skills", Skill.objects.only("name"), to_attr="skill_list"))
+    their last assignment — with their skills by name (two queries, whatever the number of
+    tickets; what ``pick`` reads)."""
+    people = list(
+        ranked_consultants(skill_id=None, any_skill=True).values_list(
+            "pk", "name", "email", "role", "open_load"
+        )
     )
+    skills: dict[int, list[SkillName]] = {pk: [] for pk, *_rest in people}
+    for user_id, skill_id, name in (
+        User.skills.through.objects.filter(user_id__in=skills)
+        .order_by("skill__name")
+        .values_list("user_id", "skill_id", "skill__name")
+    ):
+        skills[user_id].append(SkillName(skill_id, name))
+    return [
+        Candidate(pk, name, email, role, open_load, tuple(skills[pk]))
+        for pk, name, email, role, open_load in people
+    ]
 
 
-# What a suggestion and the bulk-assignment choices show of a person (a user has thirty
-# columns: password, preferences, two-factor state…).
-_SUGGESTED_COLUMNS = ("name", "email", "role", "open_load", "last_assigned_at")
-
-
-def suggest(ticket: Ticket, consultants: Sequence[User]) -> tuple[User | None, bool]:
+def suggest(ticket: Ticket, consultants: Sequence[Candidate]) -> tuple[Candidate | None, bool]:
     """The suggestion for ``ticket`` from the list: ``commitments.assignment.pick`` (R3)."""
     return pick(ticket.required_skill_id, consultants)
 
@@ -224,7 +254,7 @@ def board_page(
     )
 
 
-def _row(ticket: Ticket, now: dt.datetime, consultants: Sequence[User] | None) -> BoardRow:
+def _row(ticket: Ticket, now: dt.datetime, consultants: Sequence[Candidate] | None) -> BoardRow:
     words = clock_words()
     suggestion, qualified = (
         suggest(ticket, consultants)
