@@ -222,7 +222,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
-        return self.name or self.email
+        return self.shown(self.name, self.email)
+
+    @staticmethod
+    def shown(name: str | None, email: str) -> str:
+        """How a person is named on every page: their name, else their address (for rows
+        read as columns, without a user object)."""
+        return name or email
 
     @property
     def is_staff(self) -> bool:
@@ -264,7 +270,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         forget_user(self.pk)  # the copy read by every request (accounts.cache)
 
     def get_full_name(self) -> str:
-        return self.name or self.email
+        return str(self)
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from supportdesk.accounts.models import User
 from supportdesk.tickets.models import OdooReference, Ticket
 
 # The ticket's own columns, in the order of ``TicketOut``.
@@ -52,7 +53,7 @@ def _person(row: dict[str, Any], who: str) -> dict[str, Any] | None:
     if pk is None:
         return None
     email = row[f"{who}__email"]
-    return {"id": pk, "name": row[f"{who}__name"] or email, "email": email}  # get_full_name
+    return {"id": pk, "name": User.shown(row[f"{who}__name"], email), "email": email}
 
 
 def _item(row: dict[str, Any], refs: list[dict[str, Any]]) -> dict[str, Any]:

@@ -14,15 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from supportdesk.console.selectors import TimelineItem
-from supportdesk.core.templatetags.rich_text import message_html, time_html
+from supportdesk.core.links import link_maker
+from supportdesk.core.templatetags.rich_text import files_html, message_html, time_html
 from supportdesk.core.words import per_language
 from supportdesk.tickets.models import Channel, Message
 
@@ -40,25 +39,20 @@ class _Words:
 _words = per_language(_Words)
 
 
-def _message(item: TimelineItem, m: Message, number: str, words: _Words, zone: dt.tzinfo) -> str:
+def _message(
+    item: TimelineItem, m: Message, number: str, words: _Words, zone: dt.tzinfo, links: _Links
+) -> str:
     author = m.author if m.author_id else None
     tags = words.internal if m.internal else ""
     if item.from_ticket:
         duplicate = words.duplicate % {"n": conditional_escape(item.from_ticket)}
         tags += f' · <span class="tag">{duplicate}</span>'
     source = item.from_ticket or number
-    original = files = ""
+    original = ""
     if m.channel == Channel.EMAIL and m.message_id:
-        href = conditional_escape(reverse("mail_original", args=[source, m.pk]))
+        href = conditional_escape(links.mail(number=source, message_id=m.pk))
         original = f'<p class="meta"><a href="{href}">{words.original}</a></p>'
-    if attachments := m.attachments.all():
-        links = "".join(
-            f'<li><a href="{conditional_escape(reverse("attachment_download", args=[source, a.pk]))}">'
-            f"{conditional_escape(a.filename)}</a>"
-            f" <small>{conditional_escape(filesizeformat(a.size))}</small></li>"
-            for a in attachments
-        )
-        files = f'<ul class="files">{links}</ul>'
+    files = files_html(m.attachments.all(), lambda pk: links.file(number=source, attachment_id=pk))
     return (
         f'\n\n<li class="message{" internal" if m.internal else ""}" id="m{m.pk}">\n'
         f'<p class="meta"><strong>{conditional_escape(str(author) if author else m.author_email)}</strong>'
@@ -77,12 +71,20 @@ def _event(item: TimelineItem, zone: dt.tzinfo) -> str:
     )
 
 
+class _Links:
+    """The entries' links, reversed once per page (``core.links``)."""
+
+    def __init__(self) -> None:
+        self.mail = link_maker("mail_original", "number", "message_id")
+        self.file = link_maker("attachment_download", "number", "attachment_id")
+
+
 def timeline_entries(items: Sequence[TimelineItem], number: str) -> SafeString:
     """The ``<li>`` of each entry of the ticket numbered ``number``'s timeline, in order."""
-    words, zone = _words(), timezone.get_current_timezone()
+    words, zone, links = _words(), timezone.get_current_timezone(), _Links()
     return mark_safe(  # noqa: S308 (every value above is escaped)
         "".join(
-            _message(item, item.message, number, words, zone)
+            _message(item, item.message, number, words, zone, links)
             if item.message
             else _event(item, zone)
             for item in items

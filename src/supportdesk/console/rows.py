@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
@@ -24,11 +23,10 @@ from supportdesk.accounts.models import User
 from supportdesk.console.clocks import Clock
 from supportdesk.console.selectors import BoardRow, Candidate
 from supportdesk.core import clock
+from supportdesk.core.links import link_maker
 from supportdesk.core.templatetags.rich_text import ago_html
 from supportdesk.core.words import per_language
 from supportdesk.tickets.models import Impact, ImpactReview, Status
-
-_NUMBER = "SD-0"  # reversed once; each row puts its own number in its place
 
 
 class _Words:
@@ -64,7 +62,7 @@ def _clock(c: Clock) -> str:
 
 def board_rows(rows: Sequence[BoardRow], hits: dict[int, int]) -> list[SafeString]:
     """The ``<tr>`` of each row of the board (and of its live refresh), in order."""
-    href_of = escape(reverse("console:workspace", kwargs={"number": _NUMBER}))
+    href_of = link_maker("console:workspace", "number")
     words = _words()
     now, zone = clock.now(), timezone.get_current_timezone()
     cells: dict[Clock, str] = {}  # most clocks of a page say the same few things
@@ -79,7 +77,7 @@ def board_rows(rows: Sequence[BoardRow], hits: dict[int, int]) -> list[SafeStrin
     for row in rows:
         t: Any = row.ticket  # with the names of ``selectors.BOARD_NAMES`` as columns
         number = t.number  # "SD-" and digits: nothing to escape
-        href = href_of.replace(_NUMBER, number)
+        href = escape(href_of(number=number))
         suggestion = row.suggestion
         suggested = f"{number}:{suggestion.pk}" if suggestion is not None else ""
         notes = []
@@ -96,7 +94,7 @@ def board_rows(rows: Sequence[BoardRow], hits: dict[int, int]) -> list[SafeStrin
             ) % {"n": n}
             notes.append(f'<br><a class="tag others-hit" href="{href}#others">{escape(others)}</a>')
         if t.assignee_id:
-            who = escape(t.assignee_name or t.assignee_email)  # as ``str(User)``
+            who = escape(User.shown(t.assignee_name, t.assignee_email))
         elif suggestion is not None:
             label = words.assign_to % {"who": escape(str(suggestion))}
             who = (
@@ -108,7 +106,9 @@ def board_rows(rows: Sequence[BoardRow], hits: dict[int, int]) -> list[SafeStrin
         else:
             who = "—"
         hidden = f'<input type="hidden" name="suggested" value="{suggested}">' if suggested else ""
-        requester = escape(t.requester_name or t.requester_email) if t.requester_id else ""
+        requester = (
+            escape(User.shown(t.requester_name, t.requester_email)) if t.requester_id else ""
+        )
         status = escape(t.status)
         html.append(
             mark_safe(  # noqa: S308 (every value above is escaped)

@@ -153,7 +153,7 @@ class Candidate:
     skill_list: tuple[SkillName, ...]
 
     def __str__(self) -> str:
-        return self.name or self.email  # as ``str(User)``
+        return User.shown(self.name, self.email)
 
 
 def consultants_for_suggestions() -> list[Candidate]:

@@ -16,16 +16,15 @@ from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from supportdesk.accounts.models import User
 from supportdesk.core import clock
+from supportdesk.core.links import link_maker
 from supportdesk.core.templatetags.rich_text import ago_html
 from supportdesk.tickets.models import Impact, Status, Ticket
-
-_NUMBER = "SD-0"  # reversed once; each row puts its own number in its place
 
 # What a row shows: ``ticket_list(...).values(*COLUMNS)``.
 COLUMNS = (
@@ -49,13 +48,13 @@ def _person(t: Mapping[str, Any], who: str) -> str:
     """``str(user)`` of the row's requester or assignee (name, else address), escaped."""
     if t[f"{who}_id"] is None:
         return "—"
-    return escape(t[f"{who}__name"] or t[f"{who}__email"])
+    return escape(User.shown(t[f"{who}__name"], t[f"{who}__email"]))
 
 
 def ticket_rows(tickets: Iterable[Mapping[str, Any]], *, staff: bool) -> SafeString:
     """The ``<tr>`` of each ticket (a row of ``COLUMNS``) of a page of the list; the
     organisation's column for staff only."""
-    href_of = reverse("ticket_detail", kwargs={"number": _NUMBER})
+    href_of = link_maker("ticket_detail", "number")
     label = {
         key: escape(words)
         for key, words in (
@@ -88,7 +87,7 @@ def ticket_rows(tickets: Iterable[Mapping[str, Any]], *, staff: bool) -> SafeStr
         state = t["status"]
         html.append(
             f'<tr><td data-label="{label["number"]}">'
-            f'<a href="{escape(href_of.replace(_NUMBER, number))}">{number}</a></td>\n'
+            f'<a href="{escape(href_of(number=number))}">{number}</a></td>\n'
             f'<td data-label="{label["subject"]}">{escape(t["subject"])}</td>\n'
             f"{organisation}"
             f'<td data-label="{label["status"]}"><span class="status s-{escape(state)}">'

@@ -15,20 +15,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
 from django.utils import formats
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
-from supportdesk.core.templatetags.rich_text import message_html, time_html
+from supportdesk.core.links import link_maker
+from supportdesk.core.templatetags.rich_text import files_html, message_html, time_html
 from supportdesk.core.words import per_language
 from supportdesk.portal.selectors import TimelineItem, TimeRow
 from supportdesk.tickets.models import Channel
-
-_NUMBER = "SD-0"  # reversed once per page; each link puts the ticket's number in its place
-_ID = 999_999_999  # likewise for the attachment's or message's id
 
 
 @per_language
@@ -61,22 +57,18 @@ def timeline_html(items: Iterable[TimelineItem], number: str) -> SafeString:
 
 
 class _Links:
-    """The entries' links for one ticket, reversed once."""
+    """The entries' links for one ticket (``core.links``)."""
 
     def __init__(self, number: str) -> None:
-        ticket = esc(number)
-        self._file = reverse(
-            "attachment_download", kwargs={"number": _NUMBER, "attachment_id": _ID}
-        ).replace(_NUMBER, ticket)
-        self._mail = reverse(
-            "mail_original", kwargs={"number": _NUMBER, "message_id": _ID}
-        ).replace(_NUMBER, ticket)
+        self.number = number
+        self._file = link_maker("attachment_download", "number", "attachment_id")
+        self._mail = link_maker("mail_original", "number", "message_id")
 
     def file(self, pk: int) -> str:
-        return self._file.replace(str(_ID), str(pk))
+        return self._file(number=self.number, attachment_id=pk)
 
     def mail(self, pk: int) -> str:
-        return self._mail.replace(str(_ID), str(pk))
+        return self._mail(number=self.number, message_id=pk)
 
 
 def _entry(item: TimelineItem, words: dict[str, str], links: _Links) -> str:
@@ -108,17 +100,7 @@ def _message(item: TimelineItem, words: dict[str, str], links: _Links) -> str:
         if m.channel == "email" and m.message_id
         else ""
     )
-    files = ""
-    if item.attachments:
-        files = (
-            '<ul class="files">'
-            + "".join(
-                f'<li><a href="{links.file(a.pk)}">{esc(a.filename)}</a>'
-                f" <small>{esc(filesizeformat(a.size))}</small></li>"
-                for a in item.attachments
-            )
-            + "</ul>"
-        )
+    files = files_html(item.attachments, links.file)
     return (
         f'\n<li class="item message{classes}">\n'
         f'<p class="meta"><strong>{esc(str(author) if author else m.author_email)}</strong>'

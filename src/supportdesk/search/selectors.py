@@ -182,7 +182,7 @@ def _by_contact(visible: QuerySet[Ticket], query: str, limit: int) -> list[tuple
 
         refresh_directory()
     people = {
-        pk: name or email
+        pk: User.shown(name, email)
         for pk, name, email in User.objects.filter(match)
         .order_by("pk")
         .values_list("pk", "name", "email")[:NAMES_MAX]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django import template
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
@@ -83,6 +86,17 @@ def time_html(instant: dt.datetime, zone: dt.tzinfo | None = None) -> str:
     time zone, looked up once per page by the caller."""
     local = timezone.localtime(instant, zone) if timezone.is_aware(instant) else instant
     return f'<time datetime="{local.isoformat()}">{local:%Y-%m-%d %H:%M}</time>'
+
+
+def files_html(attachments: Iterable[Any], href: Callable[[int], str]) -> str:
+    """A message's attachments as the timelines list them, ``href(pk)`` each file's link;
+    empty without attachments."""
+    items = "".join(
+        f'<li><a href="{escape(href(a.pk))}">{escape(a.filename)}</a>'
+        f" <small>{escape(filesizeformat(a.size))}</small></li>"
+        for a in attachments
+    )
+    return f'<ul class="files">{items}</ul>' if items else ""
 
 
 def ago_html(instant: dt.datetime | None, now: dt.datetime, zone: dt.tzinfo | None = None) -> str:
