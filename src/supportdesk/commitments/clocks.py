@@ -220,8 +220,9 @@ def working_minutes_left(deadline: dt.datetime | None, now: dt.datetime) -> int 
     return -calendar.working_minutes_between(deadline, now)
 
 
-def _hours(minutes: int) -> str:
-    sign = "-" if minutes < 0 else ""
+def hours(minutes: int) -> str:
+    """Working minutes as ``h:mm``, negative (a minus sign) once a deadline has passed."""
+    sign = "−" if minutes < 0 else ""
     minutes = abs(minutes)
     return f"{sign}{minutes // 60}:{minutes % 60:02d}"
 
@@ -250,13 +251,13 @@ def ticket_clocks(
         return result
     if ticket.assigned_at is None:
         left = working_minutes_left(ticket.assignment_due, now)
-        result["assignment_left"] = _hours(left) if left is not None else None
+        result["assignment_left"] = hours(left) if left is not None else None
         result["assignment_overdue"] = left is not None and left < 0
     if ticket.status in OPEN_STATUSES:
         if ticket.status in WAITING_STATUSES and ticket.status in settings.RESOLUTION_PAUSES:
             result["resolution_paused"] = True
         else:
             left = working_minutes_left(ticket.resolution_due, now)
-            result["resolution_left"] = _hours(left) if left is not None else None
+            result["resolution_left"] = hours(left) if left is not None else None
             result["resolution_overdue"] = left is not None and left < 0
     return result

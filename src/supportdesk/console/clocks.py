@@ -14,19 +14,12 @@ import datetime as dt
 from django.conf import settings
 from django.utils.translation import gettext
 
-from supportdesk.commitments.clocks import working_minutes_left
+from supportdesk.commitments.clocks import hours, working_minutes_left
 from supportdesk.core.words import per_language
 from supportdesk.tickets.models import OPEN_STATUSES, WAITING_STATUSES, Ticket
 
 # "At risk": an assigned ticket whose resolution target is within this much working time.
 RESOLUTION_RISK_MINUTES = 8 * 60
-
-
-def hours(minutes: int) -> str:
-    """Working minutes as ``h:mm``, negative once a deadline has passed."""
-    sign = "−" if minutes < 0 else ""
-    minutes = abs(minutes)
-    return f"{sign}{minutes // 60}:{minutes % 60:02d}"
 
 
 @dataclasses.dataclass(frozen=True)
