@@ -98,9 +98,10 @@ class Tally:
         lines = []
         for name, times in sorted(self.pages.items(), key=lambda kv: -sum(kv[1])):
             share = sum(times) / max(sum(self.times), 1e-9)
+            p95 = statistics.quantiles(times, n=20)[18] if len(times) > 1 else times[0]
             lines.append(
                 f"   {name:<26} {len(times):5} requests  median {statistics.median(times):7.1f} ms"
-                f"  {share:4.0%} of the time answered"
+                f"  p95 {p95:7.1f} ms  {share:4.0%} of the time answered"
             )
         return lines
 
@@ -172,6 +173,10 @@ async def drive(
     async def one(person: Person, client: httpx.AsyncClient, stop: float) -> None:
         rng = random.Random(person.cookie)
         headers = {"Cookie": f"sessionid={person.cookie}"}
+        if think:
+            # People arrive at their own moments, as in a working day, not all in the
+            # same millisecond: each begins as if in the middle of a pause.
+            await asyncio.sleep(rng.uniform(0, THINK[1]))
         while time.perf_counter() < stop:
             path = badge if bare else rng.choice(person.paths)
             began = time.perf_counter()
@@ -363,7 +368,7 @@ def main() -> None:
             if tally.reasons:
                 print("   errors: " + ", ".join(f"{n} × {r}" for r, n in tally.reasons.items()))
             print(tally.cpu_line())
-            if not bare and not think:
+            if not bare:
                 print("\n".join(tally.page_lines()))
         ceiling, saturated, _paced = tallies
         ratio = saturated.rate() / max(ceiling.rate(), 1e-9)
