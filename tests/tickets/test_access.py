@@ -11,6 +11,7 @@ from supportdesk.tickets import actions
 from supportdesk.tickets.access import (
     attachment_for_user,
     messages_for_user,
+    story_for_user,
     ticket_for_user,
     tickets_for_user,
 )
@@ -137,3 +138,16 @@ def test_customer_messages_leave_out_internal_notes(ticket_with_files, alice, co
     ticket, _public, _internal = ticket_with_files
     assert [m.internal for m in messages_for_user(consultant, ticket)] == [False, True]
     assert [m.body for m in messages_for_user(alice, ticket)] == ["screenshot attached"]
+
+
+def test_story_leaves_out_what_customers_may_not_read(ticket_with_files, alice, consultant):
+    ticket, public, internal = ticket_with_files
+    ticket = ticket_for_user(alice, ticket.number)
+    customer, staff = story_for_user(alice, ticket), story_for_user(consultant, ticket)
+    assert [m.body for m in customer.messages] == ["screenshot attached"]
+    assert [m.internal for m in staff.messages] == [False, True]
+    assert [a.pk for files in customer.files.values() for a in files] == [public.pk]
+    assert {a.pk for files in staff.files.values() for a in files} == {public.pk, internal.pk}
+    assert all(e.public for e in customer.events)
+    assert len(staff.events) > len(customer.events)  # the internal note's event
+    assert customer.messages[0].author == alice  # read with the message

@@ -320,13 +320,14 @@ WORKSPACE_RELATIONS = (
 )
 
 
-def workspace_flags(user: User) -> dict[str, Any]:
-    """``has_…`` annotations for the workspace's ticket query (``ticket_for_user``)."""
+def workspace_flags(user: int) -> dict[str, Any]:
+    """``has_…`` annotations for the workspace's ticket query (``ticket_for_user``), for
+    the consultant with the id ``user``."""
     from supportdesk.odoo.models import OdooInstance
 
     flags: dict[str, Any] = {f"has_{name}": related_exists(name) for name in WORKSPACE_RELATIONS}
     flags["has_merged"] = related_exists("links_in", kind=TicketLink.Kind.MERGED_INTO)
-    flags["has_timerrun"] = related_exists("timerrun", user=user)
+    flags["has_timerrun"] = related_exists("timerrun", user_id=user)
     flags["has_odoo_instances"] = Exists(
         OdooInstance.objects.filter(organisation=OuterRef("organisation_id"))
     )

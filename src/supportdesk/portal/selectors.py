@@ -17,7 +17,7 @@ from django.http import QueryDict
 from supportdesk.accounts.models import User
 from supportdesk.billing.models import TimeEntry
 from supportdesk.portal.models import SavedTicketView
-from supportdesk.tickets.access import messages_for_user, tickets_for_user
+from supportdesk.tickets.access import story_for_user, tickets_for_user
 from supportdesk.tickets.events import (
     SHOWN_AS_OWN_ROW,
     Verb,
@@ -173,19 +173,17 @@ def _staff(event: Event) -> tuple[str, str] | None:
 def timeline(user: User, ticket: Ticket) -> list[TimelineItem]:
     """The whole story of a ticket in order: messages, changes of state, consultants' work."""
     items: list[TimelineItem] = []
-    for message in messages_for_user(user, ticket):
-        attachments = [
-            a for a in message.attachments.all() if user.is_support_staff or not a.internal
-        ]
+    story = story_for_user(user, ticket)
+    for message in story.messages:
         items.append(
             TimelineItem(
-                at=message.created_at, kind="message", message=message, attachments=attachments
+                at=message.created_at,
+                kind="message",
+                message=message,
+                attachments=story.files.get(message.pk, []),
             )
         )
-    events = ticket.events.select_related("actor")
-    if not user.is_support_staff:
-        events = events.filter(public=True)  # resolutions are public: all of them are here
-    read = list(events)  # in order: the last resolution read is the latest
+    read = story.events  # in order: the last resolution read is the latest
     ticket.resolution_read = next((e for e in reversed(read) if e.verb == Verb.RESOLVED), None)
     for event in read:
         if event.verb in SHOWN_AS_OWN_ROW:

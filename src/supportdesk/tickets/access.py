@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -16,7 +17,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from supportdesk.accounts.http import request_user
 from supportdesk.accounts.models import User
-from supportdesk.tickets.models import Attachment, Message, Ticket
+from supportdesk.core.prepared import Prepared
+from supportdesk.tickets.models import Attachment, Event, Message, Ticket
 
 
 def tickets_for_user(user: User) -> QuerySet[Ticket]:
@@ -25,17 +27,35 @@ def tickets_for_user(user: User) -> QuerySet[Ticket]:
     Staff see all organisations' tickets. A customer user sees the tickets they
     requested or are copied on, or all of their organisation's when it allows that.
     """
+    reach = _reach(user)
+    if reach is None:
+        return Ticket.objects.none()
+    return _visible(reach, user.pk, user.organisation_id or 0)
+
+
+def _reach(user: User) -> str | None:
+    """Which rule of :func:`tickets_for_user` is the user's: ``"staff"``, ``"organisation"``
+    (its members see all its tickets), ``"own"``; ``None``: no ticket at all."""
     if not user.is_authenticated or not user.is_active:
-        return Ticket.objects.none()
+        return None
     if user.is_support_staff:
-        return Ticket.objects.all()
+        return "staff"
     if user.organisation_id is None:
-        return Ticket.objects.none()
-    own = Ticket.objects.filter(organisation_id=user.organisation_id)
+        return None
     if user.organisation is not None and user.organisation.members_see_all:
+        return "organisation"
+    return "own"
+
+
+def _visible(reach: str, user: int, organisation: int) -> QuerySet[Ticket]:
+    """The tickets of ``reach``'s rule for the user and organisation with these ids."""
+    if reach == "staff":
+        return Ticket.objects.all()
+    own = Ticket.objects.filter(organisation_id=organisation)
+    if reach == "organisation":
         return own
-    watched = Ticket.watchers.through.objects.filter(user_id=user.pk).values("ticket_id")
-    return own.filter(Q(requester_id=user.pk) | Q(pk__in=watched))
+    watched = Ticket.watchers.through.objects.filter(user_id=user).values("ticket_id")
+    return own.filter(Q(requester_id=user) | Q(pk__in=watched))
 
 
 def may_see(user: User, ticket: Ticket) -> bool:
@@ -58,29 +78,56 @@ def may_see(user: User, ticket: Ticket) -> bool:
 TICKET_RELATED = ("organisation", "requester", "assignee", "required_skill")
 
 
+Flags = Callable[[int], dict[str, Any]]
+
+
 def ticket_for_user(
     user: User,
     number: str,
     *,
     for_update: bool = False,
-    annotate: dict[str, Any] | None = None,
+    annotate: Flags | None = None,
     related: tuple[str, ...] = TICKET_RELATED,
 ) -> Ticket:
     """The ticket numbered ``number`` (``SD-10042``) if ``user`` may see it, else 404;
-    ``annotate`` adds expressions to the same query (a page's ``related_exists`` flags);
-    ``related`` names the rows joined to it (a page reads fewer when it shows fewer)."""
+    ``annotate(user_id)`` gives expressions to add to the same query (a page's
+    ``related_exists`` flags); ``related`` names the rows joined to it (a page reads fewer
+    when it shows fewer). Read with SQL compiled once per rule, rows and flags."""
     pk = Ticket.pk_from_number(number)
-    if pk is None:
+    reach = _reach(user)
+    if pk is None or reach is None:
         raise Http404("no such ticket")
-    queryset = tickets_for_user(user).select_related(*related)
-    if annotate:
-        queryset = queryset.annotate(**annotate)
+    ids = {"ticket": pk, "user": user.pk, "organisation": user.organisation_id or 0}
     if for_update:
-        queryset = queryset.select_for_update(of=("self",))
-    try:
-        return queryset.get(pk=pk)
-    except Ticket.DoesNotExist:
-        raise Http404("no such ticket") from None
+        queryset = _ticket(reach, related, annotate, **ids).select_for_update(of=("self",))
+        found = list(queryset)
+    else:
+        found = _prepared_ticket(reach, related, annotate).rows(**ids)
+    if not found:
+        raise Http404("no such ticket")
+    return found[0]
+
+
+def _ticket(
+    reach: str,
+    related: tuple[str, ...],
+    annotate: Flags | None,
+    *,
+    ticket: int,
+    user: int,
+    organisation: int,
+) -> QuerySet[Ticket]:
+    queryset = _visible(reach, user, organisation).select_related(*related)
+    if annotate is not None:
+        queryset = queryset.annotate(**annotate(user))
+    return queryset.filter(pk=ticket)
+
+
+@functools.cache
+def _prepared_ticket(
+    reach: str, related: tuple[str, ...], annotate: Flags | None
+) -> Prepared[Ticket]:
+    return Prepared(functools.partial(_ticket, reach, related, annotate))
 
 
 def related_exists(related: str, **conditions: Any) -> Exists:
@@ -115,21 +162,20 @@ def _exists(related: str, conditions: dict[str, Any]) -> Exists:
 def ticket_view(
     view: Callable[..., HttpResponse] | None = None,
     *,
-    annotate: Callable[[User], dict[str, Any]] | None = None,
+    annotate: Flags | None = None,
     related: tuple[str, ...] = TICKET_RELATED,
 ) -> Any:
     """A view of one ticket: ``view(request, user, ticket, ...)`` gets the signed-in user
     and the ticket of the URL's ``number`` through :func:`ticket_for_user` (else 404).
-    ``@ticket_view(annotate=…)`` adds the user's annotations (``related_exists`` flags) to
-    the ticket's query, ``related`` the rows joined to it. Put it under ``login_required``
+    ``@ticket_view(annotate=…)`` adds annotations (``related_exists`` flags, given the
+    user's id) to the ticket's query, ``related`` the rows joined to it. Put it under ``login_required``
     (or the console's ``staff_only``)."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, number: str, *args: Any, **kwargs: Any) -> HttpResponse:
             user = request_user(request)
-            flags = annotate(user) if annotate is not None else None
-            ticket = ticket_for_user(user, number, annotate=flags, related=related)
+            ticket = ticket_for_user(user, number, annotate=annotate, related=related)
             return view(request, user, ticket, *args, **kwargs)
 
         return wrapped
@@ -143,6 +189,59 @@ def messages_for_user(user: User, ticket: Ticket) -> QuerySet[Message]:
     if not user.is_support_staff:
         messages = messages.filter(internal=False)
     return messages
+
+
+@dataclass(frozen=True)
+class Story:
+    """What a user may read of a ticket's history, oldest first."""
+
+    messages: list[Message]  # with their authors
+    files: dict[int, list[Attachment]]  # the messages' files, by message id
+    events: list[Event]  # with their actors
+
+
+# Staff (True) read everything; customers (False) never internal notes, internal files or
+# events that are not public. Compiled once per process: a ticket page reads these for
+# every view.
+_MESSAGES = {
+    True: Prepared(
+        lambda ticket: Message.objects.filter(ticket_id=ticket).select_related("author")
+    ),
+    False: Prepared(
+        lambda ticket: Message.objects.filter(ticket_id=ticket, internal=False).select_related(
+            "author"
+        )
+    ),
+}
+_MESSAGE_FILES = {
+    True: Prepared(
+        lambda ticket: Attachment.objects.filter(ticket_id=ticket, message__isnull=False)
+    ),
+    False: Prepared(
+        lambda ticket: Attachment.objects.filter(
+            ticket_id=ticket, message__isnull=False, internal=False
+        )
+    ),
+}
+_EVENTS = {
+    True: Prepared(lambda ticket: Event.objects.filter(ticket_id=ticket).select_related("actor")),
+    False: Prepared(
+        lambda ticket: Event.objects.filter(ticket_id=ticket, public=True).select_related("actor")
+    ),
+}
+
+
+def story_for_user(user: User, ticket: Ticket) -> Story:
+    """The messages, their files and the events of ``ticket`` (reached through
+    :func:`ticket_for_user`) that ``user`` may read; files only when the ticket may have
+    some (``has_attachments``)."""
+    staff = bool(user.is_support_staff)
+    messages = _MESSAGES[staff].rows(ticket=ticket.pk)
+    files: dict[int, list[Attachment]] = {}
+    if messages and ticket.may_have("attachments"):
+        for attachment in _MESSAGE_FILES[staff].rows(ticket=ticket.pk):
+            files.setdefault(attachment.message_id or 0, []).append(attachment)
+    return Story(messages, files, _EVENTS[staff].rows(ticket=ticket.pk))
 
 
 def attachment_for_user(user: User, number: str, attachment_id: int) -> Attachment:

@@ -76,7 +76,7 @@ def _back(ticket: Ticket, anchor: str = "") -> HttpResponse:
 def workspace(request: HttpRequest, number: str) -> HttpResponse:
     user = staff_user(request)
     # One query for the ticket and which of its panels have anything to show.
-    ticket = ticket_for_user(user, number, annotate=workspace_flags(user))
+    ticket = ticket_for_user(user, number, annotate=workspace_flags)
     # Read once, shared by the time entries and the side panel (and the Odoo panel).
     prefetch_related_objects([ticket.organisation], "agreements")
     if ticket.may_have("odoo_refs"):

@@ -232,7 +232,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
 _DETAIL_RELATED = ("organisation", "requester", "assignee")
 
 
-def _detail_flags(user: User) -> dict[str, Any]:
+def _detail_flags(user: int) -> dict[str, Any]:
     """Which parts of the ticket page have rows, read with the ticket (no query for an
     empty part)."""
     return {

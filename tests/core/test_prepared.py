@@ -1,0 +1,45 @@
+"""Queries compiled once (core.prepared): the same instances as the queryset they stand for."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from supportdesk.core.prepared import Prepared
+from supportdesk.tickets.access import related_exists
+from supportdesk.tickets.models import Ticket
+from tests.factories import make_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rows_are_the_querysets_instances_with_joined_rows_and_annotations(alice, bob):
+    built = []
+
+    def tickets_of(organisation: int, requester: int):
+        built.append((organisation, requester))
+        return (
+            Ticket.objects.filter(organisation_id=organisation, requester_id=requester)
+            .select_related("organisation", "requester")
+            .annotate(has_attachments=related_exists("attachments"))
+        )
+
+    alices = [make_ticket(alice, subject=f"Alice {n}") for n in range(2)]
+    bobs = make_ticket(bob, subject="Bob's")
+    prepared = Prepared(tickets_of)
+    expected = list(tickets_of(alice.organisation_id, alice.pk))
+    with CaptureQueriesContext(connection) as queries:
+        got = prepared.rows(organisation=alice.organisation_id, requester=alice.pk)
+        assert [t.subject for t in got] == [t.subject for t in expected]
+        assert [t.requester.email for t in got] == [alice.email] * 2  # no query: joined
+        assert [t.organisation.name for t in got] == [alice.organisation.name] * 2
+        assert [t.has_attachments for t in got] == [False, False]
+        assert {t.pk for t in got} == {t.pk for t in alices}
+    assert len(queries) == 1
+    assert prepared.first(organisation=bob.organisation_id, requester=bob.pk) == bobs
+    assert prepared.rows(organisation=bob.organisation_id, requester=alice.pk) == []
+    # Built once (then), compiled once: the later calls only bind their ids.
+    assert len(built) == 2
+    assert got[0].status == expected[0].status
+    assert got[0].registered_at == expected[0].registered_at  # converted as Django does
