@@ -42,6 +42,7 @@ class _Compiled:
     params: tuple[Any, ...]
     slots: tuple[tuple[int, str], ...]  # (index in params, argument)
     compiler: Any  # django.db.models.sql.compiler.SQLCompiler, set up by as_sql()
+    converters: dict[int, Any]  # the database's values to Python's, per column
     from_db: Callable[..., Any]
     init_list: tuple[str, ...]
     fields: slice
@@ -68,7 +69,9 @@ class Prepared[M: Model]:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
         made: list[M] = []
-        for row in compiled.compiler.results_iter([fetched]):
+        if compiled.converters:
+            fetched = compiled.compiler.apply_converters(fetched, compiled.converters)
+        for row in fetched:
             obj = compiled.from_db(alias, compiled.init_list, row[compiled.fields])
             for populator in compiled.populators:
                 populator.populate(row, obj)
@@ -101,6 +104,7 @@ class Prepared[M: Model]:
             params=tuple(params),
             slots=slots,
             compiler=compiler,
+            converters=compiler.get_converters([s[0] for s in select[: compiler.col_count]]),
             from_db=_get_from_db(klass_info["model"], fetch_mode),
             init_list=tuple(f[0].target.attname for f in select[first:last]),
             fields=slice(first, last),
