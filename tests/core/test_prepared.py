@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from supportdesk.core.prepared import Prepared
@@ -43,3 +46,47 @@ def test_rows_are_the_querysets_instances_with_joined_rows_and_annotations(alice
     assert len(built) == 2
     assert got[0].status == expected[0].status
     assert got[0].registered_at == expected[0].registered_at  # converted as Django does
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locking_read_needs_a_transaction(alice):
+    ticket = make_ticket(alice)
+    prepared = Prepared(lambda ticket: Ticket.objects.filter(pk=ticket).select_for_update())
+    with pytest.raises(TransactionManagementError):
+        prepared.rows(ticket=ticket.pk)
+    with transaction.atomic():
+        assert prepared.rows(ticket=ticket.pk) == [ticket]
+        assert prepared.rows(ticket=ticket.pk) == [ticket]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_thread_compiles_its_own(alice):
+    ticket = make_ticket(alice)
+    built = []
+
+    def by_id(ticket: int):
+        built.append(ticket)
+        return Ticket.objects.filter(pk=ticket)
+
+    prepared = Prepared(by_id)
+    assert prepared.rows(ticket=ticket.pk) == prepared.rows(ticket=ticket.pk) == [ticket]
+    assert len(built) == 1
+    seen = []
+
+    def elsewhere() -> None:
+        seen.extend(prepared.rows(ticket=ticket.pk))
+        connection.close()
+
+    other = threading.Thread(target=elsewhere)
+    other.start()
+    other.join()
+    assert seen == [ticket]
+    assert len(built) == 2  # the other thread's own statement, on its own connection
+
+
+def test_a_query_with_prefetched_rows_is_refused():
+    prepared = Prepared(
+        lambda ticket: Ticket.objects.filter(pk=ticket).prefetch_related("watchers")
+    )
+    with pytest.raises(ValueError, match="select_related"):
+        prepared.rows(ticket=1)

@@ -10,6 +10,10 @@ puts the request's ids where the markers were and turns the rows into model inst
 way Django's own iterator does (the rows joined by ``select_related`` and the annotations
 included).
 
+Each thread compiles its own (a compiled statement holds its thread's database connection,
+which its columns' converters are given). A ``select_for_update`` query is refused outside
+a transaction, as Django refuses it.
+
 The function must only pass its arguments into the query (filters, annotations), never
 branch on them: it is called once, with markers. Its arguments are integers (ids); one
 the query does not use is ignored.
@@ -18,6 +22,7 @@ the query does not use is ignored.
 from __future__ import annotations
 
 import inspect
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +36,7 @@ from django.db.models.query import (  # type: ignore[attr-defined]
     _get_from_db,
     get_related_populators,
 )
+from django.db.transaction import TransactionManagementError
 
 # Ids no row has: the places of the arguments in the compiled parameters.
 _MARKER_BASE = -7_340_000_000_000
@@ -48,6 +54,7 @@ class _Compiled:
     fields: slice
     populators: tuple[Any, ...]
     annotations: tuple[tuple[str, int], ...]
+    for_update: bool
 
 
 class Prepared[M: Model]:
@@ -57,11 +64,18 @@ class Prepared[M: Model]:
     def __init__(self, build: Callable[..., QuerySet[M]]) -> None:
         self.build = build
         self.names = tuple(inspect.signature(build).parameters)
-        self._compiled: dict[str, _Compiled] = {}
+        self._local = threading.local()  # per thread: {alias: _Compiled}
 
     def rows(self, **values: int) -> list[M]:
         alias = DEFAULT_DB_ALIAS
-        compiled = self._compiled.get(alias) or self._compile(alias)
+        mine: dict[str, _Compiled] | None = getattr(self._local, "compiled", None)
+        compiled = mine.get(alias) if mine is not None else None
+        if compiled is None:
+            compiled = self._compile(alias)
+        if compiled.for_update and not connections[alias].in_atomic_block:
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
         params = list(compiled.params)
         for at, name in compiled.slots:
             params[at] = int(values[name])
@@ -87,6 +101,8 @@ class Prepared[M: Model]:
     def _compile(self, alias: str) -> _Compiled:
         markers = {name: _MARKER_BASE - at for at, name in enumerate(self.names)}
         queryset = self.build(**markers)
+        if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
+            raise ValueError("a prepared query reads its related rows with select_related")
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         by_marker = {marker: name for name, marker in markers.items()}
@@ -110,6 +126,9 @@ class Prepared[M: Model]:
             fields=slice(first, last),
             populators=tuple(get_related_populators(klass_info, select, alias, fetch_mode)),
             annotations=tuple(compiler.annotation_col_map.items()),
+            for_update=queryset.query.select_for_update,
         )
-        self._compiled[alias] = compiled
+        if not hasattr(self._local, "compiled"):
+            self._local.compiled = {}
+        self._local.compiled[alias] = compiled
         return compiled

@@ -98,11 +98,7 @@ def ticket_for_user(
     if pk is None or reach is None:
         raise Http404("no such ticket")
     ids = {"ticket": pk, "user": user.pk, "organisation": user.organisation_id or 0}
-    if for_update:
-        queryset = _ticket(reach, related, annotate, **ids).select_for_update(of=("self",))
-        found = list(queryset)
-    else:
-        found = _prepared_ticket(reach, related, annotate).rows(**ids)
+    found = _prepared_ticket(reach, related, annotate, for_update).rows(**ids)
     if not found:
         raise Http404("no such ticket")
     return found[0]
@@ -112,6 +108,7 @@ def _ticket(
     reach: str,
     related: tuple[str, ...],
     annotate: Flags | None,
+    for_update: bool,
     *,
     ticket: int,
     user: int,
@@ -120,14 +117,16 @@ def _ticket(
     queryset = _visible(reach, user, organisation).select_related(*related)
     if annotate is not None:
         queryset = queryset.annotate(**annotate(user))
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
     return queryset.filter(pk=ticket)
 
 
 @functools.cache
 def _prepared_ticket(
-    reach: str, related: tuple[str, ...], annotate: Flags | None
+    reach: str, related: tuple[str, ...], annotate: Flags | None, for_update: bool
 ) -> Prepared[Ticket]:
-    return Prepared(functools.partial(_ticket, reach, related, annotate))
+    return Prepared(functools.partial(_ticket, reach, related, annotate, for_update))
 
 
 def related_exists(related: str, **conditions: Any) -> Exists:
