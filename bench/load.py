@@ -15,7 +15,9 @@ an asyncio ``httpx`` client, in three phases:
    badge: session, user, one count) with no pause: the most the server can answer;
 2. *saturated*: the realistic mix below with no pause: the most it answers of real pages;
 3. *people*: the same mix with think time (1–3 s between requests), as 50 people use it:
-   the latency they see.
+   the latency they see. Each person's first request comes after a pause of 0–3 s, as
+   people arrive at their own moments (all fifty in the same millisecond made a burst
+   whose queue was most of the phase's tail).
 
 The mix: two thirds customers (their ticket list, three of their tickets), one third
 consultants (the board, a ticket's workspace, a search, the API's queue). Every response
