@@ -115,6 +115,8 @@ class Prepared[M: Model]:
         select = compiler.select
         first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         fetch_mode = queryset._fetch_mode  # type: ignore[attr-defined]
+        if fetch_mode.track_peers:  # the peers of a row are the rows of one read
+            raise ValueError("a prepared query reads its rows in Django's default fetch mode")
         compiled = _Compiled(
             sql=sql,
             params=tuple(params),
