@@ -26,6 +26,7 @@ from supportdesk.core import clock
 from supportdesk.core.links import link_maker
 from supportdesk.core.templatetags.rich_text import ago_html
 from supportdesk.core.words import per_language
+from supportdesk.search.selectors import LABELS, Hit
 from supportdesk.tickets.models import Impact, ImpactReview, Status
 
 
@@ -48,6 +49,7 @@ class _Words:
         )
         self.last_activity = escape(gettext("last activity"))
         self.unqualified = escape(gettext("nobody present has the skill: override reason needed"))
+        self.matched = {key: escape(gettext(label)) for key, label in LABELS.items()}
 
 
 _words = per_language(_Words)
@@ -179,3 +181,23 @@ def staff_options(staff: Iterable[User], me: User) -> SafeString:
             for u in staff
         )
     )
+
+
+def search_hits(hits: Sequence[Hit]) -> SafeString:
+    """The ``<li>`` of each hit of the console's search, in order."""
+    href_of = link_maker("console:workspace", "number")
+    words = _words()
+    html = []
+    for hit in hits:
+        t = hit.ticket
+        number = t.number  # "SD-" and digits: nothing to escape
+        anchor = f"#m{int(hit.message_id)}" if hit.message_id else ""
+        html.append(
+            f'<li class="card">\n<a href="{escape(href_of(number=number))}{anchor}">'
+            f'<span class="number">{number}</span> {escape(t.subject)}</a>\n'
+            f'<span class="status s-{escape(t.status)}">{words.status[t.status]}</span>'
+            f" · {escape(str(t.organisation))} · "
+            f'<span class="tag">{words.matched[hit.matched]}</span>\n'
+            f'<p class="snippet">{hit.snippet}</p></li>'  # the snippet is escaped, marked
+        )
+    return mark_safe("".join(html))  # noqa: S308 (every value above is escaped)

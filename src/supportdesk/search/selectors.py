@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 from django.db.models import Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_noop
 
 from supportdesk.accounts.models import Organisation, User
 from supportdesk.core.textsearch import terms
@@ -32,13 +33,14 @@ RANK = {
     "organisation": 5_000.0,
     "contact": 4_000.0,
 }
+# What matched, in the hit's words (translated where shown).
 LABELS = {
-    "number": "ticket number",
-    "reference": "transaction reference",
-    "odoo_url": "Odoo URL",
-    "organisation": "organisation",
-    "contact": "contact",
-    "text": "text",
+    "number": gettext_noop("ticket number"),
+    "reference": gettext_noop("transaction reference"),
+    "odoo_url": gettext_noop("Odoo URL"),
+    "organisation": gettext_noop("organisation"),
+    "contact": gettext_noop("contact"),
+    "text": gettext_noop("text"),
 }
 
 

@@ -16,6 +16,7 @@ from supportdesk.console import actions as console_actions
 from supportdesk.console import saved
 from supportdesk.console.forms import PreferenceForm, SavedReplyForm
 from supportdesk.console.models import SavedView, StaffPreference
+from supportdesk.console.rows import search_hits
 from supportdesk.console.selectors import my_day
 from supportdesk.console.views.common import int_or_none, report, staff_only, staff_user
 from supportdesk.core.errors import ActionError
@@ -156,4 +157,6 @@ def search_view(request: HttpRequest) -> HttpResponse:
     """Search by number, reference, Odoo URL, organisation, contact and text."""
     query = request.GET.get("q", "").strip()
     hits = search(staff_user(request), query) if query else []
-    return render(request, "console/search.html", {"q": query, "hits": hits})
+    return render(
+        request, "console/search.html", {"q": query, "hits": hits, "hits_html": search_hits(hits)}
+    )
