@@ -17,20 +17,26 @@ from supportdesk.tickets.models import CodeOwner, Impact, ImpactReview, Kind, Ti
 class TicketFieldsForm(forms.Form):
     """Every field staff may change (``ticket_update`` decides per role)."""
 
-    subject = forms.CharField(max_length=250)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    kind = forms.ChoiceField(choices=Kind.choices)
-    impact = forms.ChoiceField(choices=Impact.choices, required=False)
-    impact_review = forms.ChoiceField(choices=ImpactReview.choices, required=False)
-    code_owner = forms.ChoiceField(choices=CodeOwner.choices, required=False)
-    required_skill = forms.ModelChoiceField(queryset=Skill.objects.all(), required=False)
-    contact_method = forms.ChoiceField(choices=ContactMethod.choices)
-    contact_phone = forms.CharField(max_length=40, required=False)
-    add_url = forms.CharField(label="Add an Odoo URL", max_length=2000, required=False)
-    add_reference = forms.CharField(
-        label="Add a transaction reference", max_length=200, required=False
+    subject = forms.CharField(label=_("Subject"), max_length=250)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    reason = forms.CharField(label="Reason for the change", max_length=500, required=False)
+    kind = forms.ChoiceField(label=_("Kind of request"), choices=Kind.choices)
+    impact = forms.ChoiceField(label=_("Business impact"), choices=Impact.choices, required=False)
+    impact_review = forms.ChoiceField(
+        label=_("Impact review"), choices=ImpactReview.choices, required=False
+    )
+    code_owner = forms.ChoiceField(label=_("Code owner"), choices=CodeOwner.choices, required=False)
+    required_skill = forms.ModelChoiceField(
+        label=_("Required skill"), queryset=Skill.objects.all(), required=False
+    )
+    contact_method = forms.ChoiceField(label=_("Contact method"), choices=ContactMethod.choices)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
+    add_url = forms.CharField(label=_("Add an Odoo URL"), max_length=2000, required=False)
+    add_reference = forms.CharField(
+        label=_("Add a transaction reference"), max_length=200, required=False
+    )
+    reason = forms.CharField(label=_("Reason for the change"), max_length=500, required=False)
 
     def __init__(self, *args: Any, user: User, ticket: Ticket, **kwargs: Any) -> None:
         kwargs.setdefault(
