@@ -205,7 +205,7 @@ def ticket_create(
             through.objects.bulk_create(
                 through(ticket_id=ticket.pk, user_id=pk) for pk in {u.pk: u for u in watchers}
             )
-        added = add_refs(ticket, refs, new_ticket=True)
+        added = add_refs(ticket, refs)
         message = None
         if attachments or message_id:
             message = Message.objects.create(
