@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.transaction import TransactionManagementError
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
+from django.db.transaction import TransactionManagementError
 
 # Stands for the value in the statement built once: a number no primary key takes.
 MARK = -7_304_719_262_180_041

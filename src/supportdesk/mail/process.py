@@ -366,9 +366,11 @@ def _process(inbound: InboundMail, lookups: Lookups) -> None:
 # The ticket a message belongs to with its organisation and requester, locked: its SQL
 # is built once per process (building it cost three times running it).
 _LOCK_TICKET = Compiled(
-    lambda pk: Ticket.objects.select_for_update(of=("self",))
-    .select_related("organisation", "requester")
-    .filter(pk=pk)
+    lambda pk: (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("organisation", "requester")
+        .filter(pk=pk)
+    )
 )
 
 
