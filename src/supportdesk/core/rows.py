@@ -1,12 +1,14 @@
-"""Write some columns of many rows in one statement; insert new rows, skipping stored ones.
+"""Write some columns of many rows in one statement; insert new rows without the ORM's compiler.
 
 Django's ``bulk_update`` writes ``CASE WHEN id = … THEN … END`` for every column and row:
 for a chunk of the mail worker's messages (50 rows, 13 columns) building that statement
 cost as much as the 50 single UPDATEs it replaced. ``update_rows`` sends the values once,
 as a ``VALUES`` list joined on the primary key (``UPDATE … FROM``, PostgreSQL and SQLite
-3.33+), each value prepared by its field as ``save()`` would. ``insert_new`` inserts rows
-that a unique constraint may already hold in one ``INSERT … ON CONFLICT DO NOTHING
-RETURNING`` (PostgreSQL, SQLite 3.35+), where asking first which are stored cost a query.
+3.33+), each value prepared by its field as ``save()`` would. ``insert_rows`` inserts new
+rows with a statement built without the ORM's compiler (for one row it cost more than
+the INSERT), skipping those a unique constraint already holds if asked (``INSERT … ON
+CONFLICT DO NOTHING RETURNING``, PostgreSQL and SQLite 3.35+), where asking first which
+are stored cost a query.
 """
 
 from __future__ import annotations
@@ -51,41 +53,48 @@ def update_rows(rows: Sequence[Model], fields: Sequence[str]) -> int:
         return cursor.rowcount
 
 
-def insert_new(rows: Sequence[Model], key: Sequence[str]) -> list[Model]:
-    """INSERT ``rows`` (new instances of one model) in one statement, except those whose
-    ``key`` fields (the fields of a unique constraint) match a stored row or an earlier one
-    of ``rows``; returns the rows inserted, their primary keys set."""
+def insert_rows(rows: Sequence[Model], *, skip: Sequence[str] = ()) -> list[Model]:
+    """INSERT ``rows`` (new instances of one model) in one statement, as ``save()`` would
+    write them (each field's ``pre_save``, no signals: the project sends none); returns
+    the rows inserted, their primary keys set.
+
+    ``skip``: the fields of a unique constraint; a row that matches a stored row or an
+    earlier one of ``rows`` on them is not inserted (``ON CONFLICT DO NOTHING``).
+    """
     if not rows:
         return []
-    model = type(rows[0])
-    meta = model._meta
+    meta = type(rows[0])._meta
     pk = meta.pk
     assert pk is not None
     fields = [f for f in meta.concrete_fields if not f.primary_key]
-    keys = [meta.get_field(name) for name in key]
+    keys = [meta.get_field(name) for name in skip]
     quote = connection.ops.quote_name
     params: list[Any] = []
     for row in rows:
+        row._prepare_related_fields_for_save(operation_name="save")
         params.extend(f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields)
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     columns = ", ".join(quote(f.column) for f in fields)
-    conflict = ", ".join(quote(f.column) for f in keys)
-    returned = ", ".join(quote(f.column) for f in [pk, *keys])
     # Names from the model's meta, quoted; every value is a parameter.
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608
-        f"{', '.join([marks] * len(rows))} ON CONFLICT ({conflict}) DO NOTHING "
-        f"RETURNING {returned}"
-    )
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608
+    sql += ", ".join([marks] * len(rows))
+    if keys:
+        sql += f" ON CONFLICT ({', '.join(quote(f.column) for f in keys)}) DO NOTHING"
+    sql += " RETURNING " + ", ".join(quote(f.column) for f in [pk, *keys])
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        stored = {tuple(found[1:]): found[0] for found in cursor.fetchall()}
-    inserted = []
-    for row in rows:
-        values = tuple(getattr(row, f.attname) for f in keys)
-        if values in stored:
-            row.pk = stored.pop(values)
-            row._state.adding = False
-            row._state.db = connection.alias
-            inserted.append(row)
-    return inserted
+        returned = cursor.fetchall()
+    if keys:  # the rows inserted, found by their key
+        stored = {tuple(found[1:]): found[0] for found in returned}
+        pairs = []
+        for row in rows:
+            value = stored.pop(tuple(getattr(row, f.attname) for f in keys), None)
+            if value is not None:
+                pairs.append((row, value))
+    else:  # in the order of the VALUES
+        pairs = [(row, found[0]) for row, found in zip(rows, returned, strict=True)]
+    for row, value in pairs:
+        row.pk = value
+        row._state.adding = False
+        row._state.db = connection.alias
+    return [row for row, _value in pairs]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from supportdesk.accounts.models import Organisation, User
 from supportdesk.core.errors import InvalidInput
-from supportdesk.core.rows import insert_new
+from supportdesk.core.rows import insert_rows
 from supportdesk.tickets.models import Attachment, Message, OdooReference, Ticket
 from supportdesk.tickets.recognise import find_references, find_urls, parse_odoo_url
 from supportdesk.tickets.uploads import check_upload_budget
@@ -135,5 +135,5 @@ def add_refs(ticket: Ticket, rows: list[OdooReference]) -> list[str]:
         return []
     for row in rows:
         row.ticket = ticket
-    fresh = insert_new(rows, ("ticket", "type", "normalised"))
+    fresh = insert_rows(rows, skip=("ticket", "type", "normalised"))
     return [row.text for row in fresh]
