@@ -52,7 +52,7 @@ class Compiled[M: Model]:
         klass_info = compiler.klass_info
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         names = [column[0].target.attname for column in compiler.select[start:end]]
-        fetch_mode = queryset._fetch_mode
+        fetch_mode = queryset._fetch_mode  # type: ignore[attr-defined]
         related = get_related_populators(klass_info, compiler.select, queryset.db, fetch_mode)
         found = []
         for row in compiler.results_iter(results=[rows]):
@@ -81,7 +81,8 @@ class Compiled[M: Model]:
             query = queryset.query
             compiler = query.get_compiler(using=queryset.db)
             sql, params = compiler.as_sql()
-            if query.annotations or queryset._prefetch_related_lookups or compiler.has_extra_select:
+            lookups = queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+            if query.annotations or lookups or compiler.has_extra_select:
                 raise ValueError("Compiled takes columns and select_related only")
             at = [index for index, param in enumerate(params) if param == MARK]
             if not at:

@@ -53,7 +53,7 @@ def update_rows(rows: Sequence[Model], fields: Sequence[str]) -> int:
         return cursor.rowcount
 
 
-def insert_rows(rows: Sequence[Model], *, skip: Sequence[str] = ()) -> list[Model]:
+def insert_rows[M: Model](rows: Sequence[M], *, skip: Sequence[str] = ()) -> list[M]:
     """INSERT ``rows`` (new instances of one model) in one statement, as ``save()`` would
     write them (each field's ``pre_save``, no signals: the project sends none); returns
     the rows inserted, their primary keys set.
@@ -66,21 +66,22 @@ def insert_rows(rows: Sequence[Model], *, skip: Sequence[str] = ()) -> list[Mode
     meta = type(rows[0])._meta
     pk = meta.pk
     assert pk is not None
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    keys = [meta.get_field(name) for name in skip]
+    fields: list[Any] = [f for f in meta.concrete_fields if not f.primary_key]
+    keys: list[Any] = [meta.get_field(name) for name in skip]
     quote = connection.ops.quote_name
     params: list[Any] = []
     for row in rows:
-        row._prepare_related_fields_for_save(operation_name="save")
+        row._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
         params.extend(f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields)
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     columns = ", ".join(quote(f.column) for f in fields)
+    returning = ", ".join(quote(f.column) for f in [pk, *keys])
     # Names from the model's meta, quoted; every value is a parameter.
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608
     sql += ", ".join([marks] * len(rows))
     if keys:
         sql += f" ON CONFLICT ({', '.join(quote(f.column) for f in keys)}) DO NOTHING"
-    sql += " RETURNING " + ", ".join(quote(f.column) for f in [pk, *keys])
+    sql += f" RETURNING {returning}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         returned = cursor.fetchall()
