@@ -18,9 +18,11 @@ from tests.factories import make_ticket
 pytestmark = pytest.mark.django_db
 
 LOCK = Compiled(
-    lambda pk: Ticket.objects.select_for_update(of=("self",))
-    .select_related("organisation", "requester")
-    .filter(pk=pk)
+    lambda pk: (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("organisation", "requester")
+        .filter(pk=pk)
+    )
 )
 
 
