@@ -69,6 +69,17 @@ def test_insert_rows_skips_what_a_unique_constraint_holds(alice):
     assert list(stored)[1:] == [(rows[1].pk, "s2"), (rows[3].pk, "s3")]
 
 
+def test_insert_rows_keeps_within_the_parameters_a_statement_may_have(alice, monkeypatch):
+    ticket = make_ticket(alice, description="")
+    monkeypatch.setattr(connection.ops, "bulk_batch_size", lambda fields, objs: 2)
+    rows = [Event(ticket=ticket, verb="noted", new={"n": n}) for n in range(5)]
+    with CaptureQueriesContext(connection) as captured:
+        assert insert_rows(rows) == rows
+    assert len(captured) == 3
+    stored = Event.objects.filter(verb="noted").order_by("pk").values_list("pk", "new")
+    assert list(stored) == [(row.pk, {"n": n}) for n, row in enumerate(rows)]
+
+
 def test_update_rows_writes_the_fields_named(alice):
     ticket = make_ticket(alice)
     ticket.subject, ticket.impact = "Renamed", "production_down"

@@ -68,6 +68,13 @@ def insert_rows[M: Model](rows: Sequence[M], *, skip: Sequence[str] = ()) -> lis
     assert pk is not None
     fields: list[Any] = [f for f in meta.concrete_fields if not f.primary_key]
     keys: list[Any] = [meta.get_field(name) for name in skip]
+    most = max(1, connection.ops.bulk_batch_size(fields, rows))  # SQLite's parameter limit
+    if len(rows) > most:
+        return [
+            row
+            for start in range(0, len(rows), most)
+            for row in insert_rows(rows[start : start + most], skip=skip)
+        ]
     quote = connection.ops.quote_name
     params: list[Any] = []
     for row in rows:
