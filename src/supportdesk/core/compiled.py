@@ -30,6 +30,11 @@ class _Plan:
     sql: str
     params: tuple[Any, ...]
     at: list[int]  # where the value goes among the parameters
+    converters: dict[int, Any]  # the columns' converters (``from_db_value``…), by position
+    names: list[str]  # the main model's columns, from ``start`` to ``end`` of a row
+    start: int
+    end: int
+    related: list[Any]  # the ``select_related`` objects' populators
 
 
 class Compiled[M: Model]:
@@ -49,17 +54,14 @@ class Compiled[M: Model]:
         with compiler.connection.cursor() as cursor:
             cursor.execute(plan.sql, values)
             rows = cursor.fetchall()
-        klass_info = compiler.klass_info
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        names = [column[0].target.attname for column in compiler.select[start:end]]
+        if plan.converters:
+            rows = list(compiler.apply_converters(rows, plan.converters))
+        model, db = queryset.model, queryset.db
         fetch_mode = queryset._fetch_mode  # type: ignore[attr-defined]
-        related = get_related_populators(klass_info, compiler.select, queryset.db, fetch_mode)
         found = []
-        for row in compiler.results_iter(results=[rows]):
-            obj = klass_info["model"].from_db(
-                queryset.db, names, row[start:end], fetch_mode=fetch_mode
-            )
-            for populator in related:
+        for row in rows:
+            obj = model.from_db(db, plan.names, row[plan.start : plan.end], fetch_mode=fetch_mode)
+            for populator in plan.related:
                 populator.populate(row, obj)
             found.append(obj)
         return found
@@ -82,12 +84,34 @@ class Compiled[M: Model]:
             compiler = query.get_compiler(using=queryset.db)
             sql, params = compiler.as_sql()
             lookups = queryset._prefetch_related_lookups  # type: ignore[attr-defined]
-            if query.annotations or lookups or compiler.has_extra_select:
+            columns = [column[0] for column in compiler.select[: compiler.col_count]]
+            if (
+                query.annotations
+                or lookups
+                or compiler.has_extra_select
+                or compiler.has_composite_fields(columns)
+            ):
                 raise ValueError("Compiled takes columns and select_related only")
             at = [index for index, param in enumerate(params) if param == MARK]
             if not at:
                 raise ValueError("the queryset does not use its value as a parameter")
-            plan = _Plan(queryset, compiler, sql, tuple(params), at)
+            klass_info = compiler.klass_info
+            start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+            fetch_mode = queryset._fetch_mode  # type: ignore[attr-defined]
+            plan = _Plan(
+                queryset=queryset,
+                compiler=compiler,
+                sql=sql,
+                params=tuple(params),
+                at=at,
+                converters=compiler.get_converters(columns),
+                names=[column[0].target.attname for column in compiler.select[start:end]],
+                start=start,
+                end=end,
+                related=get_related_populators(
+                    klass_info, compiler.select, queryset.db, fetch_mode
+                ),
+            )
             self._local.plan = plan
         elif plan.queryset.query.select_for_update and not plan.compiler.connection.in_atomic_block:
             raise TransactionManagementError(

@@ -67,9 +67,8 @@ def store_uploads(
             internal=internal,
         )
         attachment.file.save(name, upload if isinstance(upload, File) else File(upload), save=False)  # type: ignore[arg-type]
-        attachment.save()
         stored.append(attachment)
-    return stored
+    return insert_rows(stored)
 
 
 def odoo_refs(
