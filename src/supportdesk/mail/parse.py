@@ -156,9 +156,12 @@ def decode_bytes(payload: bytes, declared: str | None) -> str:
     return payload.decode("latin-1")
 
 
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
 def _unsurrogate(text: str) -> str:
     # 8-bit bytes in headers arrive as surrogate escapes: read them as UTF-8 or Latin.
-    if not any("\udc80" <= char <= "\udcff" for char in text):
+    if not _SURROGATE.search(text):
         return text
     return decode_bytes(text.encode("utf-8", "surrogateescape"), None)
 
@@ -223,9 +226,12 @@ def addresses(message: EmailMessage, name: str) -> list[tuple[str, str]]:
     try:
         header = message.get(name)
         if header is not None:
+            raw: str | None = None
             for address in getattr(header, "addresses", ()):
                 if address.username and address.domain:
-                    display, spec = _unbracketed(address, _raw_header(message, name))
+                    if raw is None:  # read once for all the header's addresses
+                        raw = _raw_header(message, name)
+                    display, spec = _unbracketed(address, raw)
                     found.append((_unsurrogate(display), _unsurrogate(spec)))
             if found or not str(header).strip():
                 return [(n, a.lower()) for n, a in found]

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from supportdesk.accounts.models import ContactMethod, Organisation, User
 from supportdesk.core import clock, dispatch
+from supportdesk.core.compiled import Compiled
 from supportdesk.core.rows import update_rows
 from supportdesk.leads.actions import lead_create
 from supportdesk.mail import notify
@@ -362,15 +363,21 @@ def _process(inbound: InboundMail, lookups: Lookups) -> None:
         _new(inbound, mail, sender, lookups)
 
 
+# The ticket a message belongs to with its organisation and requester, locked: its SQL
+# is built once per process (building it cost three times running it).
+_LOCK_TICKET = Compiled(
+    lambda pk: (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("organisation", "requester")
+        .filter(pk=pk)
+    )
+)
+
+
 def _lock_ticket(pk: int) -> Ticket:
     """The ticket a message belongs to, locked for the message's transaction; the actions
     that follow use this row as it is (``kit.lock``)."""
-    ticket = (
-        Ticket.objects.select_for_update(of=("self",))
-        .select_related("organisation", "requester")
-        .get(pk=pk)
-    )
-    return kit.locked(ticket)
+    return kit.locked(_LOCK_TICKET.get(pk))
 
 
 def _unverified_staff(

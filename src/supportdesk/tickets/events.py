@@ -56,6 +56,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from supportdesk.core import clock, dispatch
+from supportdesk.core.rows import insert_rows
 
 if TYPE_CHECKING:
     from supportdesk.accounts.models import User
@@ -127,6 +128,9 @@ STATUS_VERBS = frozenset(
 )
 
 
+_VERBS = frozenset(Verb.values)  # ``Verb.values`` builds its list on every call
+
+
 def record_event(
     ticket: Ticket,
     actor: User | None,
@@ -141,9 +145,9 @@ def record_event(
     """Append an event to the ticket's timeline and publish it to its subscribers."""
     from supportdesk.tickets.models import Event
 
-    if verb not in Verb.values:
+    if verb not in _VERBS:
         raise ValueError(f"{verb!r} is not a verb of tickets.events.Verb")
-    event = Event.objects.create(
+    event = Event(
         ticket=ticket,
         actor=actor,
         verb=Verb(verb),
@@ -153,6 +157,7 @@ def record_event(
         public=public,
         created_at=at or clock.now(),
     )
+    insert_rows([event])
     dispatch.publish(event)
     return event
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from supportdesk.accounts.models import ContactMethod, Organisation, Skill, User
 from supportdesk.core import clock
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
+from supportdesk.core.rows import insert_rows
 from supportdesk.tickets import kit
 from supportdesk.tickets.actions.references import (
     Upload,
@@ -43,6 +44,12 @@ from supportdesk.tickets.models import (
     Ticket,
 )
 from supportdesk.tickets.notes import compose
+
+
+def _insert(message: Message) -> Message:
+    """A new message row, its INSERT built without the ORM's compiler."""
+    insert_rows([message])
+    return message
 
 
 def _record_status(
@@ -199,23 +206,26 @@ def ticket_create(
         apply_impact(ticket, impact, actor)
         history = [(registered, Status.NEW)]
         kit.derive(ticket, now=now, events=history)
-        ticket.save()
+        insert_rows([ticket])
+        ticket.remember_loaded()
         if watchers:
             through = Ticket.watchers.through
             through.objects.bulk_create(
                 through(ticket_id=ticket.pk, user_id=pk) for pk in {u.pk: u for u in watchers}
             )
-        added = add_refs(ticket, refs, new_ticket=True)
+        added = add_refs(ticket, refs)
         message = None
         if attachments or message_id:
-            message = Message.objects.create(
-                ticket=ticket,
-                author=requester or actor,
-                channel=channel,
-                body=description or subject,
-                body_html=body_html,
-                message_id=message_id[:998],
-                created_at=registered,
+            message = _insert(
+                Message(
+                    ticket=ticket,
+                    author=requester or actor,
+                    channel=channel,
+                    body=description or subject,
+                    body_html=body_html,
+                    message_id=message_id[:998],
+                    created_at=registered,
+                )
             )
             store_uploads(ticket, message, attachments, actor)
         record_event(
@@ -331,16 +341,18 @@ def ticket_reply(
         if ticket.status == Status.CLOSED:
             raise IllegalTransition(_("the ticket is closed: reopen it first"))
         now = clock.now()
-        message = Message.objects.create(
-            ticket=ticket,
-            author=actor,
-            author_email=author_email or actor.email,
-            channel=channel,
-            body=body,
-            body_html=body_html,
-            message_id=message_id,
-            in_reply_to=in_reply_to,
-            created_at=now,
+        message = _insert(
+            Message(
+                ticket=ticket,
+                author=actor,
+                author_email=author_email or actor.email,
+                channel=channel,
+                body=body,
+                body_html=body_html,
+                message_id=message_id,
+                in_reply_to=in_reply_to,
+                created_at=now,
+            )
         )
         store_uploads(ticket, message, attachments, actor)
         new: dict[str, object] = {"message_id": message.pk, "channel": channel}
@@ -393,15 +405,17 @@ def ticket_add_note(
     with kit.atomic():
         ticket = kit.lock(ticket)
         now = clock.now()
-        message = Message.objects.create(
-            ticket=ticket,
-            author=actor,
-            author_email=actor.email,
-            internal=True,
-            channel=Channel.CONSOLE,
-            body=body,
-            note=stored_note,
-            created_at=now,
+        message = _insert(
+            Message(
+                ticket=ticket,
+                author=actor,
+                author_email=actor.email,
+                internal=True,
+                channel=Channel.CONSOLE,
+                body=body,
+                note=stored_note,
+                created_at=now,
+            )
         )
         store_uploads(ticket, message, attachments, actor, internal=True)
         record_event(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from supportdesk.accounts.models import Organisation, User
 from supportdesk.core.errors import InvalidInput
+from supportdesk.core.rows import insert_rows
 from supportdesk.tickets.models import Attachment, Message, OdooReference, Ticket
 from supportdesk.tickets.recognise import find_references, find_urls, parse_odoo_url
 from supportdesk.tickets.uploads import check_upload_budget
@@ -66,9 +67,8 @@ def store_uploads(
             internal=internal,
         )
         attachment.file.save(name, upload if isinstance(upload, File) else File(upload), save=False)  # type: ignore[arg-type]
-        attachment.save()
         stored.append(attachment)
-    return stored
+    return insert_rows(stored)
 
 
 def odoo_refs(
@@ -127,20 +127,12 @@ def _ref_row(ref: Any) -> OdooReference:
     )
 
 
-def add_refs(ticket: Ticket, rows: list[OdooReference], *, new_ticket: bool = False) -> list[str]:
-    """Store the references not on the ticket yet; returns the texts added.
-
-    ``new_ticket``: the ticket was created in this transaction and has none yet.
-    """
+def add_refs(ticket: Ticket, rows: list[OdooReference]) -> list[str]:
+    """Store the references not on the ticket yet (one statement, which skips those it
+    holds); returns the texts added."""
     if not rows:
         return []
-    existing = set() if new_ticket else set(ticket.odoo_refs.values_list("type", "normalised"))
-    fresh = []
     for row in rows:
-        if (row.type, row.normalised) in existing:
-            continue
         row.ticket = ticket
-        existing.add((row.type, row.normalised))
-        fresh.append(row)
-    OdooReference.objects.bulk_create(fresh)
+    fresh = insert_rows(rows, skip=("ticket", "type", "normalised"))
     return [row.text for row in fresh]
