@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from supportdesk.core.prepared import Prepared
 from supportdesk.tickets.access import related_exists
 from supportdesk.tickets.models import Ticket
+from tests.core.test_rows import _columns
 from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +91,32 @@ def test_a_query_with_prefetched_rows_is_refused():
     )
     with pytest.raises(ValueError, match="select_related"):
         prepared.rows(ticket=1)
+
+
+LOCK = Prepared(
+    lambda ticket: (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("organisation", "requester")
+        .filter(pk=ticket)
+    )
+)
+
+
+def test_a_locked_read_is_the_models_the_queryset_would_read(alice, bob):
+    tickets = [make_ticket(alice), make_ticket(bob)]
+    with transaction.atomic():
+        for ticket in tickets * 2:  # built once, run for each value
+            ours = LOCK.get(ticket=ticket.pk)
+            orms = (
+                Ticket.objects.select_for_update(of=("self",))
+                .select_related("organisation", "requester")
+                .get(pk=ticket.pk)
+            )
+            assert ours == orms and ours._loaded == orms._loaded
+            assert _columns(ours) == _columns(orms)
+            with CaptureQueriesContext(connection) as captured:
+                assert ours.organisation.name == orms.organisation.name
+                assert ours.requester == orms.requester
+            assert len(captured) == 0, "the related rows came with it"
+        with pytest.raises(Ticket.DoesNotExist):
+            LOCK.get(ticket=max(t.pk for t in tickets) + 1000)

@@ -1,29 +1,18 @@
-"""Statements built without the ORM's compiler (``core.rows``, ``core.compiled``) write and
-read what the ORM would."""
+"""Statements built without the ORM's compiler (``core.rows``) write what the ORM would."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from django.db import connection, transaction
-from django.db.transaction import TransactionManagementError
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from supportdesk.core.compiled import Compiled
 from supportdesk.core.rows import insert_rows, update_rows
 from supportdesk.tickets.models import Event, Message, OdooReference, Ticket
 from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db
-
-LOCK = Compiled(
-    lambda pk: (
-        Ticket.objects.select_for_update(of=("self",))
-        .select_related("organisation", "requester")
-        .filter(pk=pk)
-    )
-)
 
 
 def _columns(row: object) -> dict[str, object]:
@@ -86,33 +75,3 @@ def test_update_rows_writes_the_fields_named(alice):
     assert update_rows([ticket], ["subject", "impact"]) == 1
     again = Ticket.objects.get(pk=ticket.pk)
     assert (again.subject, again.impact) == ("Renamed", "production_down")
-
-
-def test_a_compiled_query_reads_the_models_the_queryset_would(alice, bob):
-    tickets = [make_ticket(alice), make_ticket(bob)]
-    with transaction.atomic():
-        for ticket in tickets * 2:  # built once, run for each value
-            ours = LOCK.get(ticket.pk)
-            orms = (
-                Ticket.objects.select_for_update(of=("self",))
-                .select_related("organisation", "requester")
-                .get(pk=ticket.pk)
-            )
-            assert ours == orms and ours._loaded == orms._loaded
-            assert _columns(ours) == _columns(orms)
-            with CaptureQueriesContext(connection) as captured:
-                assert ours.organisation.name == orms.organisation.name
-                assert ours.requester == orms.requester
-            assert len(captured) == 0, "the related rows came with it"
-        with pytest.raises(Ticket.DoesNotExist):
-            LOCK.get(max(t.pk for t in tickets) + 1000)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_compiled_lock_still_needs_a_transaction(alice):
-    ticket = make_ticket(alice)
-    with transaction.atomic():
-        LOCK.get(ticket.pk)
-    assert not connection.in_atomic_block
-    with pytest.raises(TransactionManagementError):
-        LOCK.get(ticket.pk)

@@ -65,6 +65,7 @@ class Prepared[M: Model]:
         self.build = build
         self.names = tuple(inspect.signature(build).parameters)
         self._local = threading.local()  # per thread: {alias: _Compiled}
+        self.model: type[M] | None = None
 
     def rows(self, **values: int) -> list[M]:
         alias = DEFAULT_DB_ALIAS
@@ -98,6 +99,17 @@ class Prepared[M: Model]:
         found = self.rows(**values)
         return found[0] if found else None
 
+    def get(self, **values: int) -> M:
+        """The one row, as ``QuerySet.get`` (``DoesNotExist`` when there is none)."""
+        found = self.rows(**values)
+        if len(found) == 1:
+            return found[0]
+        model: Any = self.model  # known once compiled
+        name = model._meta.object_name
+        if not found:
+            raise model.DoesNotExist(f"{name} matching query does not exist.")
+        raise model.MultipleObjectsReturned(f"{len(found)} {name} found")
+
     def _compile(self, alias: str) -> _Compiled:
         markers = {name: _MARKER_BASE - at for at, name in enumerate(self.names)}
         queryset = self.build(**markers)
@@ -112,6 +124,7 @@ class Prepared[M: Model]:
             if type(value) is int and value in by_marker
         )
         klass_info = compiler.klass_info
+        self.model = klass_info["model"]
         select = compiler.select
         first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         fetch_mode = queryset._fetch_mode  # type: ignore[attr-defined]

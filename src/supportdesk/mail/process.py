@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from supportdesk.accounts.models import ContactMethod, Organisation, User
 from supportdesk.core import clock, dispatch
-from supportdesk.core.compiled import Compiled
+from supportdesk.core.prepared import Prepared
 from supportdesk.core.rows import update_rows
 from supportdesk.leads.actions import lead_create
 from supportdesk.mail import notify
@@ -365,11 +365,11 @@ def _process(inbound: InboundMail, lookups: Lookups) -> None:
 
 # The ticket a message belongs to with its organisation and requester, locked: its SQL
 # is built once per process (building it cost three times running it).
-_LOCK_TICKET = Compiled(
-    lambda pk: (
+_LOCK_TICKET = Prepared(
+    lambda ticket: (
         Ticket.objects.select_for_update(of=("self",))
         .select_related("organisation", "requester")
-        .filter(pk=pk)
+        .filter(pk=ticket)
     )
 )
 
@@ -377,7 +377,7 @@ _LOCK_TICKET = Compiled(
 def _lock_ticket(pk: int) -> Ticket:
     """The ticket a message belongs to, locked for the message's transaction; the actions
     that follow use this row as it is (``kit.lock``)."""
-    return kit.locked(_LOCK_TICKET.get(pk))
+    return kit.locked(_LOCK_TICKET.get(ticket=pk))
 
 
 def _unverified_staff(
