@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import ContactMethod, Organisation, Skill, User
 from supportdesk.core import clock
+from supportdesk.core.formfields import ModelChoiceField
 from supportdesk.phone.models import Direction
 from supportdesk.tickets.models import CodeOwner, Impact, ImpactReview, Kind, Ticket
 
@@ -23,7 +24,7 @@ class TicketFieldsForm(forms.Form):
     impact = forms.ChoiceField(choices=Impact.choices, required=False)
     impact_review = forms.ChoiceField(choices=ImpactReview.choices, required=False)
     code_owner = forms.ChoiceField(choices=CodeOwner.choices, required=False)
-    required_skill = forms.ModelChoiceField(queryset=Skill.objects.all(), required=False)
+    required_skill = ModelChoiceField(queryset=Skill.objects.all(), required=False)
     contact_method = forms.ChoiceField(choices=ContactMethod.choices)
     contact_phone = forms.CharField(max_length=40, required=False)
     add_url = forms.CharField(label="Add an Odoo URL", max_length=2000, required=False)
