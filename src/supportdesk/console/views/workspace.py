@@ -24,7 +24,7 @@ from supportdesk.console.entries import timeline_entries
 from supportdesk.console.forms import TicketFieldsForm, TimeEntryForm
 from supportdesk.console.models import SavedReply, TimerRun
 from supportdesk.console.placeholders import fill, values_for
-from supportdesk.console.rows import staff_options
+from supportdesk.console.rows import open_ticket_items, staff_options
 from supportdesk.console.selectors import (
     side_panel,
     ticket_links,
@@ -34,6 +34,7 @@ from supportdesk.console.selectors import (
 from supportdesk.console.views.common import int_or_none, report, staff_only, staff_user
 from supportdesk.core import clock
 from supportdesk.core.errors import ActionError, IllegalTransition, InvalidInput
+from supportdesk.core.links import link_maker
 from supportdesk.core.web import form_errors, run_action
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import ticket_for_user, ticket_view, tickets_for_user
@@ -59,6 +60,28 @@ TRANSITION_LABELS = {
     "close": gettext_lazy("Close"),
     "reopen": gettext_lazy("Reopen"),
 }
+
+
+# The views the workspace's forms post to, each of the ticket's own URL (``urls.reply``).
+ACTION_VIEWS = (
+    "presence",
+    "reply",
+    "note",
+    "fields",
+    "transition",
+    "assign",
+    "take",
+    "time_entry",
+    "timer",
+    "link",
+    "split",
+)
+
+
+def _action_urls(number: str) -> dict[str, str]:
+    urls = {name: link_maker(f"console:{name}", "number")(number=number) for name in ACTION_VIEWS}
+    urls["customer"] = link_maker("ticket_detail", "number")(number=number)
+    return urls
 
 
 def _uploads(request: HttpRequest) -> Sequence[Upload]:
@@ -89,11 +112,13 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
     )
     placeholder_values = values_for(ticket, user)
     entries = timeline(ticket)
+    panel = side_panel(ticket)
     return render(
         request,
         "console/workspace.html",
         {
             "ticket": ticket,
+            "urls": _action_urls(ticket.number),
             "clocks": ticket_clocks(ticket, staff=True, now=now),
             "assignment": assignment_clock(ticket, now),
             "same_day": same_day_clock(ticket, now),
@@ -125,7 +150,8 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
             "time_entries": entries_for_ticket(ticket) if ticket.may_have("time_entries") else [],
             "timer": timer,
             "timer_minutes": console_actions.timer_minutes(timer, now) if timer else 0,
-            "panel": side_panel(ticket),
+            "panel": panel,
+            "open_tickets": open_ticket_items(panel.open_tickets),
             "calls": (
                 ticket.calls.select_related("answered_by", "caller")[:10]
                 if ticket.may_have("calls")
