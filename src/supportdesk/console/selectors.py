@@ -45,6 +45,7 @@ from supportdesk.console.clocks import (
     same_day_clock,
 )
 from supportdesk.core import clock, keyset
+from supportdesk.core.prepared import Prepared
 from supportdesk.tickets.access import related_exists
 from supportdesk.tickets.events import SHOWN_AS_MESSAGE, staff_sentence
 from supportdesk.tickets.models import (
@@ -430,15 +431,22 @@ PANEL_ENTRY_COLUMNS = (
 )
 
 
+# The organisation's other open tickets, first ten in the queue order; the panel shows each
+# one's number, subject and status. Compiled once per process (``core.prepared``).
+_OPEN_TICKETS = Prepared(
+    lambda organisation, ticket: in_queue_order(
+        Ticket.objects.filter(organisation_id=organisation).exclude(pk=ticket)
+    ).only("subject", "status")[:10]
+)
+
+
 def side_panel(ticket: Ticket) -> SidePanel:
     """The organisation, its agreement today, its open tickets and its recent time."""
     organisation = ticket.organisation
     today = timezone.localdate(clock.now())
     agreements = list(organisation.agreements.all())
     valid = [a for a in agreements if a.is_valid_on(today)]
-    open_tickets = list(  # the panel shows each one's number, subject and status
-        in_queue_order(organisation.tickets.exclude(pk=ticket.pk)).only("subject", "status")[:10]
-    )
+    open_tickets = _OPEN_TICKETS.rows(organisation=organisation.pk, ticket=ticket.pk)
     since = today - dt.timedelta(days=RECENT_DAYS)
     entries = list(
         TimeEntry.objects.filter(ticket__organisation=organisation, date__gte=since)
