@@ -46,11 +46,12 @@ from supportdesk.console.clocks import (
 )
 from supportdesk.core import clock, keyset
 from supportdesk.core.prepared import Prepared
-from supportdesk.tickets.access import related_exists
+from supportdesk.tickets.access import related_exists, ticket_story
 from supportdesk.tickets.events import SHOWN_AS_MESSAGE, staff_sentence
 from supportdesk.tickets.models import (
     OPEN_STATUSES,
     WAITING_STATUSES,
+    Attachment,
     Message,
     Status,
     Ticket,
@@ -302,6 +303,7 @@ class TimelineItem:
     event: Any = None
     from_ticket: str = ""  # a merged duplicate's number, for its messages
     text: str = ""  # an event in words (tickets.events)
+    files: Sequence[Attachment] = ()  # a message's files
 
 
 # The workspace's panels that are often empty: the ticket's own query says which have
@@ -346,20 +348,32 @@ def merged_into(ticket: Ticket) -> list[Ticket]:
 
 
 def timeline(ticket: Ticket) -> list[TimelineItem]:
-    """Messages (the duplicates' included) and events, oldest first."""
+    """Messages (the duplicates' included) and events, oldest first; a ticket without
+    merged duplicates is read with SQL compiled once per process (``ticket_story``)."""
     duplicates = {t.pk: t.number for t in merged_into(ticket)}
-    messages = (
-        Message.objects.filter(ticket_id__in=[ticket.pk, *duplicates])
-        .select_related("author")
-        .prefetch_related("attachments")
-    )
+    if duplicates:
+        messages = list(
+            Message.objects.filter(ticket_id__in=[ticket.pk, *duplicates])
+            .select_related("author")
+            .prefetch_related("attachments")
+        )
+        files = {m.pk: list(m.attachments.all()) for m in messages}
+        events = list(ticket.events.select_related("actor"))
+    else:
+        story = ticket_story(ticket, staff=True)
+        messages, files, events = story.messages, story.files, story.events
     items = [
-        TimelineItem(m.created_at, message=m, from_ticket=duplicates.get(m.ticket_id, ""))
+        TimelineItem(
+            m.created_at,
+            message=m,
+            from_ticket=duplicates.get(m.ticket_id, ""),
+            files=files.get(m.pk, ()),
+        )
         for m in messages
     ]
     items += [
         TimelineItem(e.created_at, event=e, text=staff_sentence(e))
-        for e in ticket.events.select_related("actor")
+        for e in events
         if e.verb not in SHOWN_AS_MESSAGE  # the message itself is shown
     ]
     items.sort(key=lambda item: (item.at, 0 if item.message else 1))
