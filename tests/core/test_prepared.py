@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
@@ -9,6 +10,7 @@ from django.db import connection, transaction
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
+from supportdesk.commitments.models import Absence
 from supportdesk.core.prepared import Prepared
 from supportdesk.tickets.access import related_exists
 from supportdesk.tickets.models import Ticket
@@ -90,3 +92,18 @@ def test_a_query_with_prefetched_rows_is_refused():
     )
     with pytest.raises(ValueError, match="select_related"):
         prepared.rows(ticket=1)
+
+
+def test_a_day_is_an_argument_like_an_id(consultant):
+    Absence.objects.create(user=consultant, starts=dt.date(2026, 3, 2), ends=dt.date(2026, 3, 6))
+    Absence.objects.create(user=consultant, starts=dt.date(2026, 3, 9), ends=dt.date(2026, 3, 9))
+
+    def away(user: int, day: dt.date):
+        return Absence.objects.filter(user_id=user, starts__lte=day, ends__gte=day)
+
+    prepared = Prepared(away, dates=("day",))
+    for day in (dt.date(2026, 3, 1), dt.date(2026, 3, 4), dt.date(2026, 3, 9)):
+        expected = list(away(consultant.pk, day))
+        assert prepared.rows(user=consultant.pk, day=day) == expected
+    assert len(prepared.rows(user=consultant.pk, day=dt.date(2026, 3, 4))) == 1
+    assert prepared.rows(user=consultant.pk + 1, day=dt.date(2026, 3, 4)) == []

@@ -454,6 +454,18 @@ _OPEN_TICKETS = Prepared(
 )
 
 
+# The organisation's time entries since a day, newest first (compiled once per process).
+_RECENT_ENTRIES = Prepared(
+    lambda organisation, since: (
+        TimeEntry.objects.filter(ticket__organisation_id=organisation, date__gte=since)
+        .select_related("ticket", "override_by", "corrects__override_by")
+        .only(*PANEL_ENTRY_COLUMNS)
+        .order_by("-date", "-id")
+    ),
+    dates=("since",),
+)
+
+
 def side_panel(ticket: Ticket) -> SidePanel:
     """The organisation, its agreement today, its open tickets and its recent time."""
     organisation = ticket.organisation
@@ -462,12 +474,7 @@ def side_panel(ticket: Ticket) -> SidePanel:
     valid = [a for a in agreements if a.is_valid_on(today)]
     open_tickets = _OPEN_TICKETS.rows(organisation=organisation.pk, ticket=ticket.pk)
     since = today - dt.timedelta(days=RECENT_DAYS)
-    entries = list(
-        TimeEntry.objects.filter(ticket__organisation=organisation, date__gte=since)
-        .select_related("ticket", "override_by", "corrects__override_by")
-        .only(*PANEL_ENTRY_COLUMNS)
-        .order_by("-date", "-id")
-    )
+    entries = _RECENT_ENTRIES.rows(organisation=organisation.pk, since=since)
     recent = []
     total = charged = 0
     for entry in entries:
