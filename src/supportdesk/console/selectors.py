@@ -158,16 +158,22 @@ class Candidate:
         return User.shown(self.name, self.email)
 
 
+# Compiled once per process: the board reads it for every page.
+_CANDIDATES = Prepared(
+    lambda today: ranked_consultants(skill_id=None, any_skill=True, today=today).only(
+        "name", "email", "role", "open_load"
+    ),
+    dates=("today",),
+)
+
+
 def consultants_for_suggestions() -> list[Candidate]:
     """Everyone who may be suggested for some ticket, in the order of
     ``commitments.assignment.ranked_consultants`` — fewest open tickets, then longest since
     their last assignment — with their skills by name (two queries, whatever the number of
     tickets; what ``pick`` reads)."""
-    people = list(
-        ranked_consultants(skill_id=None, any_skill=True).values_list(
-            "pk", "name", "email", "role", "open_load"
-        )
-    )
+    today = timezone.localdate(clock.now())  # the desk's clock, as ranked_consultants reads
+    people = [(u.pk, u.name, u.email, u.role, u.open_load) for u in _CANDIDATES.rows(today=today)]
     skills: dict[int, list[SkillName]] = {pk: [] for pk, *_rest in people}
     for user_id, skill_id, name in (
         User.skills.through.objects.filter(user_id__in=skills)
