@@ -257,34 +257,43 @@ def board_page(
 ) -> BoardPage:
     """A page of a board view: in the queue order, or sorted by a column (``SORTS``)."""
     now = clock.now()
-    tickets: QuerySet[Ticket] = _board_rows(
-        board_tickets(user, view=view, skill_id=skill_id, organisation_id=organisation_id, now=now)
-    )
     first = (skill_id, organisation_id, cursor, sort, size) == (None, None, None, "", PAGE_SIZE)
     if first and view in _FIRST_PAGES:
         # The page everyone opens: its SQL compiled once per process.
-        page = _FIRST_PAGES[view].rows(user=user.pk)
-        more = len(page) > size
-        page = page[:size]
-        next_cursor = queue_cursor(page[-1]) if more and page else None
-    elif sort in SORTS:
-        if sort == "resolution":
-            tickets = tickets.exclude(resolution_due=None)
-        found = keyset.page(tickets, SORTS[sort], descending=descending, cursor=cursor, size=size)
-        page, next_cursor = found.rows, found.next_cursor
+        page, next_cursor = _cut(_FIRST_PAGES[view].rows(user=user.pk), size)
     else:
-        if cursor:
-            tickets = after_cursor(tickets, cursor, size=size + 1)
-        page = list(tickets[: size + 1])
-        more = len(page) > size
-        page = page[:size]
-        next_cursor = queue_cursor(page[-1]) if more and page else None
+        tickets = _board_rows(
+            board_tickets(
+                user, view=view, skill_id=skill_id, organisation_id=organisation_id, now=now
+            )
+        )
+        page, next_cursor = _other_page(tickets, cursor, size, sort, descending)
     consultants = consultants_for_suggestions()
     return BoardPage(
         rows=[_row(ticket, now, consultants) for ticket in page],
         next_cursor=next_cursor,
         consultants=consultants,
     )
+
+
+def _other_page(
+    tickets: QuerySet[Ticket], cursor: str | None, size: int, sort: str, descending: bool
+) -> tuple[list[Ticket], str | None]:
+    """A page after a cursor, or sorted by a column (``SORTS``), and the next one's cursor."""
+    if sort in SORTS:
+        if sort == "resolution":
+            tickets = tickets.exclude(resolution_due=None)
+        found = keyset.page(tickets, SORTS[sort], descending=descending, cursor=cursor, size=size)
+        return found.rows, found.next_cursor
+    if cursor:
+        tickets = after_cursor(tickets, cursor, size=size + 1)
+    return _cut(list(tickets[: size + 1]), size)
+
+
+def _cut(rows: list[Ticket], size: int) -> tuple[list[Ticket], str | None]:
+    """The page of ``size`` rows from the ``size + 1`` read, and the next page's cursor."""
+    page = rows[:size]
+    return page, queue_cursor(page[-1]) if len(rows) > size and page else None
 
 
 def _row(ticket: Ticket, now: dt.datetime, consultants: Sequence[Candidate] | None) -> BoardRow:
