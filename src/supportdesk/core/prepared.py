@@ -86,6 +86,8 @@ class Prepared[M: Model]:
         for at, name in compiled.slots:
             value = values[name]
             if name in self.dates:
+                if not isinstance(value, dt.date):
+                    raise TypeError(f"{name} is a day, not {value!r}")
                 params[at] = ops.adapt_datefield_value(value)
             else:
                 params[at] = int(value)  # type: ignore[arg-type]
@@ -121,7 +123,7 @@ class Prepared[M: Model]:
         # A day as the database driver is given it (a date, or its text on SQLite).
         ops = connections[alias].ops
         shown = {
-            name: ops.adapt_datefield_value(marker) if name in self.dates else marker
+            name: ops.adapt_datefield_value(marker) if isinstance(marker, dt.date) else marker
             for name, marker in markers.items()
         }
         by_marker = {(type(value), value): name for name, value in shown.items()}
