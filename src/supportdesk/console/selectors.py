@@ -30,7 +30,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supportdesk.accounts.models import Agreement, Organisation, Skill, User
+from supportdesk.accounts.models import STAFF_ROLES, Agreement, Organisation, Skill, User
 from supportdesk.billing.models import Charge, TimeEntry
 from supportdesk.billing.selectors import entry_decision
 from supportdesk.commitments.assignment import pick, ranked_consultants
@@ -483,6 +483,21 @@ PANEL_ENTRY_COLUMNS = (
     *_OVERRIDE,
     *(f"corrects__{name}" for name in _OVERRIDE),
 )
+
+
+# Everyone a ticket may be assigned to by hand, by name (compiled once per process).
+_ACTIVE_STAFF = Prepared(
+    lambda: (
+        User.objects.filter(role__in=STAFF_ROLES, is_active=True)
+        .exclude(email__endswith="@system.invalid")
+        .only("name", "email")
+    )
+)
+
+
+def active_staff() -> list[User]:
+    """The workspace's "Assign to" choices: active staff, the system's own user left out."""
+    return _ACTIVE_STAFF.rows()
 
 
 # The organisation's other open tickets, first ten in the queue order; the panel shows each

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from supportdesk.accounts.models import STAFF_ROLES, Role, User
+from supportdesk.accounts.models import Role, User
 from supportdesk.billing.selectors import entries_for_ticket
 from supportdesk.commitments.assignment import suggestions
 from supportdesk.commitments.clocks import ticket_clocks
@@ -26,6 +26,7 @@ from supportdesk.console.models import SavedReply, TimerRun
 from supportdesk.console.placeholders import fill, values_for
 from supportdesk.console.rows import open_ticket_items, staff_options
 from supportdesk.console.selectors import (
+    active_staff,
     side_panel,
     ticket_links,
     timeline,
@@ -134,16 +135,7 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
             "can_take": ticket.is_open
             and ticket.assignee_id is None
             and (user.role == Role.CONSULTANT or user.takes_tickets),
-            "staff_options": (
-                staff_options(
-                    User.objects.filter(role__in=STAFF_ROLES, is_active=True)
-                    .exclude(email__endswith="@system.invalid")
-                    .only("name", "email"),
-                    user,
-                )
-                if ticket.is_open
-                else ""
-            ),
+            "staff_options": (staff_options(active_staff(), user) if ticket.is_open else ""),
             "transitions": [(t, TRANSITION_LABELS[t]) for t in TRANSITIONS[Status(ticket.status)]],
             "fields_form": TicketFieldsForm(user=user, ticket=ticket),
             "time_form": TimeEntryForm(),
