@@ -7,13 +7,15 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.db.models import prefetch_related_objects
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from supportdesk.billing import actions as billing
 from supportdesk.billing.models import TimeEntry
 from supportdesk.console import selectors
 from supportdesk.console.models import SavedReply, TimerRun
+from supportdesk.console.rows import open_ticket_items
 from supportdesk.core import clock
 from supportdesk.tickets import actions
 from supportdesk.tickets.models import Ticket
@@ -73,6 +75,23 @@ def test_workspace_shows_the_ticket_clocks_and_side_panel(client, ticket, consul
     assert "https://alpha.odoo.com" in html
     assert other.number in html
     assert "INV/2026/00012" in html  # the recognised Odoo reference
+
+
+def test_side_panel_lists_the_other_open_tickets_as_the_template_did(alice, ticket):
+    hostile = "\"><script>alert('x')</script>&amp; and a subject far longer than forty"
+    others = [make_ticket(alice, subject=hostile), make_ticket(alice, subject="Short one")]
+    template = Template(
+        "{% for t in tickets %}<li><a href=\"{% url 'console:workspace' t.number %}\">"
+        '{{ t.number }}</a> {{ t.subject|truncatechars:40 }} <span class="status'
+        ' s-{{ t.status }}">{{ t.get_status_display }}</span></li>{% endfor %}'
+    )
+    for language in ("en", "sv"):
+        with translation.override(language):
+            panel = selectors.side_panel(ticket)
+            assert [t.pk for t in panel.open_tickets] == [t.pk for t in others]
+            shown = open_ticket_items(panel.open_tickets)
+            assert shown == template.render(Context({"tickets": panel.open_tickets}))
+    assert "<script>" not in shown
 
 
 def test_side_panel_says_when_no_agreement_is_valid(client, ticket, consultant, org_a):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
@@ -9,6 +10,7 @@ from django.db import connection, transaction
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
+from supportdesk.commitments.models import Absence
 from supportdesk.core.prepared import Prepared
 from supportdesk.tickets.access import related_exists
 from supportdesk.tickets.models import Ticket
@@ -120,3 +122,18 @@ def test_a_locked_read_is_the_models_the_queryset_would_read(alice, bob):
             assert len(captured) == 0, "the related rows came with it"
         with pytest.raises(Ticket.DoesNotExist):
             LOCK.get(ticket=max(t.pk for t in tickets) + 1000)
+
+
+def test_a_day_is_an_argument_like_an_id(consultant):
+    Absence.objects.create(user=consultant, starts=dt.date(2026, 3, 2), ends=dt.date(2026, 3, 6))
+    Absence.objects.create(user=consultant, starts=dt.date(2026, 3, 9), ends=dt.date(2026, 3, 9))
+
+    def away(user: int, day: dt.date):
+        return Absence.objects.filter(user_id=user, starts__lte=day, ends__gte=day)
+
+    prepared = Prepared(away, dates=("day",))
+    for day in (dt.date(2026, 3, 1), dt.date(2026, 3, 4), dt.date(2026, 3, 9)):
+        expected = list(away(consultant.pk, day))
+        assert prepared.rows(user=consultant.pk, day=day) == expected
+    assert len(prepared.rows(user=consultant.pk, day=dt.date(2026, 3, 4))) == 1
+    assert prepared.rows(user=consultant.pk + 1, day=dt.date(2026, 3, 4)) == []

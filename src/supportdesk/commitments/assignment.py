@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -23,6 +24,7 @@ from supportdesk.commitments.models import Absence
 from supportdesk.commitments.queue import in_queue_order
 from supportdesk.core import clock
 from supportdesk.core.errors import ActionError
+from supportdesk.core.prepared import Prepared
 from supportdesk.tickets.models import Status, Ticket
 
 
@@ -108,9 +110,26 @@ def pick[R: Ranked](skill_id: int | None, ranked: Sequence[R]) -> tuple[R | None
     return (consultants[0], False) if consultants else (None, False)
 
 
+@functools.cache
+def _ranked(limit: int, *, skilled: bool) -> Prepared[User]:
+    """``ranked_consultants(…)[:limit]`` for a ticket with (or without) a required skill,
+    compiled once per process (``core.prepared``): a workspace reads it on every view."""
+    if skilled:
+        return Prepared(
+            lambda skill, today: ranked_consultants(skill_id=skill, today=today)[:limit],
+            dates=("today",),
+        )
+    return Prepared(
+        lambda today: ranked_consultants(skill_id=None, today=today)[:limit], dates=("today",)
+    )
+
+
 def suggestions(ticket: Ticket, *, limit: int = 5) -> list[Suggestion]:
     """The best consultants for ``ticket``; ``qualified`` says who has its required skill."""
-    rows = ranked_consultants(skill_id=ticket.required_skill_id)[:limit]
+    skill = ticket.required_skill_id
+    # The desk's clock, not the wall clock: replays and demo data run under clock.at().
+    today = timezone.localdate(clock.now())
+    rows = _ranked(limit, skilled=skill is not None).rows(skill=skill or 0, today=today)
     return [
         Suggestion(
             user=user,

@@ -52,7 +52,7 @@ def _message(
     if m.channel == Channel.EMAIL and m.message_id:
         href = conditional_escape(links.mail(number=source, message_id=m.pk))
         original = f'<p class="meta"><a href="{href}">{words.original}</a></p>'
-    files = files_html(m.attachments.all(), lambda pk: links.file(number=source, attachment_id=pk))
+    files = files_html(item.files, lambda pk: links.file(number=source, attachment_id=pk))
     return (
         f'\n\n<li class="message{" internal" if m.internal else ""}" id="m{m.pk}">\n'
         f'<p class="meta"><strong>{conditional_escape(str(author) if author else m.author_email)}</strong>'

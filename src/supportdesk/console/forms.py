@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import ContactMethod, Organisation, Skill, User
 from supportdesk.core import clock
+from supportdesk.core.formfields import ModelChoiceField
 from supportdesk.phone.models import Direction
 from supportdesk.tickets.models import CodeOwner, Impact, ImpactReview, Kind, Ticket
 
@@ -27,7 +28,7 @@ class TicketFieldsForm(forms.Form):
         label=_("Impact review"), choices=ImpactReview.choices, required=False
     )
     code_owner = forms.ChoiceField(label=_("Code owner"), choices=CodeOwner.choices, required=False)
-    required_skill = forms.ModelChoiceField(
+    required_skill = ModelChoiceField(
         label=_("Required skill"), queryset=Skill.objects.all(), required=False
     )
     contact_method = forms.ChoiceField(label=_("Contact method"), choices=ContactMethod.choices)

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 
 from supportdesk.accounts.models import User
@@ -27,7 +28,7 @@ from supportdesk.core.links import link_maker
 from supportdesk.core.templatetags.rich_text import ago_html
 from supportdesk.core.words import per_language
 from supportdesk.search.selectors import LABELS, Hit
-from supportdesk.tickets.models import Impact, ImpactReview, Status
+from supportdesk.tickets.models import Impact, ImpactReview, Status, Ticket
 
 
 class _Words:
@@ -167,6 +168,22 @@ def consultant_options(consultants: Sequence[Candidate]) -> SafeString:
             f'<option value="{c.pk}">{escape(str(c))} ({c.open_load} {escape(word_open)};'
             f" {escape(', '.join(str(s) for s in c.skill_list) or no_skills)})</option>"
             for c in consultants
+        )
+    )
+
+
+def open_ticket_items(tickets: Iterable[Ticket]) -> SafeString:
+    """The workspace's other open tickets of the organisation (``<li>`` each): number as
+    its link, subject cut to 40 characters, status."""
+    href_of = link_maker("console:workspace", "number")
+    status = _words().status
+    return mark_safe(  # noqa: S308 (every value escaped)
+        "".join(
+            f'<li><a href="{escape(href_of(number=t.number))}">{t.number}</a>'
+            f" {escape(Truncator(t.subject).chars(40))}"
+            f' <span class="status s-{escape(t.status)}">'
+            f"{status.get(t.status) or escape(t.status)}</span></li>"
+            for t in tickets
         )
     )
 

@@ -30,7 +30,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supportdesk.accounts.models import Agreement, Organisation, Skill, User
+from supportdesk.accounts.models import STAFF_ROLES, Agreement, Organisation, Skill, User
 from supportdesk.billing.models import Charge, TimeEntry
 from supportdesk.billing.selectors import entry_decision
 from supportdesk.commitments.assignment import pick, ranked_consultants
@@ -45,11 +45,13 @@ from supportdesk.console.clocks import (
     same_day_clock,
 )
 from supportdesk.core import clock, keyset
-from supportdesk.tickets.access import related_exists
+from supportdesk.core.prepared import Prepared
+from supportdesk.tickets.access import related_exists, ticket_story
 from supportdesk.tickets.events import SHOWN_AS_MESSAGE, staff_sentence
 from supportdesk.tickets.models import (
     OPEN_STATUSES,
     WAITING_STATUSES,
+    Attachment,
     Message,
     Status,
     Ticket,
@@ -156,16 +158,22 @@ class Candidate:
         return User.shown(self.name, self.email)
 
 
+# Compiled once per process: the board reads it for every page.
+_CANDIDATES = Prepared(
+    lambda today: ranked_consultants(skill_id=None, any_skill=True, today=today).only(
+        "name", "email", "role", "open_load"
+    ),
+    dates=("today",),
+)
+
+
 def consultants_for_suggestions() -> list[Candidate]:
     """Everyone who may be suggested for some ticket, in the order of
     ``commitments.assignment.ranked_consultants`` — fewest open tickets, then longest since
     their last assignment — with their skills by name (two queries, whatever the number of
     tickets; what ``pick`` reads)."""
-    people = list(
-        ranked_consultants(skill_id=None, any_skill=True).values_list(
-            "pk", "name", "email", "role", "open_load"
-        )
-    )
+    today = timezone.localdate(clock.now())  # the desk's clock, as ranked_consultants reads
+    people = [(u.pk, u.name, u.email, u.role, u.open_load) for u in _CANDIDATES.rows(today=today)]
     skills: dict[int, list[SkillName]] = {pk: [] for pk, *_rest in people}
     for user_id, skill_id, name in (
         User.skills.through.objects.filter(user_id__in=skills)
@@ -216,6 +224,26 @@ BOARD_NAMES = {
 }
 
 
+def _board_rows(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """``tickets`` with what a row of the board shows (``BOARD_COLUMNS``, ``BOARD_NAMES``)."""
+    return tickets.only(*BOARD_COLUMNS).annotate(
+        **BOARD_NAMES, customer_wrote_last=customer_wrote_last()
+    )
+
+
+def _first_page(view: str) -> Prepared[Ticket]:
+    def build(user: int) -> QuerySet[Ticket]:
+        mine = User(pk=user)  # only "mine" reads it, as an id
+        return _board_rows(board_tickets(mine, view=view))[: PAGE_SIZE + 1]
+
+    return Prepared(build)
+
+
+# The first page of each view whose tickets do not depend on the time (the board opens on
+# "all"); a page after it, a filter or a sort builds its query.
+_FIRST_PAGES = {view: _first_page(view) for view in ("all", "unassigned", "mine", "waiting")}
+
+
 def board_page(
     user: User,
     *,
@@ -229,29 +257,43 @@ def board_page(
 ) -> BoardPage:
     """A page of a board view: in the queue order, or sorted by a column (``SORTS``)."""
     now = clock.now()
-    tickets: QuerySet[Ticket] = (
-        board_tickets(user, view=view, skill_id=skill_id, organisation_id=organisation_id, now=now)
-        .only(*BOARD_COLUMNS)
-        .annotate(**BOARD_NAMES, customer_wrote_last=customer_wrote_last())
-    )
-    if sort in SORTS:
-        if sort == "resolution":
-            tickets = tickets.exclude(resolution_due=None)
-        found = keyset.page(tickets, SORTS[sort], descending=descending, cursor=cursor, size=size)
-        page, next_cursor = found.rows, found.next_cursor
+    first = (skill_id, organisation_id, cursor, sort, size) == (None, None, None, "", PAGE_SIZE)
+    if first and view in _FIRST_PAGES:
+        # The page everyone opens: its SQL compiled once per process.
+        page, next_cursor = _cut(_FIRST_PAGES[view].rows(user=user.pk), size)
     else:
-        if cursor:
-            tickets = after_cursor(tickets, cursor, size=size + 1)
-        page = list(tickets[: size + 1])
-        more = len(page) > size
-        page = page[:size]
-        next_cursor = queue_cursor(page[-1]) if more and page else None
+        tickets = _board_rows(
+            board_tickets(
+                user, view=view, skill_id=skill_id, organisation_id=organisation_id, now=now
+            )
+        )
+        page, next_cursor = _other_page(tickets, cursor, size, sort, descending)
     consultants = consultants_for_suggestions()
     return BoardPage(
         rows=[_row(ticket, now, consultants) for ticket in page],
         next_cursor=next_cursor,
         consultants=consultants,
     )
+
+
+def _other_page(
+    tickets: QuerySet[Ticket], cursor: str | None, size: int, sort: str, descending: bool
+) -> tuple[list[Ticket], str | None]:
+    """A page after a cursor, or sorted by a column (``SORTS``), and the next one's cursor."""
+    if sort in SORTS:
+        if sort == "resolution":
+            tickets = tickets.exclude(resolution_due=None)
+        found = keyset.page(tickets, SORTS[sort], descending=descending, cursor=cursor, size=size)
+        return found.rows, found.next_cursor
+    if cursor:
+        tickets = after_cursor(tickets, cursor, size=size + 1)
+    return _cut(list(tickets[: size + 1]), size)
+
+
+def _cut(rows: list[Ticket], size: int) -> tuple[list[Ticket], str | None]:
+    """The page of ``size`` rows from the ``size + 1`` read, and the next page's cursor."""
+    page = rows[:size]
+    return page, queue_cursor(page[-1]) if len(rows) > size and page else None
 
 
 def _row(ticket: Ticket, now: dt.datetime, consultants: Sequence[Candidate] | None) -> BoardRow:
@@ -301,6 +343,7 @@ class TimelineItem:
     event: Any = None
     from_ticket: str = ""  # a merged duplicate's number, for its messages
     text: str = ""  # an event in words (tickets.events)
+    files: Sequence[Attachment] = ()  # a message's files
 
 
 # The workspace's panels that are often empty: the ticket's own query says which have
@@ -345,20 +388,32 @@ def merged_into(ticket: Ticket) -> list[Ticket]:
 
 
 def timeline(ticket: Ticket) -> list[TimelineItem]:
-    """Messages (the duplicates' included) and events, oldest first."""
+    """Messages (the duplicates' included) and events, oldest first; a ticket without
+    merged duplicates is read with SQL compiled once per process (``ticket_story``)."""
     duplicates = {t.pk: t.number for t in merged_into(ticket)}
-    messages = (
-        Message.objects.filter(ticket_id__in=[ticket.pk, *duplicates])
-        .select_related("author")
-        .prefetch_related("attachments")
-    )
+    if duplicates:
+        messages = list(
+            Message.objects.filter(ticket_id__in=[ticket.pk, *duplicates])
+            .select_related("author")
+            .prefetch_related("attachments")
+        )
+        files = {m.pk: list(m.attachments.all()) for m in messages}
+        events = list(ticket.events.select_related("actor"))
+    else:
+        story = ticket_story(ticket, staff=True)
+        messages, files, events = story.messages, story.files, story.events
     items = [
-        TimelineItem(m.created_at, message=m, from_ticket=duplicates.get(m.ticket_id, ""))
+        TimelineItem(
+            m.created_at,
+            message=m,
+            from_ticket=duplicates.get(m.ticket_id, ""),
+            files=files.get(m.pk, ()),
+        )
         for m in messages
     ]
     items += [
         TimelineItem(e.created_at, event=e, text=staff_sentence(e))
-        for e in ticket.events.select_related("actor")
+        for e in events
         if e.verb not in SHOWN_AS_MESSAGE  # the message itself is shown
     ]
     items.sort(key=lambda item: (item.at, 0 if item.message else 1))
@@ -430,22 +485,51 @@ PANEL_ENTRY_COLUMNS = (
 )
 
 
+# Everyone a ticket may be assigned to by hand, by name (compiled once per process).
+_ACTIVE_STAFF = Prepared(
+    lambda: (
+        User.objects.filter(role__in=STAFF_ROLES, is_active=True)
+        .exclude(email__endswith="@system.invalid")
+        .only("name", "email")
+    )
+)
+
+
+def active_staff() -> list[User]:
+    """The workspace's "Assign to" choices: active staff, the system's own user left out."""
+    return _ACTIVE_STAFF.rows()
+
+
+# The organisation's other open tickets, first ten in the queue order; the panel shows each
+# one's number, subject and status. Compiled once per process (``core.prepared``).
+_OPEN_TICKETS = Prepared(
+    lambda organisation, ticket: in_queue_order(
+        Ticket.objects.filter(organisation_id=organisation).exclude(pk=ticket)
+    ).only("subject", "status")[:10]
+)
+
+
+# The organisation's time entries since a day, newest first (compiled once per process).
+_RECENT_ENTRIES = Prepared(
+    lambda organisation, since: (
+        TimeEntry.objects.filter(ticket__organisation_id=organisation, date__gte=since)
+        .select_related("ticket", "override_by", "corrects__override_by")
+        .only(*PANEL_ENTRY_COLUMNS)
+        .order_by("-date", "-id")
+    ),
+    dates=("since",),
+)
+
+
 def side_panel(ticket: Ticket) -> SidePanel:
     """The organisation, its agreement today, its open tickets and its recent time."""
     organisation = ticket.organisation
     today = timezone.localdate(clock.now())
     agreements = list(organisation.agreements.all())
     valid = [a for a in agreements if a.is_valid_on(today)]
-    open_tickets = list(  # the panel shows each one's number, subject and status
-        in_queue_order(organisation.tickets.exclude(pk=ticket.pk)).only("subject", "status")[:10]
-    )
+    open_tickets = _OPEN_TICKETS.rows(organisation=organisation.pk, ticket=ticket.pk)
     since = today - dt.timedelta(days=RECENT_DAYS)
-    entries = list(
-        TimeEntry.objects.filter(ticket__organisation=organisation, date__gte=since)
-        .select_related("ticket", "override_by", "corrects__override_by")
-        .only(*PANEL_ENTRY_COLUMNS)
-        .order_by("-date", "-id")
-    )
+    entries = _RECENT_ENTRIES.rows(organisation=organisation.pk, since=since)
     recent = []
     total = charged = 0
     for entry in entries:

@@ -15,12 +15,14 @@ which its columns' converters are given). A ``select_for_update`` query is refus
 a transaction, as Django refuses it.
 
 The function must only pass its arguments into the query (filters, annotations), never
-branch on them: it is called once, with markers. Its arguments are integers (ids); one
-the query does not use is ignored.
+branch on them: it is called once, with markers. Its arguments are integers (ids), or
+dates for those named in ``dates`` (a day compared with a date column: today, a period's
+first day); one the query does not use is ignored.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import threading
 from collections.abc import Callable
@@ -38,8 +40,10 @@ from django.db.models.query import (  # type: ignore[attr-defined]
 )
 from django.db.transaction import TransactionManagementError
 
-# Ids no row has: the places of the arguments in the compiled parameters.
+# Ids no row has, and days no row has: the places of the arguments in the compiled
+# parameters.
 _MARKER_BASE = -7_340_000_000_000
+_MARKER_DAY = dt.date(1, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -61,13 +65,14 @@ class Prepared[M: Model]:
     """``Prepared(lambda ticket: Message.objects.filter(ticket_id=ticket))`` then
     ``.rows(ticket=42)``: the instances, with one statement compiled once."""
 
-    def __init__(self, build: Callable[..., QuerySet[M]]) -> None:
+    def __init__(self, build: Callable[..., QuerySet[M]], *, dates: tuple[str, ...] = ()) -> None:
         self.build = build
         self.names = tuple(inspect.signature(build).parameters)
+        self.dates = frozenset(dates)
         self._local = threading.local()  # per thread: {alias: _Compiled}
         self.model: type[M] | None = None
 
-    def rows(self, **values: int) -> list[M]:
+    def rows(self, **values: int | dt.date) -> list[M]:
         alias = DEFAULT_DB_ALIAS
         mine: dict[str, _Compiled] | None = getattr(self._local, "compiled", None)
         compiled = mine.get(alias) if mine is not None else None
@@ -78,8 +83,15 @@ class Prepared[M: Model]:
                 "select_for_update cannot be used outside of a transaction."
             )
         params = list(compiled.params)
+        ops = connections[alias].ops
         for at, name in compiled.slots:
-            params[at] = int(values[name])
+            value = values[name]
+            if name in self.dates:
+                if not isinstance(value, dt.date):
+                    raise TypeError(f"{name} is a day, not {value!r}")
+                params[at] = ops.adapt_datefield_value(value)
+            else:
+                params[at] = int(value)  # type: ignore[arg-type]
         with connections[alias].cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
@@ -95,11 +107,11 @@ class Prepared[M: Model]:
             made.append(obj)
         return made
 
-    def first(self, **values: int) -> M | None:
+    def first(self, **values: int | dt.date) -> M | None:
         found = self.rows(**values)
         return found[0] if found else None
 
-    def get(self, **values: int) -> M:
+    def get(self, **values: int | dt.date) -> M:
         """The one row, as ``QuerySet.get`` (``DoesNotExist`` when there is none)."""
         found = self.rows(**values)
         if len(found) == 1:
@@ -111,17 +123,27 @@ class Prepared[M: Model]:
         raise model.MultipleObjectsReturned(f"{len(found)} {name} found")
 
     def _compile(self, alias: str) -> _Compiled:
-        markers = {name: _MARKER_BASE - at for at, name in enumerate(self.names)}
+        markers: dict[str, int | dt.date] = {
+            name: _MARKER_DAY + dt.timedelta(days=at) if name in self.dates else _MARKER_BASE - at
+            for at, name in enumerate(self.names)
+        }
         queryset = self.build(**markers)
         if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
             raise ValueError("a prepared query reads its related rows with select_related")
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        by_marker = {marker: name for name, marker in markers.items()}
+        # A day as the database driver is given it (a date, or its text on SQLite).
+        ops = connections[alias].ops
+        shown = {
+            name: ops.adapt_datefield_value(marker) if isinstance(marker, dt.date) else marker
+            for name, marker in markers.items()
+        }
+        by_marker = {(type(value), value): name for name, value in shown.items()}
+        kinds = {kind for kind, _ in by_marker}  # all hashable; a list parameter is not
         slots = tuple(
-            (at, by_marker[value])
+            (at, by_marker[(type(value), value)])
             for at, value in enumerate(params)
-            if type(value) is int and value in by_marker
+            if type(value) in kinds and (type(value), value) in by_marker
         )
         klass_info = compiler.klass_info
         self.model = klass_info["model"]

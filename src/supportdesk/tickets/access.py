@@ -234,7 +234,12 @@ def story_for_user(user: User, ticket: Ticket) -> Story:
     """The messages, their files and the events of ``ticket`` (reached through
     :func:`ticket_for_user`) that ``user`` may read; files only when the ticket may have
     some (``has_attachments``)."""
-    staff = bool(user.is_support_staff)
+    return ticket_story(ticket, staff=bool(user.is_support_staff))
+
+
+def ticket_story(ticket: Ticket, *, staff: bool) -> Story:
+    """The story of ``ticket`` as staff (everything) or its customers read it; only for a
+    ticket the reader was given by :func:`ticket_for_user` (or the console's own pages)."""
     messages = _MESSAGES[staff].rows(ticket=ticket.pk)
     files: dict[int, list[Attachment]] = {}
     if messages and ticket.may_have("attachments"):

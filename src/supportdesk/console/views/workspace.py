@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from supportdesk.accounts.models import STAFF_ROLES, Role, User
+from supportdesk.accounts.models import Role, User
 from supportdesk.billing.selectors import entries_for_ticket
 from supportdesk.commitments.assignment import suggestions
 from supportdesk.commitments.clocks import ticket_clocks
@@ -24,8 +24,9 @@ from supportdesk.console.entries import timeline_entries
 from supportdesk.console.forms import TicketFieldsForm, TimeEntryForm
 from supportdesk.console.models import SavedReply, TimerRun
 from supportdesk.console.placeholders import fill, values_for
-from supportdesk.console.rows import staff_options
+from supportdesk.console.rows import open_ticket_items, staff_options
 from supportdesk.console.selectors import (
+    active_staff,
     side_panel,
     ticket_links,
     timeline,
@@ -34,6 +35,7 @@ from supportdesk.console.selectors import (
 from supportdesk.console.views.common import int_or_none, report, staff_only, staff_user
 from supportdesk.core import clock
 from supportdesk.core.errors import ActionError, IllegalTransition, InvalidInput
+from supportdesk.core.links import link_maker
 from supportdesk.core.web import form_errors, run_action
 from supportdesk.tickets import actions
 from supportdesk.tickets.access import ticket_for_user, ticket_view, tickets_for_user
@@ -59,6 +61,28 @@ TRANSITION_LABELS = {
     "close": gettext_lazy("Close"),
     "reopen": gettext_lazy("Reopen"),
 }
+
+
+# The views the workspace's forms post to, each of the ticket's own URL (``urls.reply``).
+ACTION_VIEWS = (
+    "presence",
+    "reply",
+    "note",
+    "fields",
+    "transition",
+    "assign",
+    "take",
+    "time_entry",
+    "timer",
+    "link",
+    "split",
+)
+
+
+def _action_urls(number: str) -> dict[str, str]:
+    urls = {name: link_maker(f"console:{name}", "number")(number=number) for name in ACTION_VIEWS}
+    urls["customer"] = link_maker("ticket_detail", "number")(number=number)
+    return urls
 
 
 def _uploads(request: HttpRequest) -> Sequence[Upload]:
@@ -89,11 +113,13 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
     )
     placeholder_values = values_for(ticket, user)
     entries = timeline(ticket)
+    panel = side_panel(ticket)
     return render(
         request,
         "console/workspace.html",
         {
             "ticket": ticket,
+            "urls": _action_urls(ticket.number),
             "clocks": ticket_clocks(ticket, staff=True, now=now),
             "assignment": assignment_clock(ticket, now),
             "same_day": same_day_clock(ticket, now),
@@ -109,23 +135,15 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
             "can_take": ticket.is_open
             and ticket.assignee_id is None
             and (user.role == Role.CONSULTANT or user.takes_tickets),
-            "staff_options": (
-                staff_options(
-                    User.objects.filter(role__in=STAFF_ROLES, is_active=True)
-                    .exclude(email__endswith="@system.invalid")
-                    .only("name", "email"),
-                    user,
-                )
-                if ticket.is_open
-                else ""
-            ),
+            "staff_options": (staff_options(active_staff(), user) if ticket.is_open else ""),
             "transitions": [(t, TRANSITION_LABELS[t]) for t in TRANSITIONS[Status(ticket.status)]],
             "fields_form": TicketFieldsForm(user=user, ticket=ticket),
             "time_form": TimeEntryForm(),
             "time_entries": entries_for_ticket(ticket) if ticket.may_have("time_entries") else [],
             "timer": timer,
             "timer_minutes": console_actions.timer_minutes(timer, now) if timer else 0,
-            "panel": side_panel(ticket),
+            "panel": panel,
+            "open_tickets": open_ticket_items(panel.open_tickets),
             "calls": (
                 ticket.calls.select_related("answered_by", "caller")[:10]
                 if ticket.may_have("calls")
