@@ -92,7 +92,8 @@ def ticket_for_user(
     """The ticket numbered ``number`` (``SD-10042``) if ``user`` may see it, else 404;
     ``annotate(user_id)`` gives expressions to add to the same query (a page's
     ``related_exists`` flags); ``related`` names the rows joined to it (a page reads fewer
-    when it shows fewer). Read with SQL compiled once per rule, rows and flags."""
+    when it shows fewer). Read with SQL compiled once per rule, rows and flags: pass a
+    module-level function as ``annotate`` (it is a key of the compiled queries, one each)."""
     pk = Ticket.pk_from_number(number)
     reach = _reach(user)
     if pk is None or reach is None:
