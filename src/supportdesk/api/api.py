@@ -42,7 +42,7 @@ from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionD
 from supportdesk.core.schemas import CleanSchema, Code, Id, Line
 from supportdesk.search.api import router as search_router
 from supportdesk.tickets import actions
-from supportdesk.tickets.access import messages_for_user, ticket_for_user, tickets_for_user
+from supportdesk.tickets.access import story_for_user, ticket_for_user, tickets_for_user
 from supportdesk.tickets.models import OPEN_STATUSES, Channel, Ticket
 
 # Answers any operation may give besides its own: the boundary's refusals and the errors
@@ -170,9 +170,7 @@ def _ticket_out(ticket: Ticket) -> dict[str, Any]:
 
 
 def _detail_out(ticket: Ticket, user: User) -> dict[str, Any]:
-    events = ticket.events.select_related("actor")
-    if not user.is_support_staff:
-        events = events.filter(public=True)
+    story = story_for_user(user, ticket)
     return {
         **_ticket_out(ticket),
         "description": ticket.description,
@@ -187,7 +185,7 @@ def _detail_out(ticket: Ticket, user: User) -> dict[str, Any]:
                 "body": m.body,
                 "created_at": m.created_at,
             }
-            for m in messages_for_user(user, ticket)
+            for m in story.messages
         ],
         "events": [
             {
@@ -198,7 +196,7 @@ def _detail_out(ticket: Ticket, user: User) -> dict[str, Any]:
                 "reason": e.reason,
                 "created_at": e.created_at,
             }
-            for e in events
+            for e in story.events
         ],
     }
 

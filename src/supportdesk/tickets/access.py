@@ -183,12 +183,25 @@ def ticket_view(
     return decorate(view) if view is not None else decorate
 
 
+# What a customer reads of a ticket's history: never internal notes or internal files, only
+# the events that are public. Staff read everything. The one statement of that rule.
+_CUSTOMER_READS: dict[type[Any], dict[str, Any]] = {
+    Message: {"internal": False},
+    Attachment: {"internal": False},
+    Event: {"public": True},
+}
+
+
+def _readable(model: type[Any], staff: bool) -> dict[str, Any]:
+    return {} if staff else _CUSTOMER_READS[model]
+
+
 def messages_for_user(user: User, ticket: Ticket) -> QuerySet[Message]:
     """The messages of a ticket ``user`` can see: customers never see internal notes."""
-    messages = ticket.messages.select_related("author").prefetch_related("attachments")
-    if not user.is_support_staff:
-        messages = messages.filter(internal=False)
-    return messages
+    readable = _readable(Message, bool(user.is_support_staff))
+    return (
+        ticket.messages.filter(**readable).select_related("author").prefetch_related("attachments")
+    )
 
 
 @dataclass(frozen=True)
@@ -200,35 +213,23 @@ class Story:
     events: list[Event]  # with their actors
 
 
-# Staff (True) read everything; customers (False) never internal notes, internal files or
-# events that are not public. Compiled once per process: a ticket page reads these for
-# every view.
-_MESSAGES = {
-    True: Prepared(
-        lambda ticket: Message.objects.filter(ticket_id=ticket).select_related("author")
-    ),
-    False: Prepared(
-        lambda ticket: Message.objects.filter(ticket_id=ticket, internal=False).select_related(
-            "author"
-        )
-    ),
-}
+def _story_rows(model: type[Any], staff: bool, *related: str, **also: Any) -> Prepared[Any]:
+    """A ticket's rows of ``model`` that staff (or its customers) read, compiled once per
+    process: a ticket page reads them on every view."""
+    readable = {**_readable(model, staff), **also}
+
+    def rows(ticket: int) -> QuerySet[Any]:
+        found = model._default_manager.filter(ticket_id=ticket, **readable)
+        return found.select_related(*related) if related else found
+
+    return Prepared(rows)
+
+
+_MESSAGES = {staff: _story_rows(Message, staff, "author") for staff in (True, False)}
 _MESSAGE_FILES = {
-    True: Prepared(
-        lambda ticket: Attachment.objects.filter(ticket_id=ticket, message__isnull=False)
-    ),
-    False: Prepared(
-        lambda ticket: Attachment.objects.filter(
-            ticket_id=ticket, message__isnull=False, internal=False
-        )
-    ),
+    staff: _story_rows(Attachment, staff, message__isnull=False) for staff in (True, False)
 }
-_EVENTS = {
-    True: Prepared(lambda ticket: Event.objects.filter(ticket_id=ticket).select_related("actor")),
-    False: Prepared(
-        lambda ticket: Event.objects.filter(ticket_id=ticket, public=True).select_related("actor")
-    ),
-}
+_EVENTS = {staff: _story_rows(Event, staff, "actor") for staff in (True, False)}
 
 
 def story_for_user(user: User, ticket: Ticket) -> Story:
@@ -252,9 +253,7 @@ def ticket_story(ticket: Ticket, *, staff: bool) -> Story:
 def attachment_for_user(user: User, number: str, attachment_id: int) -> Attachment:
     """An attachment of a ticket ``user`` may see; internal ones only for staff; else 404."""
     ticket = ticket_for_user(user, number)
-    attachments = ticket.attachments.all()
-    if not user.is_support_staff:
-        attachments = attachments.filter(internal=False)
+    attachments = ticket.attachments.filter(**_readable(Attachment, bool(user.is_support_staff)))
     try:
         return attachments.get(pk=attachment_id)
     except Attachment.DoesNotExist:
