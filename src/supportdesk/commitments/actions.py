@@ -11,7 +11,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from supportdesk.accounts.models import Role, User
+from supportdesk.accounts.models import SYSTEM_EMAIL, Role, User
 from supportdesk.commitments.clocks import Week
 from supportdesk.commitments.models import BusinessHours, CalendarChange, Notification
 from supportdesk.commitments.week import CLOCK_COLUMNS, Plan, plan, recount_open, week_to_json
@@ -23,9 +23,7 @@ from supportdesk.tickets.models import OPEN_STATUSES, Ticket
 
 def _dispatchers() -> list[User]:
     return list(
-        User.objects.filter(role=Role.DISPATCHER, is_active=True).exclude(
-            email__endswith="@system.invalid"
-        )
+        User.objects.filter(role=Role.DISPATCHER, is_active=True).exclude(email=SYSTEM_EMAIL)
     )
 
 

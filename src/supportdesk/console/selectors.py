@@ -30,7 +30,14 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supportdesk.accounts.models import STAFF_ROLES, Agreement, Organisation, Skill, User
+from supportdesk.accounts.models import (
+    STAFF_ROLES,
+    SYSTEM_EMAIL,
+    Agreement,
+    Organisation,
+    Skill,
+    User,
+)
 from supportdesk.billing.models import Charge, TimeEntry
 from supportdesk.billing.selectors import entry_decision
 from supportdesk.commitments.assignment import pick, ranked_consultants
@@ -98,14 +105,15 @@ class BoardPage:
 
 
 def board_tickets(
-    user: User,
+    user_id: int,
     *,
     view: str = "all",
     skill_id: int | None = None,
     organisation_id: int | None = None,
     now: dt.datetime | None = None,
 ) -> QuerySet[Ticket]:
-    """The open tickets of a board view, in the queue order."""
+    """The open tickets of a board view, in the queue order ("mine": those of the user
+    with the id ``user_id``)."""
     now = now or clock.now()
     tickets = Ticket.objects.all()
     unassigned = Q(assigned_at__isnull=True)
@@ -113,7 +121,7 @@ def board_tickets(
     if view == "unassigned":
         tickets = tickets.filter(assignee__isnull=True)
     elif view == "mine":
-        tickets = tickets.filter(assignee=user)
+        tickets = tickets.filter(assignee_id=user_id)
     elif view == "waiting":
         tickets = tickets.filter(status__in=WAITING_STATUSES)
     elif view == "at_risk":
@@ -233,8 +241,7 @@ def _board_rows(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
 
 def _first_page(view: str) -> Prepared[Ticket]:
     def build(user: int) -> QuerySet[Ticket]:
-        mine = User(pk=user)  # only "mine" reads it, as an id
-        return _board_rows(board_tickets(mine, view=view))[: PAGE_SIZE + 1]
+        return _board_rows(board_tickets(user, view=view))[: PAGE_SIZE + 1]
 
     return Prepared(build)
 
@@ -264,7 +271,7 @@ def board_page(
     else:
         tickets = _board_rows(
             board_tickets(
-                user, view=view, skill_id=skill_id, organisation_id=organisation_id, now=now
+                user.pk, view=view, skill_id=skill_id, organisation_id=organisation_id, now=now
             )
         )
         page, next_cursor = _other_page(tickets, cursor, size, sort, descending)
@@ -489,7 +496,7 @@ PANEL_ENTRY_COLUMNS = (
 _ACTIVE_STAFF = Prepared(
     lambda: (
         User.objects.filter(role__in=STAFF_ROLES, is_active=True)
-        .exclude(email__endswith="@system.invalid")
+        .exclude(email=SYSTEM_EMAIL)
         .only("name", "email")
     )
 )

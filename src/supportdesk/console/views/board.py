@@ -82,7 +82,7 @@ def _saved_views(user: User) -> list[tuple[SavedView, int]]:
         params = QueryDict(saved.query)
         view = params.get("view", "all")
         tickets = board_tickets(
-            user,
+            user.pk,
             view=view if view in VIEWS else "all",
             skill_id=int_or_none(params.get("skill")),
             organisation_id=int_or_none(params.get("org")),
