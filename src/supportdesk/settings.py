@@ -64,6 +64,12 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+if _db["ENGINE"].startswith("django.db.backends.postgresql"):
+    # The statements of core.prepared are prepared on the server, once per connection
+    # (psycopg prepares a statement a cursor asks for only while a threshold is set).
+    # Django's own cursors bind their values on the client, which psycopg never prepares;
+    # the threshold is the count of runs after which it would prepare one unasked: never.
+    _db.setdefault("OPTIONS", {})["prepare_threshold"] = 1_000_000
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = _db["ENGINE"].startswith("django.db.backends.postgresql")

@@ -137,3 +137,28 @@ def test_a_day_is_an_argument_like_an_id(consultant):
         assert prepared.rows(user=consultant.pk, day=day) == expected
     assert len(prepared.rows(user=consultant.pk, day=dt.date(2026, 3, 4))) == 1
     assert prepared.rows(user=consultant.pk + 1, day=dt.date(2026, 3, 4)) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_postgresql_parses_and_plans_the_statement_once_per_connection(alice, bob):
+    prepared = Prepared(
+        lambda organisation: Ticket.objects.filter(organisation_id=organisation).order_by("pk")
+    )
+    alices = make_ticket(alice, subject="Alice's")
+    bobs = make_ticket(bob, subject="Bob's")
+
+    def statements() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall() if '"tickets_ticket"' in row[0]]
+
+    before = statements()
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared.rows(organisation=alice.organisation_id) == [alices]
+        assert prepared.rows(organisation=bob.organisation_id) == [bobs]
+        assert prepared.rows(organisation=alice.organisation_id) == [alices]
+    made = [s for s in statements() if s not in before]
+    # One statement on the server, its values sent apart ($1), whichever organisation.
+    assert len(made) == 1 and '"organisation_id" = $1' in made[0]
+    # Logged with its values written in, as Django's own statements are.
+    assert f'"organisation_id" = {bob.organisation_id}' in queries[1]["sql"]
