@@ -7,6 +7,7 @@ import threading
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import F
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
@@ -162,3 +163,35 @@ def test_postgresql_parses_and_plans_the_statement_once_per_connection(alice, bo
     assert len(made) == 1 and '"organisation_id" = $1' in made[0]
     # Logged with its values written in, as Django's own statements are.
     assert f'"organisation_id" = {bob.organisation_id}' in queries[1]["sql"]
+
+
+def test_values_rows_and_counts_are_the_querysets(alice, bob):
+    def open_of(organisation: int):
+        return (
+            Ticket.objects.filter(organisation_id=organisation)
+            .values("pk", "subject", "requester__email", "registered_at")
+            .annotate(key=F("pk"))
+            .order_by("-pk")[:2]
+        )
+
+    for k in range(3):
+        make_ticket(alice, subject=f"Alice {k}")
+    make_ticket(bob, subject="Bob's")
+    prepared = Prepared(open_of)
+    for organisation in (alice.organisation_id, bob.organisation_id, 0):
+        expected = list(open_of(organisation))
+        assert prepared.rows(organisation=organisation) == expected
+        # A slice caps the count, as QuerySet.count() does.
+        assert prepared.count(organisation=organisation) == open_of(organisation).count()
+    assert [r["subject"] for r in prepared.rows(organisation=alice.organisation_id)] == [
+        "Alice 2",
+        "Alice 1",
+    ]
+    assert prepared.count(organisation=alice.organisation_id) == 2
+    assert prepared.rows(organisation=alice.organisation_id)[0]["registered_at"].tzinfo
+
+
+def test_other_kinds_of_rows_are_refused():
+    prepared = Prepared(lambda ticket: Ticket.objects.filter(pk=ticket).values_list("pk"))
+    with pytest.raises(ValueError, match="values"):
+        prepared.rows(ticket=1)

@@ -14,6 +14,8 @@ from supportdesk.tickets.access import (
     story_for_user,
     ticket_for_user,
     tickets_for_user,
+    visible_count,
+    visible_rows,
 )
 from tests.factories import make_ticket
 
@@ -151,3 +153,35 @@ def test_story_leaves_out_what_customers_may_not_read(ticket_with_files, alice, 
     assert all(e.public for e in customer.events)
     assert len(staff.events) > len(customer.events)  # the internal note's event
     assert customer.messages[0].author == alice  # read with the message
+
+
+def _newest_of(tickets):
+    return tickets.order_by("-pk").values("pk", "subject", "organisation__name")[:3]
+
+
+def test_compiled_reads_of_visible_tickets_follow_every_rule(
+    alices_ticket, bobs_ticket, alice, alice_colleague, bob, consultant, org_a
+):
+    more = [make_ticket(alice_colleague, subject=f"Adam's {k}") for k in range(3)]
+    alices_ticket.watchers.add(bob)  # a copy to another organisation's user opens nothing
+
+    def seen(user):
+        expected = list(_newest_of(tickets_for_user(user)))
+        assert visible_rows(user, _newest_of) == expected
+        assert visible_count(user, _newest_of) == len(expected)
+        return [row["pk"] for row in expected]
+
+    assert seen(alice) == [alices_ticket.pk]
+    assert seen(bob) == [bobs_ticket.pk]
+    assert seen(alice_colleague) == [t.pk for t in reversed(more)]
+    alices_ticket.watchers.add(alice_colleague)
+    assert seen(alice_colleague) == [t.pk for t in reversed(more)][:3]
+    assert seen(consultant) == [t.pk for t in reversed(more)]
+    org_a.members_see_all = True
+    org_a.save()
+    alice.refresh_from_db()
+    assert alices_ticket.pk not in seen(alice)[:3] and len(seen(alice)) == 3
+    assert visible_count(alice, lambda t: t.values("pk")) == 4
+    alice.is_active = False
+    assert visible_rows(alice, _newest_of) == [] and visible_count(alice, _newest_of) == 0
+    assert visible_rows(AnonymousUser(), _newest_of) == []

@@ -56,11 +56,9 @@ def page[M: Model](
     No field may be NULL in ``rows`` (filter them out first): NULLs do not compare.
     ``rows`` may be models or ``values()`` dictionaries.
     """
-    keys = [f"_key{i}" for i in range(len(fields))]
-    rows = rows.annotate(**{k: F(f) for k, f in zip(keys, fields, strict=True)})
-    order = [F(k).desc() if descending else F(k).asc() for k in keys]
-    rows = rows.order_by(*order)
+    rows = ordered(rows, fields, descending=descending)
     if cursor:
+        keys = _keys(fields)
         values = _decode(cursor, len(keys))
         after = Q()
         for i, key in enumerate(keys):
@@ -69,7 +67,22 @@ def page[M: Model](
                 step &= Q(**{earlier: value})
             after |= step
         rows = rows.filter(after)
-    found = list(rows[: size + 1])
+    return cut(list(rows[: size + 1]), fields, size=size)
+
+
+def ordered[R: QuerySet[Any, Any]](rows: R, fields: Sequence[str], *, descending: bool) -> R:
+    """``rows`` in the order of a page's ``fields``, each field's value kept as the key a
+    cursor holds; the first page is ``ordered(...)[: size + 1]`` (read it any way, e.g.
+    compiled once: ``core.prepared``) given to :func:`cut`."""
+    keys = _keys(fields)
+    rows = rows.annotate(**{k: F(f) for k, f in zip(keys, fields, strict=True)})
+    return rows.order_by(*(F(k).desc() if descending else F(k).asc() for k in keys))
+
+
+def cut(found: list[Any], fields: Sequence[str], *, size: int) -> Page:
+    """The page of ``found`` (up to ``size + 1`` rows read in :func:`ordered`'s order) and
+    the cursor of the next page when there is one."""
+    keys = _keys(fields)
     more = len(found) > size
     found = found[:size]
     last = found[-1] if more and found else None
@@ -77,6 +90,10 @@ def page[M: Model](
         rows=found,
         next_cursor=_encode([_get(last, k) for k in keys]) if last is not None else None,
     )
+
+
+def _keys(fields: Sequence[str]) -> list[str]:
+    return [f"_key{i}" for i in range(len(fields))]
 
 
 def _get(row: Any, key: str) -> Any:

@@ -14,5 +14,10 @@ def capped_count(objects: QuerySet, cap: int | None = None) -> tuple[int, bool]:
     whether there are more than that."""
     cap = COUNT_CAP if cap is None else cap
     # SELECT count(*) FROM (… LIMIT cap + 1): stops reading after the cap.
-    counted = objects[: cap + 1].count()
+    return capped(objects[: cap + 1].count(), cap)
+
+
+def capped(counted: int, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """A count of at most ``cap + 1`` rows as a list shows it: the number, at most ``cap``,
+    and whether there are more than that."""
     return min(counted, cap), counted > cap

@@ -44,6 +44,8 @@ from django.db.models import Model, QuerySet
 # The pieces Django's ModelIterable makes instances with (rows joined by select_related,
 # the fetch mode's peers): the same instances as a queryset's.
 from django.db.models.query import (  # type: ignore[attr-defined]
+    ModelIterable,
+    ValuesIterable,
     _get_from_db,
     get_related_populators,
 )
@@ -62,6 +64,7 @@ class _Compiled:
     slots: tuple[tuple[int, str], ...]  # (index in params, argument)
     compiler: Any  # django.db.models.sql.compiler.SQLCompiler, set up by as_sql()
     converters: dict[int, Any]  # the database's values to Python's, per column
+    names: tuple[str, ...] | None  # a values() query's keys; None: model instances
     from_db: Callable[..., Any]
     init_list: tuple[str, ...]
     fields: slice
@@ -82,6 +85,42 @@ class Prepared[M: Model]:
         self.model: type[M] | None = None
 
     def rows(self, **values: int | dt.date) -> list[M]:
+        """The query's rows: model instances, or dictionaries for a ``values()`` query."""
+        compiled, params = self._bound(values)
+        with _preparing_cursor(connections[DEFAULT_DB_ALIAS]) as cursor:
+            cursor.execute(compiled.sql, params)
+            fetched = cursor.fetchall()
+        if compiled.converters:
+            fetched = compiled.compiler.apply_converters(fetched, compiled.converters)
+        if compiled.names is not None:
+            names = compiled.names
+            return [dict(zip(names, row, strict=True)) for row in fetched]  # type: ignore[misc]
+        made: list[M] = []
+        alias = DEFAULT_DB_ALIAS
+        for row in fetched:
+            obj = compiled.from_db(alias, compiled.init_list, row[compiled.fields])
+            for populator in compiled.populators:
+                populator.populate(row, obj)
+            for name, at in compiled.annotations:
+                setattr(obj, name, row[at])
+            made.append(obj)
+        return made
+
+    def count(self, **values: int | dt.date) -> int:
+        """How many rows the query reads (a slice of it caps the count), as
+        ``QuerySet.count`` does: ``SELECT COUNT(*)`` over the query."""
+        compiled, params = self._bound(values)
+        if compiled.for_update:
+            raise ValueError("a locking read is not counted")
+        with _preparing_cursor(connections[DEFAULT_DB_ALIAS]) as cursor:
+            # The SQL is Django's, compiled from the queryset; the values are parameters.
+            counting = f"SELECT COUNT(*) FROM ({compiled.sql}) AS counted"  # noqa: S608
+            cursor.execute(counting, params)
+            (counted,) = cursor.fetchone()
+        return int(counted)
+
+    def _bound(self, values: dict[str, int | dt.date]) -> tuple[_Compiled, list[Any]]:
+        """This thread's compiled query and its parameters with ``values`` in place."""
         alias = DEFAULT_DB_ALIAS
         mine: dict[str, _Compiled] | None = getattr(self._local, "compiled", None)
         compiled = mine.get(alias) if mine is not None else None
@@ -101,20 +140,7 @@ class Prepared[M: Model]:
                 params[at] = ops.adapt_datefield_value(value)
             else:
                 params[at] = int(value)  # type: ignore[arg-type]
-        with _preparing_cursor(connections[alias]) as cursor:
-            cursor.execute(compiled.sql, params)
-            fetched = cursor.fetchall()
-        made: list[M] = []
-        if compiled.converters:
-            fetched = compiled.compiler.apply_converters(fetched, compiled.converters)
-        for row in fetched:
-            obj = compiled.from_db(alias, compiled.init_list, row[compiled.fields])
-            for populator in compiled.populators:
-                populator.populate(row, obj)
-            for name, at in compiled.annotations:
-                setattr(obj, name, row[at])
-            made.append(obj)
-        return made
+        return compiled, params
 
     def first(self, **values: int | dt.date) -> M | None:
         found = self.rows(**values)
@@ -154,26 +180,52 @@ class Prepared[M: Model]:
             for at, value in enumerate(params)
             if type(value) in kinds and (type(value), value) in by_marker
         )
-        klass_info = compiler.klass_info
-        self.model = klass_info["model"]
-        select = compiler.select
-        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         fetch_mode = queryset._fetch_mode  # type: ignore[attr-defined]
         if fetch_mode.track_peers:  # the peers of a row are the rows of one read
             raise ValueError("a prepared query reads its rows in Django's default fetch mode")
-        compiled = _Compiled(
-            sql=sql,
-            params=tuple(params),
-            slots=slots,
-            compiler=compiler,
-            converters=compiler.get_converters([s[0] for s in select[: compiler.col_count]]),
-            from_db=_get_from_db(klass_info["model"], fetch_mode),
-            init_list=tuple(f[0].target.attname for f in select[first:last]),
-            fields=slice(first, last),
-            populators=tuple(get_related_populators(klass_info, select, alias, fetch_mode)),
-            annotations=tuple(compiler.annotation_col_map.items()),
-            for_update=queryset.query.select_for_update,
-        )
+        select = compiler.select
+        converters = compiler.get_converters([s[0] for s in select[: compiler.col_count]])
+        for_update = queryset.query.select_for_update
+        iterable = queryset._iterable_class
+        if iterable is ValuesIterable:
+            query = queryset.query
+            self.model = queryset.model
+            # The keys of Django's ValuesIterable, in the order of the columns.
+            names = (*query.extra_select, *query.values_select, *query.annotation_select)
+            compiled = _Compiled(
+                sql=sql,
+                params=tuple(params),
+                slots=slots,
+                compiler=compiler,
+                converters=converters,
+                names=names,
+                from_db=_get_from_db(queryset.model, fetch_mode),
+                init_list=(),
+                fields=slice(0),
+                populators=(),
+                annotations=(),
+                for_update=for_update,
+            )
+        elif iterable is ModelIterable:
+            klass_info = compiler.klass_info
+            self.model = klass_info["model"]
+            first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+            compiled = _Compiled(
+                sql=sql,
+                params=tuple(params),
+                slots=slots,
+                compiler=compiler,
+                converters=converters,
+                names=None,
+                from_db=_get_from_db(klass_info["model"], fetch_mode),
+                init_list=tuple(f[0].target.attname for f in select[first:last]),
+                fields=slice(first, last),
+                populators=tuple(get_related_populators(klass_info, select, alias, fetch_mode)),
+                annotations=tuple(compiler.annotation_col_map.items()),
+                for_update=for_update,
+            )
+        else:
+            raise ValueError("a prepared query reads model instances or values() dictionaries")
         if not hasattr(self._local, "compiled"):
             self._local.compiled = {}
         self._local.compiled[alias] = compiled
@@ -186,7 +238,9 @@ def _preparing_class() -> Any:
     prepare each statement (imported when first used: psycopg is PostgreSQL's)."""
     from django.db.backends.postgresql.base import ServerBindingCursor
 
-    class PreparingCursor(ServerBindingCursor):  # type: ignore[misc, valid-type]
+    binding: Any = ServerBindingCursor  # psycopg's Cursor with Django's additions
+
+    class PreparingCursor(binding):
         def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
             return super().execute(query, params, prepare=True, **kwargs)
 
@@ -224,7 +278,7 @@ def _logged_class() -> Any:
     from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
     class LoggedPrepared(CursorDebugWrapper):
-        def execute(self, sql: str, params: Any = None) -> Any:
+        def execute(self, sql: Any, params: Any = None) -> Any:
             with self.debug_sql(self.db.ops.compose_sql(sql, params), params):
                 return CursorWrapper.execute(self, sql, params)
 

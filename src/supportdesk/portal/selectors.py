@@ -16,7 +16,10 @@ from django.http import QueryDict
 
 from supportdesk.accounts.models import User
 from supportdesk.billing.models import TimeEntry
+from supportdesk.core import keyset
+from supportdesk.core.paging import COUNT_CAP
 from supportdesk.portal.models import SavedTicketView
+from supportdesk.portal.rows import COLUMNS
 from supportdesk.tickets.access import story_for_user, tickets_for_user
 from supportdesk.tickets.events import (
     SHOWN_AS_OWN_ROW,
@@ -32,6 +35,7 @@ from supportdesk.tickets.models import (
     OdooReference,
     Ticket,
 )
+from supportdesk.tickets.sorting import SORTS
 
 STATES = ("open", "closed", "all")
 SCOPES = ("all", "mine")
@@ -52,10 +56,11 @@ def ticket_list(
     return tickets.filter(ticket_filter(user, state=state, scope=scope, q=q)).order_by("-pk")
 
 
-def ticket_filter(user: User, *, state: str = "open", scope: str = "all", q: str = "") -> Q:
-    """The list's filters as one condition (on the tickets ``user`` may see)."""
+def ticket_filter(user: User | None, *, state: str = "open", scope: str = "all", q: str = "") -> Q:
+    """The list's filters as one condition (on the tickets ``user`` may see; the user is
+    read for the scope "mine" only)."""
     condition = Q()
-    if scope == "mine" and not user.is_support_staff:
+    if scope == "mine" and user is not None and not user.is_support_staff:
         watched = Ticket.watchers.through.objects.filter(user_id=user.pk).values("ticket_id")
         condition &= Q(requester_id=user.pk) | Q(pk__in=watched)
     if state == "open":
@@ -74,6 +79,31 @@ def ticket_filter(user: User, *, state: str = "open", scope: str = "all", q: str
             matches |= Q(pk=pk)
         condition &= matches
     return condition
+
+
+# The list as it opens: the open tickets, newest first, the first page.
+OPENED = {"state": "open", "scope": "all", "q": ""}
+OPENED_SORT = ("number", True)
+PAGE_SIZE = 50
+
+
+def _opened(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return tickets.filter(ticket_filter(None, **OPENED))
+
+
+def opened_page(tickets: QuerySet[Ticket]) -> QuerySet[Ticket, dict[str, Any]]:
+    """The rows (``portal.rows.COLUMNS``) of the list's first page as it opens, of
+    ``tickets``, for ``keyset.cut``: the page everyone opens, read with
+    ``tickets.access.visible_rows`` (compiled once)."""
+    sort, descending = OPENED_SORT
+    rows = _opened(tickets).values(*COLUMNS)
+    return keyset.ordered(rows, SORTS[sort], descending=descending)[: PAGE_SIZE + 1]
+
+
+def opened_capped(tickets: QuerySet[Ticket]) -> QuerySet[Ticket, Any]:
+    """The tickets the list counts as it opens, up to one more than the count shown
+    (``core.paging``), for ``tickets.access.visible_count``."""
+    return _opened(tickets).values("pk")[: COUNT_CAP + 1]
 
 
 def list_filters(source: Mapping[str, Any]) -> dict[str, str]:

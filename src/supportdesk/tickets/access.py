@@ -130,6 +130,40 @@ def _prepared_ticket(
     return Prepared(functools.partial(_ticket, reach, related, annotate, for_update))
 
 
+Shape = Callable[[QuerySet[Ticket]], QuerySet[Ticket, Any]]
+
+
+def visible_rows(user: User, shape: Shape) -> list[Any]:
+    """``list(shape(tickets_for_user(user)))``, read with SQL compiled once per rule and
+    shape: ``shape`` filters, orders and slices the tickets given (a page everyone opens).
+    Pass a module-level function: it is a key of the compiled queries, one each."""
+    reach = _reach(user)
+    if reach is None:
+        return []
+    return _prepared_visible(reach, shape).rows(
+        user=user.pk, organisation=user.organisation_id or 0
+    )
+
+
+def visible_count(user: User, shape: Shape) -> int:
+    """``shape(tickets_for_user(user)).count()``, compiled as :func:`visible_rows`."""
+    reach = _reach(user)
+    if reach is None:
+        return 0
+    return _prepared_visible(reach, shape).count(
+        user=user.pk, organisation=user.organisation_id or 0
+    )
+
+
+def _shaped(reach: str, shape: Shape, *, user: int, organisation: int) -> QuerySet[Ticket, Any]:
+    return shape(_visible(reach, user, organisation))
+
+
+@functools.cache
+def _prepared_visible(reach: str, shape: Shape) -> Prepared[Any]:
+    return Prepared(functools.partial(_shaped, reach, shape))
+
+
 def related_exists(related: str, **conditions: Any) -> Exists:
     """``has_<related>`` for :func:`ticket_for_user`: whether the ticket has any row of its
     reverse relation ``related`` (meeting ``conditions``), one index probe in the ticket's

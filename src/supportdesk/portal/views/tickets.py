@@ -18,16 +18,21 @@ from supportdesk.accounts.models import User
 from supportdesk.commitments.clocks import ticket_clocks
 from supportdesk.core import clock, keyset
 from supportdesk.core.errors import InvalidInput
-from supportdesk.core.paging import capped_count
+from supportdesk.core.paging import capped, capped_count
 from supportdesk.core.web import run_action
 from supportdesk.portal.forms import IMPACT_MEANINGS, ReopenForm, ReplyForm, TicketForm
 from supportdesk.portal.hints import charge_hint, charge_hints
 from supportdesk.portal.rows import COLUMNS as ROW_COLUMNS
 from supportdesk.portal.rows import ticket_rows
 from supportdesk.portal.selectors import (
+    OPENED,
+    OPENED_SORT,
+    PAGE_SIZE,
     SCOPES,
     STATES,
     may_see_organisation,
+    opened_capped,
+    opened_page,
     public_attachments,
     time_entries,
     timeline,
@@ -38,7 +43,13 @@ from supportdesk.portal.selectors import (
 from supportdesk.portal.timeline import timeline_html
 from supportdesk.portal.views.saved import saved_list_views, saved_views_bar
 from supportdesk.tickets import actions
-from supportdesk.tickets.access import attachment_for_user, related_exists, ticket_view
+from supportdesk.tickets.access import (
+    attachment_for_user,
+    related_exists,
+    ticket_view,
+    visible_count,
+    visible_rows,
+)
 from supportdesk.tickets.models import Channel, Ticket
 from supportdesk.tickets.sorting import SORTS, parse_sort
 
@@ -76,16 +87,22 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     shown = tickets.values(*ROW_COLUMNS)  # the page's rows: no models (portal/rows.py)
     sort, descending = parse_sort(request.GET.get("sort"), allowed=PORTAL_SORTS)
     if not sort:
-        sort, descending = "number", True  # newest first
-    try:
-        page = keyset.page(
-            shown, SORTS[sort], descending=descending, cursor=request.GET.get("after"), size=50
-        )
-    except InvalidInput:
-        page = keyset.page(shown, SORTS[sort], descending=descending, size=50)
+        sort, descending = OPENED_SORT  # newest first
+    after = request.GET.get("after")
+    if filters == OPENED and (sort, descending) == OPENED_SORT and not after:
+        # The page everyone opens: its two queries compiled once per process.
+        page = keyset.cut(visible_rows(user, opened_page), SORTS[sort], size=PAGE_SIZE)
+        count, more_than_count = capped(visible_count(user, opened_capped))
+    else:
+        try:
+            page = keyset.page(
+                shown, SORTS[sort], descending=descending, cursor=after, size=PAGE_SIZE
+            )
+        except InvalidInput:
+            page = keyset.page(shown, SORTS[sort], descending=descending, size=PAGE_SIZE)
+        count, more_than_count = capped_count(tickets)
     first_page = request.GET.copy()
     first_page.pop("after", None)
-    count, more_than_count = capped_count(tickets)
     context = {
         "page": page,
         "rows": ticket_rows(page.rows, staff=user.is_support_staff),
