@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -316,3 +317,28 @@ def test_a_long_list_counts_at_most_the_cap_and_says_there_are_more(client, alic
     Ticket.objects.filter(requester=alice).order_by("pk").first().delete()
     page = client.get(reverse("ticket_list") + query).content.decode()
     assert f"{COUNT_CAP} tickets" in page and "More than" not in page
+
+
+def test_the_list_as_it_opens_pages_on_to_the_older_tickets(client, alice, bob):
+    """The first page (compiled once) and the pages after it (built per request) meet."""
+    first = make_ticket(alice, subject="Ticket 0")
+    make_ticket(bob, subject="Not Alice's")
+    copies = []
+    for k in range(1, 53):
+        copy = Ticket.objects.get(pk=first.pk)
+        copy.pk, copy.subject, copy.reply_token = None, f"Ticket {k}", f"{first.reply_token}-{k}"
+        copies.append(copy)
+    Ticket.objects.bulk_create(copies)
+    resolved = Ticket.objects.get(subject="Ticket 52")
+    resolved.status = "closed"
+    resolved.save()
+    client.force_login(alice)
+    html = client.get(reverse("ticket_list")).content.decode()
+    subjects = re.findall(r'<td data-label="Subject">(Ticket \d+)</td>', html)
+    assert subjects == [f"Ticket {k}" for k in range(51, 1, -1)]  # newest open first
+    assert "52 tickets" in html
+    found = re.search(r'href="(\?[^"]*after=[^"]+)"', html)
+    assert found
+    html = client.get(reverse("ticket_list") + found.group(1).replace("&amp;", "&")).content
+    rest = re.findall(r'<td data-label="Subject">(Ticket \d+)</td>', html.decode())
+    assert rest == ["Ticket 1", "Ticket 0"]
