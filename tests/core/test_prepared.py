@@ -195,3 +195,24 @@ def test_other_kinds_of_rows_are_refused():
     prepared = Prepared(lambda ticket: Ticket.objects.filter(pk=ticket).values_list("pk"))
     with pytest.raises(ValueError, match="values"):
         prepared.rows(ticket=1)
+
+
+def test_an_instant_and_a_small_integer_are_arguments(alice):
+    from supportdesk.commitments.queue import after_keys, in_queue_order
+
+    made = [make_ticket(alice, subject=f"Ticket {k}") for k in range(4)]
+
+    def after(rank: int, at: dt.datetime, pk: int):
+        return after_keys(in_queue_order(Ticket.objects.all()), rank=rank, at=at, pk=pk, size=9)
+
+    prepared = Prepared(after, datetimes=("at",))
+    seen = []
+    for ticket in made:
+        ticket.refresh_from_db()
+        keys = (ticket.queue_rank, ticket.registered_at, ticket.pk)
+        got = prepared.rows(rank=keys[0], at=keys[1], pk=keys[2])
+        assert got == list(after(*keys))
+        seen.append(len(got))
+    assert seen == [3, 2, 1, 0]
+    with pytest.raises(TypeError, match="instant"):
+        prepared.rows(rank=0, at=dt.date(2026, 1, 1), pk=1)

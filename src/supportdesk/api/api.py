@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Router, Status
@@ -20,8 +21,8 @@ from pydantic import Field
 
 from supportdesk.accounts.http import request_user
 from supportdesk.accounts.models import Organisation, User
+from supportdesk.api import rows
 from supportdesk.api.auth import StaffSessionAuth, TokenAuth
-from supportdesk.api.rows import ticket_items
 from supportdesk.api.schemas import (
     AssignIn,
     ErrorOut,
@@ -37,12 +38,17 @@ from supportdesk.api.schemas import (
     WaitIn,
 )
 from supportdesk.commitments.kpi import attainment
-from supportdesk.commitments.queue import after_cursor, cursor_of, in_queue_order
+from supportdesk.commitments.queue import cursor_keys, cursor_of
 from supportdesk.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from supportdesk.core.schemas import CleanSchema, Code, Id, Line
 from supportdesk.search.api import router as search_router
 from supportdesk.tickets import actions
-from supportdesk.tickets.access import story_for_user, ticket_for_user, tickets_for_user
+from supportdesk.tickets.access import (
+    story_for_user,
+    ticket_for_user,
+    tickets_for_user,
+    visible_rows,
+)
 from supportdesk.tickets.models import OPEN_STATUSES, Channel, Ticket
 
 # Answers any operation may give besides its own: the boundary's refusals and the errors
@@ -204,6 +210,10 @@ def _detail_out(ticket: Ticket, user: User) -> dict[str, Any]:
 tickets = Router(tags=["tickets"])
 
 
+# The names of a queue cursor's keys, as the pages after one take them (api/rows.py).
+_KEYS = ("rank", "at", "pk")
+
+
 class TicketFilters(CleanSchema):
     status: list[Code] | None = None
     open: bool | None = None
@@ -224,38 +234,47 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> HttpRes
     if not 1 <= filters.limit <= 200:
         raise InvalidInput("limit", _("must be between 1 and 200"))
     qs = tickets_for_user(user)
+    filtered = False
     if filters.status:
-        qs = qs.filter(status__in=filters.status)
+        qs, filtered = qs.filter(status__in=filters.status), True
     if filters.open is not None:
         qs = (
             qs.filter(status__in=OPEN_STATUSES)
             if filters.open
             else qs.exclude(status__in=OPEN_STATUSES)
         )
+        filtered = True
     if filters.organisation_id is not None:
-        qs = qs.filter(organisation_id=filters.organisation_id)
+        qs, filtered = qs.filter(organisation_id=filters.organisation_id), True
     if filters.assignee_id is not None:
-        qs = qs.filter(assignee_id=filters.assignee_id)
+        qs, filtered = qs.filter(assignee_id=filters.assignee_id), True
     if filters.kind:
-        qs = qs.filter(kind=filters.kind)
+        qs, filtered = qs.filter(kind=filters.kind), True
     if filters.impact:
-        qs = qs.filter(impact=filters.impact)
+        qs, filtered = qs.filter(impact=filters.impact), True
+    shape: Callable[..., QuerySet[Ticket, Any]]
+    after: dict[str, Any] = {}  # the keys of the row a cursor names
     if filters.order == "queue":
-        qs = in_queue_order(qs)
+        shape = rows.queue_page
         if filters.cursor:
-            qs = after_cursor(qs, filters.cursor, size=filters.limit + 1)
+            shape = rows.queue_page_after
+            after = dict(zip(_KEYS, cursor_keys(filters.cursor), strict=True))
     elif filters.order == "recent":
-        qs = qs.order_by("-pk")
+        shape = rows.recent_page
         if filters.cursor:
             if not filters.cursor.isdigit():
                 raise InvalidInput("cursor", _("is not a cursor this list returned"))
-            qs = qs.filter(pk__lt=int(filters.cursor))
+            shape, after = rows.recent_page_after, {"pk": int(filters.cursor)}
     else:
         raise InvalidInput(
             "order",
             _("%(order)r is not one of 'recent', 'queue'") % {"order": filters.order},
         )
-    items = ticket_items(qs[: filters.limit + 1])
+    if filtered or filters.limit != rows.PAGE:
+        found = list(shape(qs, limit=filters.limit, **after))
+    else:  # every page of the whole list: its SQL compiled once per process
+        found = visible_rows(user, shape, **after)
+    items = rows.ticket_items(found)
     more = len(items) > filters.limit
     items = items[: filters.limit]
     keys = [item.pop("_keys") for item in items]

@@ -11,12 +11,14 @@ the same ticket read as a model (``_ticket_out``).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
 from django.db.models import QuerySet
 
 from supportdesk.accounts.models import User
+from supportdesk.commitments.queue import after_keys, in_queue_order
 from supportdesk.tickets.models import OdooReference, Ticket
 
 # The ticket's own columns, in the order of ``TicketOut``.
@@ -34,12 +36,39 @@ COLUMNS = (
     *_TIMES,
 )
 _REFS = ("type", "text", "model", "record_id", "host")
+PAGE = 50  # items of a page unless the request asks for another number
 
 
-def ticket_items(tickets: QuerySet[Ticket]) -> list[dict[str, Any]]:
-    """The items of ``TicketPage`` for ``tickets`` (sliced and ordered by the caller), each
-    with ``"_keys"`` — (queue rank, registered, id), the page's cursor — to pop."""
-    rows = list(tickets.values(*COLUMNS))
+# The pages of the list, by order and cursor: ``tickets`` (the ones the caller may see,
+# filtered) read as rows of ``COLUMNS``, one more than ``limit`` to know if more follow.
+# Module-level functions: the unfiltered pages of the default size are read with SQL
+# compiled once (``tickets.access.visible_rows``); the others are built per request.
+
+
+def queue_page(tickets: QuerySet[Ticket], *, limit: int = PAGE) -> QuerySet[Ticket, Any]:
+    return in_queue_order(tickets).values(*COLUMNS)[: limit + 1]
+
+
+def queue_page_after(
+    tickets: QuerySet[Ticket], *, rank: int, at: dt.datetime, pk: int, limit: int = PAGE
+) -> QuerySet[Ticket, Any]:
+    after = after_keys(in_queue_order(tickets), rank=rank, at=at, pk=pk, size=limit + 1)
+    return after.values(*COLUMNS)[: limit + 1]
+
+
+def recent_page(tickets: QuerySet[Ticket], *, limit: int = PAGE) -> QuerySet[Ticket, Any]:
+    return tickets.order_by("-pk").values(*COLUMNS)[: limit + 1]
+
+
+def recent_page_after(
+    tickets: QuerySet[Ticket], *, pk: int, limit: int = PAGE
+) -> QuerySet[Ticket, Any]:
+    return tickets.order_by("-pk").filter(pk__lt=pk).values(*COLUMNS)[: limit + 1]
+
+
+def ticket_items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items of ``TicketPage`` for ``rows`` (of a page above), each with ``"_keys"`` —
+    (queue rank, registered, id), the page's cursor — to pop."""
     refs: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if rows:
         found = OdooReference.objects.filter(ticket_id__in=[row["pk"] for row in rows])

@@ -40,12 +40,24 @@ def cursor_of(rank: int, registered_at: dt.datetime, pk: int) -> str:
 
 def after_cursor(tickets: QuerySet[Ticket], cursor: str, *, size: int) -> QuerySet[Ticket]:
     """Keyset pagination in the queue order: the (at most) ``size`` tickets after ``cursor``."""
+    rank, at, pk = cursor_keys(cursor)
+    return after_keys(tickets, rank=rank, at=at, pk=pk, size=size)
+
+
+def cursor_keys(cursor: str) -> tuple[int, dt.datetime, int]:
+    """The three keys (``QUEUE_ORDER``) a cursor of :func:`cursor_of` holds."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         rank_s, at_s, pk_s = base64.urlsafe_b64decode(padded).decode().split("|")
-        rank, at, pk = int(rank_s), dt.datetime.fromisoformat(at_s), int(pk_s)
+        return int(rank_s), dt.datetime.fromisoformat(at_s), int(pk_s)
     except (ValueError, UnicodeDecodeError):
         raise InvalidInput("cursor", _("is not a cursor this list returned")) from None
+
+
+def after_keys(
+    tickets: QuerySet[Ticket], *, rank: int, at: dt.datetime, pk: int, size: int
+) -> QuerySet[Ticket]:
+    """The (at most) ``size`` tickets of ``tickets`` after the one with these keys."""
     # One row comparison, the same columns as the ``ticket_queue`` index: the database
     # starts reading the index at the cursor instead of filtering every row before it.
     after = TupleGreaterThan(Tuple(*(F(name) for name in QUEUE_ORDER)), (rank, at, pk))

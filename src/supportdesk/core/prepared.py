@@ -23,9 +23,10 @@ which its columns' converters are given). A ``select_for_update`` query is refus
 a transaction, as Django refuses it.
 
 The function must only pass its arguments into the query (filters, annotations), never
-branch on them: it is called once, with markers. Its arguments are integers (ids), or
-dates for those named in ``dates`` (a day compared with a date column: today, a period's
-first day); one the query does not use is ignored.
+branch on them: it is called once, with markers. Its arguments are integers (ids), dates
+for those named in ``dates`` (a day compared with a date column: today, a period's first
+day), or instants for those named in ``datetimes`` (a keyset cursor's time); one the query
+does not use is ignored.
 """
 
 from __future__ import annotations
@@ -55,13 +56,17 @@ from django.db.transaction import TransactionManagementError
 # parameters.
 _MARKER_BASE = -7_340_000_000_000
 _MARKER_DAY = dt.date(1, 1, 1)
+_MARKER_INSTANT = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
     params: tuple[Any, ...]
-    slots: tuple[tuple[int, str], ...]  # (index in params, argument)
+    # (index in params, argument, how the query holds it: the type of an integer, which
+    # a lookup may give psycopg's width (Int2); for a day or an instant, whether adapted
+    # as the driver is given it)
+    slots: tuple[tuple[int, str, Any], ...]
     compiler: Any  # django.db.models.sql.compiler.SQLCompiler, set up by as_sql()
     converters: dict[int, Any]  # the database's values to Python's, per column
     names: tuple[str, ...] | None  # a values() query's keys; None: model instances
@@ -77,10 +82,17 @@ class Prepared[M: Model]:
     """``Prepared(lambda ticket: Message.objects.filter(ticket_id=ticket))`` then
     ``.rows(ticket=42)``: the instances, with one statement compiled once."""
 
-    def __init__(self, build: Callable[..., QuerySet[M]], *, dates: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        build: Callable[..., QuerySet[M]],
+        *,
+        dates: tuple[str, ...] = (),
+        datetimes: tuple[str, ...] = (),
+    ) -> None:
         self.build = build
         self.names = tuple(inspect.signature(build).parameters)
         self.dates = frozenset(dates)
+        self.datetimes = frozenset(datetimes)
         self._local = threading.local()  # per thread: {alias: _Compiled}
         self.model: type[M] | None = None
 
@@ -132,14 +144,19 @@ class Prepared[M: Model]:
             )
         params = list(compiled.params)
         ops = connections[alias].ops
-        for at, name in compiled.slots:
+        for at, name, held in compiled.slots:
             value = values[name]
-            if name in self.dates:
-                if not isinstance(value, dt.date):
+            adapted = held is True
+            if name in self.datetimes:
+                if not isinstance(value, dt.datetime):
+                    raise TypeError(f"{name} is an instant, not {value!r}")
+                params[at] = ops.adapt_datetimefield_value(value) if adapted else value
+            elif name in self.dates:
+                if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
                     raise TypeError(f"{name} is a day, not {value!r}")
-                params[at] = ops.adapt_datefield_value(value)
+                params[at] = ops.adapt_datefield_value(value) if adapted else value
             else:
-                params[at] = int(value)  # type: ignore[arg-type]
+                params[at] = held(int(value))  # type: ignore[arg-type]
         return compiled, params
 
     def first(self, **values: int | dt.date) -> M | None:
@@ -158,28 +175,40 @@ class Prepared[M: Model]:
         raise model.MultipleObjectsReturned(f"{len(found)} {name} found")
 
     def _compile(self, alias: str) -> _Compiled:
-        markers: dict[str, int | dt.date] = {
-            name: _MARKER_DAY + dt.timedelta(days=at) if name in self.dates else _MARKER_BASE - at
-            for at, name in enumerate(self.names)
-        }
+        markers: dict[str, int | dt.date] = {}
+        for at, name in enumerate(self.names):
+            if name in self.datetimes:
+                markers[name] = _MARKER_INSTANT + dt.timedelta(microseconds=at)
+            elif name in self.dates:
+                markers[name] = _MARKER_DAY + dt.timedelta(days=at)
+            else:
+                markers[name] = _MARKER_BASE - at
         queryset = self.build(**markers)
         if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
             raise ValueError("a prepared query reads its related rows with select_related")
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
-        # A day as the database driver is given it (a date, or its text on SQLite).
+        # Each marker as the query may hold it: as given, or as the database driver is given
+        # it (a lookup adapts a day or an instant: the same object, or its text on SQLite).
         ops = connections[alias].ops
-        shown = {
-            name: ops.adapt_datefield_value(marker) if isinstance(marker, dt.date) else marker
-            for name, marker in markers.items()
-        }
-        by_marker = {(type(value), value): name for name, value in shown.items()}
-        kinds = {kind for kind, _ in by_marker}  # all hashable; a list parameter is not
-        slots = tuple(
-            (at, by_marker[(type(value), value)])
-            for at, value in enumerate(params)
-            if type(value) in kinds and (type(value), value) in by_marker
-        )
+        by_marker: dict[tuple[Any, Any], tuple[str, bool]] = {}
+        for name, marker in markers.items():
+            by_marker[_key(marker)] = (name, False)
+            if isinstance(marker, dt.datetime):
+                shown = ops.adapt_datetimefield_value(marker)
+            elif isinstance(marker, dt.date):
+                shown = ops.adapt_datefield_value(marker)
+            else:
+                continue
+            by_marker.setdefault(_key(shown), (name, True))
+        slots = []
+        for at, value in enumerate(params):
+            try:
+                name, adapted = by_marker[_key(value)]
+            except (KeyError, TypeError):  # not a marker; a list parameter is not hashable
+                continue
+            is_int = isinstance(value, int) and not isinstance(value, bool)
+            slots.append((at, name, type(value) if is_int else adapted))
         fetch_mode = queryset._fetch_mode  # type: ignore[attr-defined]
         if fetch_mode.track_peers:  # the peers of a row are the rows of one read
             raise ValueError("a prepared query reads its rows in Django's default fetch mode")
@@ -195,7 +224,7 @@ class Prepared[M: Model]:
             compiled = _Compiled(
                 sql=sql,
                 params=tuple(params),
-                slots=slots,
+                slots=tuple(slots),
                 compiler=compiler,
                 converters=converters,
                 names=names,
@@ -213,7 +242,7 @@ class Prepared[M: Model]:
             compiled = _Compiled(
                 sql=sql,
                 params=tuple(params),
-                slots=slots,
+                slots=tuple(slots),
                 compiler=compiler,
                 converters=converters,
                 names=None,
@@ -230,6 +259,14 @@ class Prepared[M: Model]:
             self._local.compiled = {}
         self._local.compiled[alias] = compiled
         return compiled
+
+
+def _key(value: Any) -> tuple[Any, Any]:
+    """A parameter as markers are looked up: an integer by its value whatever its width
+    (a lookup on a small integer column gives psycopg's ``Int2``), else by type and value."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (int, int(value))
+    return (type(value), value)
 
 
 @functools.cache

@@ -6,7 +6,9 @@ Objects of a customer are reached only through these helpers, which take the use
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -130,38 +132,58 @@ def _prepared_ticket(
     return Prepared(functools.partial(_ticket, reach, related, annotate, for_update))
 
 
-Shape = Callable[[QuerySet[Ticket]], QuerySet[Ticket, Any]]
+Shape = Callable[..., QuerySet[Ticket, Any]]
 
 
-def visible_rows(user: User, shape: Shape) -> list[Any]:
-    """``list(shape(tickets_for_user(user)))``, read with SQL compiled once per rule and
-    shape: ``shape`` filters, orders and slices the tickets given (a page everyone opens).
+def visible_rows(user: User, shape: Shape, **values: Any) -> list[Any]:
+    """``list(shape(tickets_for_user(user), **values))``, read with SQL compiled once per
+    rule and shape: ``shape`` filters, orders and slices the tickets given (a page everyone
+    opens); ``values`` are ids, days or instants (a cursor's keys) it puts in the query.
     Pass a module-level function: it is a key of the compiled queries, one each."""
-    reach = _reach(user)
-    if reach is None:
+    prepared = _prepared_for(user, shape, values)
+    if prepared is None:
         return []
-    return _prepared_visible(reach, shape).rows(
-        user=user.pk, organisation=user.organisation_id or 0
-    )
+    return prepared.rows(user=user.pk, organisation=user.organisation_id or 0, **values)
 
 
-def visible_count(user: User, shape: Shape) -> int:
-    """``shape(tickets_for_user(user)).count()``, compiled as :func:`visible_rows`."""
+def visible_count(user: User, shape: Shape, **values: Any) -> int:
+    """``shape(tickets_for_user(user), **values).count()``, compiled as
+    :func:`visible_rows`."""
+    prepared = _prepared_for(user, shape, values)
+    if prepared is None:
+        return 0
+    return prepared.count(user=user.pk, organisation=user.organisation_id or 0, **values)
+
+
+def _prepared_for(user: User, shape: Shape, values: dict[str, Any]) -> Prepared[Any] | None:
     reach = _reach(user)
     if reach is None:
-        return 0
-    return _prepared_visible(reach, shape).count(
-        user=user.pk, organisation=user.organisation_id or 0
+        return None
+    instants = tuple(sorted(k for k, v in values.items() if isinstance(v, dt.datetime)))
+    days = tuple(
+        sorted(k for k, v in values.items() if isinstance(v, dt.date) and k not in instants)
     )
+    return _prepared_visible(reach, shape, days, instants)
 
 
-def _shaped(reach: str, shape: Shape, *, user: int, organisation: int) -> QuerySet[Ticket, Any]:
-    return shape(_visible(reach, user, organisation))
+def _shaped(
+    reach: str, shape: Shape, *, user: int, organisation: int, **values: Any
+) -> QuerySet[Ticket, Any]:
+    return shape(_visible(reach, user, organisation), **values)
 
 
 @functools.cache
-def _prepared_visible(reach: str, shape: Shape) -> Prepared[Any]:
-    return Prepared(functools.partial(_shaped, reach, shape))
+def _prepared_visible(
+    reach: str, shape: Shape, days: tuple[str, ...], instants: tuple[str, ...]
+) -> Prepared[Any]:
+    build: Any = functools.partial(_shaped, reach, shape)
+    # The arguments Prepared gives markers for: the ids of the rule, then the shape's own
+    # (those with a default keep it: the shape's size).
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    own = list(inspect.signature(shape).parameters.values())[1:]
+    names = ("user", "organisation", *(p.name for p in own if p.default is p.empty))
+    build.__signature__ = inspect.Signature([inspect.Parameter(n, keyword) for n in names])
+    return Prepared(build, dates=days, datetimes=instants)
 
 
 def related_exists(related: str, **conditions: Any) -> Exists:
