@@ -64,11 +64,14 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-if _db["ENGINE"].startswith("django.db.backends.postgresql"):
+_prepared_statements = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+if _db["ENGINE"].startswith("django.db.backends.postgresql") and _prepared_statements:
     # The statements of core.prepared are prepared on the server, once per connection
     # (psycopg prepares a statement a cursor asks for only while a threshold is set).
     # Django's own cursors bind their values on the client, which psycopg never prepares;
     # the threshold is the count of runs after which it would prepare one unasked: never.
+    # Off behind a pooler that cannot keep prepared statements (PgBouncer in transaction
+    # mode before 1.21, or without max_prepared_statements).
     _db.setdefault("OPTIONS", {})["prepare_threshold"] = 1_000_000
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

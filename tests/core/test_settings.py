@@ -41,6 +41,7 @@ def test_good_configuration_passes_the_check(var_dir, good):
         ("DEBUG", "sometimes", "is not a boolean"),
         ("TIME_ZONE", "Mars/Olympus_Mons", "is not a known time zone"),
         ("REDIS_URL", "http://cache.example", "is not a redis://"),
+        ("DATABASE_PREPARED_STATEMENTS", "sometimes", "is not a boolean"),
     ],
 )
 def test_bad_value_stops_start_up_with_a_sentence_naming_the_variable(
@@ -124,3 +125,17 @@ def test_var_directory_that_cannot_be_created_names_the_variable(var_dir, good, 
     assert result.returncode == CONFIG_ERROR
     assert "SUPPORTDESK_VAR=" in result.stderr and "cannot be created" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("value", "prepared"), [(None, True), ("true", True), ("false", False)])
+def test_prepared_statements_on_postgresql_can_be_turned_off(var_dir, good, value, prepared):
+    """Behind a pooler that cannot keep prepared statements they are not asked for."""
+    good["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/supportdesk"
+    if value is not None:
+        good["DATABASE_PREPARED_STATEMENTS"] = value
+    options = "from django.db import connection; print(connection.settings_dict['OPTIONS'])"
+    result = supportdesk(
+        "shell", "-c", options, env=clean_environment(var_dir, **good), cwd=var_dir
+    )
+    assert result.returncode == 0, result.stderr
+    assert ("'prepare_threshold': 1000000" in result.stdout) is prepared
