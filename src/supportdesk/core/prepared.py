@@ -69,13 +69,14 @@ class _Compiled:
     slots: tuple[tuple[int, str, Any], ...]
     compiler: Any  # django.db.models.sql.compiler.SQLCompiler, set up by as_sql()
     converters: dict[int, Any]  # the database's values to Python's, per column
-    names: tuple[str, ...] | None  # a values() query's keys; None: model instances
-    from_db: Callable[..., Any]
-    init_list: tuple[str, ...]
-    fields: slice
-    populators: tuple[Any, ...]
-    annotations: tuple[tuple[str, int], ...]
     for_update: bool
+    names: tuple[str, ...] = ()  # a values() query's keys
+    # How a row becomes a model instance (Django's ModelIterable); None: a values() query
+    from_db: Callable[..., Any] | None = None
+    init_list: tuple[str, ...] = ()
+    fields: slice = slice(0)
+    populators: tuple[Any, ...] = ()
+    annotations: tuple[tuple[str, int], ...] = ()
 
 
 class Prepared[M: Model]:
@@ -104,13 +105,14 @@ class Prepared[M: Model]:
             fetched = cursor.fetchall()
         if compiled.converters:
             fetched = compiled.compiler.apply_converters(fetched, compiled.converters)
-        if compiled.names is not None:
+        from_db = compiled.from_db
+        if from_db is None:  # a values() query
             names = compiled.names
             return [dict(zip(names, row, strict=True)) for row in fetched]  # type: ignore[misc]
         made: list[M] = []
         alias = DEFAULT_DB_ALIAS
         for row in fetched:
-            obj = compiled.from_db(alias, compiled.init_list, row[compiled.fields])
+            obj = from_db(alias, compiled.init_list, row[compiled.fields])
             for populator in compiled.populators:
                 populator.populate(row, obj)
             for name, at in compiled.annotations:
@@ -214,47 +216,35 @@ class Prepared[M: Model]:
             raise ValueError("a prepared query reads its rows in Django's default fetch mode")
         select = compiler.select
         converters = compiler.get_converters([s[0] for s in select[: compiler.col_count]])
-        for_update = queryset.query.select_for_update
         iterable = queryset._iterable_class
+        made: dict[str, Any]  # how rows become what the queryset would give
         if iterable is ValuesIterable:
             query = queryset.query
             self.model = queryset.model
             # The keys of Django's ValuesIterable, in the order of the columns.
-            names = (*query.extra_select, *query.values_select, *query.annotation_select)
-            compiled = _Compiled(
-                sql=sql,
-                params=tuple(params),
-                slots=tuple(slots),
-                compiler=compiler,
-                converters=converters,
-                names=names,
-                from_db=_get_from_db(queryset.model, fetch_mode),
-                init_list=(),
-                fields=slice(0),
-                populators=(),
-                annotations=(),
-                for_update=for_update,
-            )
+            made = {"names": (*query.extra_select, *query.values_select, *query.annotation_select)}
         elif iterable is ModelIterable:
             klass_info = compiler.klass_info
             self.model = klass_info["model"]
             first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-            compiled = _Compiled(
-                sql=sql,
-                params=tuple(params),
-                slots=tuple(slots),
-                compiler=compiler,
-                converters=converters,
-                names=None,
-                from_db=_get_from_db(klass_info["model"], fetch_mode),
-                init_list=tuple(f[0].target.attname for f in select[first:last]),
-                fields=slice(first, last),
-                populators=tuple(get_related_populators(klass_info, select, alias, fetch_mode)),
-                annotations=tuple(compiler.annotation_col_map.items()),
-                for_update=for_update,
-            )
+            made = {
+                "from_db": _get_from_db(klass_info["model"], fetch_mode),
+                "init_list": tuple(f[0].target.attname for f in select[first:last]),
+                "fields": slice(first, last),
+                "populators": tuple(get_related_populators(klass_info, select, alias, fetch_mode)),
+                "annotations": tuple(compiler.annotation_col_map.items()),
+            }
         else:
             raise ValueError("a prepared query reads model instances or values() dictionaries")
+        compiled = _Compiled(
+            sql=sql,
+            params=tuple(params),
+            slots=tuple(slots),
+            compiler=compiler,
+            converters=converters,
+            for_update=queryset.query.select_for_update,
+            **made,
+        )
         if not hasattr(self._local, "compiled"):
             self._local.compiled = {}
         self._local.compiled[alias] = compiled
