@@ -233,9 +233,13 @@ BOARD_NAMES = {
 
 
 def _board_rows(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """``tickets`` with what a row of the board shows (``BOARD_COLUMNS``, ``BOARD_NAMES``)."""
+    """``tickets`` with what a row of the board shows (``BOARD_COLUMNS``, ``BOARD_NAMES``),
+    and whether it has an error signature (``has_error_signatures``): most tickets have
+    none, and a page of them needs no query for other customers with the same error."""
     return tickets.only(*BOARD_COLUMNS).annotate(
-        **BOARD_NAMES, customer_wrote_last=customer_wrote_last()
+        **BOARD_NAMES,
+        customer_wrote_last=customer_wrote_last(),
+        has_error_signatures=related_exists("error_signatures"),
     )
 
 

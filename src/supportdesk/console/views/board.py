@@ -64,8 +64,11 @@ def _page(request: HttpRequest, filters: dict[str, str]) -> dict[str, object]:
         messages.error(request, exc.message)
         page = board_page(user, view=filters["view"])
     query = urlencode({k: v for k, v in filters.items() if v and not (k == "view" and v == "all")})
-    # "Other customers hit this too": tickets of other organisations with the same error.
-    hits = match_counts([row.ticket for row in page.rows])
+    # "Other customers hit this too": tickets of other organisations with the same error,
+    # looked for only when a row of the page has an error signature (no query otherwise).
+    hits = match_counts(
+        [row.ticket for row in page.rows if row.ticket.may_have("error_signatures")]
+    )
     return {
         "page": page,
         "rows": row_html(page.rows, hits),
