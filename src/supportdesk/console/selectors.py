@@ -51,6 +51,7 @@ from supportdesk.console.clocks import (
     resolution_clock,
     same_day_clock,
 )
+from supportdesk.console.models import SavedView
 from supportdesk.core import clock, keyset
 from supportdesk.core.prepared import Prepared
 from supportdesk.tickets.access import related_exists, ticket_story
@@ -175,6 +176,18 @@ _CANDIDATES = Prepared(
 )
 
 
+# The skills of every active member of staff by name (those the board may suggest among
+# them), compiled once per process: one small row per skill held.
+_STAFF_SKILLS = Prepared(
+    lambda: (
+        User.skills.through.objects.filter(user__is_active=True, user__role__in=STAFF_ROLES)
+        .annotate(skill_name=F("skill__name"))
+        .only("user_id", "skill_id")
+        .order_by("skill__name")
+    )
+)
+
+
 def consultants_for_suggestions() -> list[Candidate]:
     """Everyone who may be suggested for some ticket, in the order of
     ``commitments.assignment.ranked_consultants`` — fewest open tickets, then longest since
@@ -183,12 +196,9 @@ def consultants_for_suggestions() -> list[Candidate]:
     today = timezone.localdate(clock.now())  # the desk's clock, as ranked_consultants reads
     people = [(u.pk, u.name, u.email, u.role, u.open_load) for u in _CANDIDATES.rows(today=today)]
     skills: dict[int, list[SkillName]] = {pk: [] for pk, *_rest in people}
-    for user_id, skill_id, name in (
-        User.skills.through.objects.filter(user_id__in=skills)
-        .order_by("skill__name")
-        .values_list("user_id", "skill_id", "skill__name")
-    ):
-        skills[user_id].append(SkillName(skill_id, name))
+    for held in _STAFF_SKILLS.rows():
+        if (mine := skills.get(held.user_id)) is not None:
+            mine.append(SkillName(held.skill_id, held.skill_name))  # type: ignore[attr-defined]
     return [
         Candidate(pk, name, email, role, open_load, tuple(skills[pk]))
         for pk, name, email, role, open_load in people
@@ -335,6 +345,17 @@ def customer_wrote_last() -> Any:
     role = Coalesce(Subquery(last), Value("customer"))
     has_message = Exists(Message.objects.filter(ticket=OuterRef("pk"), internal=False))
     return ExpressionWrapper(Q(Exact(role, Value("customer"))) & Q(has_message), BooleanField())
+
+
+# My saved views of the board (compiled once per process: the board reads them every time).
+_SAVED_BOARD_VIEWS = Prepared(
+    lambda user: SavedView.objects.filter(user_id=user, page=SavedView.Page.BOARD)
+)
+
+
+def saved_board_views(user: User) -> list[SavedView]:
+    """The board's views ``user`` saved, by name."""
+    return _SAVED_BOARD_VIEWS.rows(user=user.pk)
 
 
 def filter_choices() -> dict[str, Any]:

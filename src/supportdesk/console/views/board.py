@@ -23,6 +23,7 @@ from supportdesk.console.selectors import (
     board_page,
     board_tickets,
     filter_choices,
+    saved_board_views,
 )
 from supportdesk.console.views.common import int_or_none, staff_only, staff_user
 from supportdesk.core.errors import ActionError, InvalidInput
@@ -81,7 +82,7 @@ def _page(request: HttpRequest, filters: dict[str, str]) -> dict[str, object]:
 def _saved_views(user: User) -> list[tuple[SavedView, int]]:
     """My named views, each with the number of tickets it shows now (one count each)."""
     counted = []
-    for saved in SavedView.objects.filter(user=user, page=SavedView.Page.BOARD):
+    for saved in saved_board_views(user):
         params = QueryDict(saved.query)
         view = params.get("view", "all")
         tickets = board_tickets(
