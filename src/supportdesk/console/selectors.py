@@ -358,9 +358,13 @@ def saved_board_views(user: User) -> list[SavedView]:
     return _SAVED_BOARD_VIEWS.rows(user=user.pk)
 
 
+# The skills by name, for the board's filter (compiled once per process: a dozen rows).
+_SKILLS = Prepared(lambda: Skill.objects.only("name"))
+
+
 def filter_choices() -> dict[str, Any]:
     return {
-        "skills": list(Skill.objects.values_list("pk", "name")),
+        "skills": [(skill.pk, skill.name) for skill in _SKILLS.rows()],
         "organisations": list(Organisation.objects.values_list("pk", "name")),
     }
 
