@@ -72,3 +72,31 @@ def test_the_workspace_speaks_each_viewers_language_and_role(client, dispatcher,
         for html in (as_dispatcher, as_consultant):
             assert f'action="/console/tickets/{ticket.number}/reply/"' in html
             assert html.count('name="csrfmiddlewaretoken"') >= 5
+
+
+def test_the_board_tabs_follow_the_filter_and_the_language(client, dispatcher):
+    # The tabs are kept per view, skill and organisation (``{% constant %}``): each filter
+    # and each language gets its own, the current view marked.
+    skill, org = SkillFactory(name="Accounting"), OrganisationFactory(name="Tabs AB")
+    cases = [
+        ("en", "/console/", '<a href="?view=mine">Mine</a>', 'href="?view=all" aria-current'),
+        (
+            "en",
+            f"/console/?view=mine&skill={skill.pk}",
+            f'<a href="?view=mine&amp;skill={skill.pk}" aria-current="page">Mine</a>',
+            f'<a href="?view=all&amp;skill={skill.pk}">All open</a>',
+        ),
+        (
+            "en",
+            f"/console/?view=waiting&org={org.pk}",
+            f'<a href="?view=waiting&amp;org={org.pk}" aria-current="page">Waiting</a>',
+            f'<a href="?view=mine&amp;org={org.pk}">Mine</a>',
+        ),
+        ("sv", "/console/", '<a href="?view=mine">Mina</a>', 'href="?view=all" aria-current'),
+        ("en", "/console/", '<a href="?view=mine">Mine</a>', 'href="?view=all" aria-current'),
+    ]
+    for language, path, *expected in cases:
+        html = _page(client, dispatcher, language, path)
+        tabs = html.split('<nav class="tabs"', 1)[1].split("</nav>", 1)[0]
+        assert all(part in tabs for part in expected), (language, path, tabs)
+        assert tabs.count("aria-current") == 1

@@ -90,7 +90,11 @@ def test_rows_written_in_python_say_what_the_filter_says():
     ages = (dt.timedelta(seconds=s) for s in (-3600, -30, 0, 59, 61, 3 * 3600, 86400 * 29.9))
     instants = [now - age for age in ages] + [
         now - dt.timedelta(days=30),
+        now - dt.timedelta(days=29, hours=23, microseconds=1),
+        now - dt.timedelta(days=400, microseconds=123_456),
         dt.datetime(2026, 1, 1, 23, 30, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 29, 0, 59, 59, tzinfo=dt.UTC),  # summer time begins at 01:00
+        dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC),  # summer time ends at 01:00
     ]
     for language in ("en", "sv"):
         with translation.override(language), clock.at(now):

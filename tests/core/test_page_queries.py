@@ -47,10 +47,10 @@ def cursor_page() -> str:
 # Staff: session, user, second-factor device. Customers: session, user, organisation.
 # Where the backends differ, (SQLite, PostgreSQL).
 STAFF_PAGES = [
-    # The page of tickets, the suggestions (consultants, their skills), other customers'
-    # tickets with the same error, the skill and organisation filters, saved views, the
-    # unread notifications.
-    ("/console/", (11, 11)),
+    # The page of tickets (saying which have an error signature: none here, so no query for
+    # other customers' tickets with the same error), the suggestions (consultants, their
+    # skills), the skill and organisation filters, saved views, the unread notifications.
+    ("/console/", (10, 10)),
     # A rare word, a number as the benchmark's: the number's ticket, references,
     # organisations, contacts by name, e-mail and telephone number (with the number
     # directory checked), tickets with that telephone number, ranked text (SQLite: one

@@ -51,6 +51,7 @@ from supportdesk.console.clocks import (
     resolution_clock,
     same_day_clock,
 )
+from supportdesk.console.models import SavedView
 from supportdesk.core import clock, keyset
 from supportdesk.core.prepared import Prepared
 from supportdesk.tickets.access import related_exists, ticket_story
@@ -175,6 +176,18 @@ _CANDIDATES = Prepared(
 )
 
 
+# The skills of every active member of staff by name (those the board may suggest among
+# them), compiled once per process: one small row per skill held.
+_STAFF_SKILLS = Prepared(
+    lambda: (
+        User.skills.through.objects.filter(user__is_active=True, user__role__in=STAFF_ROLES)
+        .annotate(skill_name=F("skill__name"))
+        .only("user_id", "skill_id")
+        .order_by("skill__name")
+    )
+)
+
+
 def consultants_for_suggestions() -> list[Candidate]:
     """Everyone who may be suggested for some ticket, in the order of
     ``commitments.assignment.ranked_consultants`` — fewest open tickets, then longest since
@@ -183,12 +196,9 @@ def consultants_for_suggestions() -> list[Candidate]:
     today = timezone.localdate(clock.now())  # the desk's clock, as ranked_consultants reads
     people = [(u.pk, u.name, u.email, u.role, u.open_load) for u in _CANDIDATES.rows(today=today)]
     skills: dict[int, list[SkillName]] = {pk: [] for pk, *_rest in people}
-    for user_id, skill_id, name in (
-        User.skills.through.objects.filter(user_id__in=skills)
-        .order_by("skill__name")
-        .values_list("user_id", "skill_id", "skill__name")
-    ):
-        skills[user_id].append(SkillName(skill_id, name))
+    for held in _STAFF_SKILLS.rows():
+        if (mine := skills.get(held.user_id)) is not None:
+            mine.append(SkillName(held.skill_id, held.skill_name))  # type: ignore[attr-defined]
     return [
         Candidate(pk, name, email, role, open_load, tuple(skills[pk]))
         for pk, name, email, role, open_load in people
@@ -233,9 +243,13 @@ BOARD_NAMES = {
 
 
 def _board_rows(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """``tickets`` with what a row of the board shows (``BOARD_COLUMNS``, ``BOARD_NAMES``)."""
+    """``tickets`` with what a row of the board shows (``BOARD_COLUMNS``, ``BOARD_NAMES``),
+    and whether it has an error signature (``has_error_signatures``): most tickets have
+    none, and a page of them needs no query for other customers with the same error."""
     return tickets.only(*BOARD_COLUMNS).annotate(
-        **BOARD_NAMES, customer_wrote_last=customer_wrote_last()
+        **BOARD_NAMES,
+        customer_wrote_last=customer_wrote_last(),
+        has_error_signatures=related_exists("error_signatures"),
     )
 
 
@@ -333,9 +347,24 @@ def customer_wrote_last() -> Any:
     return ExpressionWrapper(Q(Exact(role, Value("customer"))) & Q(has_message), BooleanField())
 
 
+# My saved views of the board (compiled once per process: the board reads them every time).
+_SAVED_BOARD_VIEWS = Prepared(
+    lambda user: SavedView.objects.filter(user_id=user, page=SavedView.Page.BOARD)
+)
+
+
+def saved_board_views(user: User) -> list[SavedView]:
+    """The board's views ``user`` saved, by name."""
+    return _SAVED_BOARD_VIEWS.rows(user=user.pk)
+
+
+# The skills by name, for the board's filter (compiled once per process: a dozen rows).
+_SKILLS = Prepared(lambda: Skill.objects.only("name"))
+
+
 def filter_choices() -> dict[str, Any]:
     return {
-        "skills": list(Skill.objects.values_list("pk", "name")),
+        "skills": [(skill.pk, skill.name) for skill in _SKILLS.rows()],
         "organisations": list(Organisation.objects.values_list("pk", "name")),
     }
 

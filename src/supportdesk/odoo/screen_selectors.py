@@ -75,8 +75,11 @@ def tickets_with_signature(signature: ErrorSignature) -> QuerySet[Ticket]:
 
 
 def match_counts(tickets: list[Ticket]) -> dict[int, int]:
-    """For a page of the board: how many other organisations' tickets share an error."""
+    """For a page of the board: how many other organisations' tickets share an error
+    (no query for no tickets)."""
     ids = [t.pk for t in tickets]
+    if not ids:
+        return {}
     links = list(
         TicketSignature.objects.filter(ticket_id__in=ids).values_list(
             "ticket_id", "ticket__organisation_id", "signature__loose_key"

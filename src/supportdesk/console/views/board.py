@@ -23,6 +23,7 @@ from supportdesk.console.selectors import (
     board_page,
     board_tickets,
     filter_choices,
+    saved_board_views,
 )
 from supportdesk.console.views.common import int_or_none, staff_only, staff_user
 from supportdesk.core.errors import ActionError, InvalidInput
@@ -64,8 +65,11 @@ def _page(request: HttpRequest, filters: dict[str, str]) -> dict[str, object]:
         messages.error(request, exc.message)
         page = board_page(user, view=filters["view"])
     query = urlencode({k: v for k, v in filters.items() if v and not (k == "view" and v == "all")})
-    # "Other customers hit this too": tickets of other organisations with the same error.
-    hits = match_counts([row.ticket for row in page.rows])
+    # "Other customers hit this too": tickets of other organisations with the same error,
+    # looked for only when a row of the page has an error signature (no query otherwise).
+    hits = match_counts(
+        [row.ticket for row in page.rows if row.ticket.may_have("error_signatures")]
+    )
     return {
         "page": page,
         "rows": row_html(page.rows, hits),
@@ -78,7 +82,7 @@ def _page(request: HttpRequest, filters: dict[str, str]) -> dict[str, object]:
 def _saved_views(user: User) -> list[tuple[SavedView, int]]:
     """My named views, each with the number of tickets it shows now (one count each)."""
     counted = []
-    for saved in SavedView.objects.filter(user=user, page=SavedView.Page.BOARD):
+    for saved in saved_board_views(user):
         params = QueryDict(saved.query)
         view = params.get("view", "all")
         tickets = board_tickets(
