@@ -14,12 +14,18 @@ from django.utils import timezone, translation
 from supportdesk.billing import actions as billing
 from supportdesk.billing.models import TimeEntry
 from supportdesk.console import selectors
+from supportdesk.console.forms import (
+    TicketFieldsForm,
+    TimeEntryForm,
+    ticket_fields_html,
+    time_entry_fields_html,
+)
 from supportdesk.console.models import SavedReply, TimerRun
 from supportdesk.console.rows import open_ticket_items
 from supportdesk.core import clock
 from supportdesk.tickets import actions
 from supportdesk.tickets.models import Ticket
-from tests.factories import AgreementFactory, make_ticket
+from tests.factories import AgreementFactory, SkillFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -185,6 +191,52 @@ def test_fields_are_editable_by_role(client, ticket, consultant, dispatcher, ski
     )
     ticket.refresh_from_db()
     assert ticket.impact_review == "removed" and ticket.queue_rank == 1
+
+
+# The template's loop the fields form was rendered by, over a form made for the user.
+FIELDS_TEMPLATE = Template(
+    "{% for field in form %}<div class=\"{% if field.name == 'description' or field.name =="
+    ' \'reason\' %}wide{% endif %}"><label for="{{ field.id_for_label }}">{{ field.label }}'
+    "</label>{{ field }}</div>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_the_fields_form_is_written_as_the_form_rendered_it(
+    language, ticket, consultant, dispatcher, skill
+):
+    hostile = "\"><script>alert('x')</script>&amp; <b>"
+    SkillFactory(name=hostile)
+    Ticket.objects.filter(pk=ticket.pk).update(
+        subject=hostile,
+        description=f"{hostile}\nsecond line",
+        contact_phone=hostile,
+        kind="bug",
+        impact="invoicing_blocked",
+        impact_review="claimed",
+        code_owner="customer",
+        required_skill=skill,
+        contact_method="phone",
+    )
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    blank = make_ticket(ticket.requester, subject="Blank")
+    with translation.override(language):
+        for user in (consultant, dispatcher):
+            for shown in (ticket, blank):
+                form = TicketFieldsForm(user=user, ticket=shown)
+                written = ticket_fields_html(user, shown)
+                assert written == FIELDS_TEMPLATE.render(Context({"form": form}))
+        times = time_entry_fields_html()
+        form = TimeEntryForm()
+        assert times == {name: str(form[name]) for name in form.fields}
+    assert "<script>" not in written and "&lt;script&gt;" in ticket_fields_html(dispatcher, ticket)
+    assert 'name="impact_review"' not in ticket_fields_html(consultant, ticket)
+
+
+def test_the_fields_form_reads_only_the_skills(ticket, dispatcher):
+    with CaptureQueriesContext(connection) as queries:
+        ticket_fields_html(dispatcher, ticket)
+    assert len(queries) == 1 and "accounts_skill" in queries[0]["sql"]
 
 
 def test_status_transitions_with_reasons(client, assigned, consultant):

@@ -21,7 +21,12 @@ from supportdesk.console import actions as console_actions
 from supportdesk.console import presence as console_presence
 from supportdesk.console.clocks import assignment_clock, resolution_clock, same_day_clock
 from supportdesk.console.entries import timeline_entries
-from supportdesk.console.forms import TicketFieldsForm, TimeEntryForm
+from supportdesk.console.forms import (
+    TicketFieldsForm,
+    TimeEntryForm,
+    ticket_fields_html,
+    time_entry_fields_html,
+)
 from supportdesk.console.models import SavedReply, TimerRun
 from supportdesk.console.placeholders import fill, values_for
 from supportdesk.console.rows import open_ticket_items, staff_options
@@ -137,8 +142,8 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
             and (user.role == Role.CONSULTANT or user.takes_tickets),
             "staff_options": (staff_options(active_staff(), user) if ticket.is_open else ""),
             "transitions": [(t, TRANSITION_LABELS[t]) for t in TRANSITIONS[Status(ticket.status)]],
-            "fields_form": TicketFieldsForm(user=user, ticket=ticket),
-            "time_form": TimeEntryForm(),
+            "fields_form": ticket_fields_html(user, ticket),
+            "time_form": time_entry_fields_html(),
             "time_entries": entries_for_ticket(ticket) if ticket.may_have("time_entries") else [],
             "timer": timer,
             "timer_minutes": console_actions.timer_minutes(timer, now) if timer else 0,
