@@ -107,20 +107,35 @@ def _field_heads() -> dict[str, str]:
     }
 
 
+@per_language
+def _fixed_selects() -> dict[tuple[str, str], str]:
+    """The selects of the fields whose choices are the code's (kind, impact…), each
+    written once per language and chosen value: at most one per choice."""
+    written = {}
+    for name, field in TicketFieldsForm.base_fields.items():
+        if type(field) is forms.ChoiceField:
+            choices: list[tuple[Any, Any]] = list(field.choices)  # type: ignore[arg-type]
+            for value, _shown in choices:
+                written[(name, str(value))] = write_field(field, name, value) or ""
+    return written
+
+
 def ticket_fields_html(user: User, ticket: Ticket) -> SafeString:
     """The workspace's fields form of ``ticket`` as ``user`` is offered it: each field in
     its ``<div>`` with its label, written as the template's loop over an unbound
     :class:`TicketFieldsForm` wrote them (``tests/console/test_workspace.py`` compares),
     without making the form: its fields are only read (``core.formrender.write_field``)."""
     heads = _field_heads()
+    selects = _fixed_selects()
     initial = TicketFieldsForm.initial_for(ticket)
     fields = TicketFieldsForm.base_fields
     form: TicketFieldsForm | None = None
     parts = []
     for name in TicketFieldsForm.names_for(user):
-        widget: str | None = write_field(
-            fields[name], name, initial.get(name, fields[name].initial)
-        )
+        value = initial.get(name, fields[name].initial)
+        widget: str | None = selects.get((name, value)) if isinstance(value, str) else None
+        if not widget:
+            widget = write_field(fields[name], name, value)
         if widget is None:  # a widget written by its templates
             form = form or TicketFieldsForm(user=user, ticket=ticket)
             widget = str(form[name])
