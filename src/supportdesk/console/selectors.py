@@ -42,6 +42,7 @@ from supportdesk.billing.models import Charge, TimeEntry
 from supportdesk.billing.selectors import entry_decision
 from supportdesk.commitments.assignment import pick, ranked_consultants
 from supportdesk.commitments.clocks import current_calendar
+from supportdesk.commitments.models import Notification
 from supportdesk.commitments.queue import after_cursor, in_queue_order, queue_cursor
 from supportdesk.console.clocks import (
     RESOLUTION_RISK_MINUTES,
@@ -629,3 +630,15 @@ def call_tasks_for(user: User) -> list[Any]:
 
 def unassigned_count() -> int:
     return Ticket.objects.filter(status=Status.NEW, assignee__isnull=True).count()
+
+
+# A member of staff's unread notifications (the navigation's badge on every console page):
+# compiled once per process, counted by the inbox index.
+_UNREAD = Prepared(
+    lambda user: Notification.objects.filter(user_id=user, read_at__isnull=True).only("id")
+)
+
+
+def unread_count(user_id: int) -> int:
+    """How many notifications the user has not read."""
+    return _UNREAD.count(user=user_id)
