@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.db.models import prefetch_related_objects
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
@@ -120,10 +119,9 @@ def test_side_panel_counts_recent_time_with_corrections_and_overrides(assigned, 
     )
     billing.time_override(entry=second, actor=consultant, charge="free", reason="goodwill")
     ticket = Ticket.objects.select_related("organisation").get(pk=assigned.pk)
-    prefetch_related_objects([ticket.organisation], "agreements")
     with CaptureQueriesContext(connection) as queries:
         panel = selectors.side_panel(ticket)
-    assert len(queries) == 2  # the organisation's open tickets, its recent time
+    assert len(queries) == 3  # the organisation's agreements, open tickets, recent time
     assert panel.recent_minutes == 90 - 30 + 45
     assert panel.recent_charged_minutes == 90 - 30  # no agreement: charged, but the override
     shown = [

@@ -462,6 +462,7 @@ def ticket_links(ticket: Ticket) -> list[tuple[str, Ticket]]:
 @dataclasses.dataclass
 class SidePanel:
     organisation: Organisation
+    agreements: list[Agreement]  # every one of the organisation's, newest first
     agreement: Agreement | None
     open_tickets: list[Ticket]
     recent_time: list[tuple[TimeEntry, str, str]]  # entry, charge label, reason
@@ -529,11 +530,16 @@ _RECENT_ENTRIES = Prepared(
 )
 
 
+# The organisation's agreements (compiled once per process).
+_AGREEMENTS = Prepared(lambda organisation: Agreement.objects.filter(organisation_id=organisation))
+
+
 def side_panel(ticket: Ticket) -> SidePanel:
-    """The organisation, its agreement today, its open tickets and its recent time."""
+    """The organisation, its agreements and the one valid today, its open tickets and its
+    recent time."""
     organisation = ticket.organisation
     today = timezone.localdate(clock.now())
-    agreements = list(organisation.agreements.all())
+    agreements = _AGREEMENTS.rows(organisation=organisation.pk)
     valid = [a for a in agreements if a.is_valid_on(today)]
     open_tickets = _OPEN_TICKETS.rows(organisation=organisation.pk, ticket=ticket.pk)
     since = today - dt.timedelta(days=RECENT_DAYS)
@@ -547,6 +553,7 @@ def side_panel(ticket: Ticket) -> SidePanel:
         recent.append((entry, str(Charge(decision.charge).label), decision.reason))
     return SidePanel(
         organisation=organisation,
+        agreements=agreements,
         agreement=max(valid, key=lambda a: a.valid_from) if valid else None,
         open_tickets=open_tickets,
         recent_time=recent[:8],

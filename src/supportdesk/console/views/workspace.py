@@ -106,8 +106,6 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
     user = staff_user(request)
     # One query for the ticket and which of its panels have anything to show.
     ticket = ticket_for_user(user, number, annotate=workspace_flags)
-    # Read once, shared by the time entries and the side panel (and the Odoo panel).
-    prefetch_related_objects([ticket.organisation], "agreements")
     if ticket.may_have("odoo_refs"):
         prefetch_related_objects([ticket], "odoo_refs")
     now = clock.now()
@@ -144,7 +142,11 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
             "transitions": [(t, TRANSITION_LABELS[t]) for t in TRANSITIONS[Status(ticket.status)]],
             "fields_form": ticket_fields_html(user, ticket),
             "time_form": time_entry_fields_html(),
-            "time_entries": entries_for_ticket(ticket) if ticket.may_have("time_entries") else [],
+            "time_entries": (
+                entries_for_ticket(ticket, agreements=panel.agreements)
+                if ticket.may_have("time_entries")
+                else []
+            ),
             "timer": timer,
             "timer_minutes": console_actions.timer_minutes(timer, now) if timer else 0,
             "panel": panel,
