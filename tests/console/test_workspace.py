@@ -411,3 +411,12 @@ def test_the_workspace_says_when_a_colleague_has_the_ticket_open_or_is_typing(
     later = clock.now() + dt.timedelta(seconds=45)
     with clock.at(later):  # Cecilia closed the page: her entry goes stale
         assert "Cecilia" not in client.post(url(ticket, "presence")).content.decode()
+
+
+def test_the_saved_replies_are_offered_by_title(client, assigned, consultant):
+    for title in ("Zebra", "<b>Alpha</b>", "Middle"):
+        SavedReply.objects.create(title=title, body=f"Body of {title}")
+    assert [r.title for r in selectors.saved_replies()] == ["<b>Alpha</b>", "Middle", "Zebra"]
+    client.force_login(consultant)
+    html = client.get(url(assigned)).content.decode()
+    assert html.index("&lt;b&gt;Alpha&lt;/b&gt;") < html.index(">Middle<") < html.index(">Zebra<")

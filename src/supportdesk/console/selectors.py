@@ -52,6 +52,7 @@ from supportdesk.console.clocks import (
     resolution_clock,
     same_day_clock,
 )
+from supportdesk.console.models import SavedReply
 from supportdesk.core import clock, keyset
 from supportdesk.core.prepared import Prepared
 from supportdesk.tickets.access import related_exists, ticket_story
@@ -649,3 +650,12 @@ _UNREAD = Prepared(
 def unread_count(user_id: int) -> int:
     """How many notifications the user has not read."""
     return _UNREAD.count(user=user_id)
+
+
+# The desk's saved replies, by title (the workspace's reply form; compiled once per process).
+_SAVED_REPLIES = Prepared(lambda: SavedReply.objects.all())
+
+
+def saved_replies() -> list[SavedReply]:
+    """Every saved reply, by title."""
+    return _SAVED_REPLIES.rows()

@@ -32,6 +32,7 @@ from supportdesk.console.placeholders import fill, values_for
 from supportdesk.console.rows import open_ticket_items, staff_options
 from supportdesk.console.selectors import (
     active_staff,
+    saved_replies,
     side_panel,
     ticket_links,
     timeline,
@@ -131,9 +132,7 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
             "timeline_entries": timeline_entries(entries, ticket.number),
             "odoo_refs": ticket.odoo_refs.all() if ticket.may_have("odoo_refs") else [],
             "links": ticket_links(ticket),
-            "saved_replies": [
-                (r, fill(r.body, placeholder_values)) for r in SavedReply.objects.all()
-            ],
+            "saved_replies": [(r, fill(r.body, placeholder_values)) for r in saved_replies()],
             "suggestions": suggestions(ticket) if ticket.is_open else [],
             "can_take": ticket.is_open
             and ticket.assignee_id is None
