@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from supportdesk.billing import actions as billing
 from supportdesk.billing.models import TimeEntry
+from supportdesk.commitments.assignment import Suggestion
 from supportdesk.console import selectors
 from supportdesk.console.forms import (
     TicketFieldsForm,
@@ -24,7 +25,7 @@ from supportdesk.console.rows import open_ticket_items
 from supportdesk.core import clock
 from supportdesk.tickets import actions
 from supportdesk.tickets.models import Ticket
-from tests.factories import AgreementFactory, SkillFactory, make_ticket
+from tests.factories import AgreementFactory, SkillFactory, UserFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -420,3 +421,41 @@ def test_the_saved_replies_are_offered_by_title(client, assigned, consultant):
     client.force_login(consultant)
     html = client.get(url(assigned)).content.decode()
     assert html.index("&lt;b&gt;Alpha&lt;/b&gt;") < html.index(">Middle<") < html.index(">Zebra<")
+
+
+SUGGESTIONS_TEMPLATE = Template(
+    "{% load i18n %}{% for s in suggestions %}<li>\n"
+    '<form method="post" action="{{ urls.assign }}" class="inline">{% csrf_token %}'
+    '<input type="hidden" name="assignee" value="{{ s.user.pk }}">\n'
+    '<button type="submit" class="small"{% if s.user.pk == ticket.assignee_id %} disabled'
+    "{% endif %}>{{ s.user }}</button></form>\n"
+    '<small>{{ s.open_load }} {% translate "open" %}{% if not s.qualified %} · <span class="late">'
+    '{% translate "lacks the skill" %}</span>{% endif %}</small></li>{% endfor %}'
+)
+WRITTEN_SUGGESTIONS = Template(
+    "{% load console_tags %}{% suggestion_items suggestions urls.assign %}"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+@pytest.mark.parametrize("token", ["a<b>&\"'c", None])
+def test_the_suggestions_are_written_as_the_template_wrote_them(language, token, assigned):
+    hostile = "\"><script>alert('x')</script>&amp;"
+    people = [
+        UserFactory(email="h@partner.example", name=hostile, role="consultant", organisation=None),
+        assigned.assignee,
+    ]
+    suggestions = [
+        Suggestion(user=people[0], qualified=False, open_load=3, last_assigned_at=None),
+        Suggestion(user=people[1], qualified=True, open_load=0, last_assigned_at=None),
+    ]
+    context = {
+        "suggestions": suggestions,
+        "urls": {"assign": f"/console/tickets/{assigned.number}/assign/?a=<&>"},
+        "ticket": assigned,
+        "csrf_token": token,
+    }
+    with translation.override(language):
+        written = WRITTEN_SUGGESTIONS.render(Context(context))
+        assert written == SUGGESTIONS_TEMPLATE.render(Context(context))
+    assert "<script>" not in written and " disabled>" in written

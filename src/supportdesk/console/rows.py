@@ -21,6 +21,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 
 from supportdesk.accounts.models import User
+from supportdesk.commitments.assignment import Suggestion
 from supportdesk.console.clocks import Clock
 from supportdesk.console.selectors import BoardRow, Candidate
 from supportdesk.core import clock
@@ -198,6 +199,35 @@ def staff_options(staff: Iterable[User], me: User) -> SafeString:
             for u in staff
         )
     )
+
+
+def csrf_input(token: str | None) -> str:
+    """``{% csrf_token %}`` of a page whose context holds ``token``."""
+    if not token or token == "NOTPROVIDED":
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">'
+
+
+def suggestion_items(
+    suggestions: Iterable[Suggestion], *, assign_url: str, csrf: str, assignee_id: int | None
+) -> SafeString:
+    """The workspace's suggested consultants (``<li>`` each): a button assigning the ticket
+    (disabled for its assignee), the open load, whether the skill is lacking. ``csrf`` is
+    the page's ``csrf_input``."""
+    word_open, lacks = escape(gettext("open")), escape(gettext("lacks the skill"))
+    action = escape(assign_url)
+    html = []
+    for s in suggestions:
+        pk = int(s.user.pk)
+        disabled = " disabled" if pk == assignee_id else ""
+        lacking = "" if s.qualified else f' · <span class="late">{lacks}</span>'
+        html.append(
+            f'<li>\n<form method="post" action="{action}" class="inline">{csrf}'
+            f'<input type="hidden" name="assignee" value="{pk}">\n'
+            f'<button type="submit" class="small"{disabled}>{escape(str(s.user))}</button></form>'
+            f"\n<small>{int(s.open_load)} {word_open}{lacking}</small></li>"
+        )
+    return mark_safe("".join(html))  # noqa: S308 (every value escaped)
 
 
 def search_hits(hits: Sequence[Hit]) -> SafeString:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from django import template
+from typing import Any
 
+from django import template
+from django.utils.safestring import SafeString
+
+from supportdesk.console import rows
 from supportdesk.console.selectors import unread_count
 
 register = template.Library()
@@ -22,6 +26,19 @@ def unread_notifications(context: template.Context) -> int:
         cached = unread_count(user.pk)
         request._unread_notifications = cached  # type: ignore[union-attr]
     return cached
+
+
+@register.simple_tag(takes_context=True)
+def suggestion_items(context: template.Context, suggestions: Any, assign_url: str) -> SafeString:
+    """The workspace's suggested consultants, written in Python (``console.rows``) with the
+    page's CSRF token."""
+    ticket = context["ticket"]
+    return rows.suggestion_items(
+        suggestions,
+        assign_url=assign_url,
+        csrf=rows.csrf_input(context.get("csrf_token")),
+        assignee_id=ticket.assignee_id,
+    )
 
 
 @register.filter
