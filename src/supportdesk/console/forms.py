@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.forms.utils import pretty_name
@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import ContactMethod, Organisation, Skill, User
 from supportdesk.core import clock
-from supportdesk.core.formfields import ModelChoiceField
+from supportdesk.core.formfields import ModelChoiceField, model_choices
 from supportdesk.core.formrender import write_field
+from supportdesk.core.prepared import Prepared
 from supportdesk.core.words import per_language
 from supportdesk.phone.models import Direction
 from supportdesk.tickets.models import CodeOwner, Impact, ImpactReview, Kind, Ticket
@@ -120,6 +121,10 @@ def _fixed_selects() -> dict[tuple[str, str], str]:
     return written
 
 
+# The skills the fields form offers, as its field's queryset reads them (compiled once).
+_SKILLS = Prepared(lambda: TicketFieldsForm.base_fields["required_skill"].queryset.all())  # type: ignore[attr-defined]
+
+
 def ticket_fields_html(user: User, ticket: Ticket) -> SafeString:
     """The workspace's fields form of ``ticket`` as ``user`` is offered it: each field in
     its ``<div>`` with its label, written as the template's loop over an unbound
@@ -131,11 +136,13 @@ def ticket_fields_html(user: User, ticket: Ticket) -> SafeString:
     fields = TicketFieldsForm.base_fields
     form: TicketFieldsForm | None = None
     parts = []
+    skills = cast(forms.ModelChoiceField, fields["required_skill"])
+    choices = {"required_skill": model_choices(skills, _SKILLS.rows())}
     for name in TicketFieldsForm.names_for(user):
         value = initial.get(name, fields[name].initial)
         widget: str | None = selects.get((name, value)) if isinstance(value, str) else None
         if not widget:
-            widget = write_field(fields[name], name, value)
+            widget = write_field(fields[name], name, value, choices=choices.get(name))
         if widget is None:  # a widget written by its templates
             form = form or TicketFieldsForm(user=user, ticket=ticket)
             widget = str(form[name])

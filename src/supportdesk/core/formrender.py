@@ -21,7 +21,7 @@ console workspace's fields form cost 1.2 ms of CPU through them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django import forms
@@ -159,7 +159,43 @@ _FIELD_WIDGETS: dict[type[forms.Widget], Callable[[Mapping[str, Any]], str | Non
 }
 
 
-def write_field(field: forms.Field, name: str, initial: Any) -> SafeString | None:
+def _optgroups(
+    widget: forms.Select, value: list[str], choices: Iterable[tuple[Any, Any]]
+) -> list[tuple[Any, list[dict[str, Any]], int]]:
+    """``ChoiceWidget.optgroups`` over ``choices``: the options a select writes, the first
+    of ``value`` selected (the widget's own choices are left as they are)."""
+    groups: list[tuple[Any, list[dict[str, Any]], int]] = []
+    has_selected = False
+    for index, (option_value, option_label) in enumerate(choices):
+        if option_value is None:
+            option_value = ""
+        subgroup: list[dict[str, Any]] = []
+        if isinstance(option_label, (list, tuple)):
+            group_name, members = option_value, option_label
+        else:
+            group_name, members = None, [(option_value, option_label)]
+        groups.append((group_name, subgroup, index))
+        for subvalue, sublabel in members:
+            selected = not has_selected and str(subvalue) in value
+            has_selected |= selected
+            subgroup.append(
+                {
+                    "value": subvalue,
+                    "label": sublabel,
+                    "attrs": dict(widget.checked_attribute) if selected else {},
+                    "template_name": widget.option_template_name,
+                }
+            )
+    return groups
+
+
+def write_field(
+    field: forms.Field,
+    name: str,
+    initial: Any,
+    *,
+    choices: Iterable[tuple[Any, Any]] | None = None,
+) -> SafeString | None:
     """``{{ form.<name> }}`` of an unbound form (``auto_id`` ``id_%s``, no prefix, no
     errors) whose initial value for ``field`` is ``initial``, without a bound field or a
     widget's context: the same attributes in the same order (the widget's own, then
@@ -167,7 +203,8 @@ def write_field(field: forms.Field, name: str, initial: Any) -> SafeString | Non
     ``None`` for a widget or field this does not write (a field's form renders it then).
 
     ``field`` is only read, so a form class's ``base_fields`` will do: no form need be made
-    (making one copies every field and widget)."""
+    (making one copies every field and widget). A select's ``choices`` may be given (read
+    by the caller); by default its widget's."""
     widget = field.widget
     writer = _FIELD_WIDGETS.get(type(widget))
     if (
@@ -194,6 +231,7 @@ def write_field(field: forms.Field, name: str, initial: Any) -> SafeString | Non
     if isinstance(widget, Input):
         context["type"] = widget.input_type
     elif isinstance(widget, forms.Select):
-        context["optgroups"] = widget.optgroups(name, value, attrs)
+        given = widget.choices if choices is None else choices
+        context["optgroups"] = _optgroups(widget, value, given)
     written = writer(context)
     return None if written is None else mark_safe(written.strip())  # noqa: S308 (escaped)
