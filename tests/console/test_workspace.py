@@ -10,6 +10,7 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from supportdesk.accounts.models import User
 from supportdesk.billing import actions as billing
 from supportdesk.billing.models import TimeEntry
 from supportdesk.commitments.assignment import Suggestion
@@ -21,7 +22,7 @@ from supportdesk.console.forms import (
     time_entry_fields_html,
 )
 from supportdesk.console.models import SavedReply, TimerRun
-from supportdesk.console.rows import open_ticket_items
+from supportdesk.console.rows import open_ticket_items, staff_options
 from supportdesk.core import clock
 from supportdesk.tickets import actions
 from supportdesk.tickets.models import Ticket
@@ -459,3 +460,28 @@ def test_the_suggestions_are_written_as_the_template_wrote_them(language, token,
         written = WRITTEN_SUGGESTIONS.render(Context(context))
         assert written == SUGGESTIONS_TEMPLATE.render(Context(context))
     assert "<script>" not in written and " disabled>" in written
+
+
+STAFF_TEMPLATE = Template(
+    '{% load i18n %}{% for u in staff %}<option value="{{ u.pk }}"{% if u.pk == me.pk %}'
+    ' selected{% endif %}>{{ u }}{% if u.pk == me.pk %} ({% translate "me" %}){% endif %}'
+    "</option>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_the_assign_to_list_is_written_as_the_template_wrote_it(language, consultant, dispatcher):
+    hostile = "\"><script>alert('x')</script>&amp;"
+    UserFactory(email="h@partner.example", name=hostile, role="consultant", organisation=None)
+    UserFactory(email="<e>@partner.example", name="", role="dispatcher", organisation=None)
+    UserFactory(email="gone@partner.example", role="consultant", organisation=None, is_active=False)
+    UserFactory(email="c@customer.example", role="customer")
+    staff = list(
+        User.objects.filter(pk__in=[r["id"] for r in selectors.active_staff()]).order_by("email")
+    )
+    assert "gone@partner.example" not in {u.email for u in staff}
+    assert {u.email for u in staff} >= {consultant.email, dispatcher.email, "<e>@partner.example"}
+    with translation.override(language):
+        written = staff_options(selectors.active_staff(), consultant)
+        assert written == STAFF_TEMPLATE.render(Context({"staff": staff, "me": consultant}))
+    assert "<script>" not in written and " selected>" in written

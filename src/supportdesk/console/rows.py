@@ -11,7 +11,7 @@ one ``console/partials/board_rows.html`` places; tests read it as users see it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -189,16 +189,19 @@ def open_ticket_items(tickets: Iterable[Ticket]) -> SafeString:
     )
 
 
-def staff_options(staff: Iterable[User], me: User) -> SafeString:
-    """The workspace's "Assign to" choices: every member of staff, oneself chosen."""
-    mine = f" ({escape(gettext('me'))})"
-    return mark_safe(  # noqa: S308 (names escaped)
-        "".join(
-            f'<option value="{u.pk}"{_SELECTED if u.pk == me.pk else ""}>'
-            f"{escape(str(u))}{mine if u.pk == me.pk else ''}</option>"
-            for u in staff
-        )
-    )
+def staff_options(staff: Iterable[Mapping[str, Any]], me: User) -> SafeString:
+    """The workspace's "Assign to" choices: every member of staff (rows of ``id``, ``name``
+    and ``email``, ``selectors.active_staff``) named as users are, oneself chosen."""
+    mine = f"{_SELECTED}>{{}} ({escape(gettext('me'))})</option>"
+    html = []
+    for row in staff:
+        pk = int(row["id"])
+        name = escape(User.shown(row["name"], row["email"]))
+        if pk == me.pk:
+            html.append(f'<option value="{pk}"{mine.format(name)}')
+        else:
+            html.append(f'<option value="{pk}">{name}</option>')
+    return mark_safe("".join(html))  # noqa: S308 (names escaped; ids are integers)
 
 
 def csrf_input(token: str | None) -> str:
