@@ -10,6 +10,7 @@ from supportdesk.commitments.actions import sweep
 from supportdesk.commitments.models import Notification
 from supportdesk.console.models import StaffPreference
 from supportdesk.console.notify import deliver_pending
+from supportdesk.console.selectors import unread_count
 from supportdesk.core import clock
 from supportdesk.mail.models import OutboundMail
 from supportdesk.tickets import actions
@@ -91,3 +92,19 @@ def test_console_shows_unread_count_and_marks_read(alice, dispatcher, client, bo
         "/console/preferences/",
     ]:
         assert client.get(url).status_code == 404
+
+
+def test_the_unread_count_is_the_users_unread_notifications_only(dispatcher):
+    other = UserFactory(email="otto@partner.example", role="consultant", organisation=None)
+    for user, read_at in [
+        (dispatcher, None),
+        (dispatcher, None),
+        (dispatcher, None),
+        (dispatcher, clock.now()),
+        (other, None),
+    ]:
+        Notification.objects.create(user=user, kind="k", text="t", read_at=read_at)
+    assert unread_count(dispatcher.pk) == 3
+    assert unread_count(other.pk) == 1
+    Notification.objects.filter(user=dispatcher).update(read_at=clock.now())
+    assert unread_count(dispatcher.pk) == 0

@@ -6,20 +6,27 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.db.models import prefetch_related_objects
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from supportdesk.accounts.models import User
 from supportdesk.billing import actions as billing
 from supportdesk.billing.models import TimeEntry
+from supportdesk.commitments.assignment import Suggestion
 from supportdesk.console import selectors
+from supportdesk.console.forms import (
+    TicketFieldsForm,
+    TimeEntryForm,
+    ticket_fields_html,
+    time_entry_fields_html,
+)
 from supportdesk.console.models import SavedReply, TimerRun
-from supportdesk.console.rows import open_ticket_items
+from supportdesk.console.rows import open_ticket_items, staff_options
 from supportdesk.core import clock
 from supportdesk.tickets import actions
 from supportdesk.tickets.models import Ticket
-from tests.factories import AgreementFactory, make_ticket
+from tests.factories import AgreementFactory, SkillFactory, UserFactory, make_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -114,10 +121,9 @@ def test_side_panel_counts_recent_time_with_corrections_and_overrides(assigned, 
     )
     billing.time_override(entry=second, actor=consultant, charge="free", reason="goodwill")
     ticket = Ticket.objects.select_related("organisation").get(pk=assigned.pk)
-    prefetch_related_objects([ticket.organisation], "agreements")
     with CaptureQueriesContext(connection) as queries:
         panel = selectors.side_panel(ticket)
-    assert len(queries) == 2  # the organisation's open tickets, its recent time
+    assert len(queries) == 3  # the organisation's agreements, open tickets, recent time
     assert panel.recent_minutes == 90 - 30 + 45
     assert panel.recent_charged_minutes == 90 - 30  # no agreement: charged, but the override
     shown = [
@@ -185,6 +191,52 @@ def test_fields_are_editable_by_role(client, ticket, consultant, dispatcher, ski
     )
     ticket.refresh_from_db()
     assert ticket.impact_review == "removed" and ticket.queue_rank == 1
+
+
+# The template's loop the fields form was rendered by, over a form made for the user.
+FIELDS_TEMPLATE = Template(
+    "{% for field in form %}<div class=\"{% if field.name == 'description' or field.name =="
+    ' \'reason\' %}wide{% endif %}"><label for="{{ field.id_for_label }}">{{ field.label }}'
+    "</label>{{ field }}</div>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_the_fields_form_is_written_as_the_form_rendered_it(
+    language, ticket, consultant, dispatcher, skill
+):
+    hostile = "\"><script>alert('x')</script>&amp; <b>"
+    SkillFactory(name=hostile)
+    Ticket.objects.filter(pk=ticket.pk).update(
+        subject=hostile,
+        description=f"{hostile}\nsecond line",
+        contact_phone=hostile,
+        kind="bug",
+        impact="invoicing_blocked",
+        impact_review="claimed",
+        code_owner="customer",
+        required_skill=skill,
+        contact_method="phone",
+    )
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    blank = make_ticket(ticket.requester, subject="Blank")
+    with translation.override(language):
+        for user in (consultant, dispatcher):
+            for shown in (ticket, blank):
+                form = TicketFieldsForm(user=user, ticket=shown)
+                written = ticket_fields_html(user, shown)
+                assert written == FIELDS_TEMPLATE.render(Context({"form": form}))
+        times = time_entry_fields_html()
+        form = TimeEntryForm()
+        assert times == {name: str(form[name]) for name in form.fields}
+    assert "<script>" not in written and "&lt;script&gt;" in ticket_fields_html(dispatcher, ticket)
+    assert 'name="impact_review"' not in ticket_fields_html(consultant, ticket)
+
+
+def test_the_fields_form_reads_only_the_skills(ticket, dispatcher):
+    with CaptureQueriesContext(connection) as queries:
+        ticket_fields_html(dispatcher, ticket)
+    assert len(queries) == 1 and "accounts_skill" in queries[0]["sql"]
 
 
 def test_status_transitions_with_reasons(client, assigned, consultant):
@@ -361,3 +413,75 @@ def test_the_workspace_says_when_a_colleague_has_the_ticket_open_or_is_typing(
     later = clock.now() + dt.timedelta(seconds=45)
     with clock.at(later):  # Cecilia closed the page: her entry goes stale
         assert "Cecilia" not in client.post(url(ticket, "presence")).content.decode()
+
+
+def test_the_saved_replies_are_offered_by_title(client, assigned, consultant):
+    for title in ("Zebra", "<b>Alpha</b>", "Middle"):
+        SavedReply.objects.create(title=title, body=f"Body of {title}")
+    assert [r.title for r in selectors.saved_replies()] == ["<b>Alpha</b>", "Middle", "Zebra"]
+    client.force_login(consultant)
+    html = client.get(url(assigned)).content.decode()
+    assert html.index("&lt;b&gt;Alpha&lt;/b&gt;") < html.index(">Middle<") < html.index(">Zebra<")
+
+
+SUGGESTIONS_TEMPLATE = Template(
+    "{% load i18n %}{% for s in suggestions %}<li>\n"
+    '<form method="post" action="{{ urls.assign }}" class="inline">{% csrf_token %}'
+    '<input type="hidden" name="assignee" value="{{ s.user.pk }}">\n'
+    '<button type="submit" class="small"{% if s.user.pk == ticket.assignee_id %} disabled'
+    "{% endif %}>{{ s.user }}</button></form>\n"
+    '<small>{{ s.open_load }} {% translate "open" %}{% if not s.qualified %} · <span class="late">'
+    '{% translate "lacks the skill" %}</span>{% endif %}</small></li>{% endfor %}'
+)
+WRITTEN_SUGGESTIONS = Template(
+    "{% load console_tags %}{% suggestion_items suggestions urls.assign %}"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+@pytest.mark.parametrize("token", ["a<b>&\"'c", None])
+def test_the_suggestions_are_written_as_the_template_wrote_them(language, token, assigned):
+    hostile = "\"><script>alert('x')</script>&amp;"
+    people = [
+        UserFactory(email="h@partner.example", name=hostile, role="consultant", organisation=None),
+        assigned.assignee,
+    ]
+    suggestions = [
+        Suggestion(user=people[0], qualified=False, open_load=3, last_assigned_at=None),
+        Suggestion(user=people[1], qualified=True, open_load=0, last_assigned_at=None),
+    ]
+    context = {
+        "suggestions": suggestions,
+        "urls": {"assign": f"/console/tickets/{assigned.number}/assign/?a=<&>"},
+        "ticket": assigned,
+        "csrf_token": token,
+    }
+    with translation.override(language):
+        written = WRITTEN_SUGGESTIONS.render(Context(context))
+        assert written == SUGGESTIONS_TEMPLATE.render(Context(context))
+    assert "<script>" not in written and " disabled>" in written
+
+
+STAFF_TEMPLATE = Template(
+    '{% load i18n %}{% for u in staff %}<option value="{{ u.pk }}"{% if u.pk == me.pk %}'
+    ' selected{% endif %}>{{ u }}{% if u.pk == me.pk %} ({% translate "me" %}){% endif %}'
+    "</option>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_the_assign_to_list_is_written_as_the_template_wrote_it(language, consultant, dispatcher):
+    hostile = "\"><script>alert('x')</script>&amp;"
+    UserFactory(email="h@partner.example", name=hostile, role="consultant", organisation=None)
+    UserFactory(email="<e>@partner.example", name="", role="dispatcher", organisation=None)
+    UserFactory(email="gone@partner.example", role="consultant", organisation=None, is_active=False)
+    UserFactory(email="c@customer.example", role="customer")
+    staff = list(
+        User.objects.filter(pk__in=[r["id"] for r in selectors.active_staff()]).order_by("email")
+    )
+    assert "gone@partner.example" not in {u.email for u in staff}
+    assert {u.email for u in staff} >= {consultant.email, dispatcher.email, "<e>@partner.example"}
+    with translation.override(language):
+        written = staff_options(selectors.active_staff(), consultant)
+        assert written == STAFF_TEMPLATE.render(Context({"staff": staff, "me": consultant}))
+    assert "<script>" not in written and " selected>" in written

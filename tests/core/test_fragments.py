@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from django.template import Context, Template
 from django.test import Client
 
 
@@ -46,3 +47,12 @@ def test_the_frame_follows_the_language(alice):
     assert "Log out" in english and "Logga ut" in swedish
     assert 'value="sv" lang="sv" selected' in swedish
     assert 'value="en" lang="en" selected' in english
+
+
+def test_parts_sharing_a_line_are_kept_apart():
+    template = Template(
+        "{% load fragments %}{% constant %}<a>{% endconstant %}{{ n }}"
+        "{% constant %}</a>{% endconstant %}"
+    )
+    assert template.render(Context({"n": 1})) == "<a>1</a>"
+    assert template.render(Context({"n": 2})) == "<a>2</a>"  # the kept parts, each its own

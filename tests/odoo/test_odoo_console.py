@@ -65,3 +65,12 @@ def test_customers_get_404_for_the_odoo_buttons(client, request, ticket, who, ac
 
     assert response.status_code == 404
     assert not ticket.odoo_refs.filter(checks__isnull=False).exists()
+
+
+def test_the_classify_form_offers_the_first_references_model(client, consultant, ticket):
+    client.force_login(consultant)
+    page = client.get(f"/console/tickets/{ticket.number}/").content.decode()
+    first = next(iter(ticket.odoo_refs.all()))
+    assert first.model
+    assert f'placeholder="sale.order" value="{first.model}" required>' in page
+    assert '<label for="odoo-field">field (optional)</label>' in page

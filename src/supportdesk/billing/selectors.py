@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
-from supportdesk.accounts.models import User
+from supportdesk.accounts.models import Agreement, User
 from supportdesk.billing.models import Charge, Statement, StatementLine, TimeEntry
 from supportdesk.billing.reasons import Reason
 from supportdesk.billing.rules import Decision, agreement_on, decide
@@ -95,7 +95,9 @@ def entry_decision(
     return decision
 
 
-def entries_for_ticket(ticket: Ticket) -> list[EntryView]:
+def entries_for_ticket(
+    ticket: Ticket, *, agreements: list[Agreement] | None = None
+) -> list[EntryView]:
     """Every time entry of ``ticket`` with a human reason, billable or not (R9 timeline).
 
     Three queries whatever the number of entries. Callers reach ``ticket`` through the
@@ -108,7 +110,8 @@ def entries_for_ticket(ticket: Ticket) -> list[EntryView]:
     )
     if not entries:
         return []
-    agreements = list(ticket.organisation.agreements.all())
+    if agreements is None:  # the caller may have read the organisation's agreements
+        agreements = list(ticket.organisation.agreements.all())
     issued = issued_lines(entries)
     views = []
     for entry in entries:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.forms.utils import pretty_name
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import ContactMethod, Organisation, Skill, User
 from supportdesk.core import clock
-from supportdesk.core.formfields import ModelChoiceField
+from supportdesk.core.formfields import ModelChoiceField, model_choices
+from supportdesk.core.formrender import write_field
+from supportdesk.core.prepared import Prepared
+from supportdesk.core.words import per_language
 from supportdesk.phone.models import Direction
 from supportdesk.tickets.models import CodeOwner, Impact, ImpactReview, Kind, Ticket
 
@@ -40,24 +46,31 @@ class TicketFieldsForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the change"), max_length=500, required=False)
 
     def __init__(self, *args: Any, user: User, ticket: Ticket, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "initial",
-            {
-                "subject": ticket.subject,
-                "description": ticket.description,
-                "kind": ticket.kind,
-                "impact": ticket.impact,
-                "impact_review": ticket.impact_review,
-                "code_owner": ticket.code_owner,
-                "required_skill": ticket.required_skill_id,
-                "contact_method": ticket.contact_method,
-                "contact_phone": ticket.contact_phone,
-            },
-        )
+        kwargs.setdefault("initial", self.initial_for(ticket))
         super().__init__(*args, **kwargs)
-        if not user.can_dispatch:
-            # Only a dispatcher confirms or removes a flagged impact (R4).
-            del self.fields["impact_review"]
+        for name in set(self.fields) - set(self.names_for(user)):
+            del self.fields[name]
+
+    @staticmethod
+    def initial_for(ticket: Ticket) -> dict[str, Any]:
+        """The fields' values: the ticket's."""
+        return {
+            "subject": ticket.subject,
+            "description": ticket.description,
+            "kind": ticket.kind,
+            "impact": ticket.impact,
+            "impact_review": ticket.impact_review,
+            "code_owner": ticket.code_owner,
+            "required_skill": ticket.required_skill_id,
+            "contact_method": ticket.contact_method,
+            "contact_phone": ticket.contact_phone,
+        }
+
+    @classmethod
+    def names_for(cls, user: User) -> list[str]:
+        """The fields ``user`` is offered, in order: only a dispatcher confirms or removes a
+        flagged impact (R4)."""
+        return [name for name in cls.base_fields if user.can_dispatch or name != "impact_review"]
 
     def changes(self, ticket: Ticket) -> dict[str, Any]:
         data = self.cleaned_data
@@ -74,6 +87,80 @@ class TicketFieldsForm(forms.Form):
         return changed
 
 
+# The fields written wide (a row of their own) in the workspace's grid.
+_WIDE_FIELDS = frozenset({"description", "reason"})
+
+
+def _label(name: str, field: forms.Field) -> Any:
+    """``{{ form.<name>.label }}``: the field's label, or its name made readable."""
+    return field.label if field.label is not None else pretty_name(name)
+
+
+@per_language
+def _field_heads() -> dict[str, str]:
+    """Each ticket field's ``<div>`` and label, translated once per language."""
+    return {
+        name: (
+            f'<div class="{"wide" if name in _WIDE_FIELDS else ""}">'
+            f'<label for="id_{name}">{conditional_escape(_label(name, field))}</label>'
+        )
+        for name, field in TicketFieldsForm.base_fields.items()
+    }
+
+
+@per_language
+def _fixed_selects() -> dict[tuple[str, str], str]:
+    """The selects of the fields whose choices are the code's (kind, impact…), each
+    written once per language and chosen value: at most one per choice."""
+    written = {}
+    for name, field in TicketFieldsForm.base_fields.items():
+        if type(field) is forms.ChoiceField:
+            choices: list[tuple[Any, Any]] = list(field.choices)  # type: ignore[arg-type]
+            for value, _shown in choices:
+                written[(name, str(value))] = write_field(field, name, value) or ""
+    return written
+
+
+# The skills the fields form offers, as its field's queryset reads them (compiled once).
+_SKILLS = Prepared(lambda: TicketFieldsForm.base_fields["required_skill"].queryset.all())  # type: ignore[attr-defined]
+
+
+def ticket_fields_html(user: User, ticket: Ticket) -> SafeString:
+    """The workspace's fields form of ``ticket`` as ``user`` is offered it: each field in
+    its ``<div>`` with its label, written as the template's loop over an unbound
+    :class:`TicketFieldsForm` wrote them (``tests/console/test_workspace.py`` compares),
+    without making the form: its fields are only read (``core.formrender.write_field``)."""
+    heads = _field_heads()
+    selects = _fixed_selects()
+    initial = TicketFieldsForm.initial_for(ticket)
+    fields = TicketFieldsForm.base_fields
+    form: TicketFieldsForm | None = None
+    parts = []
+    skills = cast(forms.ModelChoiceField, fields["required_skill"])
+    choices = {"required_skill": model_choices(skills, _SKILLS.rows())}
+    for name in TicketFieldsForm.names_for(user):
+        value = initial.get(name, fields[name].initial)
+        widget: str | None = selects.get((name, value)) if isinstance(value, str) else None
+        if not widget:
+            widget = write_field(fields[name], name, value, choices=choices.get(name))
+        if widget is None:  # a widget written by its templates
+            form = form or TicketFieldsForm(user=user, ticket=ticket)
+            widget = str(form[name])
+        parts.append(f"{heads[name]}{widget}</div>")
+    return mark_safe("".join(parts))  # noqa: S308 (labels and widgets escaped)
+
+
+def time_entry_fields_html() -> dict[str, SafeString]:
+    """The hand-logged time entry's fields of an unbound :class:`TimeEntryForm` (today's
+    date), by name, as ``{{ form.<name> }}`` writes them."""
+    initial = TimeEntryForm.initial_for()
+    written = {}
+    for name, field in TimeEntryForm.base_fields.items():
+        widget = write_field(field, name, initial.get(name, field.initial))
+        written[name] = widget if widget is not None else TimeEntryForm()[name].as_widget()
+    return written
+
+
 class TimeEntryForm(forms.Form):
     minutes = forms.IntegerField(min_value=1)
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
@@ -82,8 +169,13 @@ class TimeEntryForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"date": timezone.localdate(clock.now())})
+        kwargs.setdefault("initial", self.initial_for())
         super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def initial_for() -> dict[str, Any]:
+        """Today, in the time zone of the request."""
+        return {"date": timezone.localdate(clock.now())}
 
 
 class LogCallForm(forms.Form):

@@ -11,7 +11,7 @@ one ``console/partials/board_rows.html`` places; tests read it as users see it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -21,6 +21,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 
 from supportdesk.accounts.models import User
+from supportdesk.commitments.assignment import Suggestion
 from supportdesk.console.clocks import Clock
 from supportdesk.console.selectors import BoardRow, Candidate
 from supportdesk.core import clock
@@ -188,16 +189,48 @@ def open_ticket_items(tickets: Iterable[Ticket]) -> SafeString:
     )
 
 
-def staff_options(staff: Iterable[User], me: User) -> SafeString:
-    """The workspace's "Assign to" choices: every member of staff, oneself chosen."""
-    mine = f" ({escape(gettext('me'))})"
-    return mark_safe(  # noqa: S308 (names escaped)
-        "".join(
-            f'<option value="{u.pk}"{_SELECTED if u.pk == me.pk else ""}>'
-            f"{escape(str(u))}{mine if u.pk == me.pk else ''}</option>"
-            for u in staff
+def staff_options(staff: Iterable[Mapping[str, Any]], me: User) -> SafeString:
+    """The workspace's "Assign to" choices: every member of staff (rows of ``id``, ``name``
+    and ``email``, ``selectors.active_staff``) named as users are, oneself chosen."""
+    mine = f"{_SELECTED}>{{}} ({escape(gettext('me'))})</option>"
+    html = []
+    for row in staff:
+        pk = int(row["id"])
+        name = escape(User.shown(row["name"], row["email"]))
+        if pk == me.pk:
+            html.append(f'<option value="{pk}"{mine.format(name)}')
+        else:
+            html.append(f'<option value="{pk}">{name}</option>')
+    return mark_safe("".join(html))  # noqa: S308 (names escaped; ids are integers)
+
+
+def csrf_input(token: str | None) -> str:
+    """``{% csrf_token %}`` of a page whose context holds ``token``."""
+    if not token or token == "NOTPROVIDED":
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(str(token))}">'
+
+
+def suggestion_items(
+    suggestions: Iterable[Suggestion], *, assign_url: str, csrf: str, assignee_id: int | None
+) -> SafeString:
+    """The workspace's suggested consultants (``<li>`` each): a button assigning the ticket
+    (disabled for its assignee), the open load, whether the skill is lacking. ``csrf`` is
+    the page's ``csrf_input``."""
+    word_open, lacks = escape(gettext("open")), escape(gettext("lacks the skill"))
+    action = escape(assign_url)
+    html = []
+    for s in suggestions:
+        pk = int(s.user.pk)
+        disabled = " disabled" if pk == assignee_id else ""
+        lacking = "" if s.qualified else f' · <span class="late">{lacks}</span>'
+        html.append(
+            f'<li>\n<form method="post" action="{action}" class="inline">{csrf}'
+            f'<input type="hidden" name="assignee" value="{pk}">\n'
+            f'<button type="submit" class="small"{disabled}>{escape(str(s.user))}</button></form>'
+            f"\n<small>{int(s.open_load)} {word_open}{lacking}</small></li>"
         )
-    )
+    return mark_safe("".join(html))  # noqa: S308 (every value escaped)
 
 
 def search_hits(hits: Sequence[Hit]) -> SafeString:

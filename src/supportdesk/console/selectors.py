@@ -42,6 +42,7 @@ from supportdesk.billing.models import Charge, TimeEntry
 from supportdesk.billing.selectors import entry_decision
 from supportdesk.commitments.assignment import pick, ranked_consultants
 from supportdesk.commitments.clocks import current_calendar
+from supportdesk.commitments.models import Notification
 from supportdesk.commitments.queue import after_cursor, in_queue_order, queue_cursor
 from supportdesk.console.clocks import (
     RESOLUTION_RISK_MINUTES,
@@ -51,7 +52,7 @@ from supportdesk.console.clocks import (
     resolution_clock,
     same_day_clock,
 )
-from supportdesk.console.models import SavedView
+from supportdesk.console.models import SavedReply, SavedView
 from supportdesk.core import clock, keyset
 from supportdesk.core.prepared import Prepared
 from supportdesk.tickets.access import related_exists, ticket_story
@@ -490,6 +491,7 @@ def ticket_links(ticket: Ticket) -> list[tuple[str, Ticket]]:
 @dataclasses.dataclass
 class SidePanel:
     organisation: Organisation
+    agreements: list[Agreement]  # every one of the organisation's, newest first
     agreement: Agreement | None
     open_tickets: list[Ticket]
     recent_time: list[tuple[TimeEntry, str, str]]  # entry, charge label, reason
@@ -522,18 +524,22 @@ PANEL_ENTRY_COLUMNS = (
 
 
 # Everyone a ticket may be assigned to by hand, by name (compiled once per process).
-_ACTIVE_STAFF = Prepared(
-    lambda: (
+def _active_staff() -> Any:  # a values() query: its rows are dictionaries
+    return (
         User.objects.filter(role__in=STAFF_ROLES, is_active=True)
         .exclude(email=SYSTEM_EMAIL)
-        .only("name", "email")
+        .values("id", "name", "email")
     )
-)
 
 
-def active_staff() -> list[User]:
-    """The workspace's "Assign to" choices: active staff, the system's own user left out."""
-    return _ACTIVE_STAFF.rows()
+_ACTIVE_STAFF: Prepared[Any] = Prepared(_active_staff)
+
+
+def active_staff() -> list[dict[str, Any]]:
+    """The workspace's "Assign to" choices: active staff, the system's own user left out;
+    each a row of the columns the list shows (``id``, ``name``, ``email``)."""
+    rows: list[dict[str, Any]] = _ACTIVE_STAFF.rows()
+    return rows
 
 
 # The organisation's other open tickets, first ten in the queue order; the panel shows each
@@ -557,11 +563,16 @@ _RECENT_ENTRIES = Prepared(
 )
 
 
+# The organisation's agreements (compiled once per process).
+_AGREEMENTS = Prepared(lambda organisation: Agreement.objects.filter(organisation_id=organisation))
+
+
 def side_panel(ticket: Ticket) -> SidePanel:
-    """The organisation, its agreement today, its open tickets and its recent time."""
+    """The organisation, its agreements and the one valid today, its open tickets and its
+    recent time."""
     organisation = ticket.organisation
     today = timezone.localdate(clock.now())
-    agreements = list(organisation.agreements.all())
+    agreements = _AGREEMENTS.rows(organisation=organisation.pk)
     valid = [a for a in agreements if a.is_valid_on(today)]
     open_tickets = _OPEN_TICKETS.rows(organisation=organisation.pk, ticket=ticket.pk)
     since = today - dt.timedelta(days=RECENT_DAYS)
@@ -575,6 +586,7 @@ def side_panel(ticket: Ticket) -> SidePanel:
         recent.append((entry, str(Charge(decision.charge).label), decision.reason))
     return SidePanel(
         organisation=organisation,
+        agreements=agreements,
         agreement=max(valid, key=lambda a: a.valid_from) if valid else None,
         open_tickets=open_tickets,
         recent_time=recent[:8],
@@ -658,3 +670,24 @@ def call_tasks_for(user: User) -> list[Any]:
 
 def unassigned_count() -> int:
     return Ticket.objects.filter(status=Status.NEW, assignee__isnull=True).count()
+
+
+# A member of staff's unread notifications (the navigation's badge on every console page):
+# compiled once per process, counted by the inbox index.
+_UNREAD = Prepared(
+    lambda user: Notification.objects.filter(user_id=user, read_at__isnull=True).only("id")
+)
+
+
+def unread_count(user_id: int) -> int:
+    """How many notifications the user has not read."""
+    return _UNREAD.count(user=user_id)
+
+
+# The desk's saved replies, by title (the workspace's reply form; compiled once per process).
+_SAVED_REPLIES = Prepared(lambda: SavedReply.objects.all())
+
+
+def saved_replies() -> list[SavedReply]:
+    """Every saved reply, by title."""
+    return _SAVED_REPLIES.rows()

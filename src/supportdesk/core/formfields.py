@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django import forms
@@ -29,3 +29,12 @@ class ModelChoiceField(forms.ModelChoiceField):
     """``forms.ModelChoiceField`` with its choices read by :class:`ReadChoices`."""
 
     iterator = ReadChoices
+
+
+def model_choices(field: forms.ModelChoiceField, objects: Iterable[Any]) -> list[tuple[Any, Any]]:
+    """The choices ``field`` offers of ``objects`` read by the caller (a query compiled
+    once, ``core.prepared``): its empty label first, then each object as its iterator
+    makes it."""
+    iterator = field.iterator(field)
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    return [*empty, *(iterator.choice(obj) for obj in objects)]

@@ -19,6 +19,7 @@ from django_otp.middleware import OTPMiddleware
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from supportdesk.accounts.cache import cached
+from supportdesk.core.links import link_maker
 
 LAST_SEEN_KEY = "last_seen"
 # Writing the session on every request would cost a write per page: once a minute is enough.
@@ -115,13 +116,13 @@ class SessionSecurityMiddleware:
         return HttpResponseRedirect(url)
 
 
+# Pages a user who still owes the second factor may open, by URL name.
+EXEMPT = ("two_factor", "two_factor_verify", "logout", "language_set", "healthz")
+
+
 def _exempt(path: str) -> bool:
-    """Pages a user who still owes the second factor may open."""
-    allowed = (
-        reverse("two_factor"),
-        reverse("two_factor_verify"),
-        reverse("logout"),
-        reverse("language_set"),
-        reverse("healthz"),
+    """Whether ``path`` is one of the ``EXEMPT`` pages (their URLs reversed once per process,
+    ``core.links``) or a static file."""
+    return path.startswith(settings.STATIC_URL) or any(
+        path == link_maker(name)() for name in EXEMPT
     )
-    return path in allowed or path.startswith(settings.STATIC_URL)

@@ -21,12 +21,18 @@ from supportdesk.console import actions as console_actions
 from supportdesk.console import presence as console_presence
 from supportdesk.console.clocks import assignment_clock, resolution_clock, same_day_clock
 from supportdesk.console.entries import timeline_entries
-from supportdesk.console.forms import TicketFieldsForm, TimeEntryForm
+from supportdesk.console.forms import (
+    TicketFieldsForm,
+    TimeEntryForm,
+    ticket_fields_html,
+    time_entry_fields_html,
+)
 from supportdesk.console.models import SavedReply, TimerRun
 from supportdesk.console.placeholders import fill, values_for
 from supportdesk.console.rows import open_ticket_items, staff_options
 from supportdesk.console.selectors import (
     active_staff,
+    saved_replies,
     side_panel,
     ticket_links,
     timeline,
@@ -101,8 +107,6 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
     user = staff_user(request)
     # One query for the ticket and which of its panels have anything to show.
     ticket = ticket_for_user(user, number, annotate=workspace_flags)
-    # Read once, shared by the time entries and the side panel (and the Odoo panel).
-    prefetch_related_objects([ticket.organisation], "agreements")
     if ticket.may_have("odoo_refs"):
         prefetch_related_objects([ticket], "odoo_refs")
     now = clock.now()
@@ -128,18 +132,20 @@ def workspace(request: HttpRequest, number: str) -> HttpResponse:
             "timeline_entries": timeline_entries(entries, ticket.number),
             "odoo_refs": ticket.odoo_refs.all() if ticket.may_have("odoo_refs") else [],
             "links": ticket_links(ticket),
-            "saved_replies": [
-                (r, fill(r.body, placeholder_values)) for r in SavedReply.objects.all()
-            ],
+            "saved_replies": [(r, fill(r.body, placeholder_values)) for r in saved_replies()],
             "suggestions": suggestions(ticket) if ticket.is_open else [],
             "can_take": ticket.is_open
             and ticket.assignee_id is None
             and (user.role == Role.CONSULTANT or user.takes_tickets),
             "staff_options": (staff_options(active_staff(), user) if ticket.is_open else ""),
             "transitions": [(t, TRANSITION_LABELS[t]) for t in TRANSITIONS[Status(ticket.status)]],
-            "fields_form": TicketFieldsForm(user=user, ticket=ticket),
-            "time_form": TimeEntryForm(),
-            "time_entries": entries_for_ticket(ticket) if ticket.may_have("time_entries") else [],
+            "fields_form": ticket_fields_html(user, ticket),
+            "time_form": time_entry_fields_html(),
+            "time_entries": (
+                entries_for_ticket(ticket, agreements=panel.agreements)
+                if ticket.may_have("time_entries")
+                else []
+            ),
             "timer": timer,
             "timer_minutes": console_actions.timer_minutes(timer, now) if timer else 0,
             "panel": panel,

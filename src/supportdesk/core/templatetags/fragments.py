@@ -60,5 +60,9 @@ def constant(parser: Parser, token: Token) -> ConstantNode:
     nodelist = parser.parse(("endconstant",))
     parser.delete_first_token()
     origin = getattr(parser, "origin", None)
-    where = f"{getattr(origin, 'name', '?')}:{token.lineno}"
+    # Its place in the template: the line, and which of the line's parts (several may
+    # share a line; the parser meets them in order).
+    seen = parser.__dict__.setdefault("constants_by_line", {})
+    nth = seen[token.lineno] = seen.get(token.lineno, 0) + 1
+    where = f"{getattr(origin, 'name', '?')}:{token.lineno}:{nth}"
     return ConstantNode(nodelist, keys, where)
