@@ -234,24 +234,25 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> HttpRes
     if not 1 <= filters.limit <= 200:
         raise InvalidInput("limit", _("must be between 1 and 200"))
     qs = tickets_for_user(user)
-    filtered = False
     if filters.status:
-        qs, filtered = qs.filter(status__in=filters.status), True
+        qs = qs.filter(status__in=filters.status)
     if filters.open is not None:
         qs = (
             qs.filter(status__in=OPEN_STATUSES)
             if filters.open
             else qs.exclude(status__in=OPEN_STATUSES)
         )
-        filtered = True
     if filters.organisation_id is not None:
-        qs, filtered = qs.filter(organisation_id=filters.organisation_id), True
+        qs = qs.filter(organisation_id=filters.organisation_id)
     if filters.assignee_id is not None:
-        qs, filtered = qs.filter(assignee_id=filters.assignee_id), True
+        qs = qs.filter(assignee_id=filters.assignee_id)
     if filters.kind:
-        qs, filtered = qs.filter(kind=filters.kind), True
+        qs = qs.filter(kind=filters.kind)
     if filters.impact:
-        qs, filtered = qs.filter(impact=filters.impact), True
+        qs = qs.filter(impact=filters.impact)
+    filtered = bool(filters.status or filters.kind or filters.impact) or any(
+        value is not None for value in (filters.open, filters.organisation_id, filters.assignee_id)
+    )
     shape: Callable[..., QuerySet[Ticket, Any]]
     after: dict[str, Any] = {}  # the keys of the row a cursor names
     if filters.order == "queue":

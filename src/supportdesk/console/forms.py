@@ -12,10 +12,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from supportdesk.accounts.models import ContactMethod, Organisation, Skill, User
+from supportdesk.console import selectors
 from supportdesk.core import clock
 from supportdesk.core.formfields import ModelChoiceField, model_choices
 from supportdesk.core.formrender import write_field
-from supportdesk.core.prepared import Prepared
 from supportdesk.core.words import per_language
 from supportdesk.phone.models import Direction
 from supportdesk.tickets.models import CodeOwner, Impact, ImpactReview, Kind, Ticket
@@ -121,10 +121,6 @@ def _fixed_selects() -> dict[tuple[str, str], str]:
     return written
 
 
-# The skills the fields form offers, as its field's queryset reads them (compiled once).
-_SKILLS = Prepared(lambda: TicketFieldsForm.base_fields["required_skill"].queryset.all())  # type: ignore[attr-defined]
-
-
 def ticket_fields_html(user: User, ticket: Ticket) -> SafeString:
     """The workspace's fields form of ``ticket`` as ``user`` is offered it: each field in
     its ``<div>`` with its label, written as the template's loop over an unbound
@@ -137,7 +133,7 @@ def ticket_fields_html(user: User, ticket: Ticket) -> SafeString:
     form: TicketFieldsForm | None = None
     parts = []
     skills = cast(forms.ModelChoiceField, fields["required_skill"])
-    choices = {"required_skill": model_choices(skills, _SKILLS.rows())}
+    choices = {"required_skill": model_choices(skills, selectors.skills())}
     for name in TicketFieldsForm.names_for(user):
         value = initial.get(name, fields[name].initial)
         widget: str | None = selects.get((name, value)) if isinstance(value, str) else None

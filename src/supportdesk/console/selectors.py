@@ -359,13 +359,18 @@ def saved_board_views(user: User) -> list[SavedView]:
     return _SAVED_BOARD_VIEWS.rows(user=user.pk)
 
 
-# The skills by name, for the board's filter (compiled once per process: a dozen rows).
-_SKILLS = Prepared(lambda: Skill.objects.only("name"))
+# The skills by name (compiled once per process: a dozen rows).
+_SKILLS = Prepared(lambda: Skill.objects.all())
+
+
+def skills() -> list[Skill]:
+    """Every skill, by name: the board's filter and the workspace's "Required skill"."""
+    return _SKILLS.rows()
 
 
 def filter_choices() -> dict[str, Any]:
     return {
-        "skills": [(skill.pk, skill.name) for skill in _SKILLS.rows()],
+        "skills": [(skill.pk, skill.name) for skill in skills()],
         "organisations": list(Organisation.objects.values_list("pk", "name")),
     }
 
