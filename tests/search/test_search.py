@@ -190,3 +190,52 @@ def test_many_tickets_rank_the_exact_number_first(alice, consultant):
     UserFactory(email="x@alpha.example", organisation=alice.organisation)
     target = made[2]
     assert numbers(search(consultant, target.number))[0] == target.number
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the candidate window is PostgreSQL's"
+)
+def test_a_rare_word_goes_to_the_index_after_a_small_probe_and_a_common_one_stays_recent(
+    alice, consultant, monkeypatch
+):
+    from django.test.utils import CaptureQueriesContext
+
+    from supportdesk.search import backends
+
+    monkeypatch.setattr(backends, "CANDIDATES", 3)
+    monkeypatch.setattr(backends, "PROBE", 4)
+    monkeypatch.setattr(backends, "RECENT", 27)
+    oldest = make_ticket(alice, subject="Quarterly zircon report")
+    made = [
+        make_ticket(alice, subject=f"Ledger {'walrus ' if i % 3 == 0 else ''}closing {i}")
+        for i in range(30)
+    ]
+
+    def windows(word):
+        with CaptureQueriesContext(connection) as queries:
+            hits = search(consultant, word)
+        sizes = [
+            size
+            for q in queries.captured_queries
+            if "FROM tickets_ticket WHERE TRUE" in q["sql"]
+            for size in (4, 27)
+            if f"LIMIT {size}\n" in q["sql"]
+        ]
+        indexed = sum(
+            "FROM tickets_ticket\n    WHERE search_vector" in q["sql"]
+            for q in queries.captured_queries
+        )
+        return numbers(hits), sizes, indexed
+
+    # Common: every ticket of the probe says "ledger"; the newest three are ranked.
+    found, sizes, indexed = windows("ledger")
+    assert sizes == [4] and indexed == 0
+    assert set(found) == {t.number for t in made[-3:]}
+    # One in three: the probe finds it often enough to look in the newest 27 rows.
+    found, sizes, indexed = windows("walrus")
+    assert sizes == [4, 27] and indexed == 0
+    assert set(found) == {t.number for t in [t for t in made if "walrus" in t.subject][-3:]}
+    # Rare: not in the probe, found by the index at once, however old.
+    found, sizes, indexed = windows("zircon")
+    assert sizes == [4] and indexed == 1
+    assert found == [oldest.number]

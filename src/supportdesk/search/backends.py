@@ -59,10 +59,13 @@ def text_search(
 
 # The newest matches that are ranked: a common word matches most of the desk, and ranking
 # every match would read them all. Candidates are looked for first among the newest
-# ``RECENT`` rows, walking the primary key backwards (a common word fills them there);
-# when fewer are found, the word is rare and the GIN index finds all its rows cheaply.
-# The planner cannot tell the two apart for a prefix query, so the code decides.
+# ``PROBE`` rows, walking the primary key backwards: a common word fills them there. A word
+# found often enough in the probe to fill the newest ``RECENT`` rows is looked for there;
+# any other word is rare, and the GIN index finds all its rows cheaply. The planner cannot
+# tell the three apart for a prefix query, so the code decides; the probe spares a rare
+# word (most searches: a number, a name) the reading of ``RECENT`` rows for nothing.
 CANDIDATES = 200
+PROBE = 1_000
 RECENT = 10_000
 _RECENT = """
     SELECT id, {columns} search_vector FROM (
@@ -145,17 +148,25 @@ def _postgres(
 def _candidates(
     sql: str, table: str, columns: str, filters: str, params: dict[str, Any]
 ) -> list[tuple[Any, ...]]:
-    """Rows of ``sql`` ranked over the newest candidates: the recent rows first, the GIN
-    index when they hold fewer than ``CANDIDATES`` matches (the last column counts them)."""
-    params = {**params, "recent": RECENT}
+    """Rows of ``sql`` ranked over the newest candidates: the newest ``PROBE`` rows, then
+    the newest ``RECENT`` if the probe found the word often enough to fill them, else the
+    GIN index (the last column of each row counts the candidates found)."""
+
+    def found(way: str, recent: int = 0) -> tuple[list[tuple[Any, ...]], int]:
+        candidates = way.format(table=table, columns=columns, filters=filters)
+        cursor.execute(sql.format(candidates=candidates), {**params, "recent": recent})
+        rows = cursor.fetchall()
+        return rows, int(rows[0][-1]) if rows else 0
+
     with connection.cursor() as cursor:
-        for way in (_RECENT, _INDEXED):
-            candidates = way.format(table=table, columns=columns, filters=filters)
-            cursor.execute(sql.format(candidates=candidates), params)
-            rows = cursor.fetchall()
-            if rows and rows[0][-1] >= CANDIDATES:
-                break
-    return rows
+        rows, count = found(_RECENT, PROBE)
+        if count >= CANDIDATES:
+            return rows
+        if count * RECENT >= CANDIDATES * PROBE:  # as common as to fill the newest RECENT
+            rows, count = found(_RECENT, RECENT)
+            if count >= CANDIDATES:
+                return rows
+        return found(_INDEXED)[0]
 
 
 def _quote(word: str) -> str:
