@@ -8,6 +8,8 @@ import re
 from django.template import Context, Template
 from django.test import Client
 
+from supportdesk.core.templatetags.fragments import forget
+
 
 def _page(client: Client, path: str = "/tickets/") -> str:
     response = client.get(path)
@@ -56,3 +58,28 @@ def test_parts_sharing_a_line_are_kept_apart():
     )
     assert template.render(Context({"n": 1})) == "<a>1</a>"
     assert template.render(Context({"n": 2})) == "<a>2</a>"  # the kept parts, each its own
+
+
+def test_kept_script_tags_carry_each_requests_own_nonce(alice):
+    client = Client()
+    client.force_login(alice)
+    seen = set()
+    for _ in range(2):
+        response = client.get("/tickets/new/")
+        header = response.headers["Content-Security-Policy"]
+        nonce = re.search(r"'nonce-([^']+)'", header).group(1)
+        scripts = re.findall(r"<script [^>]*>", response.content.decode())
+        # htmx from the frame and the page's own script, both kept, both with this nonce.
+        assert len(scripts) >= 2
+        assert all(f'nonce="{nonce}"' in tag for tag in scripts), scripts
+        seen.add(nonce)
+    assert len(seen) == 2
+
+
+def test_a_kept_part_takes_the_nonce_of_the_context_it_is_rendered_in():
+    forget()  # templates made from strings share one origin's name
+    template = Template(
+        '{% load fragments %}{% constant %}<script nonce="{{ csp_nonce }}"></script>{% endconstant %}'
+    )
+    assert template.render(Context({"csp_nonce": "abc"})) == '<script nonce="abc"></script>'
+    assert template.render(Context({"csp_nonce": "xyz"})) == '<script nonce="xyz"></script>'

@@ -10,6 +10,10 @@ URLs, translations, static files' manifest): never on the request (no ``csrf_tok
 no user's name, no query string), which stay outside it. The parts are kept in this
 process's memory, not in the shared cache (a round trip would cost more than the render);
 a deployment starts new processes, and a changed setting (tests) forgets them.
+
+One value of the request may appear inside: the page's CSP nonce (``{{ csp_nonce }}``, as
+script tags carry it). The part is rendered once with a mark in its place, and each
+request's nonce replaces the mark.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ register = template.Library()
 
 _LIMIT = 1000  # parts × keys × languages; far more than the site has
 _rendered: dict[tuple[Any, ...], SafeString] = {}
+_NONCE = "\x00csp-nonce\x00"  # no template or setting holds a NUL character
 
 
 def forget(**kwargs: Any) -> None:
@@ -46,10 +51,14 @@ class ConstantNode(template.Node):
         key = (self.where, get_language(), *(k.resolve(context) for k in self.keys))
         kept = _rendered.get(key)
         if kept is None:
-            kept = mark_safe(self.nodelist.render(context))  # noqa: S308 (rendered, escaped)
+            with context.push(csp_nonce=_NONCE):
+                kept = mark_safe(self.nodelist.render(context))  # noqa: S308 (rendered, escaped)
             if len(_rendered) >= _LIMIT:
                 _rendered.clear()
             _rendered[key] = kept
+        if _NONCE in kept:
+            # The request's own nonce: its characters (base64url) need no escaping.
+            return mark_safe(kept.replace(_NONCE, str(context.get("csp_nonce", ""))))  # noqa: S308
         return kept
 
 

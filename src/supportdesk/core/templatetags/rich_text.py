@@ -11,7 +11,7 @@ from django import template
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -87,6 +87,13 @@ def time_html(instant: dt.datetime, zone: dt.tzinfo | None = None) -> str:
     time zone, looked up once per page by the caller."""
     local = timezone.localtime(instant, zone) if timezone.is_aware(instant) else instant
     return f'<time datetime="{local.isoformat()}">{local:%Y-%m-%d %H:%M}</time>'
+
+
+@register.filter
+def exact_time(instant: dt.datetime | None) -> SafeString | str:
+    """``{{ x|exact_time }}``: :func:`time_html` in a template, without the ``date``
+    filter's formatter (two of them cost several times as much)."""
+    return mark_safe(time_html(instant)) if instant else ""  # noqa: S308 (digits only)
 
 
 def files_html(attachments: Iterable[Any], href: Callable[[int], str]) -> str:

@@ -18,6 +18,7 @@ from supportdesk.accounts.models import User
 from supportdesk.commitments.clocks import ticket_clocks
 from supportdesk.core import clock, keyset
 from supportdesk.core.errors import InvalidInput
+from supportdesk.core.links import link_maker
 from supportdesk.core.paging import capped, capped_count
 from supportdesk.core.web import run_action
 from supportdesk.portal.forms import IMPACT_MEANINGS, ReopenForm, ReplyForm, TicketForm
@@ -258,11 +259,24 @@ def _detail_flags(user: int) -> dict[str, Any]:
     }
 
 
+# The ticket page's own links (its forms, the timeline's refresh, the consultants' time),
+# each reversed once per process (core.links).
+_DETAIL_LINKS = (
+    "ticket_timeline",
+    "ticket_time_entries",
+    "ticket_reply",
+    "ticket_close",
+    "ticket_reopen",
+)
+
+
 def _detail_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[str, Any]:
     user = _user(request)
     items = timeline(user, ticket)
+    number = ticket.number
     return {
         "ticket": ticket,
+        "links": {name: link_maker(name, "number")(number=number) for name in _DETAIL_LINKS},
         "clocks": ticket_clocks(ticket, staff=user.is_support_staff),
         "timeline_html": timeline_html(items, ticket.number),
         "attachments": (public_attachments(user, ticket) if ticket.may_have("attachments") else []),
