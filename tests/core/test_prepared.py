@@ -216,3 +216,34 @@ def test_an_instant_and_a_small_integer_are_arguments(alice):
     assert seen == [3, 2, 1, 0]
     with pytest.raises(TypeError, match="instant"):
         prepared.rows(rank=0, at=dt.date(2026, 1, 1), pk=1)
+
+
+def test_a_list_of_ids_is_one_argument_whatever_its_length(alice, bob):
+    def of(tickets: list[int], organisation: int):
+        return (
+            Ticket.objects.filter(pk__in=tickets, organisation_id=organisation)
+            .values("pk", "subject")
+            .order_by("pk")
+        )
+
+    made = [make_ticket(alice, subject=f"Alice {k} 100%") for k in range(4)]
+    bobs = make_ticket(bob, subject="Bob's")
+    ids = [t.pk for t in made] + [bobs.pk]
+    prepared = Prepared(of, lists=("tickets",))
+    with CaptureQueriesContext(connection) as queries:
+        for chosen in ([], ids[:1], ids[1:3], ids, [0, -1]):
+            expected = list(of(chosen, alice.organisation_id)) if chosen else []
+            assert prepared.rows(tickets=chosen, organisation=alice.organisation_id) == expected
+    # One statement for every length: the list is one parameter.
+    assert len({q["sql"].split(" WHERE ")[0] for q in queries.captured_queries}) == 1
+    assert [r["pk"] for r in prepared.rows(tickets=ids, organisation=bob.organisation_id)] == [
+        bobs.pk
+    ]
+
+
+def test_a_list_used_otherwise_than_field_in_list_is_refused():
+    prepared = Prepared(
+        lambda tickets: Ticket.objects.filter(pk=tickets[0]).values("pk"), lists=("tickets",)
+    )
+    with pytest.raises(ValueError, match="field__in=list"):
+        prepared.rows(tickets=[1])

@@ -26,7 +26,9 @@ The function must only pass its arguments into the query (filters, annotations),
 branch on them: it is called once, with markers. Its arguments are integers (ids), dates
 for those named in ``dates`` (a day compared with a date column: today, a period's first
 day), or instants for those named in ``datetimes`` (a keyset cursor's time); one the query
-does not use is ignored.
+does not use is ignored. An argument named in ``lists`` is a list of ids, used once in the
+query as ``field__in=argument``: the statement takes the list as one parameter (an array
+on PostgreSQL, ``json_each`` of its JSON on SQLite), so lists of any length share it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
+import json
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -89,15 +93,17 @@ class Prepared[M: Model]:
         *,
         dates: tuple[str, ...] = (),
         datetimes: tuple[str, ...] = (),
+        lists: tuple[str, ...] = (),
     ) -> None:
         self.build = build
         self.names = tuple(inspect.signature(build).parameters)
         self.dates = frozenset(dates)
         self.datetimes = frozenset(datetimes)
+        self.lists = frozenset(lists)
         self._local = threading.local()  # per thread: {alias: _Compiled}
         self.model: type[M] | None = None
 
-    def rows(self, **values: int | dt.date) -> list[M]:
+    def rows(self, **values: Any) -> list[M]:
         """The query's rows: model instances, or dictionaries for a ``values()`` query."""
         compiled, params = self._bound(values)
         with _preparing_cursor(connections[DEFAULT_DB_ALIAS]) as cursor:
@@ -120,7 +126,7 @@ class Prepared[M: Model]:
             made.append(obj)
         return made
 
-    def count(self, **values: int | dt.date) -> int:
+    def count(self, **values: Any) -> int:
         """How many rows the query reads (a slice of it caps the count), as
         ``QuerySet.count`` does: ``SELECT COUNT(*)`` over the query."""
         compiled, params = self._bound(values)
@@ -133,7 +139,7 @@ class Prepared[M: Model]:
             (counted,) = cursor.fetchone()
         return int(counted)
 
-    def _bound(self, values: dict[str, int | dt.date]) -> tuple[_Compiled, list[Any]]:
+    def _bound(self, values: dict[str, Any]) -> tuple[_Compiled, list[Any]]:
         """This thread's compiled query and its parameters with ``values`` in place."""
         alias = DEFAULT_DB_ALIAS
         mine: dict[str, _Compiled] | None = getattr(self._local, "compiled", None)
@@ -157,15 +163,18 @@ class Prepared[M: Model]:
                 if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
                     raise TypeError(f"{name} is a day, not {value!r}")
                 params[at] = ops.adapt_datefield_value(value) if adapted else value
+            elif name in self.lists:
+                ids = [int(v) for v in value]
+                params[at] = ids if connections[alias].vendor == "postgresql" else json.dumps(ids)
             else:
-                params[at] = held(int(value))  # type: ignore[arg-type]
+                params[at] = held(int(value))
         return compiled, params
 
-    def first(self, **values: int | dt.date) -> M | None:
+    def first(self, **values: Any) -> M | None:
         found = self.rows(**values)
         return found[0] if found else None
 
-    def get(self, **values: int | dt.date) -> M:
+    def get(self, **values: Any) -> M:
         """The one row, as ``QuerySet.get`` (``DoesNotExist`` when there is none)."""
         found = self.rows(**values)
         if len(found) == 1:
@@ -185,7 +194,9 @@ class Prepared[M: Model]:
                 markers[name] = _MARKER_DAY + dt.timedelta(days=at)
             else:
                 markers[name] = _MARKER_BASE - at
-        queryset = self.build(**markers)
+        queryset = self.build(
+            **{name: [m] if name in self.lists else m for name, m in markers.items()}
+        )
         if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
             raise ValueError("a prepared query reads its related rows with select_related")
         compiler = queryset.query.get_compiler(using=alias)
@@ -211,6 +222,7 @@ class Prepared[M: Model]:
                 continue
             is_int = isinstance(value, int) and not isinstance(value, bool)
             slots.append((at, name, type(value) if is_int else adapted))
+        sql = _one_parameter_lists(sql, [at for at, name, _ in slots if name in self.lists], alias)
         fetch_mode = queryset._fetch_mode  # type: ignore[attr-defined]
         if fetch_mode.track_peers:  # the peers of a row are the rows of one read
             raise ValueError("a prepared query reads its rows in Django's default fetch mode")
@@ -249,6 +261,31 @@ class Prepared[M: Model]:
             self._local.compiled = {}
         self._local.compiled[alias] = compiled
         return compiled
+
+
+def _one_parameter_lists(sql: str, places: list[int], alias: str) -> str:
+    """``sql`` with the ``IN (%s)`` of each list's marker (at the parameters' ``places``)
+    taking the whole list as one parameter."""
+    if not places:
+        return sql
+    whole = (
+        "= ANY(%s)"
+        if connections[alias].vendor == "postgresql"
+        else ("IN (SELECT value FROM json_each(%s))")
+    )
+    pieces, last, n = [], 0, -1
+    for found in re.finditer(r"%%|%s", sql):  # Django doubles a literal percent sign
+        if found.group() == "%%":
+            continue
+        n += 1
+        if n not in places:
+            continue
+        start = sql.rfind("IN (", last, found.start())
+        if start < 0 or sql[start + 4 : found.start()] or sql[found.end()] != ")":
+            raise ValueError("a list is used in a prepared query as field__in=list only")
+        pieces += [sql[last:start], whole]
+        last = found.end() + 1
+    return "".join([*pieces, sql[last:]])
 
 
 def _key(value: Any) -> tuple[Any, Any]:
