@@ -231,7 +231,7 @@ def test_a_rare_word_goes_to_the_index_after_a_small_probe_and_a_common_one_stay
     found, sizes, indexed = windows("ledger")
     assert sizes == [4] and indexed == 0
     assert set(found) == {t.number for t in made[-3:]}
-    # One in three: the probe finds it often enough to look in the newest 27 rows.
+    # One in three: the probe finds it often enough to rank its matches in the newest 27 rows.
     found, sizes, indexed = windows("walrus")
     assert sizes == [4, 27] and indexed == 0
     assert set(found) == {t.number for t in [t for t in made if "walrus" in t.subject][-3:]}

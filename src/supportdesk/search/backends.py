@@ -60,8 +60,8 @@ def text_search(
 # The newest matches that are ranked: a common word matches most of the desk, and ranking
 # every match would read them all. Candidates are looked for first among the newest
 # ``PROBE`` rows, walking the primary key backwards: a common word fills them there. A word
-# found often enough in the probe to fill the newest ``RECENT`` rows is looked for there;
-# any other word is rare, and the GIN index finds all its rows cheaply. The planner cannot
+# found often enough in the probe to fill the newest ``RECENT`` rows is ranked among its
+# matches there; any other word is rare, and the GIN index finds all its rows cheaply. The planner cannot
 # tell the three apart for a prefix query, so the code decides; the probe spares a rare
 # word (most searches: a number, a name) the reading of ``RECENT`` rows for nothing.
 CANDIDATES = 200
@@ -150,7 +150,8 @@ def _candidates(
 ) -> list[tuple[Any, ...]]:
     """Rows of ``sql`` ranked over the newest candidates: the newest ``PROBE`` rows, then
     the newest ``RECENT`` if the probe found the word often enough to fill them, else the
-    GIN index (the last column of each row counts the candidates found)."""
+    GIN index (the last column of each row counts the candidates found). At most two
+    statements, whatever the word."""
 
     def found(way: str, recent: int = 0) -> tuple[list[tuple[Any, ...]], int]:
         candidates = way.format(table=table, columns=columns, filters=filters)
@@ -163,9 +164,7 @@ def _candidates(
         if count >= CANDIDATES:
             return rows
         if count * RECENT >= CANDIDATES * PROBE:  # as common as to fill the newest RECENT
-            rows, count = found(_RECENT, RECENT)
-            if count >= CANDIDATES:
-                return rows
+            return found(_RECENT, RECENT)[0]
         return found(_INDEXED)[0]
 
 
