@@ -112,7 +112,7 @@ class _IsOpen(Expression):
 
     def __init__(self, column: str = "status") -> None:
         super().__init__()
-        self.column = F(column)
+        self.column: Any = F(column)
 
     def resolve_expression(self, *args: Any, **kwargs: Any) -> _IsOpen:
         resolved = copy.copy(self)
@@ -122,12 +122,12 @@ class _IsOpen(Expression):
     def get_source_expressions(self) -> list[Any]:
         return [self.column]
 
-    def set_source_expressions(self, exprs: list[Any]) -> None:
+    def set_source_expressions(self, exprs: Any) -> None:
         (self.column,) = exprs
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         column, params = compiler.compile(self.column)
-        return f"{column} IN ({_OPEN_SQL})", list(params)
+        return f"{column} IN ({_OPEN_SQL})", params
 
 
 # The statuses are the code's own words (letters and "_"): nothing to quote in them.
