@@ -44,17 +44,12 @@ COLUMNS = (
 )
 
 
-def _person(t: Mapping[str, Any], who: str) -> str:
-    """``str(user)`` of the row's requester or assignee (name, else address), escaped."""
-    if t[f"{who}_id"] is None:
-        return "—"
-    return escape(User.shown(t[f"{who}__name"], t[f"{who}__email"]))
-
-
 def ticket_rows(tickets: Iterable[Mapping[str, Any]], *, staff: bool) -> SafeString:
     """The ``<tr>`` of each ticket (a row of ``COLUMNS``) of a page of the list; the
     organisation's column for staff only."""
-    href_of = link_maker("ticket_detail", "number")
+    # The link with a mark where the number goes, escaped once; a number is the prefix
+    # and digits (nothing to escape).
+    before, after = escape(link_maker("ticket_detail", "number")(number="\x00")).split("\x00")
     label = {
         key: escape(words)
         for key, words in (
@@ -68,12 +63,20 @@ def ticket_rows(tickets: Iterable[Mapping[str, Any]], *, staff: bool) -> SafeStr
             ("updated", gettext("Last activity")),
         )
     }
-    status = {value: escape(str(name)) for value, name in Status.choices}
+    # Each status's cell start and each person's name, written once per page: a page's
+    # rows share a handful of statuses and people.
+    status = {
+        value: f'<td data-label="{label["status"]}"><span class="status s-{escape(value)}">'
+        f"{escape(str(name))}</span>"
+        for value, name in Status.choices
+    }
     impact = {value: escape(str(name)) for value, name in Impact.choices}
+    people: dict[int | None, str] = {None: "—"}
+    said: dict[tuple[int, int, int], str] = {}  # "3 h ago" and the like, translated once
     now, zone = clock.now(), timezone.get_current_timezone()
     html = []
     for t in tickets:
-        number = escape(Ticket.number_of(t["pk"]))
+        number = Ticket.number_of(t["pk"])
         organisation = (
             f'<td data-label="{label["organisation"]}">{escape(t["organisation__name"])}</td>\n'
             if staff
@@ -85,17 +88,29 @@ def ticket_rows(tickets: Iterable[Mapping[str, Any]], *, staff: bool) -> SafeStr
             else ""
         )
         state = t["status"]
+        cell = status.get(state) or (
+            f'<td data-label="{label["status"]}"><span class="status s-{escape(state)}">'
+            f"{escape(state)}</span>"
+        )
+        assignee, requester = t["assignee_id"], t["requester_id"]
+        if assignee not in people:
+            people[assignee] = escape(User.shown(t["assignee__name"], t["assignee__email"]))
+        if requester not in people:
+            people[requester] = escape(User.shown(t["requester__name"], t["requester__email"]))
         html.append(
             f'<tr><td data-label="{label["number"]}">'
-            f'<a href="{escape(href_of(number=number))}">{number}</a></td>\n'
+            f'<a href="{before}{number}{after}">{number}</a></td>\n'
             f'<td data-label="{label["subject"]}">{escape(t["subject"])}</td>\n'
-            f"{organisation}"
-            f'<td data-label="{label["status"]}"><span class="status s-{escape(state)}">'
-            f"{status.get(state) or escape(state)}</span>{shown_impact}</td>\n"
-            f'<td data-label="{label["assignee"]}">{_person(t, "assignee")}</td>\n'
-            f'<td data-label="{label["requester"]}">{_person(t, "requester")}</td>\n'
+            f"{organisation}{cell}{shown_impact}</td>\n"
+            f'<td data-label="{label["assignee"]}">{people[assignee]}</td>\n'
+            f'<td data-label="{label["requester"]}">{people[requester]}</td>\n'
             f'<td data-label="{label["registered"]}">'
-            f"{ago_html(t['registered_at'], now, zone)}</td>\n"
-            f'<td data-label="{label["updated"]}">{ago_html(t["updated_at"], now, zone)}</td></tr>\n'
+            f"{ago_html(t['registered_at'], now, zone, said)}</td>\n"
+            f'<td data-label="{label["updated"]}">'
+            f"{ago_html(t['updated_at'], now, zone, said)}</td></tr>\n"
         )
     return mark_safe("".join(html))  # noqa: S308 (every value above is escaped)
+
+
+# A ticket's number is this prefix and digits: written into rows without escaping.
+assert escape(Ticket.number_of(0)) == Ticket.number_of(0)

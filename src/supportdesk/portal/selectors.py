@@ -5,19 +5,31 @@ Every query starts from the access helpers, so nothing of another organisation i
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import importlib
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Expression,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.http import QueryDict
 
 from supportdesk.accounts.models import User
 from supportdesk.billing.models import TimeEntry
 from supportdesk.core import keyset
 from supportdesk.core.paging import COUNT_CAP
+from supportdesk.core.prepared import Prepared
 from supportdesk.portal.models import SavedTicketView
 from supportdesk.portal.rows import COLUMNS
 from supportdesk.tickets.access import story_for_user, tickets_for_user
@@ -87,23 +99,75 @@ OPENED_SORT = ("number", True)
 PAGE_SIZE = 50
 
 
+class _IsOpen(Expression):
+    """``status IN ('new', …)``: the open statuses written into the SQL, not sent as values.
+
+    A statement prepared once (``core.prepared``) is planned for any values of its
+    parameters: with the statuses as parameters, PostgreSQL cannot tell that the index of
+    the open tickets (``ticket_org_open``, partial on these statuses) answers it, so it
+    planned the statement again on every request (2 ms of its CPU)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column: str = "status") -> None:
+        super().__init__()
+        self.column: Any = F(column)
+
+    def resolve_expression(self, *args: Any, **kwargs: Any) -> _IsOpen:
+        resolved = copy.copy(self)
+        resolved.column = self.column.resolve_expression(*args, **kwargs)
+        return resolved
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.column]
+
+    def set_source_expressions(self, exprs: Any) -> None:
+        (self.column,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        column, params = compiler.compile(self.column)
+        return f"{column} IN ({_OPEN_SQL})", params
+
+
+# The statuses are the code's own words (letters and "_"): nothing to quote in them.
+assert all(re.fullmatch(r"[a-z_]+", str(status)) for status in OPEN_STATUSES)
+_OPEN_SQL = ", ".join(f"'{status}'" for status in OPEN_STATUSES)
+
+
 def _opened(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    return tickets.filter(ticket_filter(None, **OPENED))
+    """The open tickets of ``tickets``: the list's filters as it opens (``OPENED``)."""
+    return tickets.filter(_IsOpen())
 
 
 def opened_page(tickets: QuerySet[Ticket]) -> QuerySet[Ticket, dict[str, Any]]:
     """The rows (``portal.rows.COLUMNS``) of the list's first page as it opens, of
-    ``tickets``, for ``keyset.cut``: the page everyone opens, read with
-    ``tickets.access.visible_rows`` (compiled once)."""
+    ``tickets``, for ``keyset.cut``, each with ``counted``: the capped count of the tickets
+    the list counts (``opened_capped``), so one statement answers both. The page everyone
+    opens: read with ``tickets.access.visible_rows`` (compiled once).
+
+    The page's ids are picked first, from the index of the open tickets alone (no table
+    row read), and only those 51 rows are then read with their organisation and people:
+    PostgreSQL plans a statement prepared once for any organisation, and planned with the
+    page and the joins together it read and sorted all of a large organisation's open
+    tickets (the rows of a customer with 2,700 open tickets: 11 ms instead of 0.5)."""
     sort, descending = OPENED_SORT
-    rows = _opened(tickets).values(*COLUMNS)
-    return keyset.ordered(rows, SORTS[sort], descending=descending)[: PAGE_SIZE + 1]
+    ids = keyset.ordered(_opened(tickets).values("pk"), SORTS[sort], descending=descending)
+    rows = tickets.filter(pk__in=ids.values("pk")[: PAGE_SIZE + 1]).values(*COLUMNS)
+    capped = _opened(tickets).values("pk")[: COUNT_CAP + 1]
+    rows = rows.annotate(counted=_Counted(capped))
+    return keyset.ordered(rows, SORTS[sort], descending=descending)
 
 
-def opened_capped(tickets: QuerySet[Ticket]) -> QuerySet[Ticket, Any]:
-    """The tickets the list counts as it opens, up to one more than the count shown
-    (``core.paging``), for ``tickets.access.visible_count``."""
-    return _opened(tickets).values("pk")[: COUNT_CAP + 1]
+class _Counted(Subquery):
+    """``(SELECT COUNT(*) FROM (…) AS capped)``: how many rows a (sliced) query reads,
+    as one column of another query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS capped)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset: QuerySet[Any, Any]) -> None:
+        super().__init__(queryset, output_field=IntegerField())
 
 
 def list_filters(source: Mapping[str, Any]) -> dict[str, str]:
@@ -117,10 +181,15 @@ def list_filters(source: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
+# A customer's saved views, by name (compiled once per process: the list reads them on
+# every request).
+_SAVED_VIEWS = Prepared(lambda user: SavedTicketView.objects.filter(user_id=user))
+
+
 def saved_views(user: User) -> list[tuple[SavedTicketView, int]]:
     """The user's saved views of the ticket list, each with the number of tickets it shows
     now: two queries however many views there are."""
-    views = list(SavedTicketView.objects.filter(user=user))
+    views = _SAVED_VIEWS.rows(user=user.pk)
     if not views:
         return []
     counts = tickets_for_user(user).aggregate(

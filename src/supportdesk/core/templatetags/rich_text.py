@@ -107,9 +107,16 @@ def files_html(attachments: Iterable[Any], href: Callable[[int], str]) -> str:
     return f'<ul class="files">{items}</ul>' if items else ""
 
 
-def ago_html(instant: dt.datetime | None, now: dt.datetime, zone: dt.tzinfo | None = None) -> str:
+def ago_html(
+    instant: dt.datetime | None,
+    now: dt.datetime,
+    zone: dt.tzinfo | None = None,
+    said: dict[tuple[int, int, int], str] | None = None,
+) -> str:
     """What :func:`ago` writes, as text for rows written in Python (escaped here); ``zone``
-    is the viewer's time zone, looked up once per page by the caller."""
+    is the viewer's time zone, looked up once per page by the caller; ``said``, a dictionary
+    the caller keeps for one page, holds the words already translated ("3 h ago"), so
+    rows of the same age translate them once."""
     if instant is None:
         return "—"
     local = instant.astimezone(zone or timezone.get_current_timezone())
@@ -117,5 +124,18 @@ def ago_html(instant: dt.datetime | None, now: dt.datetime, zone: dt.tzinfo | No
     # page of rows writes two of these per row.
     day = local.date().isoformat()  # YYYY-MM-DD, digits: nothing to escape
     exact = f"{day} {local.hour:02d}:{local.minute:02d}"
-    text = day if (now - instant).days >= 30 else html_escape(ago_text(instant, now))
+    delta = now - instant
+    if delta.days >= 30:
+        text = day
+    elif said is None or delta.days < 0 or (delta.seconds < 60 and not delta.days):
+        text = html_escape(ago_text(instant, now))
+    else:
+        # What decides ago_text's words: the days, else the hours, else the minutes.
+        hours = delta.seconds // 3600
+        key = (
+            delta.days,
+            0 if delta.days else hours,
+            0 if delta.days or hours else delta.seconds // 60,
+        )
+        text = said.get(key) or said.setdefault(key, html_escape(ago_text(instant, now)))
     return f'<time datetime="{instant.isoformat()}" title="{exact}">{text}</time>'
