@@ -7,7 +7,7 @@ import threading
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
@@ -273,3 +273,36 @@ def test_constants_are_written_in_so_postgresql_keeps_one_plan(alice, bob):
     assert "$1" in statement and "$2" not in statement
     assert "'new'" in statement and "LIKE" in statement
     assert generic >= 1
+
+
+def test_text_is_an_argument_compared_whole_or_in_a_pattern_escaped_as_django_does(alice):
+    from supportdesk.accounts.models import Organisation
+
+    names = ["100% Bygg", "100 Bygg", "Alpha_Beta", "AlphaXBeta", "Back\\slash AB", "Åkeri Öst"]
+    for name in names:
+        Organisation.objects.create(name=name)
+
+    def named(name: str, part: str):
+        return (
+            Organisation.objects.filter(Q(name=name) | Q(name__icontains=part))
+            .order_by("name")
+            .values("name")
+        )
+
+    prepared = Prepared(named, texts=("name", "part"))
+    for name, part in [
+        ("", "0% b"),  # "%" and "_" are letters here, as in Django's pattern
+        ("", "a_b"),
+        ("", "k\\s"),
+        ("", "%"),
+        ("", "ÅKERI"),
+        ("100 Bygg", "nothing"),  # compared whole
+        ("100%", "zzz"),
+    ]:
+        expected = [row["name"] for row in named(name, part)]
+        assert [row["name"] for row in prepared.rows(name=name, part=part)] == expected, part
+    assert [row["name"] for row in prepared.rows(name="", part="0% b")] == ["100% Bygg"]
+    assert [row["name"] for row in prepared.rows(name="", part="a_b")] == ["Alpha_Beta"]
+    assert [row["name"] for row in prepared.rows(name="100 Bygg", part="qq")] == ["100 Bygg"]
+    with pytest.raises(TypeError):
+        prepared.rows(name=4, part="x")

@@ -94,7 +94,7 @@ def test_text_is_ranked_with_highlighted_snippets(tickets, consultant):
     found = numbers(hits)
     assert tickets["invoice"].number in found and tickets["bob"].number in found
     assert tickets["stock"].number not in found
-    hit = next(h for h in hits if h.ticket == tickets["bob"])
+    hit = next(h for h in hits if h.ticket.number == tickets["bob"].number)
     assert "<mark>" in hit.snippet and "nvoice" in hit.snippet.lower()
 
 
@@ -239,3 +239,81 @@ def test_a_rare_word_goes_to_the_index_after_a_small_probe_and_a_common_one_stay
     found, sizes, indexed = windows("zircon")
     assert sizes == [4] and indexed == 1
     assert found == [oldest.number]
+
+
+def test_a_record_name_and_a_reference_among_words_are_found_as_references(alice, consultant):
+    named = make_ticket(alice, subject="Routing", description="x", references=["Work Center 3"])
+    invoice = make_ticket(alice, subject="Posting", description="INV/2026/00077 is stuck")
+    hits = search(consultant, "work center 3")
+    assert numbers(hits)[:1] == [named.number] and hits[0].matched == "reference"
+    assert hits[0].snippet == "<mark>Work Center 3</mark>"
+    hits = search(consultant, "stuck INV/2026/00077")
+    assert numbers(hits)[:1] == [invoice.number] and hits[0].matched == "reference"
+
+
+def test_names_are_matched_as_written_not_as_patterns(alice, bob, consultant):
+    # "%" and "_" are letters of the query, not wildcards.
+    Organisation.objects.filter(pk=alice.organisation_id).update(name="100% Bygg <AB>")
+    ticket = make_ticket(alice, subject="Lager")
+    hits = search(consultant, "0% byg")
+    assert numbers(hits) == [ticket.number] and hits[0].matched == "organisation"
+    assert hits[0].snippet == "<mark>100% Bygg &lt;AB&gt;</mark>"
+    assert hits[0].ticket.organisation == "100% Bygg <AB>"
+    assert search(consultant, "10_% Bygg") == []
+    assert [h.matched for h in search(consultant, "bo_@")] == []  # bob@… is no "bo_@"
+
+
+def test_a_number_the_user_may_not_see_leaves_its_place_to_the_next_hit(alice, bob, consultant):
+    others = make_ticket(bob, subject="Bob's ticket")
+    pk = others.pk + 10_000  # digits that are that ticket's number, and words of alice's
+    mine = [make_ticket(alice, subject=f"Order {pk} part {k}") for k in range(3)]
+    as_alice = search(alice, str(pk), limit=2)
+    assert others.number not in numbers(as_alice)
+    assert len(as_alice) == 2 and {h.matched for h in as_alice} == {"text"}
+    assert set(numbers(as_alice)) <= {t.number for t in mine}
+    as_staff = search(consultant, str(pk), limit=2)
+    assert numbers(as_staff)[0] == others.number and as_staff[0].matched == "number"
+    assert len(as_staff) == 2
+    assert search(consultant, "SD-99999999", limit=2) == []
+
+
+def test_a_number_costs_no_query_of_its_own(alice, consultant):
+    from django.test.utils import CaptureQueriesContext
+
+    ticket = make_ticket(alice, subject="Quiet")
+
+    def queries(query):
+        with CaptureQueriesContext(connection) as captured:
+            hits = search(consultant, query)
+        return len(captured), hits
+
+    # A ticket's number is known by the one read of the hits' tickets: references,
+    # organisations, contacts, the text (SQLite: one FTS5 query; PostgreSQL: tickets and
+    # messages, the newest rows then the index) and the tickets found.
+    expected = 8 if connection.vendor == "postgresql" else 5
+    counted, hits = queries(ticket.number)
+    assert counted == expected and numbers(hits) == [ticket.number]
+    # No such ticket: the same read says so.
+    counted, hits = queries("SD-99999")
+    assert counted == expected and hits == []
+
+
+def test_the_search_page_shows_each_query_escaped_in_the_users_language(
+    tickets, client, consultant, settings
+):
+    settings.OTP_REQUIRED_ROLES = []
+    client.force_login(consultant)
+    hostile = "\"><script>alert('x')</script>"
+    page = client.get("/console/search/", {"q": hostile}).content.decode()
+    assert "<script>alert" not in page
+    assert 'id="q" name="q" type="search" value="&quot;&gt;&lt;script&gt;' in page
+    assert "Ticket number, transaction reference" in page and "0 tickets found." in page
+    # The kept parts of the page never keep a query: the next one is its own.
+    page = client.get("/console/search/", {"q": "Beta"}).content.decode()
+    assert 'id="q" name="q" type="search" value="Beta" autofocus>' in page
+    assert tickets["bob"].number in page and "alert" not in page
+    consultant.language = "sv"
+    consultant.save()
+    page = client.get("/console/search/", {"q": "invoice"}).content.decode()
+    assert "Ärendenummer, transaktionsreferens" in page and "2 ärenden hittades." in page
+    assert '<span class="tag">text</span>' in page

@@ -246,7 +246,7 @@ def search_hits(hits: Sequence[Hit]) -> SafeString:
             f'<li class="card">\n<a href="{escape(href_of(number=number))}{anchor}">'
             f'<span class="number">{number}</span> {escape(t.subject)}</a>\n'
             f'<span class="status s-{escape(t.status)}">{words.status[t.status]}</span>'
-            f" · {escape(str(t.organisation))} · "
+            f" · {escape(t.organisation)} · "
             f'<span class="tag">{words.matched[hit.matched]}</span>\n'
             f'<p class="snippet">{hit.snippet}</p></li>'  # the snippet is escaped, marked
         )

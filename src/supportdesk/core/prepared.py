@@ -25,8 +25,10 @@ a transaction, as Django refuses it.
 The function must only pass its arguments into the query (filters, annotations), never
 branch on them: it is called once, with markers. Its arguments are integers (ids), dates
 for those named in ``dates`` (a day compared with a date column: today, a period's first
-day), or instants for those named in ``datetimes`` (a keyset cursor's time); one the query
-does not use is ignored. An argument named in ``lists`` is a list of ids, used once in the
+day), instants for those named in ``datetimes`` (a keyset cursor's time), or text for
+those named in ``texts`` (a word looked for: compared whole, or in a pattern such as
+``name__icontains``, where it is escaped as Django escapes it); one the query does not use
+is ignored. An argument named in ``lists`` is a list of ids, used once in the
 query as ``field__in=argument``: the statement takes the list as one parameter (an array
 on PostgreSQL, ``json_each`` of its JSON on SQLite), so lists of any length share it.
 """
@@ -61,6 +63,9 @@ from django.db.transaction import TransactionManagementError
 _MARKER_BASE = -7_340_000_000_000
 _MARKER_DAY = dt.date(1, 1, 1)
 _MARKER_INSTANT = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
+# Text no row holds, between two characters of Unicode's private use area; its ``%`` tells a
+# pattern (where Django escaped it) from a value compared whole.
+_MARKER_TEXT = "\uf8f0{}%\uf8f1"
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,8 @@ class _Compiled:
     params: tuple[Any, ...]
     # (index in params, argument, how the query holds it: the type of an integer, which
     # a lookup may give psycopg's width (Int2); for a day or an instant, whether adapted
-    # as the driver is given it)
+    # as the driver is given it; for text, what a pattern puts before and after it and
+    # whether it is escaped there)
     slots: tuple[tuple[int, str, Any], ...]
     compiler: Any  # django.db.models.sql.compiler.SQLCompiler, set up by as_sql()
     converters: dict[int, Any]  # the database's values to Python's, per column
@@ -94,12 +100,14 @@ class Prepared[M: Model]:
         dates: tuple[str, ...] = (),
         datetimes: tuple[str, ...] = (),
         lists: tuple[str, ...] = (),
+        texts: tuple[str, ...] = (),
     ) -> None:
         self.build = build
         self.names = tuple(inspect.signature(build).parameters)
         self.dates = frozenset(dates)
         self.datetimes = frozenset(datetimes)
         self.lists = frozenset(lists)
+        self.texts = frozenset(texts)
         self._local = threading.local()  # per thread: {alias: _Compiled}
         self.model: type[M] | None = None
 
@@ -155,7 +163,14 @@ class Prepared[M: Model]:
         for at, name, held in compiled.slots:
             value = values[name]
             adapted = held is True
-            if name in self.datetimes:
+            if name in self.texts:
+                if not isinstance(value, str):
+                    raise TypeError(f"{name} is text, not {value!r}")
+                before, after, pattern = held
+                params[at] = (
+                    f"{before}{ops.prep_for_like_query(value) if pattern else value}{after}"
+                )
+            elif name in self.datetimes:
                 if not isinstance(value, dt.datetime):
                     raise TypeError(f"{name} is an instant, not {value!r}")
                 params[at] = ops.adapt_datetimefield_value(value) if adapted else value
@@ -186,9 +201,11 @@ class Prepared[M: Model]:
         raise model.MultipleObjectsReturned(f"{len(found)} {name} found")
 
     def _compile(self, alias: str) -> _Compiled:
-        markers: dict[str, int | dt.date] = {}
+        markers: dict[str, int | dt.date | str] = {}
         for at, name in enumerate(self.names):
-            if name in self.datetimes:
+            if name in self.texts:
+                markers[name] = _MARKER_TEXT.format(at)
+            elif name in self.datetimes:
                 markers[name] = _MARKER_INSTANT + dt.timedelta(microseconds=at)
             elif name in self.dates:
                 markers[name] = _MARKER_DAY + dt.timedelta(days=at)
@@ -205,7 +222,10 @@ class Prepared[M: Model]:
         # it (a lookup adapts a day or an instant: the same object, or its text on SQLite).
         ops = connections[alias].ops
         by_marker: dict[tuple[Any, Any], tuple[str, bool]] = {}
+        texts = [(name, marker) for name, marker in markers.items() if name in self.texts]
         for name, marker in markers.items():
+            if name in self.texts:
+                continue
             by_marker[_key(marker)] = (name, False)
             if isinstance(marker, dt.datetime):
                 shown = ops.adapt_datetimefield_value(marker)
@@ -216,6 +236,10 @@ class Prepared[M: Model]:
             by_marker.setdefault(_key(shown), (name, True))
         slots = []
         for at, value in enumerate(params):
+            text = _text_slot(value, texts, ops) if texts and isinstance(value, str) else None
+            if text is not None:
+                slots.append((at, *text))
+                continue
             try:
                 name, adapted = by_marker[_key(value)]
             except (KeyError, TypeError):  # not a marker; a list parameter is not hashable
@@ -321,6 +345,17 @@ def _constants_written_in(
         raise ValueError("the query's placeholders are not its parameters")
     slots = [(moved[at], name, held) for at, name, held in slots]
     return "".join([*pieces, sql[last:]]), tuple(kept), slots
+
+
+def _text_slot(value: str, texts: list[tuple[str, Any]], ops: Any) -> tuple[str, Any] | None:
+    """The text argument whose marker ``value`` holds, with what surrounds it and whether
+    it is escaped there (a pattern: ``%marker%`` of ``icontains``)."""
+    for name, marker in texts:
+        for form, pattern in ((ops.prep_for_like_query(marker), True), (marker, False)):
+            if form in value:
+                before, _, after = value.partition(form)
+                return name, (before, after, pattern)
+    return None
 
 
 def _key(value: Any) -> tuple[Any, Any]:

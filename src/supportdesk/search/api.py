@@ -53,7 +53,7 @@ def search_tickets(request: HttpRequest, params: Query[SearchQueryIn]) -> list[d
         {
             "number": hit.ticket.number,
             "subject": hit.ticket.subject,
-            "organisation": hit.ticket.organisation.name,
+            "organisation": hit.ticket.organisation,
             "status": hit.ticket.status,
             "matched": hit.matched,
             "snippet": str(hit.snippet),

@@ -138,7 +138,8 @@ Shape = Callable[..., QuerySet[Ticket, Any]]
 def visible_rows(user: User, shape: Shape, **values: Any) -> list[Any]:
     """``list(shape(tickets_for_user(user), **values))``, read with SQL compiled once per
     rule and shape: ``shape`` filters, orders and slices the tickets given (a page everyone
-    opens); ``values`` are ids, days or instants (a cursor's keys) it puts in the query.
+    opens); ``values`` are ids, days, instants (a cursor's keys), text (a word looked
+    for) or lists of ids (``field__in=ids``) it puts in the query.
     Pass a module-level function: it is a key of the compiled queries, one each."""
     prepared = _prepared_for(user, shape, values)
     if prepared is None:
@@ -163,7 +164,9 @@ def _prepared_for(user: User, shape: Shape, values: dict[str, Any]) -> Prepared[
     days = tuple(
         sorted(k for k, v in values.items() if isinstance(v, dt.date) and k not in instants)
     )
-    return _prepared_visible(reach, shape, days, instants)
+    texts = tuple(sorted(k for k, v in values.items() if isinstance(v, str)))
+    lists = tuple(sorted(k for k, v in values.items() if isinstance(v, list)))
+    return _prepared_visible(reach, shape, days, instants, texts, lists)
 
 
 def _shaped(
@@ -174,7 +177,12 @@ def _shaped(
 
 @functools.cache
 def _prepared_visible(
-    reach: str, shape: Shape, days: tuple[str, ...], instants: tuple[str, ...]
+    reach: str,
+    shape: Shape,
+    days: tuple[str, ...],
+    instants: tuple[str, ...],
+    texts: tuple[str, ...] = (),
+    lists: tuple[str, ...] = (),
 ) -> Prepared[Any]:
     build: Any = functools.partial(_shaped, reach, shape)
     # The arguments Prepared gives markers for: the ids of the rule, then the shape's own
@@ -183,7 +191,7 @@ def _prepared_visible(
     own = list(inspect.signature(shape).parameters.values())[1:]
     names = ("user", "organisation", *(p.name for p in own if p.default is p.empty))
     build.__signature__ = inspect.Signature([inspect.Parameter(n, keyword) for n in names])
-    return Prepared(build, dates=days, datetimes=instants)
+    return Prepared(build, dates=days, datetimes=instants, texts=texts, lists=lists)
 
 
 def related_exists(related: str, **conditions: Any) -> Exists:
