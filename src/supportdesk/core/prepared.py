@@ -41,7 +41,7 @@ import inspect
 import json
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -289,6 +289,11 @@ class Prepared[M: Model]:
         return compiled
 
 
+def _placeholders(sql: str) -> Iterator[re.Match[str]]:
+    """The ``%s`` of ``sql``, one per parameter in order (Django doubles a literal ``%``)."""
+    return (found for found in re.finditer(r"%%|%s", sql) if found.group() == "%s")
+
+
 def _one_parameter_lists(sql: str, places: list[int], alias: str) -> str:
     """``sql`` with the ``IN (%s)`` of each list's marker (at the parameters' ``places``)
     taking the whole list as one parameter."""
@@ -299,11 +304,8 @@ def _one_parameter_lists(sql: str, places: list[int], alias: str) -> str:
         if connections[alias].vendor == "postgresql"
         else ("IN (SELECT value FROM json_each(%s))")
     )
-    pieces, last, n = [], 0, -1
-    for found in re.finditer(r"%%|%s", sql):  # Django doubles a literal percent sign
-        if found.group() == "%%":
-            continue
-        n += 1
+    pieces, last = [], 0
+    for n, found in enumerate(_placeholders(sql)):
         if n not in places:
             continue
         start = sql.rfind("IN (", last, found.start())
@@ -330,10 +332,7 @@ def _constants_written_in(
     kept: list[Any] = []
     moved: dict[int, int] = {}
     last, n = 0, -1
-    for found in re.finditer(r"%%|%s", sql):  # Django doubles a literal percent sign
-        if found.group() == "%%":
-            continue
-        n += 1
+    for n, found in enumerate(_placeholders(sql)):
         if n in arguments:
             moved[n] = len(kept)
             kept.append(params[n])

@@ -72,7 +72,7 @@ def ticket_rows(tickets: Iterable[Mapping[str, Any]], *, staff: bool) -> SafeStr
     }
     impact = {value: escape(str(name)) for value, name in Impact.choices}
     people: dict[int | None, str] = {None: "—"}
-    said: dict[tuple[int, int, int], str] = {}  # "3 h ago" and the like, translated once
+    said: dict[tuple[str, int], str] = {}  # "3 h ago" and the like, translated once
     now, zone = clock.now(), timezone.get_current_timezone()
     html = []
     for t in tickets:

@@ -50,21 +50,39 @@ def message_text(message: object) -> str:
     return to_text(body) if by_staff else body
 
 
-def ago_text(instant: dt.datetime, now: dt.datetime) -> str:
-    """How long ago, in the active language: "3 h ago" / "för 3 timmar sedan"."""
+def _ago_amount(instant: dt.datetime, now: dt.datetime) -> tuple[str, int] | None:
+    """What decides the words of "how long ago": ``("now", 0)``, ``("min", n)``,
+    ``("h", n)`` or ``("day", n)``; ``None`` when the date is written instead (30 days or
+    more, or more than a minute in the future)."""
     seconds = int((now - instant).total_seconds())
     if seconds < 0:
-        return _("just now") if seconds > -60 else timezone.localtime(instant).strftime("%Y-%m-%d")
+        return ("now", 0) if seconds > -60 else None
     minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
     if minutes < 1:
-        return _("just now")
+        return ("now", 0)
     if hours < 1:
-        return ngettext("%(n)d min ago", "%(n)d min ago", minutes) % {"n": minutes}
+        return ("min", minutes)
     if days < 1:
-        return ngettext("%(n)d h ago", "%(n)d h ago", hours) % {"n": hours}
-    if days < 30:
-        return ngettext("%(n)d day ago", "%(n)d days ago", days) % {"n": days}
-    return timezone.localtime(instant).strftime("%Y-%m-%d")
+        return ("h", hours)
+    return ("day", days) if days < 30 else None
+
+
+def _ago_words(unit: str, n: int) -> str:
+    if unit == "min":
+        return ngettext("%(n)d min ago", "%(n)d min ago", n) % {"n": n}
+    if unit == "h":
+        return ngettext("%(n)d h ago", "%(n)d h ago", n) % {"n": n}
+    if unit == "day":
+        return ngettext("%(n)d day ago", "%(n)d days ago", n) % {"n": n}
+    return _("just now")
+
+
+def ago_text(instant: dt.datetime, now: dt.datetime) -> str:
+    """How long ago, in the active language: "3 h ago" / "för 3 timmar sedan"."""
+    amount = _ago_amount(instant, now)
+    if amount is None:
+        return timezone.localtime(instant).strftime("%Y-%m-%d")
+    return _ago_words(*amount)
 
 
 @register.filter
@@ -111,7 +129,7 @@ def ago_html(
     instant: dt.datetime | None,
     now: dt.datetime,
     zone: dt.tzinfo | None = None,
-    said: dict[tuple[int, int, int], str] | None = None,
+    said: dict[tuple[str, int], str] | None = None,
 ) -> str:
     """What :func:`ago` writes, as text for rows written in Python (escaped here); ``zone``
     is the viewer's time zone, looked up once per page by the caller; ``said``, a dictionary
@@ -124,18 +142,12 @@ def ago_html(
     # page of rows writes two of these per row.
     day = local.date().isoformat()  # YYYY-MM-DD, digits: nothing to escape
     exact = f"{day} {local.hour:02d}:{local.minute:02d}"
-    delta = now - instant
-    if delta.days >= 30:
+    amount = _ago_amount(instant, now)
+    if amount is None:
         text = day
-    elif said is None or delta.days < 0 or (delta.seconds < 60 and not delta.days):
-        text = html_escape(ago_text(instant, now))
     else:
-        # What decides ago_text's words: the days, else the hours, else the minutes.
-        hours = delta.seconds // 3600
-        key = (
-            delta.days,
-            0 if delta.days else hours,
-            0 if delta.days or hours else delta.seconds // 60,
-        )
-        text = said.get(key) or said.setdefault(key, html_escape(ago_text(instant, now)))
+        found = said.get(amount) if said is not None else None
+        text = found or html_escape(_ago_words(*amount))
+        if said is not None and found is None:
+            said[amount] = text
     return f'<time datetime="{instant.isoformat()}" title="{exact}">{text}</time>'
